@@ -1,0 +1,163 @@
+//! The JSON Lines variant, for appending and streaming:
+//!
+//! ```text
+//! {"format":"prompttrace","version":1}
+//! {"trace":{"id":"t1","name":"greeting","status":"running",…}}
+//! {"observation":{"id":"o1","trace_id":"t1",…}}
+//! {"trace":{"id":"t1","status":"completed",…}}
+//! ```
+//!
+//! The header comes first (it may repeat, so files concatenate); then one
+//! record a line, in any order. A repeated id is that record's later state
+//! and merges by `rules::merge`, so a writer appends a record when it starts
+//! and again when it ends. Blank lines are ignored.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::format::error::ImportError;
+use crate::format::native::check_header;
+use crate::format::{Parsed, FORMAT, VERSION};
+use crate::model::{Observation, Trace};
+use crate::store::{Batch, Store};
+
+#[derive(Deserialize)]
+struct Line {
+    format: Option<Value>,
+    version: Option<Value>,
+    trace: Option<Trace>,
+    observation: Option<Observation>,
+}
+
+#[derive(Serialize)]
+enum LineOut<'s> {
+    #[serde(rename = "trace")]
+    Trace(&'s Trace),
+    #[serde(rename = "observation")]
+    Observation(&'s Observation),
+}
+
+/// Whether a line is a native JSON Lines header.
+pub fn is_header(line: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Probe {
+        format: Option<Value>,
+        traces: Option<serde::de::IgnoredAny>,
+        observations: Option<serde::de::IgnoredAny>,
+    }
+    matches!(
+        serde_json::from_str::<Probe>(line),
+        Ok(Probe { format: Some(Value::String(f)), traces: None, observations: None }) if f == FORMAT
+    )
+}
+
+/// The header line, with its newline.
+pub fn header_line() -> String {
+    format!("{{\"format\":\"{FORMAT}\",\"version\":{VERSION}}}\n")
+}
+
+/// One trace record as a line, with its newline.
+pub fn trace_line(trace: &Trace) -> String {
+    line(&LineOut::Trace(trace))
+}
+
+/// One observation record as a line, with its newline.
+pub fn observation_line(observation: &Observation) -> String {
+    line(&LineOut::Observation(observation))
+}
+
+fn line(record: &LineOut) -> String {
+    let mut text = serde_json::to_string(record).expect("model types always serialize");
+    text.push('\n');
+    text
+}
+
+pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportError> {
+    let mut batch = Batch {
+        repeats_allowed: true,
+        ..Batch::default()
+    };
+    let mut trace_lines = Vec::new();
+    let mut observation_lines = Vec::new();
+    let mut seen_header = false;
+    for (index, raw) in text.split('\n').enumerate() {
+        let number = index + 1;
+        let content = raw.strip_suffix('\r').unwrap_or(raw);
+        if content.trim().is_empty() {
+            continue;
+        }
+        let line: Line =
+            serde_json::from_str(content).map_err(|_| located_error(file, content, number))?;
+        let at = |message: String| ImportError::at(file, number, 1, message);
+        match line {
+            Line {
+                format: Some(format),
+                version,
+                trace: None,
+                observation: None,
+            } => {
+                check_header(file, Some(&format), version.as_ref()).map_err(|e| at(e.message))?;
+                seen_header = true;
+            }
+            _ if !seen_header => {
+                return Err(at(format!(
+                    "a JSON Lines trace file starts with the line {}",
+                    header_line().trim_end()
+                )))
+            }
+            Line {
+                trace: Some(trace),
+                observation: None,
+                format: None,
+                ..
+            } => {
+                batch.traces.push(trace);
+                trace_lines.push(number);
+            }
+            Line {
+                observation: Some(observation),
+                trace: None,
+                format: None,
+                ..
+            } => {
+                batch.observations.push(observation);
+                observation_lines.push(number);
+            }
+            _ => {
+                return Err(at(
+                    "each line holds one record: {\"trace\": …} or {\"observation\": …}"
+                        .to_string(),
+                ))
+            }
+        }
+    }
+    Ok(Parsed::json_lines(
+        batch,
+        text,
+        (trace_lines, observation_lines),
+    ))
+}
+
+fn located_error(file: &str, content: &str, number: usize) -> ImportError {
+    let mut deserializer = serde_json::Deserializer::from_str(content);
+    match serde_path_to_error::deserialize::<_, Line>(&mut deserializer) {
+        Err(error) => {
+            let path = error.path().to_string();
+            ImportError::from_json(file, error.inner(), Some(path), number - 1)
+        }
+        Ok(_) => ImportError::at(file, number, 1, "the line could not be read"),
+    }
+}
+
+/// Writes the store as JSON Lines (header first, records in file order).
+pub fn write(store: &Store) -> String {
+    let (traces, observations) = super::records_in_order(store);
+    let mut text = header_line();
+    for trace in traces {
+        text.push_str(&trace_line(trace));
+    }
+    for observation in observations {
+        text.push_str(&observation_line(observation));
+    }
+    text
+}

@@ -1,0 +1,151 @@
+//! Trace files: detecting a file's format, reading it into a
+//! [`Batch`](crate::store::Batch), importing it, and writing the store back.
+//!
+//! Formats: the native JSON document (`native.rs`) and its JSON Lines
+//! variant (`jsonl.rs`). Every rejection is an [`ImportError`] naming the
+//! file, the line and column, and what is wrong, in one sentence.
+//!
+//! Invariant: reading is pure (bytes in, records out); the store decides
+//! whether the records may go in (all or nothing).
+
+mod error;
+pub mod jsonl;
+pub mod native;
+
+pub use error::ImportError;
+
+use crate::model::{Observation, Trace};
+use crate::store::{Batch, ImportReport, RecordIndex, Store};
+
+/// The format name and version every native file declares.
+pub const FORMAT: &str = "prompttrace";
+pub const VERSION: u32 = 1;
+
+/// The formats this build reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Json,
+    JsonLines,
+}
+
+/// Records read from one file, with what is needed to point at each.
+pub struct Parsed<'a> {
+    pub format: Format,
+    pub batch: Batch,
+    text: &'a str,
+    /// JSON Lines: the line of each trace and observation record.
+    lines: Option<(Vec<usize>, Vec<usize>)>,
+}
+
+/// Reads a file of any supported format.
+pub fn read<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>, ImportError> {
+    let text = utf8_text(file, bytes)?;
+    match detect(file, text) {
+        Format::Json => native::read(file, text),
+        Format::JsonLines => jsonl::read(file, text),
+    }
+}
+
+/// Reads a file and merges it into `store`: all of it, or none of it.
+pub fn import(store: &mut Store, file: &str, bytes: &[u8]) -> Result<ImportReport, ImportError> {
+    let Parsed {
+        format,
+        batch,
+        text,
+        lines,
+    } = read(file, bytes)?;
+    store.import(batch).map_err(|rejection| {
+        let (line, column) = match (rejection.record, &lines) {
+            (None, _) => (None, None),
+            (Some(record), Some(lines)) => (Some(line_of(record, lines)), Some(1)),
+            (Some(record), None) => match native::locate(text, record) {
+                Some((line, column)) => (Some(line), Some(column)),
+                None => (None, None),
+            },
+        };
+        debug_assert!(format == Format::JsonLines || lines.is_none());
+        ImportError {
+            file: file.to_string(),
+            line,
+            column,
+            message: rejection.violation.to_string(),
+        }
+    })
+}
+
+fn line_of(record: RecordIndex, (traces, observations): &(Vec<usize>, Vec<usize>)) -> usize {
+    match record {
+        RecordIndex::Trace(i) => traces[i],
+        RecordIndex::Observation(i) => observations[i],
+    }
+}
+
+/// Which format a file is in, from its name and its first line.
+pub fn detect(file: &str, text: &str) -> Format {
+    let lower = file.to_ascii_lowercase();
+    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+        return Format::JsonLines;
+    }
+    let first_line = text.trim_start().lines().next().unwrap_or("");
+    if jsonl::is_header(first_line) {
+        Format::JsonLines
+    } else {
+        Format::Json
+    }
+}
+
+fn utf8_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let valid = &bytes[..e.valid_up_to()];
+        let (line, column) = error::position(std::str::from_utf8(valid).unwrap_or(""), valid.len());
+        ImportError::at(
+            file,
+            line,
+            column,
+            format!(
+                "the file is not UTF-8 text (byte 0x{:02X} cannot start a character here)",
+                bytes[e.valid_up_to()]
+            ),
+        )
+    })?;
+    if text.trim().is_empty() {
+        return Err(ImportError::whole(file, "the file is empty"));
+    }
+    Ok(text)
+}
+
+impl<'a> Parsed<'a> {
+    fn json(batch: Batch, text: &'a str) -> Parsed<'a> {
+        Parsed {
+            format: Format::Json,
+            batch,
+            text,
+            lines: None,
+        }
+    }
+
+    fn json_lines(batch: Batch, text: &'a str, lines: (Vec<usize>, Vec<usize>)) -> Parsed<'a> {
+        Parsed {
+            format: Format::JsonLines,
+            batch,
+            text,
+            lines: Some(lines),
+        }
+    }
+}
+
+/// Every record in file order: traces by start then id; each trace's
+/// observations by start then id; then the observations without trace.
+pub(crate) fn records_in_order(store: &Store) -> (Vec<&Trace>, Vec<&Observation>) {
+    let entries = store.traces_in_order();
+    let mut observations = Vec::with_capacity(store.observation_count());
+    for entry in &entries {
+        observations.extend(entry.observations_in_order());
+    }
+    observations.extend(store.observations_without_trace_in_order());
+    (
+        entries.into_iter().map(|e| e.trace()).collect(),
+        observations,
+    )
+}

@@ -1,0 +1,143 @@
+//! The native JSON document, version 1:
+//!
+//! ```json
+//! { "format": "prompttrace", "version": 1,
+//!   "traces": [ Trace, … ],
+//!   "observations": [ Observation, … ] }
+//! ```
+//!
+//! Records are the `model` types; observations name their trace by
+//! `trace_id` (none for LLM calls without a trace). Unknown fields are
+//! ignored; output is pretty-printed, keys in a fixed order, traces and
+//! observations by start time then id, so the same data gives the same bytes.
+//! The JSON Schema is `docs/trace-file.schema.json`.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use crate::format::error::{position, ImportError};
+use crate::format::{Parsed, FORMAT, VERSION};
+use crate::model::{Observation, Trace};
+use crate::store::{Batch, RecordIndex, Store};
+
+#[derive(Deserialize)]
+struct Document {
+    format: String,
+    version: u32,
+    #[serde(default)]
+    traces: Vec<Trace>,
+    #[serde(default)]
+    observations: Vec<Observation>,
+}
+
+/// Only the header, for a clearer error when the body fails to parse.
+#[derive(Deserialize)]
+struct Header {
+    format: Option<Value>,
+    version: Option<Value>,
+}
+
+#[derive(Serialize)]
+struct DocumentOut<'s> {
+    format: &'static str,
+    version: u32,
+    traces: Vec<&'s Trace>,
+    observations: Vec<&'s Observation>,
+}
+
+pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportError> {
+    match serde_json::from_str::<Document>(text) {
+        Ok(document) => {
+            check_header(
+                file,
+                Some(&Value::from(document.format)),
+                Some(&Value::from(document.version)),
+            )?;
+            let batch = Batch {
+                traces: document.traces,
+                observations: document.observations,
+                repeats_allowed: false,
+            };
+            Ok(Parsed::json(batch, text))
+        }
+        Err(_) => {
+            // A wrong header explains more than the first bad field does.
+            if let Ok(header) = serde_json::from_str::<Header>(text) {
+                check_header(file, header.format.as_ref(), header.version.as_ref())?;
+            }
+            Err(located_error(file, text))
+        }
+    }
+}
+
+/// The error of a failed parse, with the path to the bad value.
+fn located_error(file: &str, text: &str) -> ImportError {
+    let mut deserializer = serde_json::Deserializer::from_str(text);
+    match serde_path_to_error::deserialize::<_, Document>(&mut deserializer) {
+        Err(error) => {
+            let path = error.path().to_string();
+            ImportError::from_json(file, error.inner(), Some(path), 0)
+        }
+        Ok(_) => ImportError::whole(file, "the file could not be read"),
+    }
+}
+
+/// Checks `"format": "prompttrace"` and `"version": 1`.
+pub(crate) fn check_header(
+    file: &str,
+    format: Option<&Value>,
+    version: Option<&Value>,
+) -> Result<(), ImportError> {
+    let fail = |message: String| Err(ImportError::at(file, 1, 1, message));
+    match format {
+        None => {
+            return fail(format!(
+                "this is not a prompttrace file: it has no \"format\": \"{FORMAT}\""
+            ))
+        }
+        Some(Value::String(f)) if f == FORMAT => {}
+        Some(other) => return fail(format!("this is a {other} file, not a prompttrace file")),
+    }
+    match version.and_then(Value::as_u64) {
+        None => fail(format!(
+            "the file has no \"version\" number; this build reads version {VERSION}"
+        )),
+        Some(v) if v == u64::from(VERSION) => Ok(()),
+        Some(v) => fail(format!(
+            "the file is version {v}, but this build of prompttrace reads version {VERSION}"
+        )),
+    }
+}
+
+/// Writes the store as a native JSON document.
+pub fn write(store: &Store) -> String {
+    let (traces, observations) = super::records_in_order(store);
+    let document = DocumentOut {
+        format: FORMAT,
+        version: VERSION,
+        traces,
+        observations,
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("model types always serialize");
+    text.push('\n');
+    text
+}
+
+/// Line and column where a record of a (successfully parsed) document starts.
+pub(crate) fn locate(text: &str, record: RecordIndex) -> Option<(usize, usize)> {
+    #[derive(Deserialize)]
+    struct Skeleton<'a> {
+        #[serde(borrow, default)]
+        traces: Vec<&'a RawValue>,
+        #[serde(borrow, default)]
+        observations: Vec<&'a RawValue>,
+    }
+    let skeleton: Skeleton = serde_json::from_str(text).ok()?;
+    let raw = match record {
+        RecordIndex::Trace(i) => skeleton.traces.get(i)?,
+        RecordIndex::Observation(i) => skeleton.observations.get(i)?,
+    };
+    let offset = raw.get().as_ptr() as usize - text.as_ptr() as usize;
+    Some(position(text, offset))
+}

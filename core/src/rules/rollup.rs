@@ -1,0 +1,343 @@
+//! Rollups: figures per trace, per session, per model and per trace name,
+//! plus the LLM calls recorded without a trace.
+//!
+//! - Counts: traces, observations, LLM calls (generations), errors. A
+//!   trace's errors are its observations in error (see
+//!   `lifecycle::is_error`) plus one if the trace itself failed; a group's
+//!   errors are the sum over its traces.
+//! - Tokens: sums of usage (a missing total is input + output).
+//! - Cost: sums of `pricing::cost_of`; `None` when no item has a known cost.
+//! - Extent: first start to last end over every item in the group; unknown
+//!   while any of them is running.
+//! - Latency p50/p95 (nearest rank): of LLM calls for a trace, a model and
+//!   the calls without trace; of trace durations for a session and a name.
+//!
+//! Invariant: a session's (or name's) sums equal the sums of its traces'.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+
+use crate::model::{Cost, Observation, Status, Trace};
+use crate::rules::duration;
+use crate::rules::lifecycle::is_error;
+use crate::rules::pricing::{cost_of, Price, PriceTable};
+use crate::store::Store;
+use crate::time::Timestamp;
+
+/// Token sums.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Tokens {
+    pub input: u64,
+    pub output: u64,
+    pub total: u64,
+}
+
+impl Tokens {
+    pub fn of(observation: &Observation) -> Tokens {
+        let Some(usage) = &observation.usage else {
+            return Tokens::default();
+        };
+        let input = usage.input.unwrap_or(0);
+        let output = usage.output.unwrap_or(0);
+        Tokens {
+            input,
+            output,
+            total: usage.total.unwrap_or(input.saturating_add(output)),
+        }
+    }
+
+    pub fn add(&mut self, other: Tokens) {
+        self.input = self.input.saturating_add(other.input);
+        self.output = self.output.saturating_add(other.output);
+        self.total = self.total.saturating_add(other.total);
+    }
+}
+
+/// Cost sums in USD; `null` where nothing was known.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct CostTotals {
+    pub input: Option<f64>,
+    pub output: Option<f64>,
+    pub total: Option<f64>,
+}
+
+impl CostTotals {
+    pub fn add_cost(&mut self, cost: &Cost) {
+        self.add(CostTotals {
+            input: cost.input,
+            output: cost.output,
+            total: cost.total,
+        });
+    }
+
+    pub fn add(&mut self, other: CostTotals) {
+        fn plus(a: &mut Option<f64>, b: Option<f64>) {
+            if let Some(b) = b {
+                *a = Some(a.unwrap_or(0.0) + b);
+            }
+        }
+        plus(&mut self.input, other.input);
+        plus(&mut self.output, other.output);
+        plus(&mut self.total, other.total);
+    }
+}
+
+/// The figures of one group.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Figures {
+    pub trace_count: usize,
+    pub observation_count: usize,
+    pub llm_call_count: usize,
+    pub error_count: usize,
+    pub tokens: Tokens,
+    pub cost: CostTotals,
+    pub first_start: Option<Timestamp>,
+    pub last_end: Option<Timestamp>,
+    /// Items still running; while any are, the extent is unknown.
+    pub running_count: usize,
+    pub latency_p50_ms: Option<f64>,
+    pub latency_p95_ms: Option<f64>,
+}
+
+impl Figures {
+    /// Wall extent in ms: first start to last end, `None` while running.
+    pub fn extent_ms(&self) -> Option<f64> {
+        if self.running_count > 0 {
+            return None;
+        }
+        duration::between(self.first_start?, self.last_end)
+    }
+
+    fn add_times(&mut self, start: Timestamp, end: Option<Timestamp>) {
+        self.first_start = Some(self.first_start.map_or(start, |s| s.min(start)));
+        match end {
+            Some(end) => self.last_end = Some(self.last_end.map_or(end, |e| e.max(end))),
+            None => self.running_count += 1,
+        }
+    }
+
+    /// Adds a trace's figures to a group (session, name).
+    fn add_trace(&mut self, trace: &Figures) {
+        self.trace_count += trace.trace_count;
+        self.observation_count += trace.observation_count;
+        self.llm_call_count += trace.llm_call_count;
+        self.error_count += trace.error_count;
+        self.tokens.add(trace.tokens);
+        self.cost.add(trace.cost);
+        self.running_count += trace.running_count;
+        if let Some(start) = trace.first_start {
+            self.first_start = Some(self.first_start.map_or(start, |s| s.min(start)));
+        }
+        if let Some(end) = trace.last_end {
+            self.last_end = Some(self.last_end.map_or(end, |e| e.max(end)));
+        }
+    }
+}
+
+/// Every rollup of a store.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Rollups {
+    pub traces: BTreeMap<String, Figures>,
+    pub sessions: BTreeMap<String, Figures>,
+    pub models: BTreeMap<String, Figures>,
+    pub names: BTreeMap<String, Figures>,
+    pub without_trace: Figures,
+}
+
+/// Computes all rollups in one pass over the store.
+pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
+    let mut pricing = PriceCache::new(prices);
+    let mut models: HashMap<&str, Group> = HashMap::new();
+    let mut sessions: HashMap<&str, Group> = HashMap::new();
+    let mut names: HashMap<&str, Group> = HashMap::new();
+    let mut out = Rollups::default();
+
+    for entry in store.traces() {
+        let trace = entry.trace();
+        let mut group = Group::default();
+        for observation in entry.observations() {
+            let added = group.add_observation(observation, &mut pricing);
+            if let Some(model) = observation.model.as_deref() {
+                let per_model = models.entry(model).or_default();
+                per_model.add_generation_of(observation, added, Some(&trace.id));
+            }
+        }
+        let figures = group.finish_trace(trace);
+        let duration = duration::duration_ms(trace);
+        if let Some(session) = trace.session_id.as_deref() {
+            sessions
+                .entry(session)
+                .or_default()
+                .add_trace(&figures, duration);
+        }
+        names
+            .entry(&trace.name)
+            .or_default()
+            .add_trace(&figures, duration);
+        out.traces.insert(trace.id.clone(), figures);
+    }
+
+    let mut loose = Group::default();
+    for observation in store.observations_without_trace() {
+        let added = loose.add_observation(observation, &mut pricing);
+        if let Some(model) = observation.model.as_deref() {
+            models
+                .entry(model)
+                .or_default()
+                .add_generation_of(observation, added, None);
+        }
+    }
+    out.without_trace = loose.finish();
+
+    let finish_all = |groups: HashMap<&str, Group>| -> BTreeMap<String, Figures> {
+        groups
+            .into_iter()
+            .map(|(key, group)| (key.to_string(), group.finish()))
+            .collect()
+    };
+    out.sessions = finish_all(sessions);
+    out.names = finish_all(names);
+    out.models = finish_all(models);
+    out
+}
+
+/// Price look-ups, once per distinct model name.
+pub struct PriceCache<'p, 'a> {
+    table: &'p PriceTable,
+    cache: HashMap<&'a str, Option<Price>>,
+}
+
+impl<'p, 'a> PriceCache<'p, 'a> {
+    pub fn new(table: &'p PriceTable) -> Self {
+        PriceCache {
+            table,
+            cache: HashMap::new(),
+        }
+    }
+
+    pub fn cost(&mut self, observation: &'a Observation) -> Option<Cost> {
+        let table = self.table;
+        let cache = &mut self.cache;
+        cost_of(observation, |_| {
+            let model = observation.model.as_deref()?;
+            *cache.entry(model).or_insert_with(|| table.lookup(model))
+        })
+    }
+}
+
+/// What one observation contributed, so per-model groups reuse it.
+#[derive(Clone, Copy)]
+struct Contribution {
+    tokens: Tokens,
+    cost: Option<CostTotals>,
+    error: bool,
+    duration: Option<f64>,
+}
+
+#[derive(Default)]
+struct Group<'a> {
+    figures: Figures,
+    latencies: Vec<f64>,
+    last_trace: Option<&'a str>,
+}
+
+impl<'a> Group<'a> {
+    fn add_observation(
+        &mut self,
+        observation: &'a Observation,
+        pricing: &mut PriceCache<'_, 'a>,
+    ) -> Contribution {
+        let tokens = Tokens::of(observation);
+        let cost = pricing.cost(observation).map(|cost| {
+            let mut totals = CostTotals::default();
+            totals.add_cost(&cost);
+            totals
+        });
+        let contribution = Contribution {
+            tokens,
+            cost,
+            error: is_error(observation),
+            duration: duration::duration_ms(observation),
+        };
+        let f = &mut self.figures;
+        f.observation_count += 1;
+        f.error_count += usize::from(contribution.error);
+        f.tokens.add(tokens);
+        if let Some(cost) = cost {
+            f.cost.add(cost);
+        }
+        f.add_times(observation.started_at, observation.ended_at);
+        if observation.is_llm_call() {
+            f.llm_call_count += 1;
+            self.latencies.extend(contribution.duration);
+        }
+        contribution
+    }
+
+    fn add_generation_of(
+        &mut self,
+        observation: &Observation,
+        added: Contribution,
+        trace_id: Option<&'a str>,
+    ) {
+        let f = &mut self.figures;
+        if trace_id.is_some() && trace_id != self.last_trace {
+            f.trace_count += 1;
+            self.last_trace = trace_id;
+        }
+        f.observation_count += 1;
+        f.llm_call_count += usize::from(observation.is_llm_call());
+        f.error_count += usize::from(added.error);
+        f.tokens.add(added.tokens);
+        if let Some(cost) = added.cost {
+            f.cost.add(cost);
+        }
+        f.add_times(observation.started_at, observation.ended_at);
+        self.latencies.extend(added.duration);
+    }
+
+    fn add_trace(&mut self, trace: &Figures, duration: Option<f64>) {
+        self.figures.add_trace(trace);
+        self.latencies.extend(duration);
+    }
+
+    fn finish_trace(mut self, trace: &Trace) -> Figures {
+        let f = &mut self.figures;
+        f.trace_count = 1;
+        f.error_count += usize::from(trace.status == Status::Error);
+        f.add_times(trace.started_at, trace.ended_at);
+        self.finish()
+    }
+
+    fn finish(mut self) -> Figures {
+        self.figures.latency_p50_ms = percentile(&mut self.latencies, 50);
+        self.figures.latency_p95_ms = percentile(&mut self.latencies, 95);
+        self.figures
+    }
+}
+
+/// Nearest-rank percentile: the smallest value with at least `p`% of the
+/// values at or below it. Reorders `values`.
+pub fn percentile(values: &mut [f64], p: u32) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    let rank = (values.len() * p as usize).div_ceil(100).max(1);
+    let (_, value, _) = values.select_nth_unstable_by(rank - 1, f64::total_cmp);
+    Some(*value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rollup_percentile_is_nearest_rank() {
+        let mut values: Vec<f64> = (1..=20).map(f64::from).collect();
+        assert_eq!(percentile(&mut values, 50), Some(10.0));
+        assert_eq!(percentile(&mut values, 95), Some(19.0));
+        assert_eq!(percentile(&mut [7.0], 95), Some(7.0));
+        assert_eq!(percentile(&mut [], 50), None);
+    }
+}

@@ -1,0 +1,243 @@
+//! Structure: how observations nest.
+//!
+//! - An observation's parent must exist (in the same file or already
+//!   loaded) and belong to the same trace → `UnknownParent`,
+//!   `ParentInOtherTrace`.
+//! - An observation without a trace (an LLM call recorded outside any
+//!   trace) has no parent → `ParentWithoutTrace`.
+//! - Following parents always ends at a root → `ParentCycle` otherwise.
+//! - Nesting is at most [`MAX_DEPTH`] levels, so every consumer (summary
+//!   trees, the viewer, JSON parsers with recursion limits) can walk a tree
+//!   without running out of stack → `TooDeep`.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::rules::{Subject, Violation};
+
+pub const MAX_DEPTH: usize = 256;
+
+/// The two links of an observation that structure is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Links<'a> {
+    pub trace_id: Option<&'a str>,
+    pub parent_id: Option<&'a str>,
+}
+
+/// Checks every observation in `ids`, and all their ancestors, where
+/// `lookup` finds any observation by id (the incoming records first, then
+/// what is stored). Linear in the number of observations visited.
+pub fn check_tree<'a>(
+    ids: impl IntoIterator<Item = &'a str>,
+    lookup: impl Fn(&str) -> Option<Links<'a>>,
+) -> Result<(), Violation> {
+    let mut depth: HashMap<&'a str, usize> = HashMap::new();
+    let mut path: Vec<&'a str> = Vec::new();
+    let mut on_path: HashSet<&'a str> = HashSet::new();
+    for id in ids {
+        if depth.contains_key(id) {
+            continue;
+        }
+        path.clear();
+        on_path.clear();
+        let mut current = id;
+        // Depth of the node above the last one on `path` (0: the path ends at a root).
+        let above = loop {
+            if let Some(&known) = depth.get(current) {
+                break known;
+            }
+            if !on_path.insert(current) {
+                return Err(Violation::ParentCycle {
+                    subject: Subject::Observation(current.to_string()),
+                });
+            }
+            path.push(current);
+            let Some(links) = lookup(current) else {
+                // Only the starting id can be missing; parents are checked below.
+                break 0;
+            };
+            let Some(parent_id) = links.parent_id else {
+                break 0;
+            };
+            current = checked_parent(current, links, parent_id, &lookup)?;
+        };
+        for (offset, node) in path.iter().rev().enumerate() {
+            let node_depth = above + offset + 1;
+            if node_depth > MAX_DEPTH {
+                return Err(Violation::TooDeep {
+                    subject: Subject::Observation(node.to_string()),
+                    max: MAX_DEPTH,
+                });
+            }
+            depth.insert(node, node_depth);
+        }
+    }
+    Ok(())
+}
+
+/// Checks one new observation whose parent is already stored (the recorder's
+/// case: a new node can close no cycle, so only the parent's depth matters).
+pub fn check_new_child<'a>(
+    id: &'a str,
+    links: Links<'a>,
+    lookup: impl Fn(&str) -> Option<Links<'a>>,
+) -> Result<(), Violation> {
+    let Some(parent_id) = links.parent_id else {
+        return Ok(());
+    };
+    let parent = checked_parent(id, links, parent_id, &lookup)?;
+    let mut depth = 2;
+    let mut current = lookup(parent);
+    while let Some(Links {
+        parent_id: Some(next),
+        ..
+    }) = current
+    {
+        depth += 1;
+        if depth > MAX_DEPTH {
+            return Err(Violation::TooDeep {
+                subject: Subject::Observation(id.to_string()),
+                max: MAX_DEPTH,
+            });
+        }
+        current = lookup(next);
+    }
+    Ok(())
+}
+
+fn checked_parent<'a>(
+    id: &str,
+    links: Links<'a>,
+    parent_id: &'a str,
+    lookup: impl Fn(&str) -> Option<Links<'a>>,
+) -> Result<&'a str, Violation> {
+    let subject = || Subject::Observation(id.to_string());
+    let Some(trace_id) = links.trace_id else {
+        return Err(Violation::ParentWithoutTrace {
+            subject: subject(),
+            parent_id: parent_id.to_string(),
+        });
+    };
+    let Some(parent) = lookup(parent_id) else {
+        return Err(Violation::UnknownParent {
+            subject: subject(),
+            parent_id: parent_id.to_string(),
+        });
+    };
+    if parent.trace_id != Some(trace_id) {
+        return Err(Violation::ParentInOtherTrace {
+            subject: subject(),
+            trace_id: trace_id.to_string(),
+            parent_id: parent_id.to_string(),
+            parent_trace_id: parent.trace_id.unwrap_or("(none)").to_string(),
+        });
+    }
+    Ok(parent_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `nodes`: (id, trace, parent).
+    fn check(
+        nodes: &[(&'static str, Option<&'static str>, Option<&'static str>)],
+    ) -> Result<(), Violation> {
+        let map: HashMap<&str, Links<'static>> = nodes
+            .iter()
+            .map(|&(id, trace_id, parent_id)| {
+                (
+                    id,
+                    Links {
+                        trace_id,
+                        parent_id,
+                    },
+                )
+            })
+            .collect();
+        check_tree(nodes.iter().map(|n| n.0), |id| map.get(id).copied())
+    }
+
+    #[test]
+    fn structure_accepts_a_tree() {
+        check(&[
+            ("a", Some("t"), None),
+            ("b", Some("t"), Some("a")),
+            ("c", Some("t"), Some("b")),
+        ])
+        .unwrap();
+    }
+
+    #[test]
+    fn structure_unknown_parent_is_rejected() {
+        let err = check(&[("a", Some("t"), Some("ghost"))]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "observation \"a\" names parent \"ghost\", which is neither in this file nor already loaded"
+        );
+    }
+
+    #[test]
+    fn structure_parent_in_other_trace_is_rejected() {
+        let err = check(&[("a", Some("t1"), None), ("b", Some("t2"), Some("a"))]).unwrap_err();
+        assert!(matches!(err, Violation::ParentInOtherTrace { .. }), "{err}");
+    }
+
+    #[test]
+    fn structure_cycle_is_rejected() {
+        let err = check(&[("a", Some("t"), Some("b")), ("b", Some("t"), Some("a"))]).unwrap_err();
+        assert!(matches!(err, Violation::ParentCycle { .. }), "{err}");
+        let err = check(&[("a", Some("t"), Some("a"))]).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "observation \"a\" is its own ancestor: following parents from it comes back to it"
+        );
+    }
+
+    #[test]
+    fn structure_cycle_above_a_node_is_rejected() {
+        let err = check(&[
+            ("x", Some("t"), Some("a")),
+            ("a", Some("t"), Some("b")),
+            ("b", Some("t"), Some("a")),
+        ])
+        .unwrap_err();
+        assert!(matches!(err, Violation::ParentCycle { .. }), "{err}");
+    }
+
+    #[test]
+    fn structure_parent_without_trace_is_rejected() {
+        let err = check(&[("a", None, None), ("b", None, Some("a"))]).unwrap_err();
+        assert!(matches!(err, Violation::ParentWithoutTrace { .. }), "{err}");
+    }
+
+    #[test]
+    fn structure_depth_is_limited() {
+        let ids: Vec<String> = (0..=MAX_DEPTH).map(|i| format!("n{i}")).collect();
+        let map: HashMap<&str, Links> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                let parent_id = (i > 0).then(|| ids[i - 1].as_str());
+                (
+                    id.as_str(),
+                    Links {
+                        trace_id: Some("t"),
+                        parent_id,
+                    },
+                )
+            })
+            .collect();
+        let lookup = |id: &str| map.get(id).copied();
+        let err = check_tree(ids.iter().map(String::as_str), lookup).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("observation \"n{MAX_DEPTH}\" is nested more than {MAX_DEPTH} levels deep")
+        );
+        check_tree(ids[..MAX_DEPTH].iter().map(String::as_str), lookup).unwrap();
+
+        let last = ids[MAX_DEPTH].as_str();
+        assert!(check_new_child(last, map[last], lookup).is_err());
+        let below_limit = ids[MAX_DEPTH - 1].as_str();
+        check_new_child(below_limit, map[below_limit], lookup).unwrap();
+    }
+}

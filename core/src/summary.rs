@@ -1,0 +1,273 @@
+//! The summary: every trace with its figures and observation tree, every
+//! session, and the count of LLM calls without a trace. The CLI prints it
+//! (`prompttrace summary --json` is exactly its serde form), the npm package
+//! returns it from `tracer.summary()`, and the viewer reads it.
+//!
+//! A tree node's tokens and cost are its subtree's (the node plus
+//! everything below it), so a span shows what its LLM calls cost. Children
+//! are in start order (then id). `null` marks what is unknown: the duration
+//! of a running item, a cost nobody knows.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use crate::model::{Level, Observation, ObservationType, Status};
+use crate::rules::duration;
+use crate::rules::pricing::PriceTable;
+use crate::rules::rollup::{rollups, CostTotals, Figures, PriceCache, Tokens};
+use crate::store::{Store, TraceEntry};
+use crate::time::Timestamp;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    pub traces: Vec<TraceSummary>,
+    pub sessions: Vec<SessionSummary>,
+    pub generations_without_trace: usize,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TraceSummary {
+    pub id: String,
+    pub name: String,
+    pub session_id: Option<String>,
+    pub user_id: Option<String>,
+    pub status: Status,
+    pub started_at: Timestamp,
+    pub duration_ms: Option<f64>,
+    pub observation_count: usize,
+    pub error_count: usize,
+    pub tokens: Tokens,
+    pub cost: CostTotals,
+    pub tree: Vec<Node>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Node {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: ObservationType,
+    pub status: Status,
+    pub level: Level,
+    pub model: Option<String>,
+    pub duration_ms: Option<f64>,
+    pub tokens: Tokens,
+    pub cost: CostTotals,
+    pub children: Vec<Node>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SessionSummary {
+    pub id: String,
+    pub trace_count: usize,
+    /// Wall extent: first trace start to last end; `null` while any runs.
+    pub duration_ms: Option<f64>,
+    pub tokens: Tokens,
+    pub cost: CostTotals,
+    pub error_count: usize,
+}
+
+/// Summarises a whole store.
+pub fn summarize(store: &Store, prices: &PriceTable) -> Summary {
+    let rollups = rollups(store, prices);
+    let mut pricing = PriceCache::new(prices);
+    let traces = store
+        .traces_in_order()
+        .into_iter()
+        .map(|entry| trace_summary(entry, &rollups.traces[&entry.trace().id], &mut pricing))
+        .collect();
+    let sessions = rollups
+        .sessions
+        .iter()
+        .map(|(id, figures)| SessionSummary {
+            id: id.clone(),
+            trace_count: figures.trace_count,
+            duration_ms: figures.extent_ms(),
+            tokens: figures.tokens,
+            cost: figures.cost,
+            error_count: figures.error_count,
+        })
+        .collect();
+    Summary {
+        traces,
+        sessions,
+        generations_without_trace: store
+            .observations_without_trace()
+            .filter(|o| o.is_llm_call())
+            .count(),
+    }
+}
+
+fn trace_summary<'a>(
+    entry: &'a TraceEntry,
+    figures: &Figures,
+    pricing: &mut PriceCache<'_, 'a>,
+) -> TraceSummary {
+    let trace = entry.trace();
+    TraceSummary {
+        id: trace.id.clone(),
+        name: trace.name.clone(),
+        session_id: trace.session_id.clone(),
+        user_id: trace.user_id.clone(),
+        status: trace.status,
+        started_at: trace.started_at,
+        duration_ms: duration::duration_ms(trace),
+        observation_count: figures.observation_count,
+        error_count: figures.error_count,
+        tokens: figures.tokens,
+        cost: figures.cost,
+        tree: tree(entry, pricing),
+    }
+}
+
+/// The observation tree of one trace.
+pub fn tree<'a>(entry: &'a TraceEntry, pricing: &mut PriceCache<'_, 'a>) -> Vec<Node> {
+    let ordered = entry.observations_in_order();
+    let index: HashMap<&str, usize> = ordered
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id.as_str(), i))
+        .collect();
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); ordered.len()];
+    let mut roots = Vec::new();
+    for (i, observation) in ordered.iter().enumerate() {
+        match observation.parent_id.as_deref().and_then(|p| index.get(p)) {
+            Some(&parent) => children[parent].push(i),
+            None => roots.push(i),
+        }
+    }
+    // Depth is bounded by `rules::structure::MAX_DEPTH`, so recursion is safe.
+    fn build<'a>(
+        i: usize,
+        ordered: &[&'a Observation],
+        children: &[Vec<usize>],
+        pricing: &mut PriceCache<'_, 'a>,
+    ) -> Node {
+        let observation = ordered[i];
+        let mut tokens = Tokens::of(observation);
+        let mut cost = CostTotals::default();
+        if let Some(own) = pricing.cost(observation) {
+            cost.add_cost(&own);
+        }
+        let nodes: Vec<Node> = children[i]
+            .iter()
+            .map(|&c| build(c, ordered, children, pricing))
+            .collect();
+        for child in &nodes {
+            tokens.add(child.tokens);
+            cost.add(child.cost);
+        }
+        Node {
+            id: observation.id.clone(),
+            name: observation.name.clone(),
+            kind: observation.kind,
+            status: observation.status,
+            level: observation.level,
+            model: observation.model.clone(),
+            duration_ms: duration::duration_ms(observation),
+            tokens,
+            cost,
+            children: nodes,
+        }
+    }
+    roots
+        .into_iter()
+        .map(|i| build(i, &ordered, &children, pricing))
+        .collect()
+}
+
+/// The summary as a readable tree, for terminals.
+pub fn render_text(summary: &Summary) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Traces ({})", summary.traces.len());
+    for trace in &summary.traces {
+        let _ = writeln!(
+            out,
+            "\n{}  [{}]  {}  {} observations  {} errors  {}  {}",
+            trace.name,
+            trace.status.as_str(),
+            duration_text(trace.duration_ms),
+            trace.observation_count,
+            trace.error_count,
+            tokens_text(trace.tokens),
+            cost_text(trace.cost.total),
+        );
+        let mut about = format!("  id {}", trace.id);
+        if let Some(session) = &trace.session_id {
+            let _ = write!(about, "  session {session}");
+        }
+        if let Some(user) = &trace.user_id {
+            let _ = write!(about, "  user {user}");
+        }
+        let _ = writeln!(out, "{about}  started {}", trace.started_at);
+        render_nodes(&mut out, &trace.tree, "  ");
+    }
+    let _ = writeln!(out, "\nSessions ({})", summary.sessions.len());
+    for session in &summary.sessions {
+        let _ = writeln!(
+            out,
+            "  {}  {} traces  {}  {}  {}  {} errors",
+            session.id,
+            session.trace_count,
+            duration_text(session.duration_ms),
+            tokens_text(session.tokens),
+            cost_text(session.cost.total),
+            session.error_count,
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nLLM calls without a trace: {}",
+        summary.generations_without_trace
+    );
+    out
+}
+
+fn render_nodes(out: &mut String, nodes: &[Node], indent: &str) {
+    for (i, node) in nodes.iter().enumerate() {
+        let last = i + 1 == nodes.len();
+        let mut line = format!(
+            "{indent}{} {} {}  [{}]  {}",
+            if last { "└─" } else { "├─" },
+            node.kind.as_str(),
+            node.name,
+            node.status.as_str(),
+            duration_text(node.duration_ms),
+        );
+        if let Some(model) = &node.model {
+            let _ = write!(line, "  {model}");
+        }
+        if node.tokens.total > 0 {
+            let _ = write!(line, "  {}", tokens_text(node.tokens));
+        }
+        if node.cost.total.is_some() {
+            let _ = write!(line, "  {}", cost_text(node.cost.total));
+        }
+        if node.level != Level::Default {
+            let _ = write!(line, "  level {}", node.level.as_str());
+        }
+        let _ = writeln!(out, "{line}");
+        let deeper = format!("{indent}{}", if last { "   " } else { "│  " });
+        render_nodes(out, &node.children, &deeper);
+    }
+}
+
+fn duration_text(ms: Option<f64>) -> String {
+    match ms {
+        Some(ms) => format!("{ms:.1} ms"),
+        None => "running".to_string(),
+    }
+}
+
+fn tokens_text(tokens: Tokens) -> String {
+    format!("{} tokens", tokens.total)
+}
+
+fn cost_text(total: Option<f64>) -> String {
+    match total {
+        Some(total) => format!("${total:.6}"),
+        None => "cost unknown".to_string(),
+    }
+}
