@@ -185,12 +185,12 @@ pub fn render_text(summary: &Summary) -> String {
     for trace in &summary.traces {
         let _ = writeln!(
             out,
-            "\n{}  [{}]  {}  {} observations  {} errors  {}  {}",
+            "\n{}  [{}]  {}  {}  {}  {}  {}",
             trace.name,
             trace.status.as_str(),
             duration_text(trace.duration_ms),
-            trace.observation_count,
-            trace.error_count,
+            plural(trace.observation_count, "observation"),
+            plural(trace.error_count, "error"),
             tokens_text(trace.tokens),
             cost_text(trace.cost.total),
         );
@@ -208,13 +208,13 @@ pub fn render_text(summary: &Summary) -> String {
     for session in &summary.sessions {
         let _ = writeln!(
             out,
-            "  {}  {} traces  {}  {}  {}  {} errors",
+            "  {}  {}  {}  {}  {}  {}",
             session.id,
-            session.trace_count,
+            plural(session.trace_count, "trace"),
             duration_text(session.duration_ms),
             tokens_text(session.tokens),
             cost_text(session.cost.total),
-            session.error_count,
+            plural(session.error_count, "error"),
         );
     }
     let _ = writeln!(
@@ -262,12 +262,26 @@ fn duration_text(ms: Option<f64>) -> String {
 }
 
 fn tokens_text(tokens: Tokens) -> String {
-    format!("{} tokens", tokens.total)
+    plural(tokens.total as usize, "token")
 }
 
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
+}
+
+/// Dollars with three significant digits below a cent, cents above.
 fn cost_text(total: Option<f64>) -> String {
     match total {
-        Some(total) => format!("${total:.6}"),
         None => "cost unknown".to_string(),
+        Some(total) if total == 0.0 => "$0".to_string(),
+        Some(total) if total >= 0.01 => format!("${total:.4}"),
+        Some(total) => {
+            let decimals = (2 - total.log10().floor() as i32).max(0) as usize;
+            format!("${total:.decimals$}")
+        }
     }
 }

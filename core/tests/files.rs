@@ -1,0 +1,122 @@
+//! Native files: lossless, deterministic round trips for both variants,
+//! unknown fields ignored, format detection.
+
+mod support;
+
+use std::collections::BTreeMap;
+
+use prompttrace::format::{self, jsonl, native, Format};
+use prompttrace::model::{Cost, Level, Observation, ObservationType, Status, Trace, Usage};
+use prompttrace::{Store, Timestamp};
+use serde_json::json;
+use support::repo_tests;
+
+fn load(name: &str, text: &str) -> Store {
+    let mut store = Store::new();
+    format::import(&mut store, name, text.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
+    store
+}
+
+fn fixture(name: &str) -> String {
+    std::fs::read_to_string(repo_tests(&format!("fixtures/traces/{name}"))).unwrap()
+}
+
+#[test]
+fn files_json_round_trip_is_byte_identical() {
+    for name in ["chat-session.json", "rag-pipeline.json", "nested-multi-step.json"] {
+        let text = fixture(name);
+        assert_eq!(native::write(&load(name, &text)), text, "{name}");
+    }
+}
+
+#[test]
+fn files_json_lines_round_trip_keeps_every_record() {
+    let store = load("chat-session.jsonl", &fixture("chat-session.jsonl"));
+    let lines = jsonl::write(&store);
+    assert_eq!(load("again.jsonl", &lines), store);
+    assert_eq!(native::write(&store), fixture("chat-session.json"));
+}
+
+/// A record with every field set survives JSON and JSON Lines unchanged.
+#[test]
+fn files_round_trip_is_lossless_for_every_field() {
+    let mut trace = Trace::new("t-ü", "naïve \"name\" 📎", Timestamp::from_unix_nanos(1_714_564_800_123_456_789));
+    trace.session_id = Some("s".into());
+    trace.user_id = Some("u".into());
+    trace.status = Status::Error;
+    trace.ended_at = Some(Timestamp::from_unix_nanos(1_714_564_801_000_000_001));
+    trace.status_message = Some("boom\nline two".into());
+    trace.input = Some(json!({"messages": [{"role": "user", "content": "<b>hi</b>"}]}));
+    trace.output = Some(json!(null));
+    trace.metadata = Some(json!({"z": 1, "a": [1.5, -2e-308, 1.7976931348623157e308]}));
+    trace.tags = vec!["b".into(), "a".into()];
+    trace.environment = Some("prod".into());
+    trace.release = Some("1.2.3".into());
+
+    let mut g = Observation::new("g", ObservationType::Generation, "call", trace.started_at);
+    g.trace_id = Some(trace.id.clone());
+    g.type_label = Some("llm".into());
+    g.status = Status::Completed;
+    g.level = Level::Warning;
+    g.status_message = Some("slow".into());
+    g.ended_at = trace.ended_at;
+    g.completion_start_time = Some(Timestamp::from_unix_nanos(1_714_564_800_500_000_000));
+    g.input = Some(json!("prompt"));
+    g.output = Some(json!({"text": "answer"}));
+    g.metadata = Some(json!({"k": true}));
+    g.provider = Some("openai".into());
+    g.model = Some("gpt-4o".into());
+    g.model_parameters = json!({"temperature": 0.7, "stop": ["\n"]}).as_object().cloned();
+    g.usage = Some(Usage {
+        input: Some(10),
+        output: Some(5),
+        total: Some(15),
+        details: BTreeMap::from([("cache_read_input_tokens".into(), 4), ("reasoning_tokens".into(), 2)]),
+    });
+    g.cost = Some(Cost { input: Some(0.1 + 0.2), output: Some(1e-9), total: Some(0.30000000100000004) });
+    g.prompt_name = Some("p".into());
+    g.prompt_version = Some(7);
+    g.template = Some("{{x}}".into());
+    g.variables = json!({"x": [1, 2]}).as_object().cloned();
+
+    let mut store = Store::new();
+    let batch = prompttrace::store::Batch { traces: vec![trace], observations: vec![g], repeats_allowed: false };
+    store.import(batch).unwrap();
+
+    let json_text = native::write(&store);
+    assert_eq!(load("x.json", &json_text), store);
+    assert_eq!(native::write(&load("x.json", &json_text)), json_text);
+    assert_eq!(load("x.jsonl", &jsonl::write(&store)), store);
+}
+
+#[test]
+fn files_unknown_fields_are_ignored() {
+    let text = r#"{"format":"prompttrace","version":1,"exported_by":"future tool",
+        "traces":[{"id":"t","name":"n","status":"running","started_at":"2024-01-01T00:00:00Z","colour":"red"}]}"#;
+    let store = load("future.json", text);
+    assert_eq!(store.trace("t").unwrap().trace().name, "n");
+}
+
+#[test]
+fn files_levels_accept_langfuse_upper_case() {
+    let text = r#"{"format":"prompttrace","version":1,
+        "traces":[{"id":"t","name":"n","status":"running","started_at":"2024-01-01T00:00:00Z"}],
+        "observations":[{"id":"o","trace_id":"t","name":"x","status":"running","level":"ERROR","started_at":"2024-01-01T00:00:00Z"}]}"#;
+    assert_eq!(load("upper.json", text).observation("o").unwrap().level, Level::Error);
+}
+
+#[test]
+fn files_format_is_detected_by_name_and_content() {
+    let header = jsonl::header_line();
+    assert_eq!(format::detect("a.txt", &header), Format::JsonLines);
+    assert_eq!(format::detect("a.jsonl", "{}"), Format::JsonLines);
+    assert_eq!(format::detect("a.json", &fixture("chat-session.json")), Format::Json);
+    let one_line = r#"{"format":"prompttrace","version":1,"traces":[]}"#;
+    assert_eq!(format::detect("a", one_line), Format::Json);
+}
+
+#[test]
+fn files_byte_order_mark_is_skipped() {
+    let text = format!("\u{FEFF}{}", fixture("rag-pipeline.json"));
+    assert_eq!(load("bom.json", &text).trace_count(), 1);
+}

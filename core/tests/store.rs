@@ -1,0 +1,204 @@
+//! The store's import rules: all-or-nothing per batch, upsert by id, an
+//! ended record beats a running one, and the indexes follow every change.
+
+use prompttrace::model::{Observation, ObservationType, Status, Trace};
+use prompttrace::store::{Batch, ImportReport, RecordIndex};
+use prompttrace::{Store, Timestamp, Violation};
+
+fn at(ms: i64) -> Timestamp {
+    Timestamp::from_unix_nanos(ms * 1_000_000)
+}
+
+fn trace(id: &str, session: Option<&str>) -> Trace {
+    let mut t = Trace::new(id, format!("name-{id}"), at(0));
+    t.session_id = session.map(str::to_string);
+    t
+}
+
+fn ended<T: Clone>(record: &T, end: impl FnOnce(&mut T)) -> T {
+    let mut copy = record.clone();
+    end(&mut copy);
+    copy
+}
+
+fn completed_trace(t: &Trace, end_ms: i64) -> Trace {
+    ended(t, |t| (t.status, t.ended_at) = (Status::Completed, Some(at(end_ms))))
+}
+
+fn obs(id: &str, trace: &str, parent: Option<&str>) -> Observation {
+    let mut o = Observation::new(id, ObservationType::Span, id, at(1));
+    o.trace_id = Some(trace.to_string());
+    o.parent_id = parent.map(str::to_string);
+    o
+}
+
+fn batch(traces: Vec<Trace>, observations: Vec<Observation>) -> Batch {
+    Batch { traces, observations, repeats_allowed: false }
+}
+
+#[test]
+fn store_import_adds_and_indexes() {
+    let mut store = Store::new();
+    let mut g = obs("g", "t1", None);
+    g.kind = ObservationType::Generation;
+    g.model = Some("gpt-4o".into());
+    let report = store
+        .import(batch(vec![trace("t1", Some("s")), trace("t2", Some("s"))], vec![obs("a", "t1", None), g]))
+        .unwrap();
+    assert_eq!(
+        report,
+        ImportReport { traces_added: 2, observations_added: 2, ..ImportReport::default() }
+    );
+    let in_session: Vec<&str> = store.traces_in_session("s").map(|e| e.trace().id.as_str()).collect();
+    assert_eq!(in_session, ["t1", "t2"]);
+    assert_eq!(store.traces_named("name-t2").count(), 1);
+    assert_eq!(store.traces_using_model("gpt-4o").map(|e| e.trace().id.clone()).collect::<Vec<_>>(), ["t1"]);
+    assert_eq!(store.observation("a").unwrap().trace_id.as_deref(), Some("t1"));
+}
+
+#[test]
+fn store_import_is_all_or_nothing() {
+    let mut store = Store::new();
+    store.import(batch(vec![trace("t1", None)], vec![obs("a", "t1", None)])).unwrap();
+    let before = store.clone();
+    let rejection = store
+        .import(batch(
+            vec![trace("t2", None)],
+            vec![obs("b", "t2", None), obs("c", "t2", Some("nowhere"))],
+        ))
+        .unwrap_err();
+    assert_eq!(rejection.record, Some(RecordIndex::Observation(1)));
+    assert!(matches!(rejection.violation, Violation::UnknownParent { .. }));
+    assert_eq!(store, before);
+}
+
+#[test]
+fn store_same_ids_upsert_and_importing_twice_changes_nothing() {
+    let mut store = Store::new();
+    let t = trace("t1", Some("s1"));
+    store.import(batch(vec![t.clone()], vec![obs("a", "t1", None)])).unwrap();
+    let moved = trace("t1", Some("s2"));
+    let report = store.import(batch(vec![moved.clone()], vec![])).unwrap();
+    assert_eq!(report.traces_updated, 1);
+    assert_eq!(store.traces_in_session("s1").count(), 0);
+    assert_eq!(store.traces_in_session("s2").count(), 1);
+    // The trace's observations stay with it.
+    assert_eq!(store.trace("t1").unwrap().observations().count(), 1);
+
+    let done = completed_trace(&moved, 10);
+    store.import(batch(vec![done.clone()], vec![])).unwrap();
+    let snapshot = store.clone();
+    let again = store.import(batch(vec![done], vec![])).unwrap();
+    assert_eq!(again.traces_updated, 1);
+    assert_eq!(store, snapshot);
+}
+
+#[test]
+fn store_running_record_never_replaces_ended_one() {
+    let mut store = Store::new();
+    let t = trace("t1", None);
+    store.import(batch(vec![completed_trace(&t, 5)], vec![])).unwrap();
+    let report = store.import(batch(vec![t], vec![])).unwrap();
+    assert_eq!(report.unchanged, 1);
+    assert_eq!(store.trace("t1").unwrap().trace().status, Status::Completed);
+}
+
+#[test]
+fn store_json_lines_repeats_merge_in_file_order() {
+    let t = trace("t1", None);
+    let mut store = Store::new();
+    let lines = Batch {
+        traces: vec![t.clone(), completed_trace(&t, 9), t.clone()],
+        observations: vec![],
+        repeats_allowed: true,
+    };
+    store.import(lines).unwrap();
+    assert_eq!(store.trace("t1").unwrap().trace().ended_at, Some(at(9)));
+}
+
+#[test]
+fn store_duplicate_ids_in_one_document_are_rejected() {
+    let mut store = Store::new();
+    let rejection = store.import(batch(vec![trace("t1", None), trace("t1", None)], vec![])).unwrap_err();
+    assert_eq!(rejection.record, Some(RecordIndex::Trace(1)));
+    assert_eq!(
+        rejection.violation.to_string(),
+        "trace \"t1\" appears twice in this file; each id may appear once"
+    );
+}
+
+#[test]
+fn store_observation_cannot_move_to_another_trace() {
+    let mut store = Store::new();
+    store.import(batch(vec![trace("t1", None), trace("t2", None)], vec![obs("a", "t1", None)])).unwrap();
+    let rejection = store.import(batch(vec![], vec![obs("a", "t2", None)])).unwrap_err();
+    assert_eq!(
+        rejection.violation.to_string(),
+        "observation \"a\" already belongs to trace \"t1\", so it cannot move to trace \"t2\""
+    );
+}
+
+#[test]
+fn store_parent_may_arrive_in_a_later_batch_only_if_stored() {
+    let mut store = Store::new();
+    store.import(batch(vec![trace("t1", None)], vec![obs("root", "t1", None)])).unwrap();
+    // A child whose parent was loaded earlier.
+    store.import(batch(vec![], vec![obs("child", "t1", Some("root"))])).unwrap();
+    // A re-parenting that would close a cycle through stored records.
+    let rejection = store.import(batch(vec![], vec![obs("root", "t1", Some("child"))])).unwrap_err();
+    assert!(matches!(rejection.violation, Violation::ParentCycle { .. }), "{}", rejection.violation);
+}
+
+#[test]
+fn store_observation_needs_a_known_trace() {
+    let mut store = Store::new();
+    let rejection = store.import(batch(vec![], vec![obs("a", "ghost", None)])).unwrap_err();
+    assert_eq!(
+        rejection.violation.to_string(),
+        "observation \"a\" belongs to trace \"ghost\", which is neither in this file nor already loaded"
+    );
+}
+
+#[test]
+fn store_generation_without_trace_is_kept_apart() {
+    let mut store = Store::new();
+    let mut g = Observation::new("g", ObservationType::Generation, "call", at(0));
+    g.model = Some("gpt-4o".into());
+    store.import(batch(vec![], vec![g])).unwrap();
+    assert_eq!(store.trace_count(), 0);
+    assert_eq!(store.observations_without_trace().count(), 1);
+    assert_eq!(store.observation("g").unwrap().name, "call");
+}
+
+#[test]
+fn store_removes_traces_sessions_and_everything() {
+    let mut store = Store::new();
+    let mut g = obs("g", "t1", None);
+    g.model = Some("m".into());
+    store
+        .import(batch(
+            vec![trace("t1", Some("s")), trace("t2", Some("s")), trace("t3", None)],
+            vec![g, obs("b", "t3", None)],
+        ))
+        .unwrap();
+    assert_eq!(store.remove_session("s"), 2);
+    assert_eq!(store.trace_count(), 1);
+    assert_eq!(store.observation("g"), None);
+    assert_eq!(store.models().count(), 0);
+    assert_eq!(store.sessions().count(), 0);
+    assert!(store.remove_trace("t3"));
+    assert!(!store.remove_trace("t3"));
+    assert!(store.is_empty());
+    assert_eq!(store.observation_count(), 0);
+}
+
+#[test]
+fn store_model_index_follows_a_changed_model() {
+    let mut store = Store::new();
+    let mut g = obs("g", "t1", None);
+    g.model = Some("old".into());
+    store.import(batch(vec![trace("t1", None)], vec![g.clone()])).unwrap();
+    g.model = Some("new".into());
+    store.import(batch(vec![], vec![g])).unwrap();
+    assert_eq!(store.models().collect::<Vec<_>>(), ["new"]);
+}

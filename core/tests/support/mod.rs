@@ -1,0 +1,13 @@
+//! Shared by the integration tests: the seed's scenarios, recorded with the
+//! real recording API on a manual clock, and helpers to read repo files.
+
+#![allow(dead_code)] // Each test binary uses a different part.
+
+pub mod scenarios;
+
+use std::path::PathBuf;
+
+/// A path under the repository's `tests/` folder.
+pub fn repo_tests(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests").join(relative)
+}
