@@ -321,7 +321,8 @@ impl Store {
             .observations
             .iter()
             .map(|&i| batch.observations[i].id.as_str());
-        structure::check_tree(written_ids.chain(stored_in_touched), lookup).map_err(
+        let incoming = |id: &str| written.contains_key(id);
+        structure::check_tree(written_ids.chain(stored_in_touched), lookup, incoming).map_err(
             |violation| {
                 let record = observation_winners
                     .get(violation.subject().id())

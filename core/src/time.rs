@@ -45,8 +45,8 @@ impl Timestamp {
     }
 
     pub fn parse_rfc3339(text: &str) -> Result<Timestamp, String> {
-        let parsed = DateTime::parse_from_rfc3339(text).map_err(|e| {
-            format!("\"{text}\" is not an RFC 3339 date-time such as 2024-05-01T12:00:00Z ({e})")
+        let parsed = DateTime::parse_from_rfc3339(text).map_err(|_| {
+            format!("\"{text}\" is not an RFC 3339 date-time such as 2024-05-01T12:00:00Z or 2024-05-01T14:00:00.250+02:00")
         })?;
         parsed
             .timestamp_nanos_opt()

@@ -23,7 +23,11 @@ fn fixture(name: &str) -> String {
 
 #[test]
 fn files_json_round_trip_is_byte_identical() {
-    for name in ["chat-session.json", "rag-pipeline.json", "nested-multi-step.json"] {
+    for name in [
+        "chat-session.json",
+        "rag-pipeline.json",
+        "nested-multi-step.json",
+    ] {
         let text = fixture(name);
         assert_eq!(native::write(&load(name, &text)), text, "{name}");
     }
@@ -40,7 +44,11 @@ fn files_json_lines_round_trip_keeps_every_record() {
 /// A record with every field set survives JSON and JSON Lines unchanged.
 #[test]
 fn files_round_trip_is_lossless_for_every_field() {
-    let mut trace = Trace::new("t-ü", "naïve \"name\" 📎", Timestamp::from_unix_nanos(1_714_564_800_123_456_789));
+    let mut trace = Trace::new(
+        "t-ü",
+        "naïve \"name\" 📎",
+        Timestamp::from_unix_nanos(1_714_564_800_123_456_789),
+    );
     trace.session_id = Some("s".into());
     trace.user_id = Some("u".into());
     trace.status = Status::Error;
@@ -66,21 +74,34 @@ fn files_round_trip_is_lossless_for_every_field() {
     g.metadata = Some(json!({"k": true}));
     g.provider = Some("openai".into());
     g.model = Some("gpt-4o".into());
-    g.model_parameters = json!({"temperature": 0.7, "stop": ["\n"]}).as_object().cloned();
+    g.model_parameters = json!({"temperature": 0.7, "stop": ["\n"]})
+        .as_object()
+        .cloned();
     g.usage = Some(Usage {
         input: Some(10),
         output: Some(5),
         total: Some(15),
-        details: BTreeMap::from([("cache_read_input_tokens".into(), 4), ("reasoning_tokens".into(), 2)]),
+        details: BTreeMap::from([
+            ("cache_read_input_tokens".into(), 4),
+            ("reasoning_tokens".into(), 2),
+        ]),
     });
-    g.cost = Some(Cost { input: Some(0.1 + 0.2), output: Some(1e-9), total: Some(0.30000000100000004) });
+    g.cost = Some(Cost {
+        input: Some(0.1 + 0.2),
+        output: Some(1e-9),
+        total: Some(0.30000000100000004),
+    });
     g.prompt_name = Some("p".into());
     g.prompt_version = Some(7);
     g.template = Some("{{x}}".into());
     g.variables = json!({"x": [1, 2]}).as_object().cloned();
 
     let mut store = Store::new();
-    let batch = prompttrace::store::Batch { traces: vec![trace], observations: vec![g], repeats_allowed: false };
+    let batch = prompttrace::store::Batch {
+        traces: vec![trace],
+        observations: vec![g],
+        repeats_allowed: false,
+    };
     store.import(batch).unwrap();
 
     let json_text = native::write(&store);
@@ -102,21 +123,39 @@ fn files_levels_accept_langfuse_upper_case() {
     let text = r#"{"format":"prompttrace","version":1,
         "traces":[{"id":"t","name":"n","status":"running","started_at":"2024-01-01T00:00:00Z"}],
         "observations":[{"id":"o","trace_id":"t","name":"x","status":"running","level":"ERROR","started_at":"2024-01-01T00:00:00Z"}]}"#;
-    assert_eq!(load("upper.json", text).observation("o").unwrap().level, Level::Error);
+    assert_eq!(
+        load("upper.json", text).observation("o").unwrap().level,
+        Level::Error
+    );
 }
 
 #[test]
-fn files_format_is_detected_by_name_and_content() {
-    let header = jsonl::header_line();
-    assert_eq!(format::detect("a.txt", &header), Format::JsonLines);
-    assert_eq!(format::detect("a.jsonl", "{}"), Format::JsonLines);
-    assert_eq!(format::detect("a.json", &fixture("chat-session.json")), Format::Json);
+fn files_format_is_detected_by_content() {
+    assert_eq!(format::detect(&jsonl::header_line()), Format::JsonLines);
+    assert_eq!(
+        format::detect(&fixture("chat-session.jsonl")),
+        Format::JsonLines
+    );
+    assert_eq!(
+        format::detect("{\"trace\": {}}\n{\"trace\": {}}\n"),
+        Format::JsonLines
+    );
+    assert_eq!(format::detect(&fixture("chat-session.json")), Format::Json);
     let one_line = r#"{"format":"prompttrace","version":1,"traces":[]}"#;
-    assert_eq!(format::detect("a", one_line), Format::Json);
+    assert_eq!(format::detect(one_line), Format::Json);
 }
 
 #[test]
 fn files_byte_order_mark_is_skipped() {
     let text = format!("\u{FEFF}{}", fixture("rag-pipeline.json"));
     assert_eq!(load("bom.json", &text).trace_count(), 1);
+}
+
+#[test]
+fn files_pretty_document_saved_as_jsonl_is_read_as_a_document() {
+    let text = fixture("rag-pipeline.json");
+    assert_eq!(
+        load("saved-as.jsonl", &text),
+        load("rag-pipeline.json", &text)
+    );
 }

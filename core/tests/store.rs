@@ -22,7 +22,9 @@ fn ended<T: Clone>(record: &T, end: impl FnOnce(&mut T)) -> T {
 }
 
 fn completed_trace(t: &Trace, end_ms: i64) -> Trace {
-    ended(t, |t| (t.status, t.ended_at) = (Status::Completed, Some(at(end_ms))))
+    ended(t, |t| {
+        (t.status, t.ended_at) = (Status::Completed, Some(at(end_ms)))
+    })
 }
 
 fn obs(id: &str, trace: &str, parent: Option<&str>) -> Observation {
@@ -33,7 +35,11 @@ fn obs(id: &str, trace: &str, parent: Option<&str>) -> Observation {
 }
 
 fn batch(traces: Vec<Trace>, observations: Vec<Observation>) -> Batch {
-    Batch { traces, observations, repeats_allowed: false }
+    Batch {
+        traces,
+        observations,
+        repeats_allowed: false,
+    }
 }
 
 #[test]
@@ -43,23 +49,44 @@ fn store_import_adds_and_indexes() {
     g.kind = ObservationType::Generation;
     g.model = Some("gpt-4o".into());
     let report = store
-        .import(batch(vec![trace("t1", Some("s")), trace("t2", Some("s"))], vec![obs("a", "t1", None), g]))
+        .import(batch(
+            vec![trace("t1", Some("s")), trace("t2", Some("s"))],
+            vec![obs("a", "t1", None), g],
+        ))
         .unwrap();
     assert_eq!(
         report,
-        ImportReport { traces_added: 2, observations_added: 2, ..ImportReport::default() }
+        ImportReport {
+            traces_added: 2,
+            observations_added: 2,
+            ..ImportReport::default()
+        }
     );
-    let in_session: Vec<&str> = store.traces_in_session("s").map(|e| e.trace().id.as_str()).collect();
+    let in_session: Vec<&str> = store
+        .traces_in_session("s")
+        .map(|e| e.trace().id.as_str())
+        .collect();
     assert_eq!(in_session, ["t1", "t2"]);
     assert_eq!(store.traces_named("name-t2").count(), 1);
-    assert_eq!(store.traces_using_model("gpt-4o").map(|e| e.trace().id.clone()).collect::<Vec<_>>(), ["t1"]);
-    assert_eq!(store.observation("a").unwrap().trace_id.as_deref(), Some("t1"));
+    assert_eq!(
+        store
+            .traces_using_model("gpt-4o")
+            .map(|e| e.trace().id.clone())
+            .collect::<Vec<_>>(),
+        ["t1"]
+    );
+    assert_eq!(
+        store.observation("a").unwrap().trace_id.as_deref(),
+        Some("t1")
+    );
 }
 
 #[test]
 fn store_import_is_all_or_nothing() {
     let mut store = Store::new();
-    store.import(batch(vec![trace("t1", None)], vec![obs("a", "t1", None)])).unwrap();
+    store
+        .import(batch(vec![trace("t1", None)], vec![obs("a", "t1", None)]))
+        .unwrap();
     let before = store.clone();
     let rejection = store
         .import(batch(
@@ -68,7 +95,10 @@ fn store_import_is_all_or_nothing() {
         ))
         .unwrap_err();
     assert_eq!(rejection.record, Some(RecordIndex::Observation(1)));
-    assert!(matches!(rejection.violation, Violation::UnknownParent { .. }));
+    assert!(matches!(
+        rejection.violation,
+        Violation::UnknownParent { .. }
+    ));
     assert_eq!(store, before);
 }
 
@@ -76,7 +106,9 @@ fn store_import_is_all_or_nothing() {
 fn store_same_ids_upsert_and_importing_twice_changes_nothing() {
     let mut store = Store::new();
     let t = trace("t1", Some("s1"));
-    store.import(batch(vec![t.clone()], vec![obs("a", "t1", None)])).unwrap();
+    store
+        .import(batch(vec![t.clone()], vec![obs("a", "t1", None)]))
+        .unwrap();
     let moved = trace("t1", Some("s2"));
     let report = store.import(batch(vec![moved.clone()], vec![])).unwrap();
     assert_eq!(report.traces_updated, 1);
@@ -97,7 +129,9 @@ fn store_same_ids_upsert_and_importing_twice_changes_nothing() {
 fn store_running_record_never_replaces_ended_one() {
     let mut store = Store::new();
     let t = trace("t1", None);
-    store.import(batch(vec![completed_trace(&t, 5)], vec![])).unwrap();
+    store
+        .import(batch(vec![completed_trace(&t, 5)], vec![]))
+        .unwrap();
     let report = store.import(batch(vec![t], vec![])).unwrap();
     assert_eq!(report.unchanged, 1);
     assert_eq!(store.trace("t1").unwrap().trace().status, Status::Completed);
@@ -119,7 +153,9 @@ fn store_json_lines_repeats_merge_in_file_order() {
 #[test]
 fn store_duplicate_ids_in_one_document_are_rejected() {
     let mut store = Store::new();
-    let rejection = store.import(batch(vec![trace("t1", None), trace("t1", None)], vec![])).unwrap_err();
+    let rejection = store
+        .import(batch(vec![trace("t1", None), trace("t1", None)], vec![]))
+        .unwrap_err();
     assert_eq!(rejection.record, Some(RecordIndex::Trace(1)));
     assert_eq!(
         rejection.violation.to_string(),
@@ -130,8 +166,15 @@ fn store_duplicate_ids_in_one_document_are_rejected() {
 #[test]
 fn store_observation_cannot_move_to_another_trace() {
     let mut store = Store::new();
-    store.import(batch(vec![trace("t1", None), trace("t2", None)], vec![obs("a", "t1", None)])).unwrap();
-    let rejection = store.import(batch(vec![], vec![obs("a", "t2", None)])).unwrap_err();
+    store
+        .import(batch(
+            vec![trace("t1", None), trace("t2", None)],
+            vec![obs("a", "t1", None)],
+        ))
+        .unwrap();
+    let rejection = store
+        .import(batch(vec![], vec![obs("a", "t2", None)]))
+        .unwrap_err();
     assert_eq!(
         rejection.violation.to_string(),
         "observation \"a\" already belongs to trace \"t1\", so it cannot move to trace \"t2\""
@@ -141,18 +184,33 @@ fn store_observation_cannot_move_to_another_trace() {
 #[test]
 fn store_parent_may_arrive_in_a_later_batch_only_if_stored() {
     let mut store = Store::new();
-    store.import(batch(vec![trace("t1", None)], vec![obs("root", "t1", None)])).unwrap();
+    store
+        .import(batch(
+            vec![trace("t1", None)],
+            vec![obs("root", "t1", None)],
+        ))
+        .unwrap();
     // A child whose parent was loaded earlier.
-    store.import(batch(vec![], vec![obs("child", "t1", Some("root"))])).unwrap();
+    store
+        .import(batch(vec![], vec![obs("child", "t1", Some("root"))]))
+        .unwrap();
     // A re-parenting that would close a cycle through stored records.
-    let rejection = store.import(batch(vec![], vec![obs("root", "t1", Some("child"))])).unwrap_err();
-    assert!(matches!(rejection.violation, Violation::ParentCycle { .. }), "{}", rejection.violation);
+    let rejection = store
+        .import(batch(vec![], vec![obs("root", "t1", Some("child"))]))
+        .unwrap_err();
+    assert!(
+        matches!(rejection.violation, Violation::ParentCycle { .. }),
+        "{}",
+        rejection.violation
+    );
 }
 
 #[test]
 fn store_observation_needs_a_known_trace() {
     let mut store = Store::new();
-    let rejection = store.import(batch(vec![], vec![obs("a", "ghost", None)])).unwrap_err();
+    let rejection = store
+        .import(batch(vec![], vec![obs("a", "ghost", None)]))
+        .unwrap_err();
     assert_eq!(
         rejection.violation.to_string(),
         "observation \"a\" belongs to trace \"ghost\", which is neither in this file nor already loaded"
@@ -177,7 +235,11 @@ fn store_removes_traces_sessions_and_everything() {
     g.model = Some("m".into());
     store
         .import(batch(
-            vec![trace("t1", Some("s")), trace("t2", Some("s")), trace("t3", None)],
+            vec![
+                trace("t1", Some("s")),
+                trace("t2", Some("s")),
+                trace("t3", None),
+            ],
             vec![g, obs("b", "t3", None)],
         ))
         .unwrap();
@@ -197,7 +259,9 @@ fn store_model_index_follows_a_changed_model() {
     let mut store = Store::new();
     let mut g = obs("g", "t1", None);
     g.model = Some("old".into());
-    store.import(batch(vec![trace("t1", None)], vec![g.clone()])).unwrap();
+    store
+        .import(batch(vec![trace("t1", None)], vec![g.clone()]))
+        .unwrap();
     g.model = Some("new".into());
     store.import(batch(vec![], vec![g])).unwrap();
     assert_eq!(store.models().collect::<Vec<_>>(), ["new"]);

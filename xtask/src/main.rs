@@ -1,1 +1,43 @@
-fn main() {}
+//! The project's workflows, as `cargo xtask <command>` (alias in
+//! `.cargo/config.toml`). Each command installs what it needs first, so a
+//! fresh clone needs nothing but Rust.
+//!
+//! - `cargo xtask test`  — every check CI runs.
+//! - `cargo xtask bench` — speed and size figures (not pass/fail).
+
+mod bench;
+mod cmd;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  test     format, lint, test and wasm-build everything (what CI runs)
+  bench    print the benchmark figures (rollups, file parsing, memory)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("\nxtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

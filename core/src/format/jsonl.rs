@@ -15,7 +15,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::format::error::ImportError;
+use crate::format::error::{json_error, not_an_object, ImportError};
 use crate::format::native::check_header;
 use crate::format::{Parsed, FORMAT, VERSION};
 use crate::model::{Observation, Trace};
@@ -86,9 +86,12 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
         if content.trim().is_empty() {
             continue;
         }
+        let at = |message: String| ImportError::at(file, number, 1, message);
+        if let Some((offset, _)) = not_an_object(content) {
+            return Err(ImportError::at(file, number, offset + 1, ONE_RECORD));
+        }
         let line: Line =
             serde_json::from_str(content).map_err(|_| located_error(file, content, number))?;
-        let at = |message: String| ImportError::at(file, number, 1, message);
         match line {
             Line {
                 format: Some(format),
@@ -123,12 +126,7 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
                 batch.observations.push(observation);
                 observation_lines.push(number);
             }
-            _ => {
-                return Err(at(
-                    "each line holds one record: {\"trace\": …} or {\"observation\": …}"
-                        .to_string(),
-                ))
-            }
+            _ => return Err(at(ONE_RECORD.to_string())),
         }
     }
     Ok(Parsed::json_lines(
@@ -138,15 +136,32 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
     ))
 }
 
+const ONE_RECORD: &str = "each line holds one record: {\"trace\": …} or {\"observation\": …}";
+
 fn located_error(file: &str, content: &str, number: usize) -> ImportError {
     let mut deserializer = serde_json::Deserializer::from_str(content);
-    match serde_path_to_error::deserialize::<_, Line>(&mut deserializer) {
-        Err(error) => {
-            let path = error.path().to_string();
-            ImportError::from_json(file, error.inner(), Some(path), number - 1)
+    let result = serde_path_to_error::deserialize::<_, Line>(&mut deserializer);
+    let error = match result {
+        Err(error) if error.inner().is_eof() => {
+            let column = content.chars().count() + 1;
+            let message = format!(
+                "line {number} ends in the middle of a JSON value; in JSON Lines each record is on one line"
+            );
+            return ImportError::at(file, number, column, message);
         }
-        Ok(_) => ImportError::at(file, number, 1, "the line could not be read"),
-    }
+        Err(error) => json_error(
+            file,
+            content,
+            error.inner(),
+            Some(error.path().to_string()),
+            number,
+        ),
+        Ok(_) => match deserializer.end() {
+            Err(error) => json_error(file, content, &error, None, number),
+            Ok(()) => ImportError::at(file, number, 1, "the line could not be read"),
+        },
+    };
+    error
 }
 
 /// Writes the store as JSON Lines (header first, records in file order).

@@ -40,7 +40,7 @@ pub struct Parsed<'a> {
 /// Reads a file of any supported format.
 pub fn read<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>, ImportError> {
     let text = utf8_text(file, bytes)?;
-    match detect(file, text) {
+    match detect(text) {
         Format::Json => native::read(file, text),
         Format::JsonLines => jsonl::read(file, text),
     }
@@ -80,14 +80,19 @@ fn line_of(record: RecordIndex, (traces, observations): &(Vec<usize>, Vec<usize>
     }
 }
 
-/// Which format a file is in, from its name and its first line.
-pub fn detect(file: &str, text: &str) -> Format {
-    let lower = file.to_ascii_lowercase();
-    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") {
+/// Which format a file is in, from its content: JSON Lines when its first
+/// line is a whole JSON object and more lines follow (or the line is our
+/// header), else one JSON document. The file name does not decide: people
+/// save pretty JSON as `.jsonl` and JSON Lines as `.json`.
+pub fn detect(text: &str) -> Format {
+    let mut lines = text.lines().filter(|line| !line.trim().is_empty());
+    let first = lines.next().unwrap_or("");
+    if jsonl::is_header(first) {
         return Format::JsonLines;
     }
-    let first_line = text.trim_start().lines().next().unwrap_or("");
-    if jsonl::is_header(first_line) {
+    let whole_object = serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok()
+        && first.trim_start().starts_with('{');
+    if whole_object && lines.next().is_some() {
         Format::JsonLines
     } else {
         Format::Json
@@ -99,15 +104,11 @@ fn utf8_text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, ImportError> {
     let text = std::str::from_utf8(bytes).map_err(|e| {
         let valid = &bytes[..e.valid_up_to()];
         let (line, column) = error::position(std::str::from_utf8(valid).unwrap_or(""), valid.len());
-        ImportError::at(
-            file,
-            line,
-            column,
-            format!(
-                "the file is not UTF-8 text (byte 0x{:02X} cannot start a character here)",
-                bytes[e.valid_up_to()]
-            ),
-        )
+        let message = format!(
+            "the file is not UTF-8 text (invalid bytes from 0x{:02X} on; is it Latin-1 or UTF-16?)",
+            bytes[e.valid_up_to()]
+        );
+        ImportError::at(file, line, column, message)
     })?;
     if text.trim().is_empty() {
         return Err(ImportError::whole(file, "the file is empty"));

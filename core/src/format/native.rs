@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
-use crate::format::error::{position, ImportError};
+use crate::format::error::{json_error, not_an_object, position, ImportError};
 use crate::format::{Parsed, FORMAT, VERSION};
 use crate::model::{Observation, Trace};
 use crate::store::{Batch, RecordIndex, Store};
@@ -47,6 +47,15 @@ struct DocumentOut<'s> {
 }
 
 pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportError> {
+    if let Some((offset, kind)) = not_an_object(text) {
+        let (line, column) = position(text, offset);
+        return Err(ImportError::at(
+            file,
+            line,
+            column,
+            format!("the file holds {kind}; a prompttrace file is an object {{\"format\": \"{FORMAT}\", \"version\": {VERSION}, …}}"),
+        ));
+    }
     match serde_json::from_str::<Document>(text) {
         Ok(document) => {
             check_header(
@@ -74,12 +83,13 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
 /// The error of a failed parse, with the path to the bad value.
 fn located_error(file: &str, text: &str) -> ImportError {
     let mut deserializer = serde_json::Deserializer::from_str(text);
-    match serde_path_to_error::deserialize::<_, Document>(&mut deserializer) {
-        Err(error) => {
-            let path = error.path().to_string();
-            ImportError::from_json(file, error.inner(), Some(path), 0)
-        }
-        Ok(_) => ImportError::whole(file, "the file could not be read"),
+    let result = serde_path_to_error::deserialize::<_, Document>(&mut deserializer);
+    match result {
+        Err(error) => json_error(file, text, error.inner(), Some(error.path().to_string()), 1),
+        Ok(_) => match deserializer.end() {
+            Err(error) => json_error(file, text, &error, None, 1),
+            Ok(()) => ImportError::whole(file, "the file could not be read"),
+        },
     }
 }
 
@@ -97,7 +107,12 @@ pub(crate) fn check_header(
             ))
         }
         Some(Value::String(f)) if f == FORMAT => {}
-        Some(other) => return fail(format!("this is a {other} file, not a prompttrace file")),
+        Some(Value::String(other)) => {
+            return fail(format!(
+                "this is a \"{other}\" file, not a prompttrace file"
+            ))
+        }
+        Some(other) => return fail(format!("\"format\" must be \"{FORMAT}\", not {other}")),
     }
     match version.and_then(Value::as_u64) {
         None => fail(format!(

@@ -131,7 +131,7 @@ mod tests {
         let err = check_trace(&t).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "trace \"t\" has a session_id of 201 bytes; the limit is 200"
+            "the session_id of trace \"t\" is 201 bytes long; the limit is 200"
         );
 
         let mut g = generation();

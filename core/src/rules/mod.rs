@@ -36,10 +36,20 @@ impl Subject {
 
 impl fmt::Display for Subject {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Subject::Trace(id) => write!(f, "trace \"{id}\""),
-            Subject::Observation(id) => write!(f, "observation \"{id}\""),
-        }
+        let kind = match self {
+            Subject::Trace(_) => "trace",
+            Subject::Observation(_) => "observation",
+        };
+        write!(f, "{kind} \"{}\"", shortened(self.id()))
+    }
+}
+
+/// An id as messages show it: a runaway id (the "too long" error) is cut.
+fn shortened(id: &str) -> String {
+    const SHOWN: usize = 40;
+    match id.char_indices().nth(SHOWN) {
+        Some((end, _)) => format!("{}…", &id[..end]),
+        None => id.to_string(),
     }
 }
 
@@ -68,12 +78,12 @@ pub enum Violation {
         "{subject} names parent \"{parent_id}\", which is neither in this file nor already loaded"
     )]
     UnknownParent { subject: Subject, parent_id: String },
-    #[error("{subject} in trace \"{trace_id}\" names parent \"{parent_id}\", which belongs to trace \"{parent_trace_id}\"")]
+    #[error("{subject} in trace \"{trace_id}\" names parent \"{parent_id}\", which belongs to {}", trace_name(.parent_trace_id))]
     ParentInOtherTrace {
         subject: Subject,
         trace_id: String,
         parent_id: String,
-        parent_trace_id: String,
+        parent_trace_id: Option<String>,
     },
     #[error("{subject} has no trace, so it cannot have a parent (\"{parent_id}\")")]
     ParentWithoutTrace { subject: Subject, parent_id: String },
@@ -89,7 +99,7 @@ pub enum Violation {
         from: Option<String>,
         to: Option<String>,
     },
-    #[error("{subject} has a {field} of {len} bytes; the limit is {max}")]
+    #[error("the {field} of {subject} is {len} bytes long; the limit is {max}")]
     TooLong {
         subject: Subject,
         field: &'static str,

@@ -25,10 +25,13 @@ pub struct Links<'a> {
 
 /// Checks every observation in `ids`, and all their ancestors, where
 /// `lookup` finds any observation by id (the incoming records first, then
-/// what is stored). Linear in the number of observations visited.
+/// what is stored). A cycle is reported at one of its members for which
+/// `incoming` holds, if any: the record that closed it. Linear in the
+/// number of observations visited.
 pub fn check_tree<'a>(
     ids: impl IntoIterator<Item = &'a str>,
     lookup: impl Fn(&str) -> Option<Links<'a>>,
+    incoming: impl Fn(&str) -> bool,
 ) -> Result<(), Violation> {
     let mut depth: HashMap<&'a str, usize> = HashMap::new();
     let mut path: Vec<&'a str> = Vec::new();
@@ -46,8 +49,13 @@ pub fn check_tree<'a>(
                 break known;
             }
             if !on_path.insert(current) {
+                let start = path.iter().position(|&id| id == current).unwrap_or(0);
+                let culprit = path[start..]
+                    .iter()
+                    .find(|id| incoming(id))
+                    .unwrap_or(&current);
                 return Err(Violation::ParentCycle {
-                    subject: Subject::Observation(current.to_string()),
+                    subject: Subject::Observation(culprit.to_string()),
                 });
             }
             path.push(current);
@@ -128,7 +136,7 @@ fn checked_parent<'a>(
             subject: subject(),
             trace_id: trace_id.to_string(),
             parent_id: parent_id.to_string(),
-            parent_trace_id: parent.trace_id.unwrap_or("(none)").to_string(),
+            parent_trace_id: parent.trace_id.map(str::to_string),
         });
     }
     Ok(parent_id)
@@ -154,7 +162,11 @@ mod tests {
                 )
             })
             .collect();
-        check_tree(nodes.iter().map(|n| n.0), |id| map.get(id).copied())
+        check_tree(
+            nodes.iter().map(|n| n.0),
+            |id| map.get(id).copied(),
+            |_| true,
+        )
     }
 
     #[test]
@@ -228,12 +240,15 @@ mod tests {
             })
             .collect();
         let lookup = |id: &str| map.get(id).copied();
-        let err = check_tree(ids.iter().map(String::as_str), lookup).unwrap_err();
+        let err = check_tree(ids.iter().map(String::as_str), lookup, |_| true).unwrap_err();
         assert_eq!(
             err.to_string(),
             format!("observation \"n{MAX_DEPTH}\" is nested more than {MAX_DEPTH} levels deep")
         );
-        check_tree(ids[..MAX_DEPTH].iter().map(String::as_str), lookup).unwrap();
+        check_tree(ids[..MAX_DEPTH].iter().map(String::as_str), lookup, |_| {
+            true
+        })
+        .unwrap();
 
         let last = ids[MAX_DEPTH].as_str();
         assert!(check_new_child(last, map[last], lookup).is_err());

@@ -1,0 +1,160 @@
+//! The `prompttrace` binary as a user runs it, on the committed fixtures.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn repo(relative: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(relative)
+}
+
+fn fixture(name: &str) -> String {
+    repo(&format!("tests/fixtures/traces/{name}"))
+        .display()
+        .to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_prompttrace"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn golden(name: &str) -> String {
+    std::fs::read_to_string(repo(&format!("tests/fixtures/summaries/{name}"))).unwrap()
+}
+
+#[test]
+fn cli_summary_json_is_the_core_summary() {
+    for name in ["chat-session", "rag-pipeline", "nested-multi-step"] {
+        let out = stdout(&run(&[
+            "summary",
+            &fixture(&format!("{name}.json")),
+            "--json",
+        ]));
+        assert_eq!(out, golden(&format!("{name}.json")), "{name}");
+    }
+}
+
+#[test]
+fn cli_summary_text_is_a_readable_tree() {
+    let out = stdout(&run(&["summary", &fixture("chat-session.jsonl")]));
+    assert_eq!(out, golden("chat-session.txt"));
+}
+
+#[test]
+fn cli_summary_of_several_files_merges_them() {
+    let out = stdout(&run(&[
+        "summary",
+        "--json",
+        &fixture("chat-session.json"),
+        &fixture("rag-pipeline.json"),
+    ]));
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["traces"].as_array().unwrap().len(), 4);
+    assert_eq!(summary["sessions"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn cli_validate_reports_each_file_and_fails_on_a_bad_one() {
+    let dir = std::env::temp_dir().join(format!("prompttrace-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("broken.json");
+    std::fs::write(
+        &bad,
+        "{\"format\": \"prompttrace\", \"version\": 1, \"traces\": [",
+    )
+    .unwrap();
+    let output = run(&[
+        "validate",
+        &fixture("rag-pipeline.json"),
+        bad.to_str().unwrap(),
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        out.starts_with("ok: ") && out.contains("rag-pipeline.json (1 traces, 7 observations)"),
+        "{out}"
+    );
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(
+        err,
+        format!(
+            "error: {}:1:51: the file ends in the middle of a JSON value; is it truncated?\n",
+            bad.display()
+        )
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn cli_convert_between_json_and_json_lines() {
+    let lines = stdout(&run(&[
+        "convert",
+        &fixture("nested-multi-step.json"),
+        "--to",
+        "jsonl",
+    ]));
+    assert!(lines.starts_with("{\"format\":\"prompttrace\",\"version\":1}\n"));
+
+    // Back through standard input.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_prompttrace"))
+        .args(["convert", "-", "--to", "json"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(lines.as_bytes())
+        .unwrap();
+    let json = stdout(&child.wait_with_output().unwrap());
+    assert_eq!(
+        json,
+        std::fs::read_to_string(fixture("nested-multi-step.json")).unwrap()
+    );
+}
+
+#[test]
+fn cli_price_overrides_apply_to_inferred_costs() {
+    let dir = std::env::temp_dir().join(format!("prompttrace-prices-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let prices = dir.join("prices.json");
+    std::fs::write(&prices, r#"{"gpt-4": {"input": 0, "output": 0}}"#).unwrap();
+    let out = stdout(&run(&[
+        "summary",
+        "--json",
+        "--prices",
+        prices.to_str().unwrap(),
+        &fixture("chat-session.json"),
+    ]));
+    let summary: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(summary["traces"][0]["name"], "greeting");
+    assert_eq!(summary["traces"][0]["cost"]["total"], 0.0);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn cli_missing_file_is_a_clear_error() {
+    let output = run(&["summary", "no-such-file.json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        err.starts_with("error: no-such-file.json: No such file or directory"),
+        "{err}"
+    );
+}
