@@ -25,9 +25,16 @@ fn fixtures_summaries_match() {
     for scenario in scenarios::all() {
         let summary = summarize(&scenario.store, &prices);
         let json = serde_json::to_string_pretty(&summary).unwrap() + "\n";
-        expect_file![repo_tests(&format!("fixtures/summaries/{}.json", scenario.name))].assert_eq(&json);
-        expect_file![repo_tests(&format!("fixtures/summaries/{}.txt", scenario.name))]
-            .assert_eq(&render_text(&summary));
+        expect_file![repo_tests(&format!(
+            "fixtures/summaries/{}.json",
+            scenario.name
+        ))]
+        .assert_eq(&json);
+        expect_file![repo_tests(&format!(
+            "fixtures/summaries/{}.txt",
+            scenario.name
+        ))]
+        .assert_eq(&render_text(&summary));
     }
 }
 
@@ -44,7 +51,12 @@ fn fixtures_json_lines_is_an_append_log_of_the_chat_session() {
         for observation in entry.observations_in_order() {
             if observation.ended_at != Some(observation.started_at) {
                 let mut started = observation.clone();
-                (started.status, started.ended_at, started.output, started.usage) = (Status::Running, None, None, None);
+                (
+                    started.status,
+                    started.ended_at,
+                    started.output,
+                    started.usage,
+                ) = (Status::Running, None, None, None);
                 text += &jsonl::observation_line(&started);
             }
             text += &jsonl::observation_line(observation);

@@ -41,49 +41,93 @@ fn obs_spec() -> impl Strategy<Value = ObsSpec> {
         prop::option::of((0u32..10_000, 0u32..10_000)),
         prop::option::weighted(0.3, 0u32..50_000),
     )
-        .prop_map(|(parent, generation, model, start_ms, duration_ms, error, usage, micro_dollars)| ObsSpec {
-            parent,
-            generation,
-            model,
-            start_ms,
-            duration_ms,
-            error,
-            usage,
-            micro_dollars,
-        })
+        .prop_map(
+            |(parent, generation, model, start_ms, duration_ms, error, usage, micro_dollars)| {
+                ObsSpec {
+                    parent,
+                    generation,
+                    model,
+                    start_ms,
+                    duration_ms,
+                    error,
+                    usage,
+                    micro_dollars,
+                }
+            },
+        )
 }
 
 fn trace_spec() -> impl Strategy<Value = TraceSpec> {
-    (0u8..4, 0u32..100_000, prop::option::weighted(0.8, 0u32..20_000), prop::bool::weighted(0.1), prop::collection::vec(obs_spec(), 0..12))
-        .prop_map(|(session, start_ms, duration_ms, failed, observations)| TraceSpec {
-            session,
-            start_ms,
-            duration_ms,
-            failed,
-            observations,
-        })
+    (
+        0u8..4,
+        0u32..100_000,
+        prop::option::weighted(0.8, 0u32..20_000),
+        prop::bool::weighted(0.1),
+        prop::collection::vec(obs_spec(), 0..12),
+    )
+        .prop_map(
+            |(session, start_ms, duration_ms, failed, observations)| TraceSpec {
+                session,
+                start_ms,
+                duration_ms,
+                failed,
+                observations,
+            },
+        )
 }
 
 fn at(ms: u32) -> Timestamp {
     Timestamp::from_unix_nanos(i64::from(ms) * 1_000_000)
 }
 
-fn end<T>(status: &mut Status, ended_at: &mut Option<Timestamp>, start: u32, duration: Option<u32>, failed: bool) {
+fn end<T>(
+    status: &mut Status,
+    ended_at: &mut Option<Timestamp>,
+    start: u32,
+    duration: Option<u32>,
+    failed: bool,
+) {
     if let Some(d) = duration {
-        *status = if failed { Status::Error } else { Status::Completed };
+        *status = if failed {
+            Status::Error
+        } else {
+            Status::Completed
+        };
         *ended_at = Some(at(start + d));
     }
 }
 
-fn observation(spec: &ObsSpec, id: String, trace_id: Option<&str>, parent: Option<String>) -> Observation {
-    let kind = if spec.generation { ObservationType::Generation } else { ObservationType::Span };
+fn observation(
+    spec: &ObsSpec,
+    id: String,
+    trace_id: Option<&str>,
+    parent: Option<String>,
+) -> Observation {
+    let kind = if spec.generation {
+        ObservationType::Generation
+    } else {
+        ObservationType::Span
+    };
     let mut o = Observation::new(id, kind, "step", at(spec.start_ms));
     o.trace_id = trace_id.map(str::to_string);
     o.parent_id = parent;
-    end::<()>(&mut o.status, &mut o.ended_at, spec.start_ms, spec.duration_ms, spec.error);
-    o.model = ["gpt-4o", "claude-sonnet-4", "local-model", "gpt-4o-mini"].get(spec.model as usize).map(|m| m.to_string());
-    o.usage = spec.usage.map(|(i, out)| Usage::tokens(u64::from(i), u64::from(out)));
-    o.cost = spec.micro_dollars.map(|m| Cost { total: Some(f64::from(m) / 1e6), ..Cost::default() });
+    end::<()>(
+        &mut o.status,
+        &mut o.ended_at,
+        spec.start_ms,
+        spec.duration_ms,
+        spec.error,
+    );
+    o.model = ["gpt-4o", "claude-sonnet-4", "local-model", "gpt-4o-mini"]
+        .get(spec.model as usize)
+        .map(|m| m.to_string());
+    o.usage = spec
+        .usage
+        .map(|(i, out)| Usage::tokens(u64::from(i), u64::from(out)));
+    o.cost = spec.micro_dollars.map(|m| Cost {
+        total: Some(f64::from(m) / 1e6),
+        ..Cost::default()
+    });
     o
 }
 
@@ -94,16 +138,29 @@ fn records(specs: &[TraceSpec], loose: &[ObsSpec]) -> Batch {
         let id = format!("t{t}");
         let mut trace = Trace::new(id.clone(), format!("name{}", t % 3), at(spec.start_ms));
         trace.session_id = (spec.session < 3).then(|| format!("s{}", spec.session));
-        end::<()>(&mut trace.status, &mut trace.ended_at, spec.start_ms, spec.duration_ms, spec.failed);
+        end::<()>(
+            &mut trace.status,
+            &mut trace.ended_at,
+            spec.start_ms,
+            spec.duration_ms,
+            spec.failed,
+        );
         for (o, obs) in spec.observations.iter().enumerate() {
             // A parent among the earlier observations keeps the graph acyclic.
-            let parent = obs.parent.filter(|_| o > 0).map(|i| format!("o{t}_{}", i.index(o)));
-            batch.observations.push(observation(obs, format!("o{t}_{o}"), Some(&id), parent));
+            let parent = obs
+                .parent
+                .filter(|_| o > 0)
+                .map(|i| format!("o{t}_{}", i.index(o)));
+            batch
+                .observations
+                .push(observation(obs, format!("o{t}_{o}"), Some(&id), parent));
         }
         batch.traces.push(trace);
     }
     for (l, spec) in loose.iter().enumerate() {
-        batch.observations.push(observation(spec, format!("l{l}"), None, None));
+        batch
+            .observations
+            .push(observation(spec, format!("l{l}"), None, None));
     }
     batch
 }

@@ -2,12 +2,16 @@
 
 use std::sync::Arc;
 
-use prompttrace::record::{End, LlmResponse, Track, Tracer};
-use prompttrace::{Level, ManualClock, ObservationType, SeededIds, Status, Timestamp, Usage, Violation};
+use prompttrace::record::{End, LlmResponse, Tracer, Track};
+use prompttrace::{
+    Level, ManualClock, ObservationType, SeededIds, Status, Timestamp, Usage, Violation,
+};
 use serde_json::{json, Map, Value};
 
 fn tracer() -> (Tracer, Arc<ManualClock>) {
-    let clock = Arc::new(ManualClock::starting_at(Timestamp::from_unix_nanos(1_000_000_000)));
+    let clock = Arc::new(ManualClock::starting_at(Timestamp::from_unix_nanos(
+        1_000_000_000,
+    )));
     (Tracer::new(clock.clone(), SeededIds::new(9)), clock)
 }
 
@@ -30,10 +34,16 @@ fn record_nested_spans_get_trace_parent_and_times() {
     let inner = store.observation(inner.id()).unwrap();
     assert_eq!(inner.trace_id.as_deref(), Some(trace.id()));
     assert_eq!(inner.parent_id.as_deref(), Some(outer.id()));
-    assert_eq!((inner.kind, inner.type_label.as_deref()), (ObservationType::Retriever, Some("retrieval")));
+    assert_eq!(
+        (inner.kind, inner.type_label.as_deref()),
+        (ObservationType::Retriever, Some("retrieval"))
+    );
     assert_eq!(prompttrace::rules::duration::duration_ms(inner), Some(5.5));
     assert_eq!(inner.output, Some(json!("3 docs")));
-    assert_eq!(store.observation(outer.id()).unwrap().status, Status::Completed);
+    assert_eq!(
+        store.observation(outer.id()).unwrap().status,
+        Status::Completed
+    );
     assert_eq!(trace.status(), Some(Status::Running));
 }
 
@@ -45,16 +55,33 @@ fn record_complete_twice_is_an_error_and_first_end_stands() {
     span.complete(json!("first")).unwrap();
     clock.advance_millis(3.0);
     let err = span.fail("late failure").unwrap_err();
-    assert!(matches!(err, Violation::AlreadyEnded { status: Status::Completed, .. }), "{err}");
-    let stored = tracer.with_store(|s| s.observation(span.id()).cloned()).unwrap();
-    assert_eq!((stored.status, stored.output), (Status::Completed, Some(json!("first"))));
+    assert!(
+        matches!(
+            err,
+            Violation::AlreadyEnded {
+                status: Status::Completed,
+                ..
+            }
+        ),
+        "{err}"
+    );
+    let stored = tracer
+        .with_store(|s| s.observation(span.id()).cloned())
+        .unwrap();
+    assert_eq!(
+        (stored.status, stored.output),
+        (Status::Completed, Some(json!("first")))
+    );
 }
 
 #[test]
 fn record_fail_marks_error_level_and_message() {
     let (tracer, _) = tracer();
     let trace = tracer.trace("t").start().unwrap();
-    let tool = trace.observation(ObservationType::Tool, "weather").start().unwrap();
+    let tool = trace
+        .observation(ObservationType::Tool, "weather")
+        .start()
+        .unwrap();
     tool.fail("timeout after 3s").unwrap();
     trace.fail("tool failed").unwrap();
     let store = tracer.snapshot();
@@ -62,14 +89,19 @@ fn record_fail_marks_error_level_and_message() {
     assert_eq!((tool.status, tool.level), (Status::Error, Level::Error));
     assert_eq!(tool.status_message.as_deref(), Some("timeout after 3s"));
     let trace = store.trace(trace.id()).unwrap().trace();
-    assert_eq!((trace.status, trace.status_message.as_deref()), (Status::Error, Some("tool failed")));
+    assert_eq!(
+        (trace.status, trace.status_message.as_deref()),
+        (Status::Error, Some("tool failed"))
+    );
 }
 
 #[test]
 fn record_end_before_start_is_rejected_and_item_stays_running() {
     let (tracer, _) = tracer();
     let trace = tracer.trace("t").start().unwrap();
-    let err = trace.end(End::completed().at(Timestamp::from_unix_nanos(0))).unwrap_err();
+    let err = trace
+        .end(End::completed().at(Timestamp::from_unix_nanos(0)))
+        .unwrap_err();
     assert!(matches!(err, Violation::EndBeforeStart { .. }), "{err}");
     assert_eq!(trace.status(), Some(Status::Running));
 }
@@ -91,8 +123,14 @@ fn record_events_have_zero_duration() {
     let (tracer, clock) = tracer();
     let trace = tracer.trace("t").start().unwrap();
     clock.advance_millis(2.0);
-    let event = trace.event("cache_miss").input(json!({"key": "k"})).start().unwrap();
-    let stored = tracer.with_store(|s| s.observation(event.id()).cloned()).unwrap();
+    let event = trace
+        .event("cache_miss")
+        .input(json!({"key": "k"}))
+        .start()
+        .unwrap();
+    let stored = tracer
+        .with_store(|s| s.observation(event.id()).cloned())
+        .unwrap();
     assert_eq!(stored.status, Status::Completed);
     assert_eq!(stored.ended_at, Some(stored.started_at));
 }
@@ -111,7 +149,10 @@ fn record_generation_without_trace_cannot_have_children() {
     let loose = tracer.generation("call").model("gpt-4o").start().unwrap();
     let err = loose.span("child").start().err().unwrap();
     assert!(matches!(err, Violation::ParentWithoutTrace { .. }), "{err}");
-    assert_eq!(tracer.with_store(|s| s.observations_without_trace().count()), 1);
+    assert_eq!(
+        tracer.with_store(|s| s.observations_without_trace().count()),
+        1
+    );
 }
 
 #[test]
@@ -120,11 +161,18 @@ fn record_track_renders_times_and_records_the_call() {
     let trace = tracer.trace("greeting").start().unwrap();
     let tracked = tracer
         .track(
-            Track::new("greeting", "Hello {{name}}").variables(vars(json!({"name": "John"}))).model("gpt-4o").trace(&trace),
+            Track::new("greeting", "Hello {{name}}")
+                .variables(vars(json!({"name": "John"})))
+                .model("gpt-4o")
+                .trace(&trace),
             |prompt| {
                 assert_eq!(prompt, "Hello John");
                 clock.advance_millis(120.0);
-                Ok::<_, String>(LlmResponse { text: "Hi John".into(), usage: Some(Usage::tokens(3, 2)), cost: None })
+                Ok::<_, String>(LlmResponse {
+                    text: "Hi John".into(),
+                    usage: Some(Usage::tokens(3, 2)),
+                    cost: None,
+                })
             },
         )
         .unwrap();
@@ -144,10 +192,17 @@ fn record_track_renders_times_and_records_the_call() {
 #[test]
 fn record_track_records_the_error_and_returns_it_unchanged() {
     let (tracer, _) = tracer();
-    let result = tracer.track(Track::new("p", "Hi").model("gpt-4o"), |_| Err::<LlmResponse, _>("rate limited (429)"));
+    let result = tracer.track(Track::new("p", "Hi").model("gpt-4o"), |_| {
+        Err::<LlmResponse, _>("rate limited (429)")
+    });
     assert_eq!(result.err(), Some("rate limited (429)"));
-    let g = tracer.with_store(|s| s.observations_without_trace().next().cloned()).unwrap();
-    assert_eq!((g.status, g.status_message.as_deref()), (Status::Error, Some("rate limited (429)")));
+    let g = tracer
+        .with_store(|s| s.observations_without_trace().next().cloned())
+        .unwrap();
+    assert_eq!(
+        (g.status, g.status_message.as_deref()),
+        (Status::Error, Some("rate limited (429)"))
+    );
 }
 
 #[test]
@@ -166,5 +221,8 @@ fn record_tracer_handles_work_across_threads() {
     for worker in workers {
         worker.join().unwrap();
     }
-    assert_eq!(tracer.with_store(|s| s.trace(trace.id()).unwrap().observations().count()), 8);
+    assert_eq!(
+        tracer.with_store(|s| s.trace(trace.id()).unwrap().observations().count()),
+        8
+    );
 }

@@ -15,12 +15,20 @@ fn rollup_session_of_three_traces() {
     let r = rollups(&scenarios::chat_session(), &PriceTable::builtin());
     let session = &r.sessions["chat_123"];
     assert_eq!(
-        (session.trace_count, session.observation_count, session.llm_call_count, session.error_count),
+        (
+            session.trace_count,
+            session.observation_count,
+            session.llm_call_count,
+            session.error_count
+        ),
         (3, 5, 3, 0)
     );
     assert_eq!(session.extent_ms(), Some(12_300.0));
     // Trace durations 200, 1250, 850 ms.
-    assert_eq!((session.latency_p50_ms, session.latency_p95_ms), (Some(850.0), Some(1250.0)));
+    assert_eq!(
+        (session.latency_p50_ms, session.latency_p95_ms),
+        (Some(850.0), Some(1250.0))
+    );
     let traces_total: u64 = r.traces.values().map(|t| t.tokens.total).sum();
     assert_eq!(session.tokens.total, traces_total);
 }
@@ -33,24 +41,46 @@ fn rollup_per_model_uses_given_cost_or_price_table() {
     assert!(close(claude.cost.total, 0.001806), "{:?}", claude.cost);
     let gpt4 = &r.models["gpt-4"];
     // 7 input and 10 output tokens at $30 / $60 per 1M.
-    assert!(close(gpt4.cost.total, (7.0 * 30.0 + 10.0 * 60.0) / 1e6), "{:?}", gpt4.cost);
+    assert!(
+        close(gpt4.cost.total, (7.0 * 30.0 + 10.0 * 60.0) / 1e6),
+        "{:?}",
+        gpt4.cost
+    );
     assert_eq!(gpt4.latency_p50_ms, Some(195.0));
 }
 
 #[test]
 fn rollup_price_overrides_change_inferred_cost_only() {
     let mut prices = PriceTable::builtin();
-    prices.set("gpt-4", Price { input: 0.0, output: 1_000_000.0 });
-    prices.set("claude-sonnet-4", Price { input: 0.0, output: 0.0 });
+    prices.set(
+        "gpt-4",
+        Price {
+            input: 0.0,
+            output: 1_000_000.0,
+        },
+    );
+    prices.set(
+        "claude-sonnet-4",
+        Price {
+            input: 0.0,
+            output: 0.0,
+        },
+    );
     let r = rollups(&scenarios::chat_session(), &prices);
     assert!(close(r.models["gpt-4"].cost.total, 10.0));
-    assert!(close(r.models["claude-sonnet-4-20250514"].cost.total, 0.001806));
+    assert!(close(
+        r.models["claude-sonnet-4-20250514"].cost.total,
+        0.001806
+    ));
 }
 
 #[test]
 fn rollup_unknown_models_leave_cost_unknown() {
     let r = rollups(&scenarios::chat_session(), &PriceTable::empty());
-    assert_eq!(r.traces.values().filter(|t| t.cost.total.is_some()).count(), 1);
+    assert_eq!(
+        r.traces.values().filter(|t| t.cost.total.is_some()).count(),
+        1
+    );
     assert_eq!(r.models["gpt-4"].cost.total, None);
 }
 
@@ -58,7 +88,14 @@ fn rollup_unknown_models_leave_cost_unknown() {
 fn rollup_counts_errors_and_calls_without_trace() {
     let r = rollups(&scenarios::nested_multi_step(), &PriceTable::builtin());
     let planner = &r.names["trip_planner"];
-    assert_eq!((planner.error_count, planner.llm_call_count, planner.observation_count), (1, 2, 8));
+    assert_eq!(
+        (
+            planner.error_count,
+            planner.llm_call_count,
+            planner.observation_count
+        ),
+        (1, 2, 8)
+    );
     assert_eq!(r.without_trace.llm_call_count, 1);
     assert_eq!(r.without_trace.trace_count, 0);
     let flash = &r.models["gemini-2.5-flash"];

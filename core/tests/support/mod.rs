@@ -9,5 +9,7 @@ use std::path::PathBuf;
 
 /// A path under the repository's `tests/` folder.
 pub fn repo_tests(relative: &str) -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests").join(relative)
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../tests")
+        .join(relative)
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use prompttrace::record::{End, LlmResponse, Track, Tracer};
+use prompttrace::record::{End, LlmResponse, Tracer, Track};
 use prompttrace::{Cost, ManualClock, SeededIds, Store, Timestamp, Usage};
 use serde_json::{json, Map, Value};
 
@@ -18,9 +18,18 @@ pub struct Scenario {
 
 pub fn all() -> Vec<Scenario> {
     vec![
-        Scenario { name: "chat-session", store: chat_session() },
-        Scenario { name: "rag-pipeline", store: rag_pipeline() },
-        Scenario { name: "nested-multi-step", store: nested_multi_step() },
+        Scenario {
+            name: "chat-session",
+            store: chat_session(),
+        },
+        Scenario {
+            name: "rag-pipeline",
+            store: rag_pipeline(),
+        },
+        Scenario {
+            name: "nested-multi-step",
+            store: nested_multi_step(),
+        },
     ]
 }
 
@@ -42,7 +51,10 @@ fn fake_llm(clock: &ManualClock, ms: f64, prompt: &str, answer: &str) -> LlmResp
     clock.advance_millis(ms);
     LlmResponse {
         text: answer.to_string(),
-        usage: Some(Usage::tokens(prompt.len() as u64 / 4 + 1, answer.len() as u64 / 4 + 1)),
+        usage: Some(Usage::tokens(
+            prompt.len() as u64 / 4 + 1,
+            answer.len() as u64 / 4 + 1,
+        )),
         cost: None,
     }
 }
@@ -52,7 +64,13 @@ pub fn chat_session() -> Store {
     let (tracer, clock) = tracer(1, 0.0);
     let session = "chat_123";
 
-    let greeting = tracer.trace("greeting").session(session).user("user_42").input(json!("Hi!")).start().unwrap();
+    let greeting = tracer
+        .trace("greeting")
+        .session(session)
+        .user("user_42")
+        .input(json!("Hi!"))
+        .start()
+        .unwrap();
     let result = tracer
         .track(
             Track::new("greeting", "Hello {{name}}! How can I help?")
@@ -60,7 +78,14 @@ pub fn chat_session() -> Store {
                 .provider("openai")
                 .model("gpt-4")
                 .trace(&greeting),
-            |prompt| Ok::<_, String>(fake_llm(&clock, 195.0, prompt, "Hello John! How can I help you today?")),
+            |prompt| {
+                Ok::<_, String>(fake_llm(
+                    &clock,
+                    195.0,
+                    prompt,
+                    "Hello John! How can I help you today?",
+                ))
+            },
         )
         .unwrap();
     clock.advance_millis(5.0);
@@ -68,11 +93,26 @@ pub fn chat_session() -> Store {
 
     clock.advance_millis(4_000.0);
     let question = "What is your refund policy?";
-    let q1 = tracer.trace("question_1").session(session).user("user_42").input(json!(question)).start().unwrap();
-    let search = q1.span("search_kb").type_label("retrieval").input(json!({"query": question})).start().unwrap();
+    let q1 = tracer
+        .trace("question_1")
+        .session(session)
+        .user("user_42")
+        .input(json!(question))
+        .start()
+        .unwrap();
+    let search = q1
+        .span("search_kb")
+        .type_label("retrieval")
+        .input(json!({"query": question}))
+        .start()
+        .unwrap();
     clock.advance_millis(200.0);
     search.complete(json!("Found 3 docs")).unwrap();
-    let answer = q1.span("generate_answer").type_label("function").start().unwrap();
+    let answer = q1
+        .span("generate_answer")
+        .type_label("function")
+        .start()
+        .unwrap();
     let result = tracer
         .track(
             Track::new("answer", "Context: {{context}}\nQuestion: {{question}}")
@@ -91,7 +131,13 @@ pub fn chat_session() -> Store {
     q1.complete(json!(result.response_text)).unwrap();
 
     clock.advance_millis(6_000.0);
-    let q2 = tracer.trace("question_2").session(session).user("user_42").input(json!("And for sale items?")).start().unwrap();
+    let q2 = tracer
+        .trace("question_2")
+        .session(session)
+        .user("user_42")
+        .input(json!("And for sale items?"))
+        .start()
+        .unwrap();
     let generation = q2
         .generation("answer")
         .provider("anthropic")
@@ -110,7 +156,8 @@ pub fn chat_session() -> Store {
         )
         .unwrap();
     clock.advance_millis(10.0);
-    q2.complete(json!("Sale items can be exchanged, not refunded.")).unwrap();
+    q2.complete(json!("Sale items can be exchanged, not refunded."))
+        .unwrap();
     tracer.snapshot()
 }
 
@@ -130,44 +177,95 @@ pub fn rag_pipeline() -> Store {
         .start()
         .unwrap();
 
-    let retrieve = trace.span("retrieve_documents").type_label("retrieval").input(json!({"query": question, "k": 5})).start().unwrap();
-    let embed = retrieve.observation(prompttrace::ObservationType::Embedding, "embed_query").model("text-embedding-3-small").provider("openai").input(json!(question)).start().unwrap();
+    let retrieve = trace
+        .span("retrieve_documents")
+        .type_label("retrieval")
+        .input(json!({"query": question, "k": 5}))
+        .start()
+        .unwrap();
+    let embed = retrieve
+        .observation(prompttrace::ObservationType::Embedding, "embed_query")
+        .model("text-embedding-3-small")
+        .provider("openai")
+        .input(json!(question))
+        .start()
+        .unwrap();
     clock.advance_millis(42.0);
-    embed.end(End::completed().usage(Usage { input: Some(9), output: None, total: Some(9), ..Usage::default() })).unwrap();
+    embed
+        .end(End::completed().usage(Usage {
+            input: Some(9),
+            output: None,
+            total: Some(9),
+            ..Usage::default()
+        }))
+        .unwrap();
     clock.advance_millis(118.5);
     retrieve
         .complete(json!([{"id": "doc-12", "score": 0.91}, {"id": "doc-3", "score": 0.84}, {"id": "doc-40", "score": 0.52}]))
         .unwrap();
 
-    let rerank = trace.observation(prompttrace::ObservationType::Tool, "rerank").input(json!({"documents": 3})).start().unwrap();
+    let rerank = trace
+        .observation(prompttrace::ObservationType::Tool, "rerank")
+        .input(json!({"documents": 3}))
+        .start()
+        .unwrap();
     clock.advance_millis(63.25);
     rerank.complete(json!(["doc-12", "doc-3"])).unwrap();
 
-    let guard = trace.observation(prompttrace::ObservationType::Guardrail, "pii_filter").start().unwrap();
+    let guard = trace
+        .observation(prompttrace::ObservationType::Guardrail, "pii_filter")
+        .start()
+        .unwrap();
     clock.advance_millis(4.0);
     guard.complete(json!({"passed": true})).unwrap();
-    trace.event("cache_miss").input(json!({"key": "rag:how-do-i-rotate"})).start().unwrap();
+    trace
+        .event("cache_miss")
+        .input(json!({"key": "rag:how-do-i-rotate"}))
+        .start()
+        .unwrap();
 
     let result = tracer
         .track(
-            Track::new("rag_answer", "Answer from the docs.\nDocs: {{docs}}\nQ: {{question}}")
-                .version(2)
-                .variables(vars(json!({"docs": ["doc-12", "doc-3"], "question": question})))
-                .provider("openai")
-                .model("gpt-4o-mini")
-                .model_parameters(vars(json!({"temperature": 0})))
-                .trace(&trace),
-            |prompt| Ok::<_, String>(fake_llm(&clock, 1_310.0, prompt, "Open Settings → API keys, create a new key, then revoke the old one.")),
+            Track::new(
+                "rag_answer",
+                "Answer from the docs.\nDocs: {{docs}}\nQ: {{question}}",
+            )
+            .version(2)
+            .variables(vars(
+                json!({"docs": ["doc-12", "doc-3"], "question": question}),
+            ))
+            .provider("openai")
+            .model("gpt-4o-mini")
+            .model_parameters(vars(json!({"temperature": 0})))
+            .trace(&trace),
+            |prompt| {
+                Ok::<_, String>(fake_llm(
+                    &clock,
+                    1_310.0,
+                    prompt,
+                    "Open Settings → API keys, create a new key, then revoke the old one.",
+                ))
+            },
         )
         .unwrap();
 
-    let judge = trace.observation(prompttrace::ObservationType::Evaluator, "faithfulness").model("gpt-4o-mini").start().unwrap();
+    let judge = trace
+        .observation(prompttrace::ObservationType::Evaluator, "faithfulness")
+        .model("gpt-4o-mini")
+        .start()
+        .unwrap();
     clock.advance_millis(540.0);
     judge
-        .end(End::completed().output(json!({"score": 0.93})).usage(Usage::tokens(512, 12)))
+        .end(
+            End::completed()
+                .output(json!({"score": 0.93}))
+                .usage(Usage::tokens(512, 12)),
+        )
         .unwrap();
     clock.advance_millis(3.0);
-    trace.complete(json!({"answer": result.response_text})).unwrap();
+    trace
+        .complete(json!({"answer": result.response_text}))
+        .unwrap();
     tracer.snapshot()
 }
 
@@ -175,41 +273,103 @@ pub fn rag_pipeline() -> Store {
 /// sub-chain, and answers; plus one LLM call recorded without any trace.
 pub fn nested_multi_step() -> Store {
     let (tracer, clock) = tracer(3, 120_000.0);
-    let trace = tracer.trace("trip_planner").user("user_9").input(json!("Plan 2 days in Lisbon")).start().unwrap();
-    let agent = trace.observation(prompttrace::ObservationType::Agent, "planner_agent").start().unwrap();
+    let trace = tracer
+        .trace("trip_planner")
+        .user("user_9")
+        .input(json!("Plan 2 days in Lisbon"))
+        .start()
+        .unwrap();
+    let agent = trace
+        .observation(prompttrace::ObservationType::Agent, "planner_agent")
+        .start()
+        .unwrap();
 
-    let plan = agent.generation("plan").provider("google").model("gemini-2.5-flash").input(json!("Plan 2 days in Lisbon")).start().unwrap();
+    let plan = agent
+        .generation("plan")
+        .provider("google")
+        .model("gemini-2.5-flash")
+        .input(json!("Plan 2 days in Lisbon"))
+        .start()
+        .unwrap();
     clock.advance_millis(620.0);
-    plan.end(End::completed().output(json!(["weather", "attractions", "itinerary"])).usage(Usage::tokens(220, 64))).unwrap();
+    plan.end(
+        End::completed()
+            .output(json!(["weather", "attractions", "itinerary"]))
+            .usage(Usage::tokens(220, 64)),
+    )
+    .unwrap();
 
-    let weather = agent.observation(prompttrace::ObservationType::Tool, "get_weather").input(json!({"city": "Lisbon"})).start().unwrap();
+    let weather = agent
+        .observation(prompttrace::ObservationType::Tool, "get_weather")
+        .input(json!({"city": "Lisbon"}))
+        .start()
+        .unwrap();
     clock.advance_millis(3_000.0);
     weather.fail("timeout after 3000 ms").unwrap();
-    let retry = agent.observation(prompttrace::ObservationType::Tool, "get_weather").input(json!({"city": "Lisbon", "attempt": 2})).start().unwrap();
+    let retry = agent
+        .observation(prompttrace::ObservationType::Tool, "get_weather")
+        .input(json!({"city": "Lisbon", "attempt": 2}))
+        .start()
+        .unwrap();
     clock.advance_millis(180.0);
-    retry.complete(json!({"forecast": "sunny", "high_c": 24})).unwrap();
+    retry
+        .complete(json!({"forecast": "sunny", "high_c": 24}))
+        .unwrap();
 
-    let chain = agent.observation(prompttrace::ObservationType::Chain, "build_itinerary").start().unwrap();
-    let search = chain.observation(prompttrace::ObservationType::Retriever, "search_attractions").input(json!("Lisbon top sights")).start().unwrap();
+    let chain = agent
+        .observation(prompttrace::ObservationType::Chain, "build_itinerary")
+        .start()
+        .unwrap();
+    let search = chain
+        .observation(
+            prompttrace::ObservationType::Retriever,
+            "search_attractions",
+        )
+        .input(json!("Lisbon top sights"))
+        .start()
+        .unwrap();
     clock.advance_millis(90.0);
-    search.complete(json!(["Belém Tower", "Alfama", "LX Factory"])).unwrap();
-    let draft = chain.generation("draft_itinerary").provider("google").model("gemini-2.5-flash").start().unwrap();
-    let warn = draft.event("long_context").level(prompttrace::Level::Warning).input(json!({"tokens": 3900})).start().unwrap();
+    search
+        .complete(json!(["Belém Tower", "Alfama", "LX Factory"]))
+        .unwrap();
+    let draft = chain
+        .generation("draft_itinerary")
+        .provider("google")
+        .model("gemini-2.5-flash")
+        .start()
+        .unwrap();
+    let warn = draft
+        .event("long_context")
+        .level(prompttrace::Level::Warning)
+        .input(json!({"tokens": 3900}))
+        .start()
+        .unwrap();
     let _ = warn;
     clock.advance_millis(1_450.0);
-    draft.end(End::completed().output(json!("Day 1: Belém… Day 2: Alfama…")).usage(Usage::tokens(3_900, 410))).unwrap();
+    draft
+        .end(
+            End::completed()
+                .output(json!("Day 1: Belém… Day 2: Alfama…"))
+                .usage(Usage::tokens(3_900, 410)),
+        )
+        .unwrap();
     clock.advance_millis(15.0);
     chain.complete(json!("itinerary ready")).unwrap();
     clock.advance_millis(5.0);
     agent.complete(json!("done")).unwrap();
     clock.advance_millis(2.0);
-    trace.complete(json!("Day 1: Belém… Day 2: Alfama…")).unwrap();
+    trace
+        .complete(json!("Day 1: Belém… Day 2: Alfama…"))
+        .unwrap();
 
     // Code that never traces still has its LLM calls counted.
     clock.advance_millis(10_000.0);
     tracer
         .track(
-            Track::new("summarize_feedback", "Summarize: {{text}}").variables(vars(json!({"text": "Great trip!"}))).provider("openai").model("gpt-4o-mini"),
+            Track::new("summarize_feedback", "Summarize: {{text}}")
+                .variables(vars(json!({"text": "Great trip!"})))
+                .provider("openai")
+                .model("gpt-4o-mini"),
             |prompt| Ok::<_, String>(fake_llm(&clock, 400.0, prompt, "Positive feedback.")),
         )
         .unwrap();
