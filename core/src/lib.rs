@@ -9,6 +9,7 @@
 //! viewer and in the npm package.
 
 pub mod format;
+mod hash;
 pub mod ids;
 pub mod model;
 pub mod record;

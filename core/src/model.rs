@@ -194,10 +194,8 @@ fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<V
     Value::deserialize(deserializer).map(Some)
 }
 
-/// Langfuse's observation types.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+/// Langfuse's observation types. Files may spell them in Langfuse's upper case.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ObservationType {
     #[default]
@@ -242,6 +240,15 @@ impl ObservationType {
         }
     }
 
+    /// The type named exactly (in lower or upper case).
+    pub fn parse(name: &str) -> Option<ObservationType> {
+        Self::ALL.into_iter().find(|t| {
+            t.as_str() == name
+                || t.as_str().eq_ignore_ascii_case(name)
+                    && name.bytes().all(|b| b.is_ascii_uppercase())
+        })
+    }
+
     /// The type a free-form label stands for, and whether the label was
     /// exactly a type name. The seed's span types ("retrieval", "function",
     /// "llm"…) map to their nearest type; anything unknown is a plain span.
@@ -268,6 +275,19 @@ impl ObservationType {
             _ => ObservationType::Span,
         };
         (kind, false)
+    }
+}
+
+impl<'de> Deserialize<'de> for ObservationType {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<str>::deserialize(deserializer)?;
+        ObservationType::parse(&name).ok_or_else(|| {
+            let names: Vec<&str> = ObservationType::ALL.iter().map(|t| t.as_str()).collect();
+            serde::de::Error::custom(format!(
+                "unknown observation type \"{name}\"; expected one of {}",
+                names.join(", ")
+            ))
+        })
     }
 }
 
@@ -394,6 +414,14 @@ mod tests {
             ObservationType::nearest("whatever"),
             (ObservationType::Span, false)
         );
+    }
+
+    #[test]
+    fn observation_type_reads_langfuse_upper_case_only_exactly() {
+        let kind: ObservationType = serde_json::from_str("\"GENERATION\"").unwrap();
+        assert_eq!(kind, ObservationType::Generation);
+        assert!(serde_json::from_str::<ObservationType>("\"Generation\"").is_err());
+        assert_eq!(serde_json::to_string(&kind).unwrap(), "\"generation\"");
     }
 
     #[test]

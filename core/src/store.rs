@@ -9,10 +9,13 @@
 //!   the stored state first, and on any violation changes nothing.
 //! - Ids that are already stored upsert by `rules::merge`.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::hash::HashMap;
 
 use crate::model::{Observation, Trace};
 use crate::rules::lifecycle::{self, Lifecycle};
+use crate::rules::rollup::Facts;
 use crate::rules::structure::{self, Links};
 use crate::rules::{limits, merge, Violation};
 
@@ -20,7 +23,10 @@ use crate::rules::{limits, merge, Violation};
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceEntry {
     trace: Trace,
-    observations: HashMap<String, Observation>,
+    /// In arrival order; `Store::owner` knows each one's position.
+    observations: Vec<Observation>,
+    /// `facts[i]` is what rollups read of `observations[i]`.
+    facts: Vec<Facts>,
 }
 
 impl TraceEntry {
@@ -28,18 +34,19 @@ impl TraceEntry {
         &self.trace
     }
 
-    /// Its observations, in no particular order.
-    pub fn observations(&self) -> impl ExactSizeIterator<Item = &Observation> {
-        self.observations.values()
+    /// Its observations, in arrival order.
+    pub fn observations(&self) -> &[Observation] {
+        &self.observations
     }
 
-    pub fn observation(&self, id: &str) -> Option<&Observation> {
-        self.observations.get(id)
+    /// What rollups read of each observation, in the same order.
+    pub fn facts(&self) -> &[Facts] {
+        &self.facts
     }
 
     /// Its observations by start time, then id: the order files and trees use.
     pub fn observations_in_order(&self) -> Vec<&Observation> {
-        let mut all: Vec<&Observation> = self.observations.values().collect();
+        let mut all: Vec<&Observation> = self.observations.iter().collect();
         all.sort_unstable_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
         all
     }
@@ -84,12 +91,17 @@ pub struct ImportReport {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Store {
     traces: HashMap<String, TraceEntry>,
-    without_trace: HashMap<String, Observation>,
-    /// Observation id → its trace id (`None`: an LLM call without trace).
-    owner: HashMap<String, Option<String>>,
+    without_trace: Vec<Observation>,
+    without_trace_facts: Vec<Facts>,
+    /// Observation id → its trace id (`None`: an LLM call without trace) and
+    /// its position in that trace's (or `without_trace`'s) list.
+    owner: HashMap<String, (Option<String>, usize)>,
     by_session: BTreeMap<String, BTreeSet<String>>,
     by_name: BTreeMap<String, BTreeSet<String>>,
     by_model: BTreeMap<String, BTreeSet<String>>,
+    /// Model names as `Facts::model` numbers them.
+    model_names: Vec<String>,
+    model_ids: HashMap<String, u32>,
 }
 
 impl Store {
@@ -129,18 +141,27 @@ impl Store {
 
     pub fn observation(&self, id: &str) -> Option<&Observation> {
         match self.owner.get(id)? {
-            Some(trace_id) => self.traces.get(trace_id)?.observations.get(id),
-            None => self.without_trace.get(id),
+            (Some(trace_id), at) => self.traces.get(trace_id)?.observations.get(*at),
+            (None, at) => self.without_trace.get(*at),
         }
     }
 
     /// LLM calls (and other observations) recorded without a trace, by start.
-    pub fn observations_without_trace(&self) -> impl ExactSizeIterator<Item = &Observation> {
-        self.without_trace.values()
+    pub fn observations_without_trace(&self) -> &[Observation] {
+        &self.without_trace
+    }
+
+    pub fn facts_without_trace(&self) -> &[Facts] {
+        &self.without_trace_facts
+    }
+
+    /// The model name behind a `Facts::model` number.
+    pub fn model_name(&self, id: u32) -> &str {
+        &self.model_names[id as usize]
     }
 
     pub fn observations_without_trace_in_order(&self) -> Vec<&Observation> {
-        let mut all: Vec<&Observation> = self.without_trace.values().collect();
+        let mut all: Vec<&Observation> = self.without_trace.iter().collect();
         all.sort_unstable_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
         all
     }
@@ -194,7 +215,7 @@ impl Store {
             return false;
         };
         self.unindex_trace(&entry.trace);
-        for observation in entry.observations.values() {
+        for observation in &entry.observations {
             self.owner.remove(&observation.id);
             if let Some(model) = &observation.model {
                 remove_from(&mut self.by_model, model, id);
@@ -263,7 +284,7 @@ impl Store {
         for (&id, &i) in &observation_winners {
             let incoming = &batch.observations[i];
             match self.owner.get(id) {
-                Some(owner) if owner != &incoming.trace_id => {
+                Some((owner, _)) if owner != &incoming.trace_id => {
                     return Err(reject(
                         RecordIndex::Observation(i),
                         Violation::MovedTrace {
@@ -316,7 +337,7 @@ impl Store {
         let stored_in_touched = touched
             .iter()
             .filter_map(|trace_id| self.traces.get(*trace_id))
-            .flat_map(|entry| entry.observations.keys().map(String::as_str));
+            .flat_map(|entry| entry.observations.iter().map(|o| o.id.as_str()));
         let written_ids = plan
             .observations
             .iter()
@@ -377,7 +398,8 @@ impl Store {
                     id,
                     TraceEntry {
                         trace,
-                        observations: HashMap::new(),
+                        observations: Vec::new(),
+                        facts: Vec::new(),
                     },
                 );
                 true
@@ -388,48 +410,68 @@ impl Store {
     /// Inserts or replaces an observation whose rules were checked (its trace
     /// is stored); `true` if new.
     pub(crate) fn put_observation(&mut self, observation: Observation) -> bool {
-        let Some(trace_id) = observation.trace_id.clone() else {
-            let new = self.owner.insert(observation.id.clone(), None).is_none();
-            self.without_trace
-                .insert(observation.id.clone(), observation);
-            return new;
-        };
-        if let Some(model) = &observation.model {
-            insert_into(&mut self.by_model, model, &trace_id);
-        }
-        let new = self
-            .owner
-            .insert(observation.id.clone(), Some(trace_id.clone()))
-            .is_none();
-        let entry = self
-            .traces
-            .get_mut(&trace_id)
-            .expect("trace of a checked observation is stored");
-        let old = entry
-            .observations
-            .insert(observation.id.clone(), observation);
-        let old_model = old.and_then(|old| old.model);
-        if let Some(old_model) = old_model {
-            let still_used = entry
-                .observations
-                .values()
-                .any(|o| o.model.as_ref() == Some(&old_model));
-            if !still_used {
-                remove_from(&mut self.by_model, &old_model, &trace_id);
+        let model = observation
+            .model
+            .as_deref()
+            .map(|name| intern(&mut self.model_ids, &mut self.model_names, name));
+        let facts = Facts::of(&observation, model);
+        let trace_id = observation.trace_id.clone();
+        let (records, all_facts) = match &trace_id {
+            Some(trace_id) => {
+                let entry = self
+                    .traces
+                    .get_mut(trace_id)
+                    .expect("trace of a checked observation is stored");
+                (&mut entry.observations, &mut entry.facts)
             }
+            None => (&mut self.without_trace, &mut self.without_trace_facts),
+        };
+        if let Some(&(_, at)) = self.owner.get(&observation.id) {
+            let old = std::mem::replace(&mut records[at], observation);
+            all_facts[at] = facts;
+            if let (Some(trace_id), Some(old_model)) = (&trace_id, old.model) {
+                if !records.iter().any(|o| o.model.as_ref() == Some(&old_model)) {
+                    remove_from(&mut self.by_model, &old_model, trace_id);
+                }
+            }
+            if let (Some(trace_id), Some(model)) = (&trace_id, &records[at].model) {
+                insert_into(&mut self.by_model, model, trace_id);
+            }
+            return false;
         }
-        new
+        if let (Some(trace_id), Some(model)) = (&trace_id, &observation.model) {
+            insert_into(&mut self.by_model, model, trace_id);
+        }
+        self.owner
+            .insert(observation.id.clone(), (trace_id, records.len()));
+        records.push(observation);
+        all_facts.push(facts);
+        true
     }
 
     pub(crate) fn trace_mut(&mut self, id: &str) -> Option<&mut Trace> {
         self.traces.get_mut(id).map(|entry| &mut entry.trace)
     }
 
-    pub(crate) fn observation_mut(&mut self, id: &str) -> Option<&mut Observation> {
-        match self.owner.get(id)? {
-            Some(trace_id) => self.traces.get_mut(trace_id)?.observations.get_mut(id),
-            None => self.without_trace.get_mut(id),
-        }
+    /// Changes a stored observation in place (the recorder ending it). The
+    /// change must keep its id, trace, parent and model.
+    pub(crate) fn update_observation<R>(
+        &mut self,
+        id: &str,
+        update: impl FnOnce(&mut Observation) -> R,
+    ) -> Option<R> {
+        let (trace_id, at) = self.owner.get(id)?;
+        let (records, facts) = match trace_id {
+            Some(trace_id) => {
+                let entry = self.traces.get_mut(trace_id)?;
+                (&mut entry.observations, &mut entry.facts)
+            }
+            None => (&mut self.without_trace, &mut self.without_trace_facts),
+        };
+        let observation = &mut records[*at];
+        let result = update(observation);
+        facts[*at] = Facts::of(observation, facts[*at].model);
+        Some(result)
     }
 
     fn unindex_trace(&mut self, trace: &Trace) {
@@ -470,7 +512,8 @@ fn winners<R: Lifecycle>(
     id: impl Fn(&R) -> &String,
     compatible: impl Fn(&R, &R) -> Result<(), Violation>,
 ) -> Result<HashMap<&str, usize>, (usize, Violation)> {
-    let mut winners: HashMap<&str, usize> = HashMap::with_capacity(records.len());
+    let mut winners: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(records.len(), Default::default());
     for (i, record) in records.iter().enumerate() {
         match winners.get_mut(id(record).as_str()) {
             None => {
@@ -515,6 +558,16 @@ fn index_trace(
         insert_into(by_session, session, &trace.id);
     }
     insert_into(by_name, &trace.name, &trace.id);
+}
+
+fn intern(ids: &mut HashMap<String, u32>, names: &mut Vec<String>, name: &str) -> u32 {
+    if let Some(&id) = ids.get(name) {
+        return id;
+    }
+    let id = u32::try_from(names.len()).expect("fewer than 4 billion model names");
+    names.push(name.to_string());
+    ids.insert(name.to_string(), id);
+    id
 }
 
 fn insert_into(index: &mut BTreeMap<String, BTreeSet<String>>, key: &str, id: &str) {

@@ -8,7 +8,7 @@
 //! are in start order (then id). `null` marks what is unknown: the duration
 //! of a running item, a cost nobody knows.
 
-use std::collections::HashMap;
+use crate::hash::HashMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -95,6 +95,7 @@ pub fn summarize(store: &Store, prices: &PriceTable) -> Summary {
         sessions,
         generations_without_trace: store
             .observations_without_trace()
+            .iter()
             .filter(|o| o.is_llm_call())
             .count(),
     }
@@ -277,7 +278,7 @@ fn plural(count: usize, noun: &str) -> String {
 fn cost_text(total: Option<f64>) -> String {
     match total {
         None => "cost unknown".to_string(),
-        Some(total) if total == 0.0 => "$0".to_string(),
+        Some(0.0) => "$0".to_string(),
         Some(total) if total >= 0.01 => format!("${total:.4}"),
         Some(total) => {
             let decimals = (2 - total.log10().floor() as i32).max(0) as usize;

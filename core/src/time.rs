@@ -48,10 +48,9 @@ impl Timestamp {
         let parsed = DateTime::parse_from_rfc3339(text).map_err(|_| {
             format!("\"{text}\" is not an RFC 3339 date-time such as 2024-05-01T12:00:00Z or 2024-05-01T14:00:00.250+02:00")
         })?;
-        parsed
-            .timestamp_nanos_opt()
-            .map(Timestamp)
-            .ok_or_else(|| format!("\"{text}\" is outside the years 1678 to 2261"))
+        parsed.timestamp_nanos_opt().map(Timestamp).ok_or_else(|| {
+            format!("\"{text}\" is outside the supported range (1677-09-21 to 2262-04-11)")
+        })
     }
 
     fn to_datetime(self) -> DateTime<Utc> {

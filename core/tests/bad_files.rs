@@ -101,7 +101,7 @@ bad_files! {
     bad_file_bad_timestamp: "bad-timestamp.json" =>
         r#"bad-timestamp.json:9:41: at traces[0].started_at: "2024-05-01 12:00:00" is not an RFC 3339 date-time such as 2024-05-01T12:00:00Z or 2024-05-01T14:00:00.250+02:00"#;
     bad_file_unknown_observation_type: "unknown-observation-type.json" =>
-        "unknown-observation-type.json:18:19: at observations[0].type: unknown variant `llm`, expected one of `span`, `generation`, `event`, `agent`, `tool`, `chain`, `retriever`, `embedding`, `evaluator`, `guardrail`";
+        r#"unknown-observation-type.json:18:19: at observations[0].type: unknown observation type "llm"; expected one of span, generation, event, agent, tool, chain, retriever, embedding, evaluator, guardrail"#;
     bad_file_unknown_status: "unknown-status.json" =>
         "unknown-status.json:19:22: at observations[0].status: unknown variant `done`, expected one of `running`, `completed`, `error`";
     bad_file_negative_usage_tokens: "negative-usage-tokens.json" =>

@@ -89,7 +89,7 @@ fn files_round_trip_is_lossless_for_every_field() {
     g.cost = Some(Cost {
         input: Some(0.1 + 0.2),
         output: Some(1e-9),
-        total: Some(0.30000000100000004),
+        total: Some(0.1 + 0.2 + 1e-9),
     });
     g.prompt_name = Some("p".into());
     g.prompt_version = Some(7);

@@ -80,7 +80,7 @@ fn at(ms: u32) -> Timestamp {
     Timestamp::from_unix_nanos(i64::from(ms) * 1_000_000)
 }
 
-fn end<T>(
+fn end(
     status: &mut Status,
     ended_at: &mut Option<Timestamp>,
     start: u32,
@@ -111,7 +111,7 @@ fn observation(
     let mut o = Observation::new(id, kind, "step", at(spec.start_ms));
     o.trace_id = trace_id.map(str::to_string);
     o.parent_id = parent;
-    end::<()>(
+    end(
         &mut o.status,
         &mut o.ended_at,
         spec.start_ms,
@@ -138,7 +138,7 @@ fn records(specs: &[TraceSpec], loose: &[ObsSpec]) -> Batch {
         let id = format!("t{t}");
         let mut trace = Trace::new(id.clone(), format!("name{}", t % 3), at(spec.start_ms));
         trace.session_id = (spec.session < 3).then(|| format!("s{}", spec.session));
-        end::<()>(
+        end(
             &mut trace.status,
             &mut trace.ended_at,
             spec.start_ms,
@@ -217,7 +217,7 @@ proptest! {
             let mut seen = Vec::new();
             let mut durations_ok = trace.duration_ms.is_none_or(|d| d >= 0.0);
             walk(&trace.tree, &mut seen, &mut durations_ok);
-            let expected: HashSet<&str> = store.trace(&trace.id).unwrap().observations().map(|o| o.id.as_str()).collect();
+            let expected: HashSet<&str> = store.trace(&trace.id).unwrap().observations().iter().map(|o| o.id.as_str()).collect();
             prop_assert_eq!(seen.len(), expected.len());
             prop_assert_eq!(seen.into_iter().collect::<HashSet<_>>(), expected);
             prop_assert!(durations_ok);

@@ -150,7 +150,7 @@ fn record_generation_without_trace_cannot_have_children() {
     let err = loose.span("child").start().err().unwrap();
     assert!(matches!(err, Violation::ParentWithoutTrace { .. }), "{err}");
     assert_eq!(
-        tracer.with_store(|s| s.observations_without_trace().count()),
+        tracer.with_store(|s| s.observations_without_trace().len()),
         1
     );
 }
@@ -197,7 +197,7 @@ fn record_track_records_the_error_and_returns_it_unchanged() {
     });
     assert_eq!(result.err(), Some("rate limited (429)"));
     let g = tracer
-        .with_store(|s| s.observations_without_trace().next().cloned())
+        .with_store(|s| s.observations_without_trace().first().cloned())
         .unwrap();
     assert_eq!(
         (g.status, g.status_message.as_deref()),
@@ -222,7 +222,7 @@ fn record_tracer_handles_work_across_threads() {
         worker.join().unwrap();
     }
     assert_eq!(
-        tracer.with_store(|s| s.trace(trace.id()).unwrap().observations().count()),
+        tracer.with_store(|s| s.trace(trace.id()).unwrap().observations().len()),
         8
     );
 }

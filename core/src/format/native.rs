@@ -6,6 +6,8 @@
 //!   "observations": [ Observation, … ] }
 //! ```
 //!
+//! `traces` and `observations` may be left out when empty.
+//!
 //! Records are the `model` types; observations name their trace by
 //! `trace_id` (none for LLM calls without a trace). Unknown fields are
 //! ignored; output is pretty-printed, keys in a fixed order, traces and

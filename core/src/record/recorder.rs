@@ -165,33 +165,34 @@ impl Recorder {
 
     pub fn end_observation(&mut self, id: &str, end: End) -> Result<(), Violation> {
         let at = end.at.unwrap_or_else(|| self.clock.now());
-        let observation = self
-            .store
-            .observation_mut(id)
-            .ok_or_else(|| Violation::Unknown {
-                subject: Subject::Observation(id.to_string()),
-            })?;
-        if let Some(cost) = &end.cost {
-            limits::check_cost(cost, || observation.subject())?;
-        }
-        lifecycle::end(observation, at, end.outcome)?;
-        if end.outcome == Outcome::Error {
-            observation.level = Level::Error;
-        }
-        let End {
-            output,
-            status_message,
-            usage,
-            cost,
-            completion_start_time,
-            ..
-        } = end;
-        observation.output = output.or(observation.output.take());
-        observation.status_message = status_message.or(observation.status_message.take());
-        observation.usage = usage.or(observation.usage.take());
-        observation.cost = cost.or(observation.cost.take());
-        observation.completion_start_time =
-            completion_start_time.or(observation.completion_start_time);
-        Ok(())
+        let unknown = || Violation::Unknown {
+            subject: Subject::Observation(id.to_string()),
+        };
+        self.store
+            .update_observation(id, |observation| {
+                if let Some(cost) = &end.cost {
+                    limits::check_cost(cost, || observation.subject())?;
+                }
+                lifecycle::end(observation, at, end.outcome)?;
+                if end.outcome == Outcome::Error {
+                    observation.level = Level::Error;
+                }
+                let End {
+                    output,
+                    status_message,
+                    usage,
+                    cost,
+                    completion_start_time,
+                    ..
+                } = end;
+                observation.output = output.or(observation.output.take());
+                observation.status_message = status_message.or(observation.status_message.take());
+                observation.usage = usage.or(observation.usage.take());
+                observation.cost = cost.or(observation.cost.take());
+                observation.completion_start_time =
+                    completion_start_time.or(observation.completion_start_time);
+                Ok(())
+            })
+            .unwrap_or_else(|| Err(unknown()))
     }
 }

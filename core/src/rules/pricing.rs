@@ -132,7 +132,23 @@ pub fn cost_of(
     observation: &Observation,
     price: impl FnOnce(&str) -> Option<Price>,
 ) -> Option<Cost> {
-    if let Some(cost) = &observation.cost {
+    let usage = observation.usage.as_ref();
+    cost_from(
+        observation.cost.as_ref(),
+        usage.and_then(|u| u.input),
+        usage.and_then(|u| u.output),
+        || price(observation.model.as_deref()?),
+    )
+}
+
+/// The same rule from the parts rollups keep (`rollup::Facts`).
+pub fn cost_from(
+    recorded: Option<&Cost>,
+    input_tokens: Option<u64>,
+    output_tokens: Option<u64>,
+    price: impl FnOnce() -> Option<Price>,
+) -> Option<Cost> {
+    if let Some(cost) = recorded {
         if cost.input.is_some() || cost.output.is_some() || cost.total.is_some() {
             let total = cost.total.or_else(|| sum(cost.input, cost.output));
             return Some(Cost {
@@ -141,17 +157,16 @@ pub fn cost_of(
             });
         }
     }
-    let usage = observation.usage.as_ref()?;
-    let price = price(observation.model.as_deref()?)?;
-    let input = usage.input.map(|tokens| tokens as f64 * price.input / 1e6);
-    let output = usage
-        .output
-        .map(|tokens| tokens as f64 * price.output / 1e6);
-    let total = sum(input, output)?;
+    if input_tokens.is_none() && output_tokens.is_none() {
+        return None;
+    }
+    let price = price()?;
+    let input = input_tokens.map(|tokens| tokens as f64 * price.input / 1e6);
+    let output = output_tokens.map(|tokens| tokens as f64 * price.output / 1e6);
     Some(Cost {
         input,
         output,
-        total: Some(total),
+        total: sum(input, output),
     })
 }
 

@@ -14,16 +14,54 @@
 //!
 //! Invariant: a session's (or name's) sums equal the sums of its traces'.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hash::HashMap;
 
 use serde::Serialize;
 
 use crate::model::{Cost, Observation, Status, Trace};
 use crate::rules::duration;
 use crate::rules::lifecycle::is_error;
-use crate::rules::pricing::{cost_of, Price, PriceTable};
+use crate::rules::pricing::{cost_from, cost_of, Price, PriceTable};
 use crate::store::Store;
 use crate::time::Timestamp;
+
+/// What rollups read of one observation. The store keeps one beside each
+/// observation, so a rollup scans a small array instead of the full records
+/// (a million observations in tens of milliseconds).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Facts {
+    pub started_at: Timestamp,
+    pub ended_at: Option<Timestamp>,
+    pub llm_call: bool,
+    /// `lifecycle::is_error`.
+    pub error: bool,
+    /// The model, numbered by the store (`Store::model_name`).
+    pub model: Option<u32>,
+    pub input_tokens: Option<u64>,
+    pub output_tokens: Option<u64>,
+    pub tokens: Tokens,
+    /// The cost as recorded, if any.
+    pub cost: Option<Cost>,
+}
+
+impl Facts {
+    pub fn of(observation: &Observation, model: Option<u32>) -> Facts {
+        let usage = observation.usage.as_ref();
+        Facts {
+            started_at: observation.started_at,
+            ended_at: observation.ended_at,
+            llm_call: observation.is_llm_call(),
+            error: is_error(observation),
+            model,
+            input_tokens: usage.and_then(|u| u.input),
+            output_tokens: usage.and_then(|u| u.output),
+            tokens: Tokens::of(observation),
+            cost: observation.cost.clone(),
+        }
+    }
+}
 
 /// Token sums.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
@@ -147,22 +185,21 @@ pub struct Rollups {
 
 /// Computes all rollups in one pass over the store.
 pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
-    let mut pricing = PriceCache::new(prices);
-    let mut models: HashMap<&str, Group> = HashMap::new();
-    let mut sessions: HashMap<&str, Group> = HashMap::new();
-    let mut names: HashMap<&str, Group> = HashMap::new();
+    let mut models: ModelGroups = Vec::new();
+    let mut sessions: HashMap<&str, Group> = HashMap::default();
+    let mut names: HashMap<&str, Group> = HashMap::default();
     let mut out = Rollups::default();
-
     for entry in store.traces() {
         let trace = entry.trace();
         let mut group = Group::default();
-        for observation in entry.observations() {
-            let added = group.add_observation(observation, &mut pricing);
-            if let Some(model) = observation.model.as_deref() {
-                let per_model = models.entry(model).or_default();
-                per_model.add_generation_of(observation, added, Some(&trace.id));
-            }
-        }
+        add_all(
+            &mut group,
+            &mut models,
+            entry.facts(),
+            Some(&trace.id),
+            store,
+            prices,
+        );
         let figures = group.finish_trace(trace);
         let duration = duration::duration_ms(trace);
         if let Some(session) = trace.session_id.as_deref() {
@@ -177,19 +214,25 @@ pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
             .add_trace(&figures, duration);
         out.traces.insert(trace.id.clone(), figures);
     }
-
     let mut loose = Group::default();
-    for observation in store.observations_without_trace() {
-        let added = loose.add_observation(observation, &mut pricing);
-        if let Some(model) = observation.model.as_deref() {
-            models
-                .entry(model)
-                .or_default()
-                .add_generation_of(observation, added, None);
-        }
-    }
+    add_all(
+        &mut loose,
+        &mut models,
+        store.facts_without_trace(),
+        None,
+        store,
+        prices,
+    );
     out.without_trace = loose.finish();
 
+    out.models = models
+        .into_iter()
+        .enumerate()
+        .filter_map(|(model, slot)| {
+            let (_, group) = slot?;
+            Some((store.model_name(model as u32).to_string(), group.finish()))
+        })
+        .collect();
     let finish_all = |groups: HashMap<&str, Group>| -> BTreeMap<String, Figures> {
         groups
             .into_iter()
@@ -198,8 +241,35 @@ pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
     };
     out.sessions = finish_all(sessions);
     out.names = finish_all(names);
-    out.models = finish_all(models);
     out
+}
+
+/// Per-model groups, indexed by the store's model numbers: a price and a
+/// group each, made on first use, so the hot loop hashes nothing.
+type ModelGroups<'a> = Vec<Option<(Option<Price>, Group<'a>)>>;
+
+fn add_all<'a>(
+    group: &mut Group<'a>,
+    models: &mut ModelGroups<'a>,
+    all: &[Facts],
+    trace_id: Option<&'a str>,
+    store: &Store,
+    prices: &PriceTable,
+) {
+    for facts in all {
+        let Some(model) = facts.model else {
+            group.add_observation(facts, None);
+            continue;
+        };
+        let slot = model as usize;
+        if slot >= models.len() {
+            models.resize_with(slot + 1, || None);
+        }
+        let (price, per_model) = models[slot]
+            .get_or_insert_with(|| (prices.lookup(store.model_name(model)), Group::default()));
+        let added = group.add_observation(facts, *price);
+        per_model.add_model_use(facts, added, trace_id);
+    }
 }
 
 /// Price look-ups, once per distinct model name.
@@ -212,7 +282,7 @@ impl<'p, 'a> PriceCache<'p, 'a> {
     pub fn new(table: &'p PriceTable) -> Self {
         PriceCache {
             table,
-            cache: HashMap::new(),
+            cache: HashMap::default(),
         }
     }
 
@@ -243,57 +313,53 @@ struct Group<'a> {
 }
 
 impl<'a> Group<'a> {
-    fn add_observation(
-        &mut self,
-        observation: &'a Observation,
-        pricing: &mut PriceCache<'_, 'a>,
-    ) -> Contribution {
-        let tokens = Tokens::of(observation);
-        let cost = pricing.cost(observation).map(|cost| {
+    fn add_observation(&mut self, facts: &Facts, price: Option<Price>) -> Contribution {
+        let cost = cost_from(
+            facts.cost.as_ref(),
+            facts.input_tokens,
+            facts.output_tokens,
+            || price,
+        )
+        .map(|cost| {
             let mut totals = CostTotals::default();
             totals.add_cost(&cost);
             totals
         });
         let contribution = Contribution {
-            tokens,
+            tokens: facts.tokens,
             cost,
-            error: is_error(observation),
-            duration: duration::duration_ms(observation),
+            error: facts.error,
+            duration: duration::between(facts.started_at, facts.ended_at),
         };
         let f = &mut self.figures;
         f.observation_count += 1;
         f.error_count += usize::from(contribution.error);
-        f.tokens.add(tokens);
+        f.tokens.add(contribution.tokens);
         if let Some(cost) = cost {
             f.cost.add(cost);
         }
-        f.add_times(observation.started_at, observation.ended_at);
-        if observation.is_llm_call() {
+        f.add_times(facts.started_at, facts.ended_at);
+        if facts.llm_call {
             f.llm_call_count += 1;
             self.latencies.extend(contribution.duration);
         }
         contribution
     }
 
-    fn add_generation_of(
-        &mut self,
-        observation: &Observation,
-        added: Contribution,
-        trace_id: Option<&'a str>,
-    ) {
+    fn add_model_use(&mut self, facts: &Facts, added: Contribution, trace_id: Option<&'a str>) {
         let f = &mut self.figures;
         if trace_id.is_some() && trace_id != self.last_trace {
             f.trace_count += 1;
             self.last_trace = trace_id;
         }
         f.observation_count += 1;
-        f.llm_call_count += usize::from(observation.is_llm_call());
+        f.llm_call_count += usize::from(facts.llm_call);
         f.error_count += usize::from(added.error);
         f.tokens.add(added.tokens);
         if let Some(cost) = added.cost {
             f.cost.add(cost);
         }
-        f.add_times(observation.started_at, observation.ended_at);
+        f.add_times(facts.started_at, facts.ended_at);
         self.latencies.extend(added.duration);
     }
 

@@ -10,7 +10,7 @@
 //!   trees, the viewer, JSON parsers with recursion limits) can walk a tree
 //!   without running out of stack → `TooDeep`.
 
-use std::collections::{HashMap, HashSet};
+use crate::hash::{HashMap, HashSet};
 
 use crate::rules::{Subject, Violation};
 
@@ -33,9 +33,9 @@ pub fn check_tree<'a>(
     lookup: impl Fn(&str) -> Option<Links<'a>>,
     incoming: impl Fn(&str) -> bool,
 ) -> Result<(), Violation> {
-    let mut depth: HashMap<&'a str, usize> = HashMap::new();
+    let mut depth: HashMap<&'a str, usize> = HashMap::default();
     let mut path: Vec<&'a str> = Vec::new();
-    let mut on_path: HashSet<&'a str> = HashSet::new();
+    let mut on_path: HashSet<&'a str> = HashSet::default();
     for id in ids {
         if depth.contains_key(id) {
             continue;
