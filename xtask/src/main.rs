@@ -8,6 +8,7 @@
 mod bench;
 mod cmd;
 mod test;
+mod tidy;
 mod tools;
 
 use std::process::ExitCode;

@@ -8,7 +8,7 @@
 use std::fmt::Display;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::ids::IdSource;
 use crate::model::{Level, Observation, ObservationType, Status, Trace};
@@ -241,7 +241,9 @@ impl ObservationBuilder {
         self.observation.model = Some(model.into());
         self
     }
-    pub fn model_parameters(mut self, parameters: Map<String, Value>) -> Self {
+    /// A JSON object (`json!({"temperature": 0.2})`).
+    pub fn model_parameters(mut self, parameters: Value) -> Self {
+        let parameters = super::object(parameters);
         self.observation.model_parameters = Some(parameters);
         self
     }
@@ -254,7 +256,9 @@ impl ObservationBuilder {
         self.observation.template = Some(template.into());
         self
     }
-    pub fn variables(mut self, variables: Map<String, Value>) -> Self {
+    /// A JSON object (`json!({"name": "John"})`).
+    pub fn variables(mut self, variables: Value) -> Self {
+        let variables = super::object(variables);
         self.observation.variables = Some(variables);
         self
     }

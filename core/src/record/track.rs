@@ -44,7 +44,9 @@ impl Track {
         self.prompt_version = Some(version);
         self
     }
-    pub fn variables(mut self, variables: Map<String, Value>) -> Self {
+    /// A JSON object (`json!({"name": "John"})`).
+    pub fn variables(mut self, variables: Value) -> Self {
+        let variables = super::object(variables);
         self.variables = variables;
         self
     }
@@ -56,7 +58,9 @@ impl Track {
         self.model = Some(model.into());
         self
     }
-    pub fn model_parameters(mut self, parameters: Map<String, Value>) -> Self {
+    /// A JSON object (`json!({"temperature": 0.2})`).
+    pub fn model_parameters(mut self, parameters: Value) -> Self {
+        let parameters = super::object(parameters);
         self.model_parameters = Some(parameters);
         self
     }
@@ -156,7 +160,7 @@ fn builder(tracer: &Tracer, request: &Track) -> ObservationBuilder {
     builder = builder
         .prompt(name, request.prompt_version)
         .template(request.template.clone())
-        .variables(request.variables.clone());
+        .variables(Value::Object(request.variables.clone()));
     if let Some(provider) = &request.provider {
         builder = builder.provider(provider.clone());
     }
@@ -164,7 +168,7 @@ fn builder(tracer: &Tracer, request: &Track) -> ObservationBuilder {
         builder = builder.model(model.clone());
     }
     if let Some(parameters) = &request.model_parameters {
-        builder = builder.model_parameters(parameters.clone());
+        builder = builder.model_parameters(Value::Object(parameters.clone()));
     }
     builder
 }

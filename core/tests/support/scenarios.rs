@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use prompttrace::record::{End, LlmResponse, Tracer, Track};
 use prompttrace::{Cost, ManualClock, SeededIds, Store, Timestamp, Usage};
-use serde_json::{json, Map, Value};
+use serde_json::json;
 
 /// 2024-05-01T12:00:00Z.
 const START: i64 = 1_714_564_800_000_000_000;
@@ -39,13 +39,6 @@ fn tracer(seed: u64, start_offset_ms: f64) -> (Tracer, Arc<ManualClock>) {
     (Tracer::new(clock.clone(), SeededIds::new(seed)), clock)
 }
 
-fn vars(value: Value) -> Map<String, Value> {
-    match value {
-        Value::Object(map) => map,
-        _ => unreachable!("variables are objects"),
-    }
-}
-
 /// A fake LLM: answers after `ms` with token counts from the text lengths.
 fn fake_llm(clock: &ManualClock, ms: f64, prompt: &str, answer: &str) -> LlmResponse {
     clock.advance_millis(ms);
@@ -74,7 +67,7 @@ pub fn chat_session() -> Store {
     let result = tracer
         .track(
             Track::new("greeting", "Hello {{name}}! How can I help?")
-                .variables(vars(json!({"name": "John"})))
+                .variables(json!({"name": "John"}))
                 .provider("openai")
                 .model("gpt-4")
                 .trace(&greeting),
@@ -117,7 +110,7 @@ pub fn chat_session() -> Store {
         .track(
             Track::new("answer", "Context: {{context}}\nQuestion: {{question}}")
                 .version(3)
-                .variables(vars(json!({"context": ["refunds within 30 days", "store credit", "shipping"], "question": question})))
+                .variables(json!({"context": ["refunds within 30 days", "store credit", "shipping"], "question": question}))
                 .provider("openai")
                 .model("gpt-4o-2024-08-06")
                 .trace(&q1)
@@ -143,7 +136,7 @@ pub fn chat_session() -> Store {
         .provider("anthropic")
         .model("claude-sonnet-4-20250514")
         .input(json!([{"role": "user", "content": "And for sale items?"}]))
-        .model_parameters(vars(json!({"temperature": 0.2, "max_tokens": 256})))
+        .model_parameters(json!({"temperature": 0.2, "max_tokens": 256}))
         .start()
         .unwrap();
     clock.advance_millis(840.0);
@@ -231,12 +224,10 @@ pub fn rag_pipeline() -> Store {
                 "Answer from the docs.\nDocs: {{docs}}\nQ: {{question}}",
             )
             .version(2)
-            .variables(vars(
-                json!({"docs": ["doc-12", "doc-3"], "question": question}),
-            ))
+            .variables(json!({"docs": ["doc-12", "doc-3"], "question": question}))
             .provider("openai")
             .model("gpt-4o-mini")
-            .model_parameters(vars(json!({"temperature": 0})))
+            .model_parameters(json!({"temperature": 0}))
             .trace(&trace),
             |prompt| {
                 Ok::<_, String>(fake_llm(
@@ -367,7 +358,7 @@ pub fn nested_multi_step() -> Store {
     tracer
         .track(
             Track::new("summarize_feedback", "Summarize: {{text}}")
-                .variables(vars(json!({"text": "Great trip!"})))
+                .variables(json!({"text": "Great trip!"}))
                 .provider("openai")
                 .model("gpt-4o-mini"),
             |prompt| Ok::<_, String>(fake_llm(&clock, 400.0, prompt, "Positive feedback.")),
