@@ -23,10 +23,13 @@ impl Timestamp {
     }
 
     /// Milliseconds since the epoch as JS gives them
-    /// (`performance.timeOrigin + performance.now()`), kept to the nanosecond.
+    /// (`performance.timeOrigin + performance.now()`), rounded to the
+    /// microsecond: a double holding today's epoch milliseconds carries no
+    /// finer truth than ~0.2 µs, and browsers coarsen `now()` to 5–100 µs.
     pub fn from_unix_millis_f64(millis: f64) -> Option<Timestamp> {
-        let nanos = (millis * 1e6).round();
-        (nanos.is_finite() && nanos.abs() < i64::MAX as f64).then_some(Timestamp(nanos as i64))
+        let micros = (millis * 1e3).round();
+        (micros.is_finite() && micros.abs() < (i64::MAX / 1000) as f64)
+            .then_some(Timestamp(micros as i64 * 1000))
     }
 
     pub const fn unix_nanos(self) -> i64 {

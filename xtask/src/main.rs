@@ -4,9 +4,12 @@
 //!
 //! - `cargo xtask test`  — every check CI runs.
 //! - `cargo xtask bench` — speed and size figures (not pass/fail).
+//! - `cargo xtask npm`   — builds and packs the npm package.
 
 mod bench;
 mod cmd;
+mod js_tests;
+mod npm;
 mod test;
 mod tidy;
 mod tools;
@@ -16,8 +19,10 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test     format, lint, test and wasm-build everything (what CI runs)
+  test     format, lint, test and wasm-build everything (what CI runs);
+           --js runs only the npm package's tests
   bench    print the benchmark figures (rollups, file parsing, memory)
+  npm      build and pack the npm package into target/npm/
 ";
 
 fn main() -> ExitCode {
@@ -25,6 +30,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("npm") => npm::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -3,15 +3,21 @@
 use std::time::Instant;
 
 use crate::cmd::{cargo, step};
+use crate::js_tests;
 use crate::tools::{ensure_wasm_target, WASM_TARGET};
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    if let Some(unknown) = args.first() {
-        return Err(format!(
-            "unknown option {unknown}; `cargo xtask test` takes none"
-        ));
-    }
     let started = Instant::now();
+    match args.first().map(String::as_str) {
+        None => {}
+        // Only the npm package's tests, for quick turns on js/.
+        Some("--js") => return js_tests::run(),
+        Some(unknown) => {
+            return Err(format!(
+                "unknown option {unknown}; `cargo xtask test` takes `--js` or nothing"
+            ))
+        }
+    }
     ensure_wasm_target()?;
     step("format", cargo().args(["fmt", "--all", "--", "--check"]))?;
     step(
@@ -30,6 +36,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "core builds for wasm",
         cargo().args(["build", "-p", "prompttrace", "--target", WASM_TARGET]),
     )?;
+    js_tests::run()?;
     println!(
         "\nAll checks passed in {:.0} s.",
         started.elapsed().as_secs_f64()

@@ -1,0 +1,274 @@
+// Type declarations for the `prompttrace` package: record LLM traces
+// (sessions, traces, spans, generations) in Node and browsers. Every rule
+// runs in a Rust core compiled to wasm; no method throws into your app.
+
+/** Langfuse's observation types. Other strings (e.g. "retrieval") are mapped to the nearest type and kept as given. */
+export type ObservationType =
+  | "span"
+  | "generation"
+  | "event"
+  | "agent"
+  | "tool"
+  | "chain"
+  | "retriever"
+  | "embedding"
+  | "evaluator"
+  | "guardrail";
+
+export type Level = "debug" | "default" | "warning" | "error";
+export type Status = "running" | "completed" | "error";
+
+/** Token counts. Other keys (e.g. `cache_read_input_tokens`, `reasoning_tokens`) are kept as details. */
+export interface Usage {
+  input?: number;
+  output?: number;
+  total?: number;
+  [detail: string]: number | undefined;
+}
+
+/** Cost in USD. Without it, cost is inferred from usage and the model price table. */
+export interface Cost {
+  input?: number;
+  output?: number;
+  total?: number;
+}
+
+/** Prices in USD per 1M tokens, by model name (`gpt-4o` also prices `gpt-4o-2024-08-06`). */
+export type Prices = Record<string, { input: number; output: number }>;
+
+export interface TracerOptions {
+  /** Where `flush()` keeps traces and `Tracer.load()` finds them. Default "memory". */
+  storage?: "memory" | "localStorage" | "indexedDB";
+  /** The key (localStorage) or record (IndexedDB) to use. Default "prompttrace". */
+  storageKey?: string;
+  /** Overrides or extends the built-in model prices. */
+  prices?: Prices;
+  /** Receives every tracing problem (misuse, storage failure). Default: one console.warn each. */
+  onError?: (error: Error) => void;
+}
+
+export interface TraceOptions {
+  /** Your own id; default a random 32-hex id. */
+  id?: string;
+  name?: string;
+  /** Groups traces into a session (a chat thread). */
+  sessionId?: string;
+  userId?: string;
+  input?: unknown;
+  metadata?: unknown;
+  tags?: string[];
+  environment?: string;
+  release?: string;
+}
+
+export interface ObservationOptions {
+  /** Your own id; default a random 16-hex id. */
+  id?: string;
+  name?: string;
+  /** One of the ten types, or your own word (kept as given, mapped to the nearest type). */
+  type?: ObservationType | (string & {});
+  input?: unknown;
+  metadata?: unknown;
+  level?: Level;
+}
+
+export interface GenerationOptions extends ObservationOptions {
+  provider?: string;
+  model?: string;
+  modelParameters?: Record<string, unknown>;
+  promptName?: string;
+  promptVersion?: number;
+  template?: string;
+  variables?: Record<string, unknown>;
+}
+
+export interface CompleteOptions {
+  output?: unknown;
+  /** For generations: token counts. */
+  usage?: Usage;
+  /** For generations: cost in USD. */
+  cost?: Cost;
+  /** For generations: when the first token arrived (ms since the epoch). */
+  completionStartTime?: number;
+}
+
+/** Something observations can nest under. */
+interface Parent {
+  /** Starts a child span. */
+  span(options?: ObservationOptions | string): Observation;
+  /** Starts a child LLM call. */
+  generation(options?: GenerationOptions | string): Observation;
+  /** Records a zero-duration child event. */
+  event(options?: ObservationOptions | string): Observation;
+}
+
+/** A trace: one workflow or request. */
+export declare class Trace implements Parent {
+  readonly id: string;
+  readonly sessionId: string | undefined;
+  span(options?: ObservationOptions | string): Observation;
+  generation(options?: GenerationOptions | string): Observation;
+  event(options?: ObservationOptions | string): Observation;
+  /** Ends the trace as completed. Ending twice is reported to onError; the first end stands. */
+  complete(options?: CompleteOptions): void;
+  /** Ends the trace as failed, with the error's message. */
+  fail(error?: unknown): void;
+}
+
+/** A span, generation, event or other step inside a trace. */
+export declare class Observation implements Parent {
+  readonly id: string;
+  /** Undefined for an LLM call recorded without a trace. */
+  readonly traceId: string | undefined;
+  span(options?: ObservationOptions | string): Observation;
+  generation(options?: GenerationOptions | string): Observation;
+  event(options?: ObservationOptions | string): Observation;
+  /** Ends it as completed. Ending twice is reported to onError; the first end stands. */
+  complete(options?: CompleteOptions): void;
+  /** Ends it as failed (status error, level error), with the error's message. */
+  fail(error?: unknown): void;
+}
+
+export interface TrackOptions {
+  promptName?: string;
+  promptVersion?: number;
+  /** A prompt template: `{{name}}` is replaced by `variables.name`. */
+  template?: string;
+  variables?: Record<string, unknown>;
+  provider?: string;
+  model?: string;
+  modelParameters?: Record<string, unknown>;
+  /** The generation's name; default the prompt name. */
+  name?: string;
+  /** The trace the call belongs to. Without trace or span (and outside `observe`), it is recorded without a trace. */
+  trace?: Trace;
+  /** The span the call nests under (takes precedence over `trace`). */
+  span?: Observation;
+}
+
+/** What the tracked function may return: the text, or the text with usage and cost. */
+export type TrackResult = string | { text: string; usage?: Usage; cost?: Cost };
+
+export interface Tracked {
+  responseText: string;
+  generation: Observation;
+}
+
+export interface ObserveOptions {
+  name?: string;
+  type?: ObservationType | (string & {});
+  metadata?: unknown;
+  /** Explicit parent (needed in browsers for async code). */
+  parent?: Trace | Observation;
+  /** For the trace a top-level call starts. */
+  sessionId?: string;
+  userId?: string;
+}
+
+/** Counts of what an import merged. */
+export interface ImportReport {
+  traces: number;
+  observations: number;
+  unchanged: number;
+}
+
+export interface Tokens {
+  input: number;
+  output: number;
+  total: number;
+}
+
+export interface CostTotals {
+  input: number | null;
+  output: number | null;
+  total: number | null;
+}
+
+export interface SummaryNode {
+  id: string;
+  name: string;
+  type: ObservationType;
+  status: Status;
+  level: Level;
+  model: string | null;
+  /** null while running. */
+  duration_ms: number | null;
+  /** This node and everything below it. */
+  tokens: Tokens;
+  cost: CostTotals;
+  children: SummaryNode[];
+}
+
+export interface TraceSummary {
+  id: string;
+  name: string;
+  session_id: string | null;
+  user_id: string | null;
+  status: Status;
+  started_at: string;
+  duration_ms: number | null;
+  observation_count: number;
+  error_count: number;
+  tokens: Tokens;
+  cost: CostTotals;
+  tree: SummaryNode[];
+}
+
+export interface SessionSummary {
+  id: string;
+  trace_count: number;
+  duration_ms: number | null;
+  tokens: Tokens;
+  cost: CostTotals;
+  error_count: number;
+}
+
+/** Exactly what `prompttrace summary --json` prints. */
+export interface Summary {
+  traces: TraceSummary[];
+  sessions: SessionSummary[];
+  generations_without_trace: number;
+}
+
+/** Records traces. Calls are queued and applied by the core in batches. */
+export declare class Tracer {
+  constructor(options?: TracerOptions);
+  /** A new Tracer holding what `flush()` stored earlier in `options.storage`. */
+  static load(options?: TracerOptions): Promise<Tracer>;
+  /** Starts a trace. */
+  trace(options?: TraceOptions | string): Trace;
+  /** Starts an LLM call outside any trace (still counted in rollups). */
+  generation(options?: GenerationOptions | string): Observation;
+  /**
+   * Renders the template, calls `fn(prompt)`, records the call as a generation
+   * (input, output, usage, cost, duration) and returns `{ responseText, generation }`.
+   * An error from `fn` is recorded and thrown again. Sync `fn` gives a sync result.
+   */
+  track<R extends TrackResult | Promise<TrackResult>>(
+    options: TrackOptions,
+    fn: (prompt: string) => R,
+  ): R extends Promise<TrackResult> ? Promise<Tracked> : Tracked;
+  /**
+   * Wraps `fn`: each call becomes an observation (input: the arguments, output:
+   * the result) nested under the current one. In Node nesting follows async
+   * calls (AsyncLocalStorage); in browsers only synchronous calls, so pass
+   * `parent` for async work. A call with no current observation starts a trace.
+   */
+  observe<F extends (...args: any[]) => any>(fn: F, options?: ObserveOptions): F;
+  /** The observation `observe` is currently inside, if any. */
+  currentObservation(): Observation | undefined;
+  /** Traces, trees and sessions with their figures (the CLI's `summary --json`). */
+  summary(): Summary;
+  /** The native trace file (JSON), readable by the CLI and the viewer. */
+  export(): string;
+  /** The native trace file as JSON Lines. */
+  exportLines(): string;
+  /** Merges a native trace file (all or nothing); undefined if refused (the reason goes to onError). */
+  import(text: string, name?: string): ImportReport | undefined;
+  /** Overrides or extends model prices. */
+  setPrices(prices: Prices): void;
+  /** Forgets everything recorded (the stored copy changes at the next flush). */
+  clear(): void;
+  /** Applies queued calls and writes everything to the chosen storage. Never rejects. */
+  flush(): Promise<void>;
+}

@@ -1,0 +1,14 @@
+// Node entry: loads the wasm core synchronously from the package folder
+// and makes `observe` follow async calls through AsyncLocalStorage.
+
+import { readFileSync } from "node:fs";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { initSync } from "./wasm/prompttrace_js.js";
+import { useContext } from "./tracer.mjs";
+
+initSync({ module: readFileSync(new URL("./wasm/prompttrace_js_bg.wasm", import.meta.url)) });
+
+const storage = new AsyncLocalStorage();
+useContext({ current: () => storage.getStore(), run: (value, fn) => storage.run(value, fn) });
+
+export { Tracer, Trace, Observation } from "./tracer.mjs";

@@ -1,0 +1,69 @@
+// The package in a real browser: a Vite production build of a page that
+// imports it, served over HTTP to headless Chromium, records a trace into
+// IndexedDB; after a reload the trace is read back. Expects `vite build`
+// to have written browser/dist (cargo xtask test does).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createServer } from "node:http";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { chromium } from "playwright-core";
+
+const dist = new URL("./browser/dist/", import.meta.url).pathname;
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
+
+function serve() {
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
+    const file = join(dist, path.endsWith("/") ? "index.html" : path);
+    try {
+      const body = readFileSync(file);
+      response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+test("a Vite build records into IndexedDB and reads it back after a reload", async () => {
+  const server = await serve();
+  const profile = mkdtempSync(join(tmpdir(), "prompttrace-chromium-"));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    const errors = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    const base = `http://127.0.0.1:${server.address().port}/`;
+
+    await page.goto(`${base}?phase=record`);
+    await page.waitForFunction(() => window.result, null, { timeout: 20_000 });
+    const recorded = await page.evaluate(() => window.result);
+    assert.equal(recorded.error, undefined, recorded.error);
+    assert.deepEqual(recorded.problems, []);
+    const [trace] = recorded.summary.traces;
+    assert.equal(trace.name, "browser_chat");
+    assert.equal(trace.status, "completed");
+    assert.deepEqual(trace.tree.map((n) => [n.name, n.type]), [["search", "retriever"], ["outer", "span"], ["greet", "generation"]]);
+    assert.equal(trace.tree[1].children[0].name, "inner", "sync nesting follows the call stack");
+    assert.deepEqual(trace.tokens, { input: 3, output: 2, total: 5 });
+
+    await page.goto(`${base}?phase=read`);
+    await page.waitForFunction(() => window.result, null, { timeout: 20_000 });
+    const restored = await page.evaluate(() => window.result);
+    assert.deepEqual(restored.problems, []);
+    assert.deepEqual(restored.summary, recorded.summary);
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,87 @@
+// Tracing never throws into the host app: misuse goes to onError.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Tracer } from "prompttrace";
+import { tracer } from "./helpers.mjs";
+
+test("completing twice is reported and the first end stands", () => {
+  const { tracer: t, problems } = tracer();
+  const trace = t.trace("t");
+  const span = trace.span("s");
+  span.complete({ output: "first" });
+  span.fail("second");
+  trace.complete();
+  const file = JSON.parse(t.export());
+  assert.equal(file.observations[0].status, "completed");
+  assert.equal(file.observations[0].output, "first");
+  assert.equal(problems.length, 1);
+  assert.match(problems[0], /has already ended as completed; it can end only once and the first end stands/);
+});
+
+test("a child after its parent ended is recorded", () => {
+  const { tracer: t, problems } = tracer();
+  const trace = t.trace("t");
+  const parent = trace.span("parent");
+  parent.complete();
+  trace.complete();
+  parent.span("late").complete();
+  assert.equal(t.summary().traces[0].tree[0].children[0].name, "late");
+  assert.deepEqual(problems, []);
+});
+
+test("bad options never throw", () => {
+  const { tracer: t, problems } = tracer();
+  assert.doesNotThrow(() => {
+    const trace = t.trace(null);
+    trace.span(42).complete(7);
+    trace.generation({ name: { no: 1 }, usage: "lots", promptVersion: "v2" }).complete({ usage: { input: -5, output: 2.5 }, cost: "free" });
+    trace.span({ level: "LOUD" }).complete();
+    t.trace(Symbol.iterator);
+    t.track(null, () => "ok");
+    t.observe(() => 1, 5)();
+    new Tracer(17);
+    new Tracer({ storage: "floppy", onError: () => {} });
+    trace.complete();
+  });
+  t.summary();
+  assert.ok(problems.some((p) => p.includes("usage.input must be a whole number of tokens")), problems.join("\n"));
+  assert.ok(problems.some((p) => p.includes("cost must be an object")), problems.join("\n"));
+  assert.ok(problems.some((p) => p.includes('level "LOUD"')), problems.join("\n"));
+});
+
+test("values that cannot be JSON are kept as text and reported", () => {
+  const { tracer: t, problems } = tracer();
+  const cyclic = { name: "loop" };
+  cyclic.self = cyclic;
+  const trace = t.trace({ name: "weird", input: cyclic, metadata: { big: 10n } });
+  trace.complete({ output: 1n });
+  const file = JSON.parse(t.export());
+  assert.equal(typeof file.traces[0].input, "string");
+  assert.equal(file.traces[0].status, "completed");
+  assert.ok(problems.length >= 2, problems.join("\n"));
+});
+
+test("an onError that throws does not reach the app", () => {
+  const t = new Tracer({ onError: () => { throw new Error("handler bug"); } });
+  const span = t.trace("t").span("s");
+  span.complete();
+  span.complete();
+  assert.doesNotThrow(() => t.summary());
+});
+
+test("the default onError warns once per problem", () => {
+  const warnings = [];
+  const original = console.warn;
+  console.warn = (...args) => warnings.push(args.join(" "));
+  try {
+    const t = new Tracer();
+    const span = t.trace("t").span("s");
+    span.complete();
+    span.complete();
+    t.summary();
+  } finally {
+    console.warn = original;
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /^prompttrace: observation "[0-9a-f]{16}" has already ended/);
+});

@@ -1,0 +1,130 @@
+//! The npm package's tests, as a user meets the package: the packed
+//! tarball is installed into a scratch project (`target/npm-test/`), the
+//! typings are type-checked, a page importing the package is built with
+//! Vite, and `node --test` runs every `js/tests/*.test.mjs` (Node features,
+//! the examples read back by the CLI, and headless Chromium).
+
+use std::fs;
+use std::path::Path;
+
+use crate::cmd::{cargo, program, root, step};
+use crate::npm;
+use crate::tools::{ensure_chromium, npm_install};
+
+pub fn run() -> Result<(), String> {
+    let package = npm::build()?;
+    ensure_chromium()?;
+    let scratch = root().join("target/npm-test");
+    refresh(&scratch)?;
+    copy_dir(&root().join("js/tests"), &scratch)?;
+    copy_dir(&root().join("js/examples"), &scratch.join("examples"))?;
+
+    npm_install(
+        &scratch,
+        &[],
+        "install the test tools (vite, typescript, playwright-core)",
+    )?;
+    let tarball = package
+        .tarball
+        .to_str()
+        .ok_or("tarball path is not UTF-8")?;
+    step(
+        "install the packed tarball",
+        program("npm").current_dir(&scratch).args([
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            tarball,
+        ]),
+    )?;
+    step(
+        "type-check the declarations",
+        program("node_modules/.bin/tsc")
+            .current_dir(&scratch)
+            .args([
+                "--noEmit",
+                "--strict",
+                "--module",
+                "nodenext",
+                "--moduleResolution",
+                "nodenext",
+                "--target",
+                "es2022",
+                "types.ts",
+            ]),
+    )?;
+    step(
+        "build a page that imports the package (vite build)",
+        program("node_modules/.bin/vite")
+            .current_dir(&scratch)
+            .args([
+                "build",
+                "browser",
+                "--outDir",
+                "dist",
+                "--emptyOutDir",
+                "--logLevel",
+                "warn",
+            ]),
+    )?;
+    step(
+        "build the CLI",
+        cargo().args(["build", "-q", "-p", "prompttrace-cli"]),
+    )?;
+    let cli = root().join("target/debug/prompttrace");
+    let tests: Vec<String> = fs::read_dir(&scratch)
+        .map_err(|e| e.to_string())?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .collect();
+    let mut tests = tests;
+    tests.sort();
+    step(
+        "npm package tests (node --test)",
+        program("node")
+            .current_dir(&scratch)
+            .env("PROMPTTRACE_CLI", &cli)
+            .arg("--test")
+            .args(&tests),
+    )
+}
+
+/// Empties the scratch project but keeps its installed tools.
+fn refresh(scratch: &Path) -> Result<(), String> {
+    fs::create_dir_all(scratch).map_err(|e| format!("{}: {e}", scratch.display()))?;
+    for entry in fs::read_dir(scratch).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let keep = ["node_modules", "package-lock.json"]
+            .iter()
+            .any(|k| path.ends_with(k));
+        if keep {
+            continue;
+        }
+        let removed = if path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
+        };
+        removed.map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let (source, target) = (entry.path(), to.join(entry.file_name()));
+        if source.ends_with("node_modules") || source.ends_with("dist") {
+            continue;
+        }
+        if source.is_dir() {
+            copy_dir(&source, &target)?;
+        } else {
+            fs::copy(&source, &target).map_err(|e| format!("{}: {e}", source.display()))?;
+        }
+    }
+    Ok(())
+}

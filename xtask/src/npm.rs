@@ -1,0 +1,222 @@
+//! `cargo xtask npm`: builds the npm package `prompttrace` from the
+//! `prompttrace-js` crate into `target/npm/prompttrace/` and packs it into
+//! `target/npm/prompttrace-<version>.tgz`. The package is generated, never
+//! edited by hand: its sources are `js/npm/` and `js/README.md`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::cmd::{cargo, output, program, root, step};
+use crate::tools::{ensure_wasm_bindgen, ensure_wasm_target, wasm_opt, WASM_TARGET};
+
+/// Files copied as they are from `js/npm/`.
+const SOURCES: [&str; 5] = [
+    "tracer.mjs",
+    "storage.mjs",
+    "node.mjs",
+    "browser.mjs",
+    "index.d.ts",
+];
+
+pub struct Package {
+    pub dir: PathBuf,
+    pub tarball: PathBuf,
+}
+
+pub fn run(args: &[String]) -> Result<(), String> {
+    if let Some(unknown) = args.first() {
+        return Err(format!(
+            "unknown option {unknown}; `cargo xtask npm` takes none"
+        ));
+    }
+    let package = build()?;
+    println!(
+        "\npackage: {}\ntarball: {}",
+        package.dir.display(),
+        package.tarball.display()
+    );
+    Ok(())
+}
+
+pub fn build() -> Result<Package, String> {
+    ensure_wasm_target()?;
+    ensure_wasm_bindgen()?;
+    let wasm_opt = wasm_opt()?;
+    let out = root().join("target/npm");
+    let dir = out.join("prompttrace");
+    if dir.exists() {
+        fs::remove_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let wasm_dir = dir.join("wasm");
+
+    step(
+        "build the wasm core",
+        cargo().args([
+            "build",
+            "-p",
+            "prompttrace-js",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            "wasm-release",
+        ]),
+    )?;
+    let built = root().join(format!(
+        "target/{WASM_TARGET}/wasm-release/prompttrace_js.wasm"
+    ));
+    step(
+        "generate the JS bindings",
+        program("wasm-bindgen")
+            .args([
+                "--target",
+                "web",
+                "--out-name",
+                "prompttrace_js",
+                "--out-dir",
+            ])
+            .arg(&wasm_dir)
+            .arg(&built),
+    )?;
+    let wasm = wasm_dir.join("prompttrace_js_bg.wasm");
+    step(
+        "optimise for size (wasm-opt -Oz)",
+        program(wasm_opt.to_str().unwrap_or("wasm-opt"))
+            .arg("-Oz")
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&wasm),
+    )?;
+
+    drop_async_loader(&wasm_dir.join("prompttrace_js.js"))?;
+    let bytes = fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
+    write(&wasm_dir.join("inline.mjs"), &inline_module(&bytes))?;
+    for file in SOURCES {
+        copy(&root().join("js/npm").join(file), &dir.join(file))?;
+    }
+    copy(&root().join("js/README.md"), &dir.join("README.md"))?;
+    write(&dir.join("package.json"), &manifest(&version()?))?;
+    // wasm-bindgen's own files the package does not ship.
+    for extra in [
+        "package.json",
+        ".gitignore",
+        "prompttrace_js.d.ts",
+        "prompttrace_js_bg.wasm.d.ts",
+    ] {
+        let _ = fs::remove_file(wasm_dir.join(extra));
+    }
+
+    let packed = output(
+        program("npm")
+            .current_dir(&out)
+            .args(["pack", "--silent"])
+            .arg(&dir),
+    )?;
+    let tarball = out.join(packed.trim());
+    Ok(Package { dir, tarball })
+}
+
+fn manifest(version: &str) -> String {
+    format!(
+        r#"{{
+  "name": "prompttrace",
+  "version": "{version}",
+  "description": "Record LLM traces (sessions, traces, spans, generations) in Node and browsers, on a Rust core compiled to wasm.",
+  "license": "MIT OR Apache-2.0",
+  "type": "module",
+  "types": "./index.d.ts",
+  "exports": {{
+    ".": {{
+      "types": "./index.d.ts",
+      "node": "./node.mjs",
+      "browser": "./browser.mjs",
+      "default": "./browser.mjs"
+    }}
+  }},
+  "files": ["*.mjs", "index.d.ts", "wasm/", "README.md"],
+  "engines": {{ "node": ">=20" }},
+  "keywords": ["llm", "tracing", "observability", "langfuse", "opentelemetry", "wasm"]
+}}
+"#
+    )
+}
+
+/// Both entries initialise the wasm synchronously (`initSync`). The glue's
+/// async default loader names the .wasm file by `new URL(…, import.meta.url)`,
+/// which makes bundlers copy a second, never-loaded copy of the wasm into
+/// every app; the loader is replaced by an error.
+fn drop_async_loader(glue: &Path) -> Result<(), String> {
+    const LOADER: &str = "module_or_path = new URL('prompttrace_js_bg.wasm', import.meta.url);";
+    let text = fs::read_to_string(glue).map_err(|e| format!("{}: {e}", glue.display()))?;
+    if !text.contains(LOADER) {
+        return Err(format!(
+            "{}: wasm-bindgen's loader changed; update drop_async_loader",
+            glue.display()
+        ));
+    }
+    let replaced = text.replace(
+        LOADER,
+        "throw new Error(\"prompttrace loads its wasm synchronously; import the package instead\");",
+    );
+    write(glue, &replaced)
+}
+
+/// The wasm bytes as a module exporting their base64 text.
+fn inline_module(bytes: &[u8]) -> String {
+    format!(
+        "// Generated by `cargo xtask npm`: the wasm core, base64.\nexport default \"{}\";\n",
+        base64(bytes)
+    )
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(ALPHABET[(n >> (18 - 6 * i) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The workspace version (the npm package follows it).
+fn version() -> Result<String, String> {
+    let manifest = fs::read_to_string(root().join("Cargo.toml")).map_err(|e| e.to_string())?;
+    manifest
+        .lines()
+        .find_map(|line| line.strip_prefix("version = \""))
+        .map(|rest| rest.trim_end_matches('"').to_string())
+        .ok_or_else(|| "no version in the workspace Cargo.toml".to_string())
+}
+
+fn copy(from: &Path, to: &Path) -> Result<(), String> {
+    fs::copy(from, to)
+        .map(drop)
+        .map_err(|e| format!("{}: {e}", from.display()))
+}
+
+fn write(path: &Path, text: &str) -> Result<(), String> {
+    fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::base64;
+
+    #[test]
+    fn npm_base64_matches_the_standard_alphabet_and_padding() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(&[0xfb, 0xff]), "+/8=");
+    }
+}
