@@ -129,7 +129,7 @@ fn generate(traces: usize, per_trace: usize) -> Batch {
         trace.user_id = Some(format!("user-{}", t % 500));
         trace.status = Status::Completed;
         trace.ended_at = Some(Timestamp::from_unix_nanos(start + 30_000_000_000));
-        trace.input = Some(serde_json::json!({"question": "How do I rotate an API key?"}));
+        trace.input = Some(serde_json::json!({"question": "How do I rotate an API key?"}).into());
         batch.traces.push(trace);
         for o in 0..per_trace {
             let id = format!("obs-{t:07}-{o:03}");
@@ -169,7 +169,8 @@ fn generate(traces: usize, per_trace: usize) -> Batch {
                         ..Cost::default()
                     });
                 }
-                observation.output = Some(serde_json::json!("Open Settings, then API keys."));
+                observation.output =
+                    Some(serde_json::json!("Open Settings, then API keys.").into());
             }
             batch.observations.push(observation);
         }

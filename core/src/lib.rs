@@ -11,6 +11,7 @@
 pub mod format;
 mod hash;
 pub mod ids;
+pub mod json;
 pub mod model;
 pub mod record;
 pub mod rules;
@@ -20,6 +21,7 @@ pub mod time;
 
 pub use format::ImportError;
 pub use ids::{IdSource, SeededIds};
+pub use json::Json;
 pub use model::{Cost, Level, Observation, ObservationType, Status, Trace, Usage};
 pub use rules::pricing::{Price, PriceTable};
 pub use rules::Violation;

@@ -13,6 +13,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::json::Json;
 use crate::time::Timestamp;
 
 /// One workflow or request: the root that observations hang from.
@@ -35,19 +36,19 @@ pub struct Trace {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "present"
     )]
-    pub input: Option<Value>,
+    pub input: Option<Json>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "present"
     )]
-    pub output: Option<Value>,
+    pub output: Option<Json>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "present"
     )]
-    pub metadata: Option<Value>,
+    pub metadata: Option<Json>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -113,19 +114,19 @@ pub struct Observation {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "present"
     )]
-    pub input: Option<Value>,
+    pub input: Option<Json>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "present"
     )]
-    pub output: Option<Value>,
+    pub output: Option<Json>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "present"
     )]
-    pub metadata: Option<Value>,
+    pub metadata: Option<Json>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -190,8 +191,8 @@ impl Observation {
 
 /// A field that is present is kept, even as JSON `null` (a function may
 /// really return null); only a missing field is `None`.
-fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(deserializer).map(Some)
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Json>, D::Error> {
+    Json::deserialize(deserializer).map(Some)
 }
 
 /// Langfuse's observation types. Files may spell them in Langfuse's upper case.

@@ -122,7 +122,7 @@ bad_files! {
     bad_file_empty_id: "empty-id.json" =>
         "empty-id.json:5:5: trace \"\" has an empty id";
     bad_file_metadata_too_deep: "metadata-too-deep.json" =>
-        r#"metadata-too-deep.json:11:639: at traces[0].metadata.a.a.…: the JSON is nested more than 128 levels deep"#;
+        r#"metadata-too-deep.json:12:5: at traces[0].metadata: the JSON is nested more than 128 levels deep"#;
     bad_file_observations_too_deep: "observations-too-deep.json" =>
         "observations-too-deep.json:270:5: observation \"o257\" is nested more than 256 levels deep";
 

@@ -54,9 +54,9 @@ fn files_round_trip_is_lossless_for_every_field() {
     trace.status = Status::Error;
     trace.ended_at = Some(Timestamp::from_unix_nanos(1_714_564_801_000_000_001));
     trace.status_message = Some("boom\nline two".into());
-    trace.input = Some(json!({"messages": [{"role": "user", "content": "<b>hi</b>"}]}));
-    trace.output = Some(json!(null));
-    trace.metadata = Some(json!({"z": 1, "a": [1.5, -2e-308, 1.7976931348623157e308]}));
+    trace.input = Some(json!({"messages": [{"role": "user", "content": "<b>hi</b>"}]}).into());
+    trace.output = Some(json!(null).into());
+    trace.metadata = Some(json!({"z": 1, "a": [1.5, -2e-308, 1.7976931348623157e308]}).into());
     trace.tags = vec!["b".into(), "a".into()];
     trace.environment = Some("prod".into());
     trace.release = Some("1.2.3".into());
@@ -69,9 +69,9 @@ fn files_round_trip_is_lossless_for_every_field() {
     g.status_message = Some("slow".into());
     g.ended_at = trace.ended_at;
     g.completion_start_time = Some(Timestamp::from_unix_nanos(1_714_564_800_500_000_000));
-    g.input = Some(json!("prompt"));
-    g.output = Some(json!({"text": "answer"}));
-    g.metadata = Some(json!({"k": true}));
+    g.input = Some(json!("prompt").into());
+    g.output = Some(json!({"text": "answer"}).into());
+    g.metadata = Some(json!({"k": true}).into());
     g.provider = Some("openai".into());
     g.model = Some("gpt-4o".into());
     g.model_parameters = json!({"temperature": 0.7, "stop": ["\n"]})

@@ -35,7 +35,7 @@ fn record_nested_spans_get_trace_parent_and_times() {
         (ObservationType::Retriever, Some("retrieval"))
     );
     assert_eq!(prompttrace::rules::duration::duration_ms(inner), Some(5.5));
-    assert_eq!(inner.output, Some(json!("3 docs")));
+    assert_eq!(inner.output, Some(json!("3 docs").into()));
     assert_eq!(
         store.observation(outer.id()).unwrap().status,
         Status::Completed
@@ -66,7 +66,7 @@ fn record_complete_twice_is_an_error_and_first_end_stands() {
         .unwrap();
     assert_eq!(
         (stored.status, stored.output),
-        (Status::Completed, Some(json!("first")))
+        (Status::Completed, Some(json!("first").into()))
     );
 }
 
@@ -176,8 +176,8 @@ fn record_track_renders_times_and_records_the_call() {
     let id = tracked.generation.unwrap().id().to_string();
     let g = tracer.with_store(|s| s.observation(&id).cloned()).unwrap();
     assert_eq!(g.kind, ObservationType::Generation);
-    assert_eq!(g.input, Some(json!("Hello John")));
-    assert_eq!(g.output, Some(json!("Hi John")));
+    assert_eq!(g.input, Some(json!("Hello John").into()));
+    assert_eq!(g.output, Some(json!("Hi John").into()));
     assert_eq!(g.template.as_deref(), Some("Hello {{name}}"));
     assert_eq!(g.prompt_name.as_deref(), Some("greeting"));
     assert_eq!(g.usage, Some(Usage::tokens(3, 2)));

@@ -6,8 +6,14 @@
 import { Core, renderTemplate } from "./wasm/prompttrace_js.js";
 import { storageFor } from "./storage.mjs";
 
-/** Ingest the queue once it holds this many calls (bounds memory). */
-const BATCH = 4096;
+/**
+ * Queued calls are applied in the core when the app is idle (a zero-delay
+ * timer), so recording costs the app little more than a push; at this many
+ * waiting calls they are applied at once, to bound memory.
+ */
+const HIGH_WATER = 65536;
+/** Calls per wasm crossing. */
+const SLICE = 1024;
 
 const now = () => performance.timeOrigin + performance.now();
 
@@ -67,6 +73,7 @@ export class Tracer {
   #core;
   #queue = { traces: [], observations: [], ends: [] };
   #queued = 0;
+  #scheduled = false;
   #onError;
   #storage;
 
@@ -325,7 +332,16 @@ export class Tracer {
   }
 
   #maybeIngest() {
-    if (this.#queued >= BATCH) this.#ingest();
+    if (this.#queued >= HIGH_WATER) {
+      this.#ingest();
+    } else if (!this.#scheduled) {
+      this.#scheduled = true;
+      const timer = setTimeout(() => {
+        this.#scheduled = false;
+        this.#read(() => undefined, undefined);
+      }, 0);
+      timer?.unref?.(); // never keep a Node process alive for tracing
+    }
   }
 
   #read(read, fallback) {
@@ -340,11 +356,19 @@ export class Tracer {
 
   #ingest() {
     if (this.#queued === 0) return;
-    const batch = this.#queue;
+    const queue = this.#queue;
     this.#queue = { traces: [], observations: [], ends: [] };
     this.#queued = 0;
-    const problems = JSON.parse(this.#core.ingest(this.#serialize(batch)));
-    for (const problem of problems) this._report(new Error(problem));
+    // Trace starts, then observation starts, then ends, as one batch would;
+    // in slices, because a long wasm call runs in the engine's baseline tier
+    // and short ones let it switch to optimised code.
+    for (const kind of ["traces", "observations", "ends"]) {
+      const calls = queue[kind];
+      for (let at = 0; at < calls.length; at += SLICE) {
+        const problems = JSON.parse(this.#core.ingest(this.#serialize({ [kind]: calls.slice(at, at + SLICE) })));
+        for (const problem of problems) this._report(new Error(problem));
+      }
+    }
   }
 
   // One JSON.stringify for the whole batch; values that cannot be JSON
@@ -353,7 +377,7 @@ export class Tracer {
     try {
       return JSON.stringify(batch);
     } catch {
-      for (const list of [batch.traces, batch.observations, batch.ends]) {
+      for (const list of Object.values(batch)) {
         for (const call of list) {
           for (const key of ["input", "output", "metadata", "variables", "model_parameters", "usage", "cost"]) {
             if (call[key] === undefined) continue;

@@ -9,8 +9,7 @@
 
 use prompttrace::model::{Cost, Level, Observation, ObservationType, Status, Trace, Usage};
 use prompttrace::record::End;
-use prompttrace::rules::lifecycle::Outcome;
-use prompttrace::Timestamp;
+use prompttrace::{Json, Timestamp};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use wasm_bindgen::JsError;
@@ -35,8 +34,8 @@ pub struct TraceStart {
     name: String,
     session_id: Option<String>,
     user_id: Option<String>,
-    input: Option<Value>,
-    metadata: Option<Value>,
+    input: Option<Json>,
+    metadata: Option<Json>,
     tags: Option<Vec<String>>,
     environment: Option<String>,
     release: Option<String>,
@@ -51,8 +50,8 @@ pub struct ObservationStart {
     name: String,
     #[serde(rename = "type")]
     kind: Option<String>,
-    input: Option<Value>,
-    metadata: Option<Value>,
+    input: Option<Json>,
+    metadata: Option<Json>,
     level: Option<String>,
     provider: Option<String>,
     model: Option<String>,
@@ -68,14 +67,14 @@ pub struct ObservationStart {
 
 #[derive(Deserialize)]
 pub struct EndCall {
-    pub id: String,
+    id: String,
     /// Ends a trace (else an observation).
     #[serde(default)]
-    pub trace: bool,
+    trace: bool,
     at: f64,
     /// Set when the item failed: the error's text.
     error: Option<String>,
-    output: Option<Value>,
+    output: Option<Json>,
     usage: Option<Value>,
     cost: Option<Value>,
     completion_start_time: Option<f64>,
@@ -84,17 +83,36 @@ pub struct EndCall {
 /// Problems found while converting; reported through `onError`, never thrown.
 pub type Problems = Vec<String>;
 
-pub fn time(ms: f64, what: &str, problems: &mut Problems) -> Timestamp {
+/// Who a problem is about; formatted only when there is a problem.
+struct Who<'a> {
+    kind: &'static str,
+    id: &'a str,
+}
+
+impl std::fmt::Display for Who<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} \"{}\"", self.kind, self.id)
+    }
+}
+
+fn time(ms: f64, who: &Who, problems: &mut Problems) -> Timestamp {
     Timestamp::from_unix_millis_f64(ms).unwrap_or_else(|| {
         problems.push(format!(
-            "{what}: the time {ms} is not a number of milliseconds; 0 is used"
+            "{who}: the time {ms} is not a number of milliseconds; 0 is used"
         ));
         Timestamp::from_unix_nanos(0)
     })
 }
 
 pub fn trace(start: TraceStart, problems: &mut Problems) -> Trace {
-    let at = time(start.at, &format!("trace \"{}\"", start.id), problems);
+    let at = time(
+        start.at,
+        &Who {
+            kind: "trace",
+            id: &start.id,
+        },
+        problems,
+    );
     let mut trace = Trace::new(start.id, start.name, at);
     trace.session_id = start.session_id;
     trace.user_id = start.user_id;
@@ -107,8 +125,29 @@ pub fn trace(start: TraceStart, problems: &mut Problems) -> Trace {
 }
 
 pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observation {
-    let who = format!("observation \"{}\"", start.id);
+    let who = Who {
+        kind: "observation",
+        id: &start.id,
+    };
     let at = time(start.at, &who, problems);
+    let level = match &start.level {
+        None => Level::Default,
+        Some(level) => serde_json::from_value(Value::String(level.clone())).unwrap_or_else(|_| {
+            problems.push(format!(
+                "{who}: level \"{level}\" is not debug, default, warning or error; default is used"
+            ));
+            Level::Default
+        }),
+    };
+    let prompt_version = start.prompt_version.as_ref().and_then(|v| {
+        let version = v.as_u64().and_then(|v| u32::try_from(v).ok());
+        if version.is_none() {
+            problems.push(format!(
+                "{who}: promptVersion {v} is not a whole number; it is left out"
+            ));
+        }
+        version
+    });
     let (kind, exact) = start
         .kind
         .as_deref()
@@ -119,31 +158,12 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
     observation.parent_id = start.parent_id;
     observation.input = start.input;
     observation.metadata = start.metadata;
-    observation.level = match start.level {
-        None => Level::Default,
-        Some(level) => serde_json::from_value(Value::String(level.clone())).unwrap_or_else(|_| {
-            problems.push(format!(
-                "{who}: level \"{level}\" is not debug, default, warning or error; default is used"
-            ));
-            Level::Default
-        }),
-    };
+    observation.level = level;
     observation.provider = start.provider;
     observation.model = start.model;
     observation.model_parameters = start.model_parameters.map(object);
     observation.prompt_name = start.prompt_name;
-    observation.prompt_version =
-        start
-            .prompt_version
-            .and_then(|v| match v.as_u64().and_then(|v| u32::try_from(v).ok()) {
-                Some(version) => Some(version),
-                None => {
-                    problems.push(format!(
-                        "{who}: promptVersion {v} is not a whole number; it is left out"
-                    ));
-                    None
-                }
-            });
+    observation.prompt_version = prompt_version;
     observation.template = start.template;
     observation.variables = start.variables.map(object);
     if start.event {
@@ -153,12 +173,12 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
     observation
 }
 
-pub fn end(call: EndCall, problems: &mut Problems) -> End {
-    let who = format!(
-        "{} \"{}\"",
-        if call.trace { "trace" } else { "observation" },
-        call.id
-    );
+/// The id, whether it is a trace, and how it ends.
+pub fn end(call: EndCall, problems: &mut Problems) -> (String, bool, End) {
+    let who = Who {
+        kind: if call.trace { "trace" } else { "observation" },
+        id: &call.id,
+    };
     let mut end = match call.error {
         Some(message) => End::failed(message),
         None => End::completed(),
@@ -172,12 +192,11 @@ pub fn end(call: EndCall, problems: &mut Problems) -> End {
     end.completion_start_time = call
         .completion_start_time
         .map(|ms| time(ms, &who, problems));
-    debug_assert!(matches!(end.outcome, Outcome::Completed | Outcome::Error));
-    end
+    (call.id, call.trace, end)
 }
 
 /// `{input, output, total}` plus any other counts (cache, reasoning…) as details.
-fn usage(value: Value, who: &str, problems: &mut Problems) -> Option<Usage> {
+fn usage(value: Value, who: &Who, problems: &mut Problems) -> Option<Usage> {
     let Value::Object(fields) = value else {
         problems.push(format!(
             "{who}: usage must be an object like {{input, output, total}}; it is left out"
@@ -213,7 +232,7 @@ fn usage(value: Value, who: &str, problems: &mut Problems) -> Option<Usage> {
     Some(usage)
 }
 
-fn cost(value: Value, who: &str, problems: &mut Problems) -> Option<Cost> {
+fn cost(value: Value, who: &Who, problems: &mut Problems) -> Option<Cost> {
     let Value::Object(fields) = value else {
         problems.push(format!(
             "{who}: cost must be an object like {{input, output, total}} in USD; it is left out"

@@ -139,8 +139,7 @@ impl Core {
             }
         }
         for call in batch.ends {
-            let (id, is_trace) = (call.id.clone(), call.trace);
-            let end = convert::end(call, problems);
+            let (id, is_trace, end) = convert::end(call, problems);
             let result = if is_trace {
                 self.recorder.end_trace(&id, end)
             } else {

@@ -1,7 +1,9 @@
 //! `cargo xtask bench`: prints speed, size and memory figures. They are
 //! figures, not pass/fail checks: this machine is shared and noisy.
 
-use crate::cmd::{cargo, step};
+use crate::cmd::{cargo, program, root, step};
+use crate::npm;
+use crate::tools::npm_install;
 
 pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(unknown) = args.first() {
@@ -20,5 +22,40 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--example",
             "bench",
         ]),
+    )?;
+    npm_benchmark()
+}
+
+/// The npm package against the OpenTelemetry and Langfuse SDKs, in Node.
+fn npm_benchmark() -> Result<(), String> {
+    let package = npm::build()?;
+    let scratch = root().join("target/npm-bench");
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    for file in ["package.json", "bench.mjs"] {
+        std::fs::copy(root().join("js/bench").join(file), scratch.join(file))
+            .map_err(|e| format!("js/bench/{file}: {e}"))?;
+    }
+    npm_install(&scratch, &[], "install the peer SDKs")?;
+    let tarball = package
+        .tarball
+        .to_str()
+        .ok_or("tarball path is not UTF-8")?;
+    step(
+        "install the packed tarball",
+        program("npm").current_dir(&scratch).args([
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            tarball,
+        ]),
+    )?;
+    step(
+        "npm package benchmark",
+        program("node")
+            .current_dir(&scratch)
+            .env("PROMPTTRACE_TARBALL", tarball)
+            .arg("bench.mjs"),
     )
 }

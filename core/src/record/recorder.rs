@@ -1,6 +1,8 @@
 //! The flat recording API over a store, a clock and an id source.
 
-use serde_json::Value;
+use serde::Serialize;
+
+use crate::json::Json;
 
 use crate::ids::IdSource;
 use crate::model::{Cost, Level, Observation, Trace, Usage};
@@ -16,7 +18,7 @@ pub struct End {
     pub outcome: Outcome,
     /// Defaults to the clock's now.
     pub at: Option<Timestamp>,
-    pub output: Option<Value>,
+    pub output: Option<Json>,
     /// For a failure: the error's text.
     pub status_message: Option<String>,
     pub usage: Option<Usage>,
@@ -45,8 +47,8 @@ impl End {
         }
     }
 
-    pub fn output(mut self, output: Value) -> End {
-        self.output = Some(output);
+    pub fn output(mut self, output: impl Serialize) -> End {
+        self.output = Some(Json::new(&output));
         self
     }
 

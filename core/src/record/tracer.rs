@@ -8,7 +8,10 @@
 use std::fmt::Display;
 use std::sync::{Arc, Mutex, MutexGuard};
 
+use serde::Serialize;
 use serde_json::Value;
+
+use crate::json::Json;
 
 use crate::ids::IdSource;
 use crate::model::{Level, Observation, ObservationType, Status, Trace};
@@ -91,12 +94,12 @@ impl TraceBuilder {
         self.trace.user_id = Some(user_id.into());
         self
     }
-    pub fn input(mut self, input: Value) -> Self {
-        self.trace.input = Some(input);
+    pub fn input(mut self, input: impl Serialize) -> Self {
+        self.trace.input = Some(Json::new(&input));
         self
     }
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.trace.metadata = Some(metadata);
+    pub fn metadata(mut self, metadata: impl Serialize) -> Self {
+        self.trace.metadata = Some(Json::new(&metadata));
         self
     }
     pub fn tags<T: Into<String>>(mut self, tags: impl IntoIterator<Item = T>) -> Self {
@@ -160,7 +163,7 @@ impl TraceHandle {
         ObservationBuilder::new(self.tracer.clone(), Some(self.id.clone()), None, kind, name)
     }
 
-    pub fn complete(&self, output: Value) -> Result<(), Violation> {
+    pub fn complete(&self, output: impl Serialize) -> Result<(), Violation> {
         self.end(End::completed().output(output))
     }
 
@@ -221,12 +224,12 @@ impl ObservationBuilder {
         self.observation.type_label = (!exact).then(|| label.to_string());
         self
     }
-    pub fn input(mut self, input: Value) -> Self {
-        self.observation.input = Some(input);
+    pub fn input(mut self, input: impl Serialize) -> Self {
+        self.observation.input = Some(Json::new(&input));
         self
     }
-    pub fn metadata(mut self, metadata: Value) -> Self {
-        self.observation.metadata = Some(metadata);
+    pub fn metadata(mut self, metadata: impl Serialize) -> Self {
+        self.observation.metadata = Some(Json::new(&metadata));
         self
     }
     pub fn level(mut self, level: Level) -> Self {
@@ -330,7 +333,7 @@ impl ObservationHandle {
         )
     }
 
-    pub fn complete(&self, output: Value) -> Result<(), Violation> {
+    pub fn complete(&self, output: impl Serialize) -> Result<(), Violation> {
         self.end(End::completed().output(output))
     }
 

@@ -128,7 +128,7 @@ impl Tracer {
             Ok(response) => {
                 let response = response.into();
                 let generation = generation.and_then(|g| {
-                    let mut end = End::completed().output(Value::String(response.text.clone()));
+                    let mut end = End::completed().output(&response.text);
                     end.usage = response.usage;
                     end.cost = response.cost;
                     g.end(end).map(|()| g)

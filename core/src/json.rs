@@ -1,0 +1,208 @@
+//! `Json`: a free-form payload (input, output, metadata) kept as compact
+//! JSON text rather than a parsed tree.
+//!
+//! LLM payloads are large and rarely looked into: parsing them into
+//! `serde_json::Value` trees dominated file import and the npm package's
+//! ingest. Kept as text they are validated once, stored in one allocation,
+//! written out verbatim, and parsed only when someone reads them. Text is
+//! normalised to compact form (no whitespace outside strings), so equal
+//! values read from pretty or compact files compare and write equally.
+
+use std::fmt;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+/// How deep a payload may nest: serde_json's own limit, so every payload
+/// can still be parsed into a tree (and files stay readable elsewhere).
+pub const MAX_DEPTH: usize = 128;
+
+/// Compact JSON text of any JSON value (including `null`).
+#[derive(Clone)]
+pub struct Json(Box<RawValue>);
+
+impl Json {
+    /// Any serialisable value; a value serde cannot write as JSON (a map
+    /// with non-string keys) is kept as the text of the error, as a string.
+    pub fn new(value: &impl Serialize) -> Json {
+        match serde_json::value::to_raw_value(value) {
+            Ok(raw) => Json(raw),
+            Err(error) => Json::new(&format!("unserializable value: {error}")),
+        }
+    }
+
+    /// Parses JSON text (and compacts it).
+    pub fn parse(text: &str) -> Result<Json, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The compact JSON text.
+    pub fn as_str(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The value as a tree, for callers that look inside. Fails only for a
+    /// value built in code that nests deeper than serde_json parses.
+    pub fn to_value(&self) -> Result<Value, serde_json::Error> {
+        serde_json::from_str(self.0.get())
+    }
+
+    fn compact(raw: Box<RawValue>) -> Result<Json, String> {
+        let shape = scan(raw.get());
+        if shape.depth > MAX_DEPTH {
+            return Err(format!(
+                "the JSON is nested more than {MAX_DEPTH} levels deep"
+            ));
+        }
+        if !shape.whitespace {
+            return Ok(Json(raw));
+        }
+        let text = minify(raw.get());
+        Ok(Json(
+            RawValue::from_string(text).expect("minified JSON stays valid"),
+        ))
+    }
+}
+
+impl From<Value> for Json {
+    fn from(value: Value) -> Json {
+        Json::new(&value)
+    }
+}
+
+impl From<&str> for Json {
+    /// A JSON string holding `text`.
+    fn from(text: &str) -> Json {
+        Json::new(&text)
+    }
+}
+
+impl PartialEq for Json {
+    fn eq(&self, other: &Json) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<Value> for Json {
+    fn eq(&self, other: &Value) -> bool {
+        self.to_value().is_ok_and(|value| &value == other)
+    }
+}
+
+impl fmt::Debug for Json {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for Json {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Json {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Json {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let raw = Box::<RawValue>::deserialize(deserializer)?;
+        Json::compact(raw).map_err(serde::de::Error::custom)
+    }
+}
+
+struct Shape {
+    whitespace: bool,
+    depth: usize,
+}
+
+/// Whitespace outside strings, and the deepest nesting, in one pass.
+fn scan(text: &str) -> Shape {
+    let mut shape = Shape {
+        whitespace: false,
+        depth: 0,
+    };
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for byte in text.bytes() {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                shape.depth = shape.depth.max(depth);
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ if byte.is_ascii_whitespace() => shape.whitespace = true,
+            _ => {}
+        }
+    }
+    shape
+}
+
+fn minify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut in_string = false;
+    let mut escaped = false;
+    for c in text.chars() {
+        if in_string {
+            out.push(c);
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+        } else if c == '"' {
+            in_string = true;
+            out.push(c);
+        } else if !c.is_ascii_whitespace() {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn json_is_compacted_outside_strings_only() {
+        let parsed = Json::parse("{ \"a b\" : [1, 2],\n \"c\": \"x \\\" y\" }").unwrap();
+        assert_eq!(parsed.as_str(), r#"{"a b":[1,2],"c":"x \" y"}"#);
+        assert_eq!(parsed, json!({"a b": [1, 2], "c": "x \" y"}));
+    }
+
+    #[test]
+    fn json_nesting_is_limited() {
+        let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        let err = Json::parse(&deep).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("the JSON is nested more than 128 levels deep"),
+            "{err}"
+        );
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        assert!(Json::parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn json_keeps_null_and_number_text() {
+        assert_eq!(Json::parse("null").unwrap().as_str(), "null");
+        assert_eq!(Json::parse("1.50").unwrap().as_str(), "1.50");
+        assert_eq!(Json::from("hi").as_str(), "\"hi\"");
+    }
+}
