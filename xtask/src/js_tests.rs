@@ -5,16 +5,21 @@
 //! the examples read back by the CLI, and headless Chromium).
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::cmd::{cargo, program, root, step};
 use crate::npm;
 use crate::tools::{ensure_chromium, npm_install};
 
+/// The scratch project: tools installed, tests copied fresh.
+pub fn scratch() -> PathBuf {
+    root().join("target/npm-test")
+}
+
 pub fn run() -> Result<(), String> {
     let package = npm::build()?;
     ensure_chromium()?;
-    let scratch = root().join("target/npm-test");
+    let scratch = scratch();
     refresh(&scratch)?;
     copy_dir(&root().join("js/tests"), &scratch)?;
     copy_dir(&root().join("js/examples"), &scratch.join("examples"))?;
@@ -74,13 +79,7 @@ pub fn run() -> Result<(), String> {
         cargo().args(["build", "-q", "-p", "prompttrace-cli"]),
     )?;
     let cli = root().join("target/debug/prompttrace");
-    let tests: Vec<String> = fs::read_dir(&scratch)
-        .map_err(|e| e.to_string())?
-        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
-        .filter(|name| name.ends_with(".test.mjs"))
-        .collect();
-    let mut tests = tests;
-    tests.sort();
+    let tests = test_files(&scratch)?;
     step(
         "npm package tests (node --test)",
         program("node")
@@ -112,7 +111,7 @@ fn refresh(scratch: &Path) -> Result<(), String> {
     Ok(())
 }
 
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+pub fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
     fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
     for entry in fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
         let entry = entry.map_err(|e| e.to_string())?;
@@ -127,4 +126,15 @@ fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// The `*.test.mjs` files of a folder, sorted.
+pub fn test_files(dir: &Path) -> Result<Vec<String>, String> {
+    let mut tests: Vec<String> = fs::read_dir(dir)
+        .map_err(|e| format!("{}: {e}", dir.display()))?
+        .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+        .filter(|name| name.ends_with(".test.mjs"))
+        .collect();
+    tests.sort();
+    Ok(tests)
 }

@@ -2,6 +2,7 @@
 //! `.cargo/config.toml`). Each command installs what it needs first, so a
 //! fresh clone needs nothing but Rust.
 //!
+//! - `cargo xtask serve` — the viewer with demo traces, on 127.0.0.1:8080.
 //! - `cargo xtask test`  — every check CI runs.
 //! - `cargo xtask bench` — speed and size figures (not pass/fail).
 //! - `cargo xtask npm`   — builds and packs the npm package.
@@ -13,6 +14,7 @@ mod npm;
 mod test;
 mod tidy;
 mod tools;
+mod viewer;
 
 use std::process::ExitCode;
 
@@ -23,6 +25,7 @@ commands:
            --js runs only the npm package's tests
   bench    print the benchmark figures (rollups, file parsing, memory)
   npm      build and pack the npm package into target/npm/
+  serve    build the viewer and serve it on http://127.0.0.1:8080 [--port N]
 ";
 
 fn main() -> ExitCode {
@@ -31,6 +34,7 @@ fn main() -> ExitCode {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("npm") => npm::run(&args[1..]),
+        Some("serve") => viewer::serve(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             return ExitCode::SUCCESS;

@@ -3,8 +3,8 @@
 use std::time::Instant;
 
 use crate::cmd::{cargo, step};
-use crate::js_tests;
 use crate::tools::{ensure_wasm_target, WASM_TARGET};
+use crate::{js_tests, viewer};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
@@ -12,9 +12,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         None => {}
         // Only the npm package's tests, for quick turns on js/.
         Some("--js") => return js_tests::run(),
+        // Only the viewer's end-to-end tests (needs the npm tests' tools).
+        Some("--web") => return viewer::test(),
         Some(unknown) => {
             return Err(format!(
-                "unknown option {unknown}; `cargo xtask test` takes `--js` or nothing"
+                "unknown option {unknown}; `cargo xtask test` takes `--js`, `--web` or nothing"
             ))
         }
     }
@@ -37,6 +39,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         cargo().args(["build", "-p", "prompttrace", "--target", WASM_TARGET]),
     )?;
     js_tests::run()?;
+    viewer::test()?;
     println!(
         "\nAll checks passed in {:.0} s.",
         started.elapsed().as_secs_f64()

@@ -52,6 +52,20 @@ pub fn wasm_opt() -> Result<PathBuf, String> {
     Ok(bin)
 }
 
+const TRUNK: &str = "0.21.14";
+
+/// Trunk, built from crates.io (0.22 needs a newer Rust than this machine's).
+pub fn ensure_trunk() -> Result<(), String> {
+    let found = output(program("trunk").arg("--version")).unwrap_or_default();
+    if found.trim() == format!("trunk {TRUNK}") {
+        return Ok(());
+    }
+    step(
+        "install trunk (once, several minutes)",
+        program("cargo").args(["install", "--locked", "trunk", "--version", TRUNK]),
+    )
+}
+
 /// Debian's Chromium for the browser tests.
 pub fn ensure_chromium() -> Result<(), String> {
     if Path::new(CHROMIUM).exists() {

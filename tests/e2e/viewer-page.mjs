@@ -1,0 +1,106 @@
+// Page object for the viewer: starts a static server on dist/ and a fresh
+// headless Chromium, and names what a user sees and does.
+import { createServer } from "node:http";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { extname, join, normalize } from "node:path";
+import { chromium } from "playwright-core";
+
+export const repo = process.env.PROMPTTRACE_REPO ?? new URL("../../", import.meta.url).pathname;
+const dist = join(repo, "dist");
+export const screenshots = join(repo, "test-output", "screenshots");
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json" };
+
+function serve(root) {
+  const server = createServer((request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
+    const file = join(root, path.endsWith("/") ? "index.html" : path);
+    try {
+      const body = readFileSync(file);
+      response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "access-control-allow-origin": "*" });
+      response.end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+export class Viewer {
+  static async open() {
+    const viewer = new Viewer();
+    viewer.server = await serve(dist);
+    viewer.base = `http://127.0.0.1:${viewer.server.address().port}/`;
+    viewer.profile = mkdtempSync(join(tmpdir(), "prompttrace-viewer-"));
+    viewer.context = await chromium.launchPersistentContext(viewer.profile, {
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      viewport: { width: 1400, height: 900 },
+      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    });
+    viewer.page = viewer.context.pages()[0] ?? (await viewer.context.newPage());
+    viewer.pageErrors = [];
+    viewer.page.on("pageerror", (error) => viewer.pageErrors.push(error.message));
+    viewer.dialogs = [];
+    viewer.page.on("dialog", async (dialog) => {
+      viewer.dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+    mkdirSync(screenshots, { recursive: true });
+    return viewer;
+  }
+
+  async close() {
+    await this.context.close();
+    this.server.close();
+    rmSync(this.profile, { recursive: true, force: true });
+  }
+
+  async goto(query = "") {
+    await this.page.goto(`${this.base}${query}`);
+    await this.page.waitForSelector("main", { timeout: 30_000 });
+    await this.idle();
+  }
+
+  /** Waits until no import or fetch is under way. */
+  async idle() {
+    await this.page.waitForFunction(() => !document.querySelector("[data-testid=progress]"), null, { timeout: 60_000 });
+  }
+
+  async sessionRows() {
+    await this.page.waitForSelector("[data-testid=sessions] tbody tr", { timeout: 30_000 });
+    return this.page.$$eval("[data-testid=sessions] tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
+  }
+
+  async traceRows() {
+    return this.page.$$eval("[data-testid=traces] tbody tr", (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent.trim())));
+  }
+
+  async loadFiles(paths) {
+    await this.page.setInputFiles("[data-testid=file-input]", paths);
+    await this.idle();
+  }
+
+  /** Drops a file on the page, as a user dragging it from the desktop. */
+  async dropFile(name, text) {
+    await this.page.evaluate(([name, text]) => {
+      const data = new DataTransfer();
+      data.items.add(new File([text], name, { type: "application/json" }));
+      const target = document.querySelector(".app");
+      target.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
+      target.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, [name, text]);
+    await this.page.waitForTimeout(100);
+    await this.idle();
+  }
+
+  async errors() {
+    const banner = await this.page.$("[data-testid=errors]");
+    return banner ? (await banner.textContent()).trim() : "";
+  }
+
+  async screenshot(name) {
+    await this.page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false });
+  }
+}

@@ -1,0 +1,4 @@
+//! Components shared by pages.
+
+pub mod json_view;
+pub mod timeline;

@@ -1,0 +1,244 @@
+//! The prompttrace viewer: a static Leptos app that opens trace files and
+//! keeps them in the browser. Every rule (parsing, merging, rollups,
+//! durations) is the core's; this crate only shows its results.
+//!
+//! Routing: the page and its parameters live in the query string of the
+//! one index.html (see `links`), read with leptos_router's `use_query_map`,
+//! so deep links work from any static file server.
+
+mod components;
+mod demo;
+mod format;
+mod links;
+mod loader;
+mod pages;
+mod state;
+mod storage;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use leptos_router::components::{Router, A};
+use leptos_router::hooks::use_query_map;
+use prompttrace::format::{self as files, native};
+use prompttrace::Store;
+use wasm_bindgen::JsCast;
+
+use state::AppState;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let state = AppState::new(Store::new());
+    provide_context(state);
+    let theme = RwSignal::new(storage::setting(storage::THEME).unwrap_or_else(|| "light".into()));
+    Effect::new(move |_| {
+        let theme = theme.get();
+        storage::set_setting(storage::THEME, &theme);
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-theme", &theme);
+        }
+    });
+    start(state);
+    view! {
+        <Router>
+            <Shell theme=theme/>
+        </Router>
+    }
+}
+
+/// Loads what the browser kept, or the demo traces on a first visit.
+fn start(state: AppState) {
+    state.busy.set(Some("Opening stored traces…".into()));
+    spawn_local(async move {
+        match storage::load().await {
+            Ok(Some(text)) => {
+                if let Err(error) =
+                    state.change(|store| files::import(store, "stored traces", text.as_bytes()))
+                {
+                    state.errors.set(vec![error.to_string()]);
+                }
+            }
+            Ok(None) if storage::setting(storage::DEMO_SEEN).is_none() => {
+                storage::set_setting(storage::DEMO_SEEN, "1");
+                let demo = demo::FILES
+                    .iter()
+                    .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
+                    .collect();
+                loader::import_all(state, demo);
+                state.notice.set(Some(
+                    "Showing demo traces (the seed's scenarios). Clear them on the Storage page."
+                        .into(),
+                ));
+            }
+            Ok(None) => {}
+            Err(error) => state
+                .errors
+                .set(vec![format!("{error}; traces stay in this tab only")]),
+        }
+        state.busy.set(None);
+    });
+}
+
+#[component]
+fn Shell(theme: RwSignal<String>) -> impl IntoView {
+    let state = state::use_state();
+    let query = use_query_map();
+    let page = move || query.with(|q| q.get("page").unwrap_or_else(|| "sessions".into()));
+    let param = move |key: &'static str| Signal::derive(move || query.with(|q| q.get(key)));
+    // `?url=` loads a file once, on arrival.
+    if let Some(url) = query.with_untracked(|q| q.get("url")) {
+        loader::import_url(state, url);
+    }
+    let dragging = RwSignal::new(false);
+    window_event_listener(leptos::ev::paste, move |event| {
+        let Some(text) = event
+            .clipboard_data()
+            .and_then(|data| data.get_data("text").ok())
+        else {
+            return;
+        };
+        let in_field = event
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA"));
+        if !in_field && !text.trim().is_empty() {
+            loader::import_all(state, vec![("pasted text".into(), text.into_bytes())]);
+        }
+    });
+
+    let nav = move |target: &'static str, label: &'static str| {
+        view! {
+            <A href=links::to(target, &[]) attr:class=move || if page() == target { "active" } else { "" }>{label}</A>
+        }
+    };
+    view! {
+        <div
+            class="app"
+            on:dragover=move |event| {
+                event.prevent_default();
+                dragging.set(true);
+            }
+            on:dragleave=move |_| dragging.set(false)
+            on:drop=move |event: web_sys::DragEvent| {
+                event.prevent_default();
+                dragging.set(false);
+                if let Some(files) = event.data_transfer().and_then(|d| d.files()) {
+                    loader::import_files(state, files);
+                }
+            }
+        >
+            <header>
+                <span class="brand">"prompttrace"</span>
+                <nav>
+                    {nav("sessions", "Sessions")}
+                    {nav("traces", "Traces")}
+                    {nav("generations", "LLM calls")}
+                    {nav("storage", "Storage")}
+                </nav>
+                <ImportBar/>
+                <button
+                    class="theme"
+                    title="Switch light / dark"
+                    on:click=move |_| theme.update(|t| *t = if t == "dark" { "light".into() } else { "dark".into() })
+                >
+                    {move || if theme.get() == "dark" { "☀ light" } else { "☾ dark" }}
+                </button>
+            </header>
+            <Banners/>
+            <Show when=move || dragging.get()>
+                <div class="drop-overlay">"Drop trace files to load them"</div>
+            </Show>
+            <main>
+                {move || match page().as_str() {
+                    "session" => view! { <pages::session::SessionPage id=param("id")/> }.into_any(),
+                    "traces" => view! { <pages::traces::TracesPage/> }.into_any(),
+                    "trace" => view! { <pages::trace::TracePage id=param("id") selected=param("obs")/> }.into_any(),
+                    "generations" => view! { <pages::generations::GenerationsPage/> }.into_any(),
+                    "storage" => view! { <pages::storage::StoragePage/> }.into_any(),
+                    _ => view! { <pages::sessions::SessionsPage/> }.into_any(),
+                }}
+            </main>
+        </div>
+    }
+}
+
+#[component]
+fn ImportBar() -> impl IntoView {
+    let state = state::use_state();
+    let url = RwSignal::new(String::new());
+    view! {
+        <div class="import">
+            <label class="button">
+                "Open files…"
+                <input
+                    type="file"
+                    multiple
+                    accept=".json,.jsonl,.ndjson,application/json"
+                    data-testid="file-input"
+                    on:change=move |event| {
+                        let input: web_sys::HtmlInputElement = event_target(&event);
+                        if let Some(files) = input.files() {
+                            loader::import_files(state, files);
+                        }
+                        input.set_value("");
+                    }
+                />
+            </label>
+            <form on:submit=move |event| {
+                event.prevent_default();
+                let address = url.get_untracked();
+                if !address.trim().is_empty() {
+                    loader::import_url(state, address.trim().to_string());
+                }
+            }>
+                <input type="url" placeholder="https://… trace file" prop:value=move || url.get() on:input=move |e| url.set(event_target_value(&e))/>
+                <button type="submit">"Load"</button>
+            </form>
+            <button on:click=move |_| export(state)>"Export"</button>
+        </div>
+    }
+}
+
+/// Downloads everything as a native trace file.
+fn export(state: AppState) {
+    let text = state.peek(native::write);
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(link) = document().create_element("a") {
+        let _ = link.set_attribute("href", &url);
+        let _ = link.set_attribute("download", "prompttrace.json");
+        if let Some(link) = link.dyn_ref::<web_sys::HtmlElement>() {
+            link.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+#[component]
+fn Banners() -> impl IntoView {
+    let state = state::use_state();
+    view! {
+        <Show when=move || state.busy.with(Option::is_some)>
+            <div class="progress" role="progressbar" data-testid="progress">
+                <div class="progress-bar"></div>
+                <span>{move || state.busy.get()}</span>
+            </div>
+        </Show>
+        <Show when=move || !state.errors.with(Vec::is_empty)>
+            <div class="banner error" role="alert" data-testid="errors">
+                <ul>{move || state.errors.get().into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                <button on:click=move |_| state.errors.set(Vec::new())>"Dismiss"</button>
+            </div>
+        </Show>
+        <Show when=move || state.notice.with(Option::is_some)>
+            <div class="banner notice" data-testid="notice">
+                <span>{move || state.notice.get()}</span>
+                <button on:click=move |_| state.notice.set(None)>"Dismiss"</button>
+            </div>
+        </Show>
+    }
+}

@@ -1,0 +1,53 @@
+//! Deep links. Pages live in the query string of the one index.html
+//! (`?page=trace&id=…&obs=…`), so every link works from any static file
+//! server with no rewrite rules: the path is always the app's own.
+
+/// A link to a page with parameters.
+pub fn to(page: &str, params: &[(&str, &str)]) -> String {
+    let mut href = format!("?page={page}");
+    for (key, value) in params {
+        href.push('&');
+        href.push_str(key);
+        href.push('=');
+        href.push_str(&encode(value));
+    }
+    href
+}
+
+pub fn trace(id: &str) -> String {
+    to("trace", &[("id", id)])
+}
+
+pub fn observation(trace: &str, observation: &str) -> String {
+    to("trace", &[("id", trace), ("obs", observation)])
+}
+
+pub fn session(id: &str) -> String {
+    to("session", &[("id", id)])
+}
+
+fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_encode_ids_that_are_not_url_safe() {
+        assert_eq!(
+            observation("t 1", "a&b=c"),
+            "?page=trace&id=t%201&obs=a%26b%3Dc"
+        );
+        assert_eq!(session("chat_123"), "?page=session&id=chat_123");
+    }
+}

@@ -1,0 +1,128 @@
+//! Getting trace files in: file picker, drag and drop, paste, `?url=`.
+//! Every path ends in `import`, which hands the bytes to the core
+//! (all-or-nothing per file), then saves the store.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use prompttrace::format::{self, jsonl};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::state::AppState;
+use crate::storage;
+
+/// Imports files in order; each is all-or-nothing, and a refused one does
+/// not stop the others. Errors name the file, line and column.
+pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
+    let mut errors = Vec::new();
+    let mut loaded = Vec::new();
+    for (name, bytes) in files {
+        match state.change(|store| format::import(store, &name, &bytes)) {
+            Ok(report) => loaded.push(format!(
+                "{name}: {} traces, {} observations",
+                report.traces_added + report.traces_updated,
+                report.observations_added + report.observations_updated
+            )),
+            Err(error) => errors.push(error.to_string()),
+        }
+    }
+    state.errors.set(errors);
+    state
+        .notice
+        .set((!loaded.is_empty()).then(|| format!("Loaded {}", loaded.join("; "))));
+    if !loaded.is_empty() {
+        persist(state);
+    }
+}
+
+/// Saves the whole store to IndexedDB in the background.
+pub fn persist(state: AppState) {
+    let text = state.peek(jsonl::write);
+    spawn_local(async move {
+        if let Err(error) = storage::save(&text).await {
+            state.errors.update(|errors| errors.push(error));
+        }
+    });
+}
+
+/// Reads browser `File`s (picker or drop) and imports them.
+pub fn import_files(state: AppState, list: web_sys::FileList) {
+    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
+    if files.is_empty() {
+        return;
+    }
+    let total: f64 = files.iter().map(|f| f.size()).sum();
+    state.busy.set(Some(format!(
+        "Reading {} file(s), {:.1} MB…",
+        files.len(),
+        total / 1e6
+    )));
+    spawn_local(async move {
+        let mut read = Vec::new();
+        for file in files {
+            match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => read.push((file.name(), js_sys::Uint8Array::new(&buffer).to_vec())),
+                Err(_) => state.errors.update(|e| {
+                    e.push(format!(
+                        "{}: the browser could not read the file",
+                        file.name()
+                    ))
+                }),
+            }
+        }
+        state.busy.set(Some("Importing…".into()));
+        // Let the progress bar paint before the (synchronous) import runs.
+        yield_to_browser().await;
+        import_all(state, read);
+        state.busy.set(None);
+    });
+}
+
+/// Fetches a trace file by URL and imports it.
+pub fn import_url(state: AppState, url: String) {
+    if !(url.starts_with("https://") || url.starts_with("http://")) {
+        state.errors.set(vec![format!(
+            "{url}: only http:// and https:// addresses can be loaded"
+        )]);
+        return;
+    }
+    state.busy.set(Some(format!("Fetching {url}…")));
+    spawn_local(async move {
+        let result = fetch(&url).await;
+        state.busy.set(None);
+        match result {
+            Ok(bytes) => import_all(state, vec![(url, bytes)]),
+            Err(message) => state.errors.set(vec![format!("{url}: {message}")]),
+        }
+    });
+}
+
+async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+    let window = web_sys::window().ok_or("no window")?;
+    let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| {
+        "the request failed: the server is unreachable, or it does not allow this page to read it \
+         (CORS: it must send Access-Control-Allow-Origin)"
+            .to_string()
+    })?;
+    let response: web_sys::Response = response.dyn_into().map_err(|_| "not a response")?;
+    if !response.ok() {
+        return Err(format!(
+            "the server answered {} {}",
+            response.status(),
+            response.status_text()
+        ));
+    }
+    let buffer = JsFuture::from(response.array_buffer().map_err(|_| "no body")?)
+        .await
+        .map_err(|_| "the download was interrupted")?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+async fn yield_to_browser() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(promise).await;
+}

@@ -1,0 +1,74 @@
+//! Session detail: the conversation, each trace's input and output in order.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use prompttrace::rules::duration;
+use prompttrace::rules::rollup::rollups;
+
+use crate::components::json_view::JsonView;
+use crate::links;
+use crate::state::use_state;
+use crate::{format, loader};
+
+fn turn_view(trace: prompttrace::Trace, cost: Option<f64>) -> impl IntoView {
+    let duration = format::duration(duration::duration_ms(&trace));
+    view! {
+        <li class=format!("turn status-{}", trace.status.as_str())>
+            <div class="turn-head">
+                <A href=links::trace(&trace.id)>{trace.name.clone()}</A>
+                <span class="status">{trace.status.as_str()}</span>
+                <span>{duration}</span>
+                <span>{format::cost(cost)}</span>
+                <span class="muted">{format::time(Some(trace.started_at))}</span>
+            </div>
+            <div class="io">
+                <div class="input"><h4>"Input"</h4>{trace.input.map(|v| view! { <JsonView value=v/> })}</div>
+                <div class="output"><h4>"Output"</h4>{trace.output.map(|v| view! { <JsonView value=v/> })}</div>
+            </div>
+        </li>
+    }
+}
+
+#[component]
+pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
+    let state = use_state();
+    let turns = Memo::new(move |_| {
+        let Some(id) = id.get() else {
+            return Vec::new();
+        };
+        state.read(|store, prices| {
+            let figures = rollups(store, prices).traces;
+            let mut traces: Vec<_> = store.traces_in_session(&id).collect();
+            traces.sort_by_key(|e| (e.trace().started_at, e.trace().id.clone()));
+            traces
+                .into_iter()
+                .map(|entry| {
+                    let trace = entry.trace().clone();
+                    let cost = figures.get(&trace.id).and_then(|f| f.cost.total);
+                    (trace, cost)
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let delete = move |_| {
+        if let Some(id) = id.get_untracked() {
+            let removed = state.change(|store| store.remove_session(&id));
+            state
+                .notice
+                .set(Some(format!("Deleted session {id} ({removed} traces)")));
+            loader::persist(state);
+        }
+    };
+    view! {
+        <h1>"Session " <span data-testid="session-id">{move || id.get().unwrap_or_default()}</span></h1>
+        <button class="danger" on:click=delete>"Delete this session"</button>
+        <ol class="conversation" data-testid="conversation">
+            <For each=move || turns.get() key=|(trace, _)| trace.id.clone() let:turn>
+                {turn_view(turn.0, turn.1)}
+            </For>
+        </ol>
+        <Show when=move || turns.with(Vec::is_empty)>
+            <p class="empty">"No traces in this session."</p>
+        </Show>
+    }
+}

@@ -1,0 +1,47 @@
+//! Storage: what is kept in this browser, how much space it takes, clear.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::state::use_state;
+use crate::{format, loader, storage};
+
+#[component]
+pub fn StoragePage() -> impl IntoView {
+    let state = use_state();
+    let counts = Memo::new(move |_| {
+        state.read(|store, _| {
+            (
+                store.trace_count(),
+                store.observation_count(),
+                store.sessions().count(),
+            )
+        })
+    });
+    let estimate = RwSignal::new(None::<(f64, f64)>);
+    Effect::new(move |_| {
+        counts.track();
+        spawn_local(async move { estimate.set(storage::estimate().await) });
+    });
+    let clear = move |_| {
+        state.change(|store| store.clear());
+        loader::persist(state);
+        state
+            .notice
+            .set(Some("Cleared: nothing is stored any more.".into()));
+    };
+    view! {
+        <h1>"Storage"</h1>
+        <dl class="figures" data-testid="storage">
+            <div><dt>"Traces"</dt><dd data-testid="stored-traces">{move || format::count(counts.get().0 as u64)}</dd></div>
+            <div><dt>"Observations"</dt><dd>{move || format::count(counts.get().1 as u64)}</dd></div>
+            <div><dt>"Sessions"</dt><dd>{move || format::count(counts.get().2 as u64)}</dd></div>
+            <div><dt>"Space used"</dt><dd>{move || match estimate.get() {
+                Some((used, quota)) => format!("{:.1} MB of {:.0} MB", used / 1e6, quota / 1e6),
+                None => "unknown".into(),
+            }}</dd></div>
+        </dl>
+        <p>"Traces are kept in this browser's IndexedDB; nothing leaves this machine."</p>
+        <button class="danger" data-testid="clear" on:click=clear>"Clear everything"</button>
+    }
+}

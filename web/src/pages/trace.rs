@@ -1,0 +1,150 @@
+//! Trace detail: header figures, the tree and waterfall, and a side panel
+//! for the selected observation (selection is `&obs=` in the URL).
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use prompttrace::model::Observation;
+use prompttrace::rules::duration;
+use prompttrace::rules::rollup::{rollups, PriceCache};
+use prompttrace::summary::tree;
+
+use crate::components::json_view::JsonView;
+use crate::components::timeline::Timeline;
+use crate::links;
+use crate::state::use_state;
+use crate::{format, loader};
+
+#[component]
+pub fn TracePage(id: Signal<Option<String>>, selected: Signal<Option<String>>) -> impl IntoView {
+    let state = use_state();
+    let header = Memo::new(move |_| {
+        let id = id.get()?;
+        state.read(|store, prices| {
+            let entry = store.trace(&id)?;
+            let figures = rollups(store, prices).traces.remove(&id)?;
+            Some((entry.trace().clone(), figures))
+        })
+    });
+    let delete = move |_| {
+        if let Some(id) = id.get_untracked() {
+            state.change(|store| store.remove_trace(&id));
+            state.notice.set(Some(format!("Deleted trace {id}")));
+            loader::persist(state);
+        }
+    };
+    view! {
+        {move || match header.get() {
+            None => view! { <p class="empty">"This trace is not stored here."</p> }.into_any(),
+            Some((trace, figures)) => view! {
+                <div class="trace-header" data-testid="trace-header">
+                    <h1>{trace.name.clone()}<span class=format!("badge {}", trace.status.as_str())>{trace.status.as_str()}</span></h1>
+                    <dl class="figures">
+                        <div><dt>"Duration"</dt><dd data-testid="trace-duration">{format::duration(duration::duration_ms(&trace))}</dd></div>
+                        <div><dt>"Tokens"</dt><dd data-testid="trace-tokens">{format::count(figures.tokens.total)}</dd></div>
+                        <div><dt>"Cost"</dt><dd data-testid="trace-cost">{format::cost(figures.cost.total)}</dd></div>
+                        <div><dt>"LLM calls"</dt><dd data-testid="trace-calls">{figures.llm_call_count}</dd></div>
+                        <div><dt>"Errors"</dt><dd data-testid="trace-errors">{figures.error_count}</dd></div>
+                        <div><dt>"Session"</dt><dd>{trace.session_id.clone().map(|s| view! { <A href=links::session(&s)>{s.clone()}</A> })}</dd></div>
+                        <div><dt>"User"</dt><dd>{trace.user_id.clone()}</dd></div>
+                    </dl>
+                    <button class="danger" on:click=delete>"Delete trace"</button>
+                </div>
+                <div class="trace-body">
+                    <Timeline trace_id=trace.id.clone() selected=selected/>
+                    <Detail trace_id=trace.id.clone() selected=selected/>
+                </div>
+            }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Detail(trace_id: String, selected: Signal<Option<String>>) -> impl IntoView {
+    let state = use_state();
+    let observation = Memo::new(move |_| {
+        let id = selected.get()?;
+        state.read(|store, _| store.observation(&id).cloned())
+    });
+    let subtree = Memo::new(move |_| {
+        let id = selected.get()?;
+        state.read(|store, prices| {
+            let entry = store.trace(&trace_id)?;
+            let mut pricing = PriceCache::new(prices);
+            let mut stack = tree(entry, &mut pricing);
+            while let Some(node) = stack.pop() {
+                if node.id == id {
+                    return Some((node.tokens, node.cost));
+                }
+                stack.extend(node.children);
+            }
+            None
+        })
+    });
+    view! {
+        <aside class="detail" data-testid="detail">
+            {move || match observation.get() {
+                None => view! { <p class="muted">"Select an observation (click, or arrows and Enter)."</p> }.into_any(),
+                Some(o) => details(o, subtree.get()).into_any(),
+            }}
+        </aside>
+    }
+}
+
+fn details(
+    o: Observation,
+    subtree: Option<(
+        prompttrace::rules::rollup::Tokens,
+        prompttrace::rules::rollup::CostTotals,
+    )>,
+) -> impl IntoView {
+    let first_token = o
+        .completion_start_time
+        .map(|t| prompttrace::time::millis_between(o.started_at, t));
+    view! {
+        <h2 data-testid="detail-name">{o.name.clone()}</h2>
+        <dl class="facts">
+            <dt>"Type"</dt><dd>{o.kind.as_str()}{o.type_label.clone().map(|l| format!(" ({l})"))}</dd>
+            <dt>"Status"</dt><dd class=format!("status-{}", o.status.as_str())>{o.status.as_str()}</dd>
+            <dt>"Level"</dt><dd>{o.level.as_str()}</dd>
+            <dt>"Duration"</dt><dd data-testid="detail-duration">{format::duration(duration::duration_ms(&o))}</dd>
+            <dt>"Started"</dt><dd>{format::time(Some(o.started_at))}</dd>
+            {o.status_message.clone().map(|m| view! { <dt>"Status message"</dt><dd class="message">{m}</dd> })}
+            {o.model.clone().map(|m| view! { <dt>"Model"</dt><dd>{m}</dd> })}
+            {o.provider.clone().map(|p| view! { <dt>"Provider"</dt><dd>{p}</dd> })}
+            {o.prompt_name.clone().map(|p| view! { <dt>"Prompt"</dt><dd>{p}{o.prompt_version.map(|v| format!(" v{v}"))}</dd> })}
+            {first_token.map(|ms| view! { <dt>"Time to first token"</dt><dd>{format::duration(Some(ms))}</dd> })}
+            {subtree.map(|(tokens, cost)| view! {
+                <dt>"Tokens"</dt><dd data-testid="detail-tokens">{format!("{} ({} in, {} out)", format::count(tokens.total), format::count(tokens.input), format::count(tokens.output))}</dd>
+                <dt>"Cost"</dt><dd data-testid="detail-cost">{format::cost(cost.total)}</dd>
+            })}
+        </dl>
+        <Section title="Input" value=o.input.clone()/>
+        <Section title="Output" value=o.output.clone()/>
+        <Section title="Metadata" value=o.metadata.clone()/>
+        <Section title="Model parameters" value=o.model_parameters.clone().map(|m| serde_json::Value::Object(m).into())/>
+        <Section title="Variables" value=o.variables.clone().map(|m| serde_json::Value::Object(m).into())/>
+        {o.template.clone().map(|t| view! { <section><h3>"Template"</h3><pre class="text">{t}</pre></section> })}
+    }
+}
+
+#[component]
+fn Section(title: &'static str, value: Option<prompttrace::Json>) -> impl IntoView {
+    value.map(|value| {
+        let text = value.as_str().to_string();
+        view! {
+            <section>
+                <h3>{title}
+                    <button class="copy" title="Copy as JSON" on:click=move |_| copy(&text)>"Copy"</button>
+                </h3>
+                <JsonView value=value/>
+            </section>
+        }
+    })
+}
+
+fn copy(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let clipboard = window.navigator().clipboard();
+        let _ = clipboard.write_text(text);
+    }
+}

@@ -1,0 +1,217 @@
+//! Traces: every trace, filtered (name, status, session, user, model, tag,
+//! time range), sorted and paged.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use prompttrace::model::Status;
+use prompttrace::rules::duration;
+use prompttrace::rules::rollup::rollups;
+use prompttrace::Timestamp;
+
+use super::{Pager, SortHeader};
+use crate::format;
+use crate::links;
+use crate::state::use_state;
+
+const PAGE: usize = 100;
+
+#[derive(Clone, Debug, PartialEq)]
+struct Row {
+    id: String,
+    name: String,
+    session: Option<String>,
+    user: Option<String>,
+    status: Status,
+    started: Timestamp,
+    duration: Option<f64>,
+    observations: usize,
+    tokens: u64,
+    cost: Option<f64>,
+    errors: usize,
+    models: Vec<String>,
+    tags: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Key {
+    Name,
+    Started,
+    Duration,
+    Tokens,
+    Cost,
+    Errors,
+}
+
+#[derive(Clone, Default)]
+struct Filters {
+    name: RwSignal<String>,
+    status: RwSignal<String>,
+    session: RwSignal<String>,
+    user: RwSignal<String>,
+    model: RwSignal<String>,
+    tag: RwSignal<String>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+}
+
+impl Filters {
+    fn keeps(&self, row: &Row) -> bool {
+        let contains = |value: Option<&str>, needle: &RwSignal<String>| {
+            let needle = needle.get().to_lowercase();
+            needle.is_empty() || value.is_some_and(|v| v.to_lowercase().contains(&needle))
+        };
+        let started = row.started.to_rfc3339();
+        let (from, to) = (self.from.get(), self.to.get());
+        contains(Some(&row.name), &self.name)
+            && (self.status.get().is_empty() || row.status.as_str() == self.status.get())
+            && contains(row.session.as_deref(), &self.session)
+            && contains(row.user.as_deref(), &self.user)
+            && (self.model.get().is_empty() || row.models.contains(&self.model.get()))
+            && (self.tag.get().is_empty() || row.tags.iter().any(|t| t.contains(&self.tag.get())))
+            && (from.is_empty() || started.as_str() >= from.as_str())
+            && (to.is_empty() || started.as_str() <= to.as_str())
+    }
+}
+
+#[component]
+pub fn TracesPage() -> impl IntoView {
+    let state = use_state();
+    let filters = Filters::default();
+    let sort = RwSignal::new((Key::Started, false));
+    let page = RwSignal::new(0usize);
+    let all = Memo::new(move |_| {
+        state.read(|store, prices| {
+            let figures = rollups(store, prices).traces;
+            store
+                .traces()
+                .map(|entry| {
+                    let trace = entry.trace();
+                    let f = &figures[&trace.id];
+                    let mut models: Vec<String> = entry
+                        .observations()
+                        .iter()
+                        .filter_map(|o| o.model.clone())
+                        .collect();
+                    models.sort();
+                    models.dedup();
+                    Row {
+                        id: trace.id.clone(),
+                        name: trace.name.clone(),
+                        session: trace.session_id.clone(),
+                        user: trace.user_id.clone(),
+                        status: trace.status,
+                        started: trace.started_at,
+                        duration: duration::duration_ms(trace),
+                        observations: f.observation_count,
+                        tokens: f.tokens.total,
+                        cost: f.cost.total,
+                        errors: f.error_count,
+                        models,
+                        tags: trace.tags.clone(),
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+    });
+    let models = Memo::new(move |_| {
+        state.read(|store, _| store.models().map(str::to_string).collect::<Vec<_>>())
+    });
+    let kept = {
+        let filters = filters.clone();
+        Memo::new(move |_| {
+            let (key, ascending) = sort.get();
+            let mut rows: Vec<Row> = all.get().into_iter().filter(|r| filters.keeps(r)).collect();
+            rows.sort_by(|a, b| {
+                let order = match key {
+                    Key::Name => a.name.cmp(&b.name),
+                    Key::Started => (a.started, &a.id).cmp(&(b.started, &b.id)),
+                    Key::Duration => a
+                        .duration
+                        .unwrap_or(f64::MAX)
+                        .total_cmp(&b.duration.unwrap_or(f64::MAX)),
+                    Key::Tokens => a.tokens.cmp(&b.tokens),
+                    Key::Cost => a.cost.unwrap_or(0.0).total_cmp(&b.cost.unwrap_or(0.0)),
+                    Key::Errors => a.errors.cmp(&b.errors),
+                };
+                if ascending {
+                    order
+                } else {
+                    order.reverse()
+                }
+            });
+            rows
+        })
+    };
+    Effect::new(move |_| {
+        kept.track();
+        page.set(0);
+    });
+    let shown = move || {
+        kept.with(|rows| {
+            rows.iter()
+                .skip(page.get() * PAGE)
+                .take(PAGE)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    };
+    let text_filter = |label: &'static str, signal: RwSignal<String>| {
+        view! {
+            <input type="search" placeholder=label aria-label=label
+                prop:value=move || signal.get() on:input=move |e| signal.set(event_target_value(&e))/>
+        }
+    };
+    let f = filters.clone();
+    view! {
+        <h1>"Traces"</h1>
+        <div class="filters" data-testid="trace-filters">
+            {text_filter("Name", f.name)}
+            <select aria-label="Status" on:change=move |e| f.status.set(event_target_value(&e))>
+                <option value="">"Any status"</option>
+                <option value="running">"running"</option>
+                <option value="completed">"completed"</option>
+                <option value="error">"error"</option>
+            </select>
+            {text_filter("Session", f.session)}
+            {text_filter("User", f.user)}
+            <select aria-label="Model" on:change=move |e| f.model.set(event_target_value(&e))>
+                <option value="">"Any model"</option>
+                {move || models.get().into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()}
+            </select>
+            {text_filter("Tag", f.tag)}
+            <label>"From "<input type="datetime-local" step="1" on:input=move |e| f.from.set(event_target_value(&e))/></label>
+            <label>"To "<input type="datetime-local" step="1" on:input=move |e| f.to.set(event_target_value(&e))/></label>
+        </div>
+        <table data-testid="traces">
+            <thead><tr>
+                <SortHeader label="Name" key=Key::Name sort=sort/>
+                <th>"Status"</th>
+                <th>"Session"</th>
+                <th>"User"</th>
+                <SortHeader label="Started" key=Key::Started sort=sort/>
+                <SortHeader label="Duration" key=Key::Duration sort=sort/>
+                <th>"Observations"</th>
+                <SortHeader label="Tokens" key=Key::Tokens sort=sort/>
+                <SortHeader label="Cost" key=Key::Cost sort=sort/>
+                <SortHeader label="Errors" key=Key::Errors sort=sort/>
+            </tr></thead>
+            <tbody>
+                <For each=shown key=|row| row.id.clone() let:row>
+                    <tr class=format!("status-{}", row.status.as_str())>
+                        <td><A href=links::trace(&row.id)>{row.name.clone()}</A></td>
+                        <td>{row.status.as_str()}</td>
+                        <td>{row.session.clone().map(|s| view! { <A href=links::session(&s)>{s.clone()}</A> })}</td>
+                        <td>{row.user.clone()}</td>
+                        <td>{format::time(Some(row.started))}</td>
+                        <td class="num">{format::duration(row.duration)}</td>
+                        <td class="num">{row.observations}</td>
+                        <td class="num">{format::count(row.tokens)}</td>
+                        <td class="num">{format::cost(row.cost)}</td>
+                        <td class={if row.errors > 0 { "num errors" } else { "num" }}>{row.errors}</td>
+                    </tr>
+                </For>
+            </tbody>
+        </table>
+        <Pager total=Signal::derive(move || kept.with(Vec::len)) page=page size=PAGE/>
+    }
+}
