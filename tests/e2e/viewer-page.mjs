@@ -14,7 +14,8 @@ const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/cs
 function serve(root) {
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
-    const file = join(root, path.endsWith("/") ? "index.html" : path);
+    const fixtures = join(repo, "tests/fixtures/traces");
+    const file = path.startsWith("/demo/") ? join(fixtures, path.slice(6)) : join(root, path.endsWith("/") ? "index.html" : path);
     try {
       const body = readFileSync(file);
       response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "access-control-allow-origin": "*" });
@@ -58,14 +59,17 @@ export class Viewer {
   }
 
   async goto(query = "") {
+    // Leaving a page mid-save would lose the save; a user sees "Saving…".
+    if (this.page.url().startsWith(this.base)) await this.idle();
     await this.page.goto(`${this.base}${query}`);
     await this.page.waitForSelector("main", { timeout: 30_000 });
     await this.idle();
   }
 
-  /** Waits until no import or fetch is under way. */
+  /** Waits until no import, fetch or save is under way. */
   async idle() {
-    await this.page.waitForFunction(() => !document.querySelector("[data-testid=progress]"), null, { timeout: 60_000 });
+    await this.page.waitForFunction(
+      () => !document.querySelector("[data-testid=progress], [data-testid=saving]"), null, { timeout: 60_000 });
   }
 
   async sessionRows() {

@@ -75,7 +75,23 @@ fn start(state: AppState) {
                 .set(vec![format!("{error}; traces stay in this tab only")]),
         }
         state.busy.set(None);
+        state.loaded.set(true);
+        if state.unsaved.get_value() {
+            state.unsaved.set_value(false);
+            loader::persist(state);
+        }
+        // `?url=` loads a file once, on arrival, after what was stored.
+        if let Some(url) = url_param() {
+            loader::import_url(state, url);
+        }
     });
+}
+
+fn url_param() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    web_sys::UrlSearchParams::new_with_str(&search)
+        .ok()?
+        .get("url")
 }
 
 #[component]
@@ -84,10 +100,6 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
     let query = use_query_map();
     let page = move || query.with(|q| q.get("page").unwrap_or_else(|| "sessions".into()));
     let param = move |key: &'static str| Signal::derive(move || query.with(|q| q.get(key)));
-    // `?url=` loads a file once, on arrival.
-    if let Some(url) = query.with_untracked(|q| q.get("url")) {
-        loader::import_url(state, url);
-    }
     let dragging = RwSignal::new(false);
     window_event_listener(leptos::ev::paste, move |event| {
         let Some(text) = event
@@ -200,8 +212,29 @@ fn ImportBar() -> impl IntoView {
 
 /// Downloads everything as a native trace file.
 fn export(state: AppState) {
-    let text = state.peek(native::write);
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(&text));
+    download("prompttrace.json", &state.peek(native::write));
+}
+
+/// Downloads some traces (a trace, a session) as a native trace file.
+pub fn export_traces(state: AppState, ids: &[String], file_name: &str) {
+    let text = state.peek(|store| {
+        let mut batch = prompttrace::store::Batch::default();
+        for entry in ids.iter().filter_map(|id| store.trace(id)) {
+            batch.traces.push(entry.trace().clone());
+            batch
+                .observations
+                .extend(entry.observations().iter().cloned());
+        }
+        let mut selection = Store::new();
+        // Records taken from a valid store pass every rule again.
+        let _ = selection.import(batch);
+        native::write(&selection)
+    });
+    download(file_name, &text);
+}
+
+fn download(file_name: &str, text: &str) {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else {
         return;
     };
@@ -210,7 +243,7 @@ fn export(state: AppState) {
     };
     if let Ok(link) = document().create_element("a") {
         let _ = link.set_attribute("href", &url);
-        let _ = link.set_attribute("download", "prompttrace.json");
+        let _ = link.set_attribute("download", file_name);
         if let Some(link) = link.dyn_ref::<web_sys::HtmlElement>() {
             link.click();
         }
@@ -227,6 +260,9 @@ fn Banners() -> impl IntoView {
                 <div class="progress-bar"></div>
                 <span>{move || state.busy.get()}</span>
             </div>
+        </Show>
+        <Show when=move || { state.saving.get() > 0 }>
+            <div class="saving" data-testid="saving">"Saving…"</div>
         </Show>
         <Show when=move || !state.errors.with(Vec::is_empty)>
             <div class="banner error" role="alert" data-testid="errors">

@@ -35,13 +35,20 @@ pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
     }
 }
 
-/// Saves the whole store to IndexedDB in the background.
+/// Saves the whole store to IndexedDB in the background (or, before the
+/// stored traces are loaded, once they are).
 pub fn persist(state: AppState) {
+    if !state.loaded.get_untracked() {
+        state.unsaved.set_value(true);
+        return;
+    }
     let text = state.peek(jsonl::write);
+    state.saving.update(|n| *n += 1);
     spawn_local(async move {
         if let Err(error) = storage::save(&text).await {
             state.errors.update(|errors| errors.push(error));
         }
+        state.saving.update(|n| *n -= 1);
     });
 }
 

@@ -17,6 +17,13 @@ pub struct AppState {
     /// Work under way (importing a large file), shown as a progress bar.
     pub busy: RwSignal<Option<String>>,
     prices: StoredValue<PriceTable>,
+    /// False until the stored traces are loaded: saving before would
+    /// overwrite them with a partial store.
+    pub loaded: RwSignal<bool>,
+    /// A change was made before loading finished; save once it has.
+    pub unsaved: StoredValue<bool>,
+    /// Saves under way (shown, so nobody closes the tab mid-save).
+    pub saving: RwSignal<u32>,
 }
 
 impl AppState {
@@ -28,6 +35,9 @@ impl AppState {
             notice: RwSignal::new(None),
             busy: RwSignal::new(None),
             prices: StoredValue::new(PriceTable::builtin()),
+            loaded: RwSignal::new(false),
+            unsaved: StoredValue::new(false),
+            saving: RwSignal::new(0),
         }
     }
 

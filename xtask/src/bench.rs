@@ -23,7 +23,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "bench",
         ]),
     )?;
-    npm_benchmark()
+    npm_benchmark()?;
+    viewer_benchmark()
+}
+
+/// The viewer in headless Chromium (playwright-core comes with the npm benchmark's install).
+fn viewer_benchmark() -> Result<(), String> {
+    crate::tools::ensure_chromium()?;
+    crate::viewer::build()?;
+    let scratch = root().join("target/npm-bench/e2e");
+    crate::js_tests::copy_dir(&root().join("tests/e2e"), &scratch)?;
+    step(
+        "viewer benchmark",
+        program("node")
+            .current_dir(&scratch)
+            .env("PROMPTTRACE_REPO", root())
+            .arg("bench-viewer.mjs"),
+    )
 }
 
 /// The npm package against the OpenTelemetry and Langfuse SDKs, in Node.

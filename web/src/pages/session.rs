@@ -61,7 +61,14 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
     };
     view! {
         <h1>"Session " <span data-testid="session-id">{move || id.get().unwrap_or_default()}</span></h1>
-        <button class="danger" on:click=delete>"Delete this session"</button>
+        <div class="actions">
+            <button on:click=move |_| {
+                let ids: Vec<String> = turns.get_untracked().into_iter().map(|(trace, _)| trace.id).collect();
+                let name = format!("session-{}.json", id.get_untracked().unwrap_or_default());
+                crate::export_traces(state, &ids, &name);
+            }>"Export session"</button>
+            <button class="danger" on:click=delete>"Delete this session"</button>
+        </div>
         <ol class="conversation" data-testid="conversation">
             <For each=move || turns.get() key=|(trace, _)| trace.id.clone() let:turn>
                 {turn_view(turn.0, turn.1)}

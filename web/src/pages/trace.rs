@@ -47,7 +47,13 @@ pub fn TracePage(id: Signal<Option<String>>, selected: Signal<Option<String>>) -
                         <div><dt>"Session"</dt><dd>{trace.session_id.clone().map(|s| view! { <A href=links::session(&s)>{s.clone()}</A> })}</dd></div>
                         <div><dt>"User"</dt><dd>{trace.user_id.clone()}</dd></div>
                     </dl>
-                    <button class="danger" on:click=delete>"Delete trace"</button>
+                    <div class="actions">
+                        <button on:click={
+                            let id = trace.id.clone();
+                            move |_| crate::export_traces(state, std::slice::from_ref(&id), &format!("trace-{id}.json"))
+                        }>"Export trace"</button>
+                        <button class="danger" on:click=delete>"Delete trace"</button>
+                    </div>
                 </div>
                 <div class="trace-body">
                     <Timeline trace_id=trace.id.clone() selected=selected/>
