@@ -50,6 +50,38 @@ impl TraceEntry {
         all.sort_unstable_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
         all
     }
+
+    /// Its observations as a tree: children in start order (then id).
+    pub fn tree(&self) -> Tree<'_> {
+        let ordered = self.observations_in_order();
+        let index: HashMap<&str, usize> = ordered
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.as_str(), i))
+            .collect();
+        let mut children: Vec<Vec<usize>> = vec![Vec::new(); ordered.len()];
+        let mut roots = Vec::new();
+        for (i, observation) in ordered.iter().enumerate() {
+            match observation.parent_id.as_deref().and_then(|p| index.get(p)) {
+                Some(&parent) => children[parent].push(i),
+                None => roots.push(i),
+            }
+        }
+        Tree {
+            ordered,
+            children,
+            roots,
+        }
+    }
+}
+
+/// A trace's observations as a tree. `children[i]` and `roots` index into
+/// `ordered` (start order, then id); depth is at most
+/// `rules::structure::MAX_DEPTH`.
+pub struct Tree<'a> {
+    pub ordered: Vec<&'a Observation>,
+    pub children: Vec<Vec<usize>>,
+    pub roots: Vec<usize>,
 }
 
 /// Records to import together, in file order.

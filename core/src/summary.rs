@@ -8,7 +8,6 @@
 //! are in start order (then id). `null` marks what is unknown: the duration
 //! of a running item, a cost nobody knows.
 
-use crate::hash::HashMap;
 use std::fmt::Write as _;
 
 use serde::Serialize;
@@ -17,7 +16,7 @@ use crate::model::{Level, Observation, ObservationType, Status};
 use crate::rules::duration;
 use crate::rules::pricing::PriceTable;
 use crate::rules::rollup::{rollups, CostTotals, Figures, PriceCache, Tokens};
-use crate::store::{Store, TraceEntry};
+use crate::store::{Store, TraceEntry, Tree};
 use crate::time::Timestamp;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -125,20 +124,11 @@ fn trace_summary<'a>(
 
 /// The observation tree of one trace.
 pub fn tree<'a>(entry: &'a TraceEntry, pricing: &mut PriceCache<'_, 'a>) -> Vec<Node> {
-    let ordered = entry.observations_in_order();
-    let index: HashMap<&str, usize> = ordered
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (o.id.as_str(), i))
-        .collect();
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); ordered.len()];
-    let mut roots = Vec::new();
-    for (i, observation) in ordered.iter().enumerate() {
-        match observation.parent_id.as_deref().and_then(|p| index.get(p)) {
-            Some(&parent) => children[parent].push(i),
-            None => roots.push(i),
-        }
-    }
+    let Tree {
+        ordered,
+        children,
+        roots,
+    } = entry.tree();
     // Depth is bounded by `rules::structure::MAX_DEPTH`, so recursion is safe.
     fn build<'a>(
         i: usize,

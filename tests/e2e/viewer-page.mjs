@@ -86,8 +86,9 @@ export class Viewer {
     await this.idle();
   }
 
-  /** Drops a file on the page, as a user dragging it from the desktop. */
-  async dropFile(name, text) {
+  /** Drops a file on the page, as a user dragging it from the desktop;
+   * waits for the import and save unless `wait` is false. */
+  async dropFile(name, text, { wait = true } = {}) {
     await this.page.evaluate(([name, text]) => {
       const data = new DataTransfer();
       data.items.add(new File([text], name, { type: "application/json" }));
@@ -95,6 +96,7 @@ export class Viewer {
       target.dispatchEvent(new DragEvent("dragover", { dataTransfer: data, bubbles: true, cancelable: true }));
       target.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
     }, [name, text]);
+    if (!wait) return;
     await this.page.waitForTimeout(100);
     await this.idle();
   }

@@ -57,8 +57,9 @@ pub async fn load() -> Result<Option<String>, String> {
 /// Replaces the stored trace file.
 pub async fn save(text: &str) -> Result<(), String> {
     let database = open().await?;
-    let failed =
-        |e: idb::Error| format!("could not save to IndexedDB ({e}); the earlier copy is kept");
+    let failed = |e: idb::Error| {
+        format!("could not save to IndexedDB ({e}); the earlier copy is kept, and what was just loaded stays in this tab only")
+    };
     let transaction = database
         .transaction(&[FILES], TransactionMode::ReadWrite)
         .map_err(failed)?;
@@ -76,7 +77,7 @@ pub async fn save(text: &str) -> Result<(), String> {
     if result.is_committed() {
         Ok(())
     } else {
-        Err("could not save to IndexedDB (the write was aborted, perhaps for lack of space); the earlier copy is kept".into())
+        Err("could not save to IndexedDB (the write was aborted, perhaps for lack of space); the earlier copy is kept, and what was just loaded stays in this tab only".into())
     }
 }
 

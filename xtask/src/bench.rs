@@ -3,7 +3,7 @@
 
 use crate::cmd::{cargo, program, root, step};
 use crate::npm;
-use crate::tools::npm_install;
+use crate::tools::{install_tarball, npm_install};
 
 pub fn run(args: &[String]) -> Result<(), String> {
     if let Some(unknown) = args.first() {
@@ -52,26 +52,12 @@ fn npm_benchmark() -> Result<(), String> {
             .map_err(|e| format!("js/bench/{file}: {e}"))?;
     }
     npm_install(&scratch, &[], "install the peer SDKs")?;
-    let tarball = package
-        .tarball
-        .to_str()
-        .ok_or("tarball path is not UTF-8")?;
-    step(
-        "install the packed tarball",
-        program("npm").current_dir(&scratch).args([
-            "install",
-            "--no-save",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            tarball,
-        ]),
-    )?;
+    install_tarball(&scratch, &package.tarball)?;
     step(
         "npm package benchmark",
         program("node")
             .current_dir(&scratch)
-            .env("PROMPTTRACE_TARBALL", tarball)
+            .env("PROMPTTRACE_TARBALL", &package.tarball)
             .arg("bench.mjs"),
     )
 }

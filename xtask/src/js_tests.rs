@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use crate::cmd::{cargo, program, root, step};
 use crate::npm;
-use crate::tools::{ensure_chromium, npm_install};
+use crate::tools::{ensure_chromium, install_tarball, npm_install};
 
 /// The scratch project: tools installed, tests copied fresh.
 pub fn scratch() -> PathBuf {
@@ -29,21 +29,7 @@ pub fn run() -> Result<(), String> {
         &[],
         "install the test tools (vite, typescript, playwright-core)",
     )?;
-    let tarball = package
-        .tarball
-        .to_str()
-        .ok_or("tarball path is not UTF-8")?;
-    step(
-        "install the packed tarball",
-        program("npm").current_dir(&scratch).args([
-            "install",
-            "--no-save",
-            "--no-audit",
-            "--no-fund",
-            "--loglevel=error",
-            tarball,
-        ]),
-    )?;
+    install_tarball(&scratch, &package.tarball)?;
     step(
         "type-check the declarations",
         program("node_modules/.bin/tsc")

@@ -93,3 +93,20 @@ pub fn npm_install(dir: &Path, packages: &[&str], title: &str) -> Result<(), Str
         .args(packages);
     step(title, &mut command)
 }
+
+/// Installs a packed npm tarball into a scratch project, as a user would,
+/// without recording it in the project's package.json.
+pub fn install_tarball(dir: &Path, tarball: &Path) -> Result<(), String> {
+    let mut command = program("npm");
+    command
+        .current_dir(dir)
+        .args([
+            "install",
+            "--no-save",
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+        ])
+        .arg(tarball);
+    step("install the packed tarball", &mut command)
+}

@@ -37,6 +37,7 @@ pub fn StoragePage() -> impl IntoView {
             <div><dt>"Observations"</dt><dd>{move || format::count(counts.get().1 as u64)}</dd></div>
             <div><dt>"Sessions"</dt><dd>{move || format::count(counts.get().2 as u64)}</dd></div>
             <div><dt>"Space used"</dt><dd>{move || match estimate.get() {
+                Some((used, quota)) if used < 1e6 => format!("{:.0} KB of {:.0} MB", used / 1e3, quota / 1e6),
                 Some((used, quota)) => format!("{:.1} MB of {:.0} MB", used / 1e6, quota / 1e6),
                 None => "unknown".into(),
             }}</dd></div>

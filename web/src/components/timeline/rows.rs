@@ -5,7 +5,7 @@ use std::collections::HashSet;
 
 use prompttrace::model::{Level, ObservationType, Status};
 use prompttrace::rules::duration;
-use prompttrace::store::TraceEntry;
+use prompttrace::store::{TraceEntry, Tree};
 use prompttrace::time::millis_between;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -25,20 +25,11 @@ pub struct Row {
 
 pub fn flatten(entry: &TraceEntry, collapsed: &HashSet<String>) -> Vec<Row> {
     let trace_start = entry.trace().started_at;
-    let ordered = entry.observations_in_order();
-    let index: std::collections::HashMap<&str, usize> = ordered
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (o.id.as_str(), i))
-        .collect();
-    let mut children: Vec<Vec<usize>> = vec![Vec::new(); ordered.len()];
-    let mut roots = Vec::new();
-    for (i, observation) in ordered.iter().enumerate() {
-        match observation.parent_id.as_deref().and_then(|p| index.get(p)) {
-            Some(&parent) => children[parent].push(i),
-            None => roots.push(i),
-        }
-    }
+    let Tree {
+        ordered,
+        children,
+        roots,
+    } = entry.tree();
     let mut rows = Vec::with_capacity(ordered.len());
     // Iterative depth-first walk: a stack of (index, depth), children pushed reversed.
     let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&i| (i, 0)).collect();
