@@ -25,8 +25,11 @@ pub struct Json(Box<RawValue>);
 impl Json {
     /// Any serialisable value; a value serde cannot write as JSON (a map
     /// with non-string keys) is kept as the text of the error, as a string.
+    /// A value nested deeper than [`MAX_DEPTH`] is kept as its JSON text,
+    /// as a string, so every file written can be read back.
     pub fn new(value: &impl Serialize) -> Json {
         match serde_json::value::to_raw_value(value) {
+            Ok(raw) if scan(raw.get()).depth > MAX_DEPTH => Json::new(&raw.get()),
             Ok(raw) => Json(raw),
             Err(error) => Json::new(&format!("unserializable value: {error}")),
         }
@@ -197,6 +200,21 @@ mod tests {
         );
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         assert!(Json::parse(&ok).is_ok());
+    }
+
+    #[test]
+    fn json_built_too_deep_is_kept_as_text_so_files_stay_readable() {
+        let mut value = json!(1);
+        for _ in 0..200 {
+            value = json!([value]);
+        }
+        let kept = Json::new(&value);
+        assert!(
+            kept.as_str().starts_with("\"[[[["),
+            "{}",
+            &kept.as_str()[..10]
+        );
+        assert!(Json::parse(kept.as_str()).is_ok());
     }
 
     #[test]

@@ -91,7 +91,8 @@ impl<'de> Deserialize<'de> for Timestamp {
 
 /// Milliseconds between two instants (fractional, never rounded).
 pub fn millis_between(start: Timestamp, end: Timestamp) -> f64 {
-    (end.0 - start.0) as f64 / 1e6
+    // In i128: two valid instants can be further apart than i64 nanoseconds hold.
+    (i128::from(end.0) - i128::from(start.0)) as f64 / 1e6
 }
 
 /// Where recording gets "now" from.
@@ -176,6 +177,13 @@ mod tests {
             err.starts_with("\"yesterday\" is not an RFC 3339 date-time"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn duration_between_extreme_instants_does_not_overflow() {
+        let start = Timestamp::parse_rfc3339("1678-01-01T00:00:00Z").unwrap();
+        let end = Timestamp::parse_rfc3339("2261-12-31T00:00:00Z").unwrap();
+        assert!(millis_between(start, end) > 1.8e13);
     }
 
     #[test]

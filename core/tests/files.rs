@@ -146,6 +146,30 @@ fn files_format_is_detected_by_content() {
 }
 
 #[test]
+fn files_concatenated_documents_are_refused_not_emptied() {
+    let one = |id: &str| {
+        format!(
+            r#"{{"format":"prompttrace","version":1,"traces":[{{"id":"{id}","name":"n","status":"running","started_at":"2024-01-01T00:00:00Z"}}]}}"#
+        )
+    };
+    let text = format!("{}\n{}\n", one("a"), one("b"));
+    let mut store = Store::new();
+    let err = format::import(&mut store, "both.json", text.as_bytes()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "both.json:2:1: there is more text after the end of the JSON value"
+    );
+    let lines = format!("{}{}\n", jsonl::header_line(), one("a"));
+    let err = format::import(&mut store, "mixed.jsonl", lines.as_bytes()).unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("mixed.jsonl:2:1: this line is a whole trace file"),
+        "{err}"
+    );
+    assert!(store.is_empty());
+}
+
+#[test]
 fn files_byte_order_mark_is_skipped() {
     let text = format!("\u{FEFF}{}", fixture("rag-pipeline.json"));
     assert_eq!(load("bom.json", &text).trace_count(), 1);

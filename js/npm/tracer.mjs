@@ -52,7 +52,9 @@ export function useContext(next) {
   context = next;
 }
 
-const text = (value) => (value === undefined || value === null ? undefined : String(value));
+// Names and ids are text; a string cut inside an emoji is made well-formed.
+const text = (value) => (value === undefined || value === null ? undefined : wellFormed(String(value)));
+const wellFormed = (value) => (typeof value.toWellFormed === "function" ? value.toWellFormed() : value);
 const isThenable = (value) => value !== null && typeof value === "object" && typeof value.then === "function";
 
 function errorText(error) {
@@ -60,11 +62,20 @@ function errorText(error) {
   return typeof error === "string" ? error : safeString(error);
 }
 
+/** Text of any value, even one whose toString throws. */
+function safeText(value) {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
+  }
+}
+
 function safeString(value) {
   try {
-    return JSON.stringify(value) ?? String(value);
+    return JSON.stringify(value) ?? safeText(value);
   } catch {
-    return String(value);
+    return safeText(value);
   }
 }
 
@@ -291,7 +302,6 @@ export class Tracer {
         prompt_version: opts.promptVersion,
         template: text(opts.template),
         variables: opts.variables,
-        event: kind === "event",
       });
       this.#queued++;
       this.#maybeIngest();
@@ -365,8 +375,13 @@ export class Tracer {
     for (const kind of ["traces", "observations", "ends"]) {
       const calls = queue[kind];
       for (let at = 0; at < calls.length; at += SLICE) {
-        const problems = JSON.parse(this.#core.ingest(this.#serialize({ [kind]: calls.slice(at, at + SLICE) })));
-        for (const problem of problems) this._report(new Error(problem));
+        // One slice failing (a wasm trap) must not lose the others.
+        try {
+          const problems = JSON.parse(this.#core.ingest(this.#serialize({ [kind]: calls.slice(at, at + SLICE) })));
+          for (const problem of problems) this._report(new Error(problem));
+        } catch (error) {
+          this._report(error);
+        }
       }
     }
   }
@@ -385,7 +400,7 @@ export class Tracer {
               JSON.stringify(call[key]);
             } catch (error) {
               this._report(new Error(`${call.id}: ${key} cannot be stored as JSON (${error.message}); its text is kept`));
-              call[key] = String(call[key]);
+              call[key] = safeText(call[key]);
             }
           }
         }

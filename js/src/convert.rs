@@ -11,20 +11,35 @@ use prompttrace::model::{Cost, Level, Observation, ObservationType, Status, Trac
 use prompttrace::record::End;
 use prompttrace::{Json, Timestamp};
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 use wasm_bindgen::JsError;
 
 /// One batch of queued calls. Within a batch, trace starts come first, then
 /// observation starts (parents before children, in call order), then ends
 /// in call order; that is the order they were made in for any one item.
+///
+/// Each call is read on its own: one unreadable call (a lone surrogate in a
+/// name, a payload nested too deep) is reported and skipped, not the batch.
 #[derive(Deserialize)]
 pub struct Batch {
     #[serde(default)]
-    pub traces: Vec<TraceStart>,
+    pub traces: Vec<Box<RawValue>>,
     #[serde(default)]
-    pub observations: Vec<ObservationStart>,
+    pub observations: Vec<Box<RawValue>>,
     #[serde(default)]
-    pub ends: Vec<EndCall>,
+    pub ends: Vec<Box<RawValue>>,
+}
+
+/// Reads one call of a batch; `None` (and a problem) when it cannot be read.
+pub fn call<T: serde::de::DeserializeOwned>(raw: &RawValue, problems: &mut Problems) -> Option<T> {
+    serde_json::from_str(raw.get())
+        .map_err(|error| {
+            problems.push(format!(
+                "a tracing call could not be read ({error}); it was skipped"
+            ))
+        })
+        .ok()
 }
 
 #[derive(Deserialize)]
@@ -60,9 +75,6 @@ pub struct ObservationStart {
     prompt_version: Option<Value>,
     template: Option<String>,
     variables: Option<Value>,
-    /// An event: it ends where it starts.
-    #[serde(default)]
-    event: bool,
 }
 
 #[derive(Deserialize)]
@@ -166,7 +178,8 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
     observation.prompt_version = prompt_version;
     observation.template = start.template;
     observation.variables = start.variables.map(object);
-    if start.event {
+    // An event (including labels that map to one, "log") ends where it starts.
+    if observation.kind == ObservationType::Event {
         observation.status = Status::Completed;
         observation.ended_at = Some(at);
     }

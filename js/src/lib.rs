@@ -126,19 +126,28 @@ impl Core {
     }
 
     fn apply(&mut self, batch: Batch, problems: &mut Problems) {
-        for start in batch.traces {
+        for raw in batch.traces {
+            let Some(start) = convert::call(&raw, problems) else {
+                continue;
+            };
             let trace = convert::trace(start, problems);
             if let Err(violation) = self.recorder.start_trace(trace) {
                 problems.push(violation.to_string());
             }
         }
-        for start in batch.observations {
+        for raw in batch.observations {
+            let Some(start) = convert::call(&raw, problems) else {
+                continue;
+            };
             let observation = convert::observation(start, problems);
             if let Err(violation) = self.recorder.start_observation(observation) {
                 problems.push(violation.to_string());
             }
         }
-        for call in batch.ends {
+        for raw in batch.ends {
+            let Some(call) = convert::call(&raw, problems) else {
+                continue;
+            };
             let (id, is_trace, end) = convert::end(call, problems);
             let result = if is_trace {
                 self.recorder.end_trace(&id, end)

@@ -85,3 +85,25 @@ test("the default onError warns once per problem", () => {
   assert.equal(warnings.length, 1);
   assert.match(warnings[0], /^prompttrace: observation "[0-9a-f]{16}" has already ended/);
 });
+
+test("one unreadable call is skipped alone, not with its batch", () => {
+  const { tracer: t, problems } = tracer();
+  const deep = JSON.parse(`${"[".repeat(200)}1${"]".repeat(200)}`);
+  for (let i = 0; i < 5; i++) t.trace(`ok ${i}`).complete();
+  t.trace({ name: "bad", input: deep }).complete();
+  t.trace({ name: "title 😀 truncated".slice(0, 7) }).complete();
+  const names = t.summary().traces.map((trace) => trace.name).sort();
+  assert.deepEqual(names.slice(0, 5), ["ok 0", "ok 1", "ok 2", "ok 3", "ok 4"]);
+  assert.ok(names.includes("title \uFFFD"), names.join(", "));
+  assert.ok(problems.some((p) => p.includes("could not be read")), problems.join("\n"));
+});
+
+test("a label that maps to an event ends where it starts", () => {
+  const { tracer: t, problems } = tracer();
+  const trace = t.trace("t");
+  trace.span({ name: "note", type: "log" });
+  trace.complete();
+  const [node] = t.summary().traces[0].tree;
+  assert.deepEqual([node.type, node.status, node.duration_ms], ["event", "completed", 0]);
+  assert.deepEqual(problems, []);
+});

@@ -49,12 +49,17 @@ pub fn App() -> impl IntoView {
 fn start(state: AppState) {
     state.busy.set(Some("Opening stored traces…".into()));
     spawn_local(async move {
+        let mut showing_demo = false;
         match storage::load().await {
             Ok(Some(text)) => {
                 if let Err(error) =
                     state.change(|store| files::import(store, "stored traces", text.as_bytes()))
                 {
-                    state.errors.set(vec![error.to_string()]);
+                    state.blocked.set(true);
+                    state.errors.set(vec![format!(
+                        "{error}. The stored traces are left as they are; nothing is saved over them \
+                         until you clear storage (Storage page)."
+                    )]);
                 }
             }
             Ok(None) if storage::setting(storage::DEMO_SEEN).is_none() => {
@@ -64,10 +69,7 @@ fn start(state: AppState) {
                     .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
                     .collect();
                 loader::import_all(state, demo);
-                state.notice.set(Some(
-                    "Showing demo traces (the seed's scenarios). Clear them on the Storage page."
-                        .into(),
-                ));
+                showing_demo = true;
             }
             Ok(None) => {}
             Err(error) => state
@@ -76,6 +78,19 @@ fn start(state: AppState) {
         }
         state.busy.set(None);
         state.loaded.set(true);
+        let pending = state
+            .pending
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if !pending.is_empty() {
+            loader::import_all(state, pending);
+        }
+        if showing_demo {
+            state.notice.set(Some(
+                "Showing demo traces (the seed's scenarios). Clear them on the Storage page."
+                    .into(),
+            ));
+        }
         if state.unsaved.get_value() {
             state.unsaved.set_value(false);
             loader::persist(state);

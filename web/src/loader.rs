@@ -14,6 +14,10 @@ use crate::storage;
 /// Imports files in order; each is all-or-nothing, and a refused one does
 /// not stop the others. Errors name the file, line and column.
 pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
+    if !state.loaded.get_untracked() {
+        state.pending.update_value(|pending| pending.extend(files));
+        return;
+    }
     let mut errors = Vec::new();
     let mut loaded = Vec::new();
     for (name, bytes) in files {
@@ -40,6 +44,12 @@ pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
 pub fn persist(state: AppState) {
     if !state.loaded.get_untracked() {
         state.unsaved.set_value(true);
+        return;
+    }
+    if state.blocked.get_untracked() {
+        state.errors.update(|errors| {
+            errors.push("not saved: the stored traces could not be read, and are kept as they are until you clear storage".into())
+        });
         return;
     }
     let text = state.peek(jsonl::write);

@@ -24,6 +24,12 @@ pub struct AppState {
     pub unsaved: StoredValue<bool>,
     /// Saves under way (shown, so nobody closes the tab mid-save).
     pub saving: RwSignal<u32>,
+    /// The stored copy could not be read: it is left as it is, and nothing
+    /// is saved over it until the user clears storage.
+    pub blocked: RwSignal<bool>,
+    /// Files given before the stored traces were loaded; imported after
+    /// them, so newer data is never overwritten by older stored records.
+    pub pending: StoredValue<Vec<(String, Vec<u8>)>>,
 }
 
 impl AppState {
@@ -38,6 +44,8 @@ impl AppState {
             loaded: RwSignal::new(false),
             unsaved: StoredValue::new(false),
             saving: RwSignal::new(0),
+            blocked: RwSignal::new(false),
+            pending: StoredValue::new(Vec::new()),
         }
     }
 

@@ -27,6 +27,9 @@ struct Line {
     version: Option<Value>,
     trace: Option<Trace>,
     observation: Option<Observation>,
+    /// Present only when the line is a whole native document: refused.
+    traces: Option<serde::de::IgnoredAny>,
+    observations: Option<serde::de::IgnoredAny>,
 }
 
 #[derive(Serialize)]
@@ -49,6 +52,16 @@ pub fn is_header(line: &str) -> bool {
         serde_json::from_str::<Probe>(line),
         Ok(Probe { format: Some(Value::String(f)), traces: None, observations: None }) if f == FORMAT
     )
+}
+
+/// Whether a line is a JSON Lines record (`{"trace": …}` or `{"observation": …}`).
+pub fn is_record(line: &str) -> bool {
+    #[derive(Deserialize)]
+    struct Probe {
+        trace: Option<serde::de::IgnoredAny>,
+        observation: Option<serde::de::IgnoredAny>,
+    }
+    matches!(serde_json::from_str::<Probe>(line), Ok(p) if p.trace.is_some() || p.observation.is_some())
 }
 
 /// The header line, with its newline.
@@ -92,12 +105,20 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
         }
         let line: Line =
             serde_json::from_str(content).map_err(|_| located_error(file, content, number))?;
+        if line.traces.is_some() || line.observations.is_some() {
+            return Err(at(
+                "this line is a whole trace file (it has \"traces\" or \"observations\"); \
+                 load each file on its own, or convert it to JSON Lines first"
+                    .to_string(),
+            ));
+        }
         match line {
             Line {
                 format: Some(format),
                 version,
                 trace: None,
                 observation: None,
+                ..
             } => {
                 check_header(file, Some(&format), version.as_ref()).map_err(|e| at(e.message))?;
                 seen_header = true;

@@ -81,8 +81,8 @@ fn line_of(record: RecordIndex, (traces, observations): &(Vec<usize>, Vec<usize>
 }
 
 /// Which format a file is in, from its content: JSON Lines when its first
-/// line is a whole JSON object and more lines follow (or the line is our
-/// header), else one JSON document. The file name does not decide: people
+/// line is our header, or a record and more lines follow; else one JSON
+/// document (so concatenated documents fail as such, with a position). The file name does not decide: people
 /// save pretty JSON as `.jsonl` and JSON Lines as `.json`.
 pub fn detect(text: &str) -> Format {
     let mut lines = text.lines().filter(|line| !line.trim().is_empty());
@@ -90,9 +90,7 @@ pub fn detect(text: &str) -> Format {
     if jsonl::is_header(first) {
         return Format::JsonLines;
     }
-    let whole_object = serde_json::from_str::<serde::de::IgnoredAny>(first).is_ok()
-        && first.trim_start().starts_with('{');
-    if whole_object && lines.next().is_some() {
+    if jsonl::is_record(first) && lines.next().is_some() {
         Format::JsonLines
     } else {
         Format::Json

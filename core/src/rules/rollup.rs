@@ -360,7 +360,9 @@ impl<'a> Group<'a> {
             f.cost.add(cost);
         }
         f.add_times(facts.started_at, facts.ended_at);
-        self.latencies.extend(added.duration);
+        if facts.llm_call {
+            self.latencies.extend(added.duration);
+        }
     }
 
     fn add_trace(&mut self, trace: &Figures, duration: Option<f64>) {

@@ -24,6 +24,8 @@ pub fn StoragePage() -> impl IntoView {
         spawn_local(async move { estimate.set(storage::estimate().await) });
     });
     let clear = move |_| {
+        // Clearing is the user's explicit word: the stored copy may go.
+        state.blocked.set(false);
         state.change(|store| store.clear());
         loader::persist(state);
         state

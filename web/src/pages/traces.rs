@@ -60,16 +60,61 @@ impl Filters {
             let needle = needle.get().to_lowercase();
             needle.is_empty() || value.is_some_and(|v| v.to_lowercase().contains(&needle))
         };
-        let started = row.started.to_rfc3339();
-        let (from, to) = (self.from.get(), self.to.get());
+        let (from, to) = (bound(&self.from.get(), 0), bound(&self.to.get(), 59_999));
         contains(Some(&row.name), &self.name)
             && (self.status.get().is_empty() || row.status.as_str() == self.status.get())
             && contains(row.session.as_deref(), &self.session)
             && contains(row.user.as_deref(), &self.user)
             && (self.model.get().is_empty() || row.models.contains(&self.model.get()))
             && (self.tag.get().is_empty() || row.tags.iter().any(|t| t.contains(&self.tag.get())))
-            && (from.is_empty() || started.as_str() >= from.as_str())
-            && (to.is_empty() || started.as_str() <= to.as_str())
+            && from.is_none_or(|from| row.started >= from)
+            && to.is_none_or(|to| row.started <= to)
+    }
+}
+
+/// A `datetime-local` value (read as UTC, like every time shown here) as
+/// a bound; without seconds, `extra_ms` widens it to the whole minute.
+fn bound(value: &str, extra_ms: i64) -> Option<Timestamp> {
+    if value.is_empty() {
+        return None;
+    }
+    let has_seconds = value.len() > 16;
+    let text = if has_seconds {
+        format!("{value}Z")
+    } else {
+        format!("{value}:00Z")
+    };
+    let at = Timestamp::parse_rfc3339(&text).ok()?;
+    let widen = if has_seconds {
+        extra_ms.min(999)
+    } else {
+        extra_ms
+    };
+    Some(Timestamp::from_unix_nanos(
+        at.unix_nanos() + widen * 1_000_000,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traces_time_bounds_are_inclusive_whatever_the_precision() {
+        let at = |t: &str| Timestamp::parse_rfc3339(t).unwrap();
+        assert_eq!(
+            bound("2024-05-01T12:00", 0),
+            Some(at("2024-05-01T12:00:00Z"))
+        );
+        assert_eq!(
+            bound("2024-05-01T12:00", 59_999),
+            Some(at("2024-05-01T12:00:59.999Z"))
+        );
+        assert_eq!(
+            bound("2024-05-01T12:00:07", 59_999),
+            Some(at("2024-05-01T12:00:07.999Z"))
+        );
+        assert_eq!(bound("", 0), None);
     }
 }
 
