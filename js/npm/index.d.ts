@@ -269,6 +269,9 @@ export declare class Tracer {
   setPrices(prices: Prices): void;
   /** Forgets everything recorded (the stored copy changes at the next flush). */
   clear(): void;
-  /** Applies queued calls and writes everything to the chosen storage. Never rejects. */
+  /**
+   * Applies queued calls and writes everything to the chosen storage. Never rejects.
+   * If `Tracer.load` could not read the stored copy, it is not saved over until `clear()`.
+   */
   flush(): Promise<void>;
 }

@@ -85,6 +85,8 @@ export class Tracer {
   #queue = { traces: [], observations: [], ends: [] };
   #queued = 0;
   #scheduled = false;
+  /** The stored copy could not be read: never save over it unless cleared. */
+  #storageBlocked = false;
   #onError;
   #storage;
 
@@ -101,7 +103,7 @@ export class Tracer {
     const tracer = new Tracer(options);
     try {
       const stored = await tracer.#storage.read();
-      if (stored) tracer.import(stored, tracer.#storage.name);
+      if (stored && tracer.import(stored, tracer.#storage.name) === undefined) tracer.#storageBlocked = true;
     } catch (error) {
       tracer._report(error);
     }
@@ -266,6 +268,7 @@ export class Tracer {
 
   /** Removes everything recorded (the stored copy changes at the next flush). */
   clear() {
+    this.#storageBlocked = false;
     this.#read(() => this.#core.clear(), undefined);
   }
 
@@ -273,7 +276,12 @@ export class Tracer {
   async flush() {
     try {
       this.#ingest();
-      if (this.#storage.persistent) await this.#storage.write(this.#core.exportLines());
+      if (!this.#storage.persistent) return;
+      if (this.#storageBlocked) {
+        this._report(new Error("not saved: the stored traces could not be read and are kept as they are; call clear() to replace them"));
+        return;
+      }
+      await this.#storage.write(this.#core.exportLines());
     } catch (error) {
       this._report(error);
     }

@@ -70,4 +70,12 @@ test("a corrupt stored copy is reported and loading still gives a tracer", async
   assert.equal(t.summary().traces.length, 0);
   assert.equal(problems.length, 1);
   assert.match(problems[0], /^localStorage:prompttrace:1:\d+: /);
+  // Saving would destroy what is stored; it is refused until clear().
+  t.trace("new").complete();
+  await t.flush();
+  assert.equal(globalThis.localStorage.getItem("prompttrace"), "{not json");
+  assert.match(problems[1], /^not saved: the stored traces could not be read/);
+  t.clear();
+  await t.flush();
+  assert.notEqual(globalThis.localStorage.getItem("prompttrace"), "{not json");
 });
