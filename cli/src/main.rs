@@ -1,4 +1,6 @@
-//! `prompttrace`: validate, summarise and convert trace files.
+//! `prompttrace`: validate, summarise and convert trace files: ours (JSON,
+//! JSON Lines), OpenTelemetry's OTLP/JSON and Langfuse's trace files, told
+//! apart by content.
 //!
 //! All rules and formats live in the core crate; this binary reads files,
 //! calls core, and prints. Exit status: 0 on success, 1 when a file is
@@ -10,7 +12,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use prompttrace::format::{self, jsonl, native};
+use prompttrace::format::{self, jsonl, native, otlp, ImportError};
+use prompttrace::store::ImportReport;
 use prompttrace::summary::{render_text, summarize};
 use prompttrace::{Price, PriceTable, Store};
 
@@ -46,7 +49,8 @@ enum Command {
         #[arg(long)]
         prices: Option<PathBuf>,
     },
-    /// Convert a trace file to the native JSON or JSON Lines format.
+    /// Convert a trace file to the native JSON or JSON Lines format, or to
+    /// OTLP/JSON (an OpenTelemetry `ExportTraceServiceRequest`).
     Convert {
         file: PathBuf,
         #[arg(long, value_enum)]
@@ -61,6 +65,7 @@ enum Command {
 enum Target {
     Json,
     Jsonl,
+    Otlp,
 }
 
 fn main() -> ExitCode {
@@ -99,6 +104,7 @@ fn run(command: Command) -> Result<ExitCode, String> {
             let text = match to {
                 Target::Json => native::write(&store),
                 Target::Jsonl => jsonl::write(&store),
+                Target::Otlp => otlp::write(&store),
             };
             write_out(output.as_deref(), &text)?;
             Ok(ExitCode::SUCCESS)
@@ -111,11 +117,15 @@ fn validate(files: &[PathBuf]) -> ExitCode {
     let mut failed = false;
     for file in files {
         let name = file.display().to_string();
-        let result = read_bytes(file)
-            .and_then(|bytes| format::import(&mut store, &name, &bytes).map_err(|e| e.to_string()));
+        let result = read_bytes(file).and_then(|bytes| {
+            let kind = std::str::from_utf8(&bytes).map_or("", |text| format::detect(text).name());
+            import(&mut store, &name, &bytes)
+                .map(|report| (kind, report))
+                .map_err(|e| e.to_string())
+        });
         match result {
-            Ok(report) => println!(
-                "ok: {name} ({} traces, {} observations)",
+            Ok((kind, report)) => println!(
+                "ok: {name} ({kind}: {} traces, {} observations)",
                 report.traces_added + report.traces_updated,
                 report.observations_added + report.observations_updated
             ),
@@ -137,10 +147,21 @@ fn load_all(files: &[PathBuf]) -> Result<Store, String> {
     let mut store = Store::new();
     for file in files {
         let bytes = read_bytes(file)?;
-        format::import(&mut store, &file.display().to_string(), &bytes)
-            .map_err(|e| e.to_string())?;
+        import(&mut store, &file.display().to_string(), &bytes).map_err(|e| e.to_string())?;
     }
     Ok(store)
+}
+
+/// Imports one file, telling about spans imported without their parent.
+fn import(store: &mut Store, name: &str, bytes: &[u8]) -> Result<ImportReport, ImportError> {
+    let report = format::import(store, name, bytes)?;
+    if report.orphans > 0 {
+        eprintln!(
+            "note: {name}: {} span(s) name a parent span that is not in the file; they are shown at the top of their trace, flagged \"prompttrace.missing_parent_span_id\" in their metadata",
+            report.orphans
+        );
+    }
+    Ok(report)
 }
 
 fn load_prices(path: Option<&Path>) -> Result<PriceTable, String> {

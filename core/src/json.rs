@@ -68,6 +68,71 @@ impl Json {
     }
 }
 
+impl Json {
+    /// The entries of a JSON object, in their order (`None` for any other
+    /// value). serde_json's own `Map` sorts keys; payload key order is the
+    /// user's and must survive a round trip.
+    pub fn entries(&self) -> Option<Vec<(String, Json)>> {
+        if !self.as_str().starts_with('{') {
+            return None;
+        }
+        serde_json::from_str::<Entries>(self.as_str())
+            .ok()
+            .map(|e| e.0)
+    }
+
+    /// An object of the given entries, in this order; a later entry with
+    /// the same key replaces the earlier one in its place.
+    pub fn from_entries(entries: impl IntoIterator<Item = (String, Json)>) -> Json {
+        let mut merged: Vec<(String, Json)> = Vec::new();
+        for (key, value) in entries {
+            match merged.iter_mut().find(|(k, _)| *k == key) {
+                Some(slot) => slot.1 = value,
+                None => merged.push((key, value)),
+            }
+        }
+        Json::new(&OrderedObject(&merged))
+    }
+}
+
+struct Entries(Vec<(String, Json)>);
+
+impl<'de> Deserialize<'de> for Entries {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Entries;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Entries, A::Error> {
+                let mut entries = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, Json>()? {
+                    entries.push((key, value));
+                }
+                Ok(Entries(entries))
+            }
+        }
+        deserializer.deserialize_map(V)
+    }
+}
+
+struct OrderedObject<'a>(&'a [(String, Json)]);
+
+impl Serialize for OrderedObject<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
 impl From<Value> for Json {
     fn from(value: Value) -> Json {
         Json::new(&value)

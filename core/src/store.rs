@@ -118,6 +118,9 @@ pub struct ImportReport {
     pub observations_updated: usize,
     /// Records that changed nothing: an ended record was already stored.
     pub unchanged: usize,
+    /// OTLP spans whose parent span is neither in the file nor stored: they
+    /// are shown at the top of their trace, flagged in their metadata.
+    pub orphans: usize,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

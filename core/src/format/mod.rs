@@ -2,15 +2,19 @@
 //! [`Batch`](crate::store::Batch), importing it, and writing the store back.
 //!
 //! Formats: the native JSON document (`native.rs`) and its JSON Lines
-//! variant (`jsonl.rs`). Every rejection is an [`ImportError`] naming the
-//! file, the line and column, and what is wrong, in one sentence.
+//! variant (`jsonl.rs`); OpenTelemetry's OTLP/JSON, one request or one per
+//! line (`otlp/`); Langfuse's trace download and API trace (`langfuse.rs`).
+//! The format is detected by content. Every rejection is an [`ImportError`]
+//! naming the file, the line and column, and what is wrong, in one sentence.
 //!
 //! Invariant: reading is pure (bytes in, records out); the store decides
 //! whether the records may go in (all or nothing).
 
 mod error;
 pub mod jsonl;
+pub mod langfuse;
 pub mod native;
+pub mod otlp;
 
 pub use error::ImportError;
 
@@ -24,8 +28,25 @@ pub const VERSION: u32 = 1;
 /// The formats this build reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// The native JSON document.
     Json,
+    /// The native JSON Lines file.
     JsonLines,
+    /// OTLP/JSON: one `ExportTraceServiceRequest`, or one per line.
+    Otlp,
+    /// Langfuse's trace download `{trace, observations}` or API trace.
+    Langfuse,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Json => "prompttrace JSON",
+            Format::JsonLines => "prompttrace JSON Lines",
+            Format::Otlp => "OTLP/JSON",
+            Format::Langfuse => "Langfuse trace",
+        }
+    }
 }
 
 /// Records read from one file, with what is needed to point at each.
@@ -35,14 +56,27 @@ pub struct Parsed<'a> {
     text: &'a str,
     /// JSON Lines: the line of each trace and observation record.
     lines: Option<(Vec<usize>, Vec<usize>)>,
+    /// OTLP: what importing needs beyond the batch.
+    otlp: Option<otlp::OtlpParts>,
 }
 
 /// Reads a file of any supported format.
 pub fn read<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>, ImportError> {
     let text = utf8_text(file, bytes)?;
-    match detect(text) {
+    read_text(detect(text), file, text)
+}
+
+/// Reads a file as the given format, whatever its content looks like.
+pub fn read_as<'a>(format: Format, file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>, ImportError> {
+    read_text(format, file, utf8_text(file, bytes)?)
+}
+
+fn read_text<'a>(format: Format, file: &str, text: &'a str) -> Result<Parsed<'a>, ImportError> {
+    match format {
         Format::Json => native::read(file, text),
         Format::JsonLines => jsonl::read(file, text),
+        Format::Otlp => otlp::read(file, text),
+        Format::Langfuse => langfuse::read(file, text),
     }
 }
 
@@ -50,15 +84,25 @@ pub fn read<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>, ImportError> 
 pub fn import(store: &mut Store, file: &str, bytes: &[u8]) -> Result<ImportReport, ImportError> {
     let Parsed {
         format,
-        batch,
+        mut batch,
         text,
         lines,
+        otlp,
     } = read(file, bytes)?;
-    store.import(batch).map_err(|rejection| {
-        let (line, column) = match (rejection.record, &lines) {
-            (None, _) => (None, None),
-            (Some(record), Some(lines)) => (Some(line_of(record, lines)), Some(1)),
-            (Some(record), None) => match native::locate(text, record) {
+    let mut orphans = 0;
+    if let Some(otlp) = &otlp {
+        otlp.settle(&mut batch, store);
+        orphans = otlp::OtlpParts::orphans(&batch);
+    }
+    let report = store.import(batch).map_err(|rejection| {
+        let (line, column) = match (rejection.record, &lines, &otlp) {
+            (None, _, _) => (None, None),
+            (Some(record), Some(lines), _) => (Some(line_of(record, lines)), Some(1)),
+            (Some(record), None, Some(otlp)) => match otlp.locate(text, record) {
+                Some((line, column)) => (Some(line), Some(column)),
+                None => (None, None),
+            },
+            (Some(record), None, None) => match native::locate(text, record) {
                 Some((line, column)) => (Some(line), Some(column)),
                 None => (None, None),
             },
@@ -70,7 +114,8 @@ pub fn import(store: &mut Store, file: &str, bytes: &[u8]) -> Result<ImportRepor
             column,
             message: rejection.violation.to_string(),
         }
-    })
+    })?;
+    Ok(ImportReport { orphans, ..report })
 }
 
 fn line_of(record: RecordIndex, (traces, observations): &(Vec<usize>, Vec<usize>)) -> usize {
@@ -80,11 +125,19 @@ fn line_of(record: RecordIndex, (traces, observations): &(Vec<usize>, Vec<usize>
     }
 }
 
-/// Which format a file is in, from its content: JSON Lines when its first
-/// line is our header, or a record and more lines follow; else one JSON
-/// document (so concatenated documents fail as such, with a position). The file name does not decide: people
-/// save pretty JSON as `.jsonl` and JSON Lines as `.json`.
+/// Which format a file is in, from its content: OTLP when it starts with
+/// `{"resourceSpans"`; Langfuse when its top-level keys are Langfuse's;
+/// JSON Lines when its first line is our header, or a record and more lines
+/// follow; else one native JSON document (so concatenated documents fail as
+/// such, with a position). The file name does not decide: people save
+/// pretty JSON as `.jsonl` and JSON Lines as `.json`.
 pub fn detect(text: &str) -> Format {
+    if otlp::looks_like(text) {
+        return Format::Otlp;
+    }
+    if langfuse::looks_like(text) {
+        return Format::Langfuse;
+    }
     let mut lines = text.lines().filter(|line| !line.trim().is_empty());
     let first = lines.next().unwrap_or("");
     if jsonl::is_header(first) {
@@ -121,6 +174,27 @@ impl<'a> Parsed<'a> {
             batch,
             text,
             lines: None,
+            otlp: None,
+        }
+    }
+
+    fn otlp(batch: Batch, text: &'a str, parts: otlp::OtlpParts) -> Parsed<'a> {
+        Parsed {
+            format: Format::Otlp,
+            batch,
+            text,
+            lines: None,
+            otlp: Some(parts),
+        }
+    }
+
+    fn langfuse(batch: Batch, text: &'a str) -> Parsed<'a> {
+        Parsed {
+            format: Format::Langfuse,
+            batch,
+            text,
+            lines: None,
+            otlp: None,
         }
     }
 
@@ -130,6 +204,7 @@ impl<'a> Parsed<'a> {
             batch,
             text,
             lines: Some(lines),
+            otlp: None,
         }
     }
 }

@@ -1,0 +1,296 @@
+//! OpenTelemetry traces as OTLP/JSON: `ExportTraceServiceRequest`
+//! documents (`resourceSpans` → `scopeSpans` → `spans`), one per file or
+//! one per line (the OpenTelemetry file exporter's JSON Lines).
+//!
+//! Reading (lenient, see `wire.rs`): every span becomes one observation;
+//! spans of one trace spread over several resources, scopes, requests or
+//! files are joined by trace id and parent span id; each trace is derived
+//! from its spans (`traces.rs`); attributes map to fields by the table in
+//! `attributes.rs` (documented in `docs/otlp-mapping.md`). A span whose
+//! parent is not in the file (nor stored) becomes a root of its trace and is
+//! flagged in its metadata (`prompttrace.missing_parent_span_id`), never
+//! dropped; when the parent arrives later, it is linked.
+//!
+//! Writing: `export.rs`.
+
+mod attributes;
+mod export;
+pub mod ids;
+mod spans;
+mod traces;
+mod wire;
+
+use serde_json::Value;
+
+use crate::format::error::{json_error, position, ImportError};
+use crate::format::Parsed;
+use crate::hash::{HashMap, HashSet};
+use crate::json::Json;
+use crate::model::Observation;
+use crate::store::{Batch, RecordIndex, Store};
+
+pub use export::write;
+
+use attributes::ours::MISSING_PARENT;
+use ids::{SpanId, TraceId};
+use spans::Origin;
+use traces::TraceDraft;
+
+/// What importing needs beyond the batch: the drafts to derive traces
+/// against the store, the spans without parent, and where each record is.
+pub(crate) struct OtlpParts {
+    drafts: Vec<TraceDraft>,
+    /// Observation index → the parent span id the file names but lacks.
+    orphans: Vec<(usize, String)>,
+    /// Span id of each observation, and of each trace's first span.
+    observation_spans: Vec<SpanId>,
+    trace_spans: Vec<SpanId>,
+}
+
+/// Whether `text` starts like an OTLP request: its first key is
+/// `resourceSpans` (every writer puts it first; it is the only field).
+pub(crate) fn looks_like(text: &str) -> bool {
+    let rest = text.trim_start();
+    let Some(rest) = rest.strip_prefix('{') else {
+        return false;
+    };
+    let rest = rest.trim_start();
+    rest.starts_with("\"resourceSpans\"") || rest.starts_with("\"resource_spans\"")
+}
+
+pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportError> {
+    let requests = parse(file, text)?;
+    let mut batch = Batch {
+        traces: Vec::new(),
+        observations: Vec::new(),
+        repeats_allowed: true,
+    };
+    let mut parts = OtlpParts {
+        drafts: Vec::new(),
+        orphans: Vec::new(),
+        observation_spans: Vec::new(),
+        trace_spans: Vec::new(),
+    };
+    let mut draft_of: HashMap<String, usize> = HashMap::default();
+    let mut span_index: HashMap<(TraceId, SpanId), usize> = HashMap::default();
+    let mut trace_span_ids: HashSet<(TraceId, SpanId)> = HashSet::default();
+    let mut parents: Vec<Option<(TraceId, SpanId)>> = Vec::new();
+    for request in &requests {
+        for resource_spans in &request.resource_spans {
+            let resource = resource_spans
+                .resource
+                .as_ref()
+                .map_or(&[][..], |r| &r.attributes[..]);
+            for scope_spans in &resource_spans.scope_spans {
+                let origin = Origin {
+                    resource,
+                    scope: scope_spans.scope.as_ref(),
+                };
+                for span in &scope_spans.spans {
+                    let mapped = spans::map(span, &origin).map_err(|message| {
+                        let (line, column) = locate_span(text, &span.span_id).unwrap_or((1, 1));
+                        ImportError::at(file, line, column, message)
+                    })?;
+                    let observation = mapped.observation;
+                    let Some(trace_id) = observation.trace_id.clone() else {
+                        // An LLM call recorded without a trace.
+                        span_index.insert((span.trace_id, span.span_id), batch.observations.len());
+                        parts.observation_spans.push(span.span_id);
+                        parents.push(None);
+                        batch.observations.push(observation);
+                        continue;
+                    };
+                    let draft = *draft_of.entry(trace_id.clone()).or_insert_with(|| {
+                        parts.drafts.push(TraceDraft::new(trace_id.clone()));
+                        parts.trace_spans.push(span.span_id);
+                        parts.drafts.len() - 1
+                    });
+                    if mapped.trace.trace_span {
+                        trace_span_ids.insert((span.trace_id, span.span_id));
+                        parts.drafts[draft].explicit =
+                            Some(mapped.trace.into_trace(trace_id, observation));
+                        continue;
+                    }
+                    let parent = span.parent_span_id.0;
+                    parts.drafts[draft].add(mapped.trace, &observation, parent.is_none());
+                    span_index.insert((span.trace_id, span.span_id), batch.observations.len());
+                    parts.observation_spans.push(span.span_id);
+                    parents.push(parent.map(|p| (span.trace_id, p)));
+                    batch.observations.push(observation);
+                }
+            }
+        }
+    }
+    if batch.observations.is_empty() && parts.drafts.is_empty() {
+        return Err(ImportError::whole(file, "the OTLP file holds no spans"));
+    }
+    for (index, parent) in parents.into_iter().enumerate() {
+        let Some(key) = parent else { continue };
+        if trace_span_ids.contains(&key) {
+            continue;
+        }
+        match span_index.get(&key) {
+            Some(&parent) => {
+                batch.observations[index].parent_id = Some(batch.observations[parent].id.clone())
+            }
+            None => {
+                let hex = key.1.hex();
+                flag(&mut batch.observations[index], Some(&hex));
+                parts.orphans.push((index, hex));
+            }
+        }
+    }
+    batch.traces = parts.drafts.iter().map(|d| d.derive(None)).collect();
+    Ok(Parsed::otlp(batch, text, parts))
+}
+
+/// Every request in the text: one document, or one per line.
+fn parse<'a>(file: &str, text: &'a str) -> Result<Vec<wire::Request<'a>>, ImportError> {
+    let mut stream = serde_json::Deserializer::from_str(text).into_iter::<wire::Request<'a>>();
+    let mut requests = Vec::new();
+    let mut offset = 0;
+    loop {
+        match stream.next() {
+            None => return Ok(requests),
+            Some(Ok(request)) => {
+                requests.push(request);
+                offset = stream.byte_offset();
+            }
+            Some(Err(_)) => return Err(located_error(file, text, offset)),
+        }
+    }
+}
+
+/// The error of the request starting at `offset`, with the path to the bad value.
+fn located_error(file: &str, text: &str, offset: usize) -> ImportError {
+    let skipped = text[offset..].len() - text[offset..].trim_start().len();
+    let start = offset + skipped;
+    let (first_line, _) = position(text, start);
+    let rest = &text[start..];
+    let mut deserializer = serde_json::Deserializer::from_str(rest);
+    match serde_path_to_error::deserialize::<_, wire::Request>(&mut deserializer) {
+        Err(error) => json_error(
+            file,
+            rest,
+            error.inner(),
+            Some(error.path().to_string()),
+            first_line,
+        ),
+        Ok(_) => ImportError::at(
+            file,
+            first_line,
+            1,
+            "there is more text after the end of the JSON value",
+        ),
+    }
+}
+
+/// Line and column of the first mention of a span id, in any encoding.
+fn locate_span(text: &str, id: &SpanId) -> Option<(usize, usize)> {
+    use base64::Engine;
+    let hex = id.hex();
+    let forms = [
+        hex.clone(),
+        hex.to_ascii_uppercase(),
+        base64::engine::general_purpose::STANDARD.encode(id.0),
+        base64::engine::general_purpose::STANDARD_NO_PAD.encode(id.0),
+    ];
+    let offset = forms
+        .iter()
+        .filter_map(|form| text.find(&format!("\"{form}")))
+        .min()?;
+    // Point at the span object the id belongs to.
+    let start = text[..offset].rfind('{').unwrap_or(offset);
+    Some(position(text, start))
+}
+
+impl OtlpParts {
+    /// Derives traces against what is stored, and links spans whose parent
+    /// is stored (or stored spans whose parent this file brings).
+    pub(crate) fn settle(&self, batch: &mut Batch, store: &Store) {
+        for (trace, draft) in batch.traces.iter_mut().zip(&self.drafts) {
+            if let Some(stored) = store.trace(&draft.id) {
+                *trace = draft.derive(Some(stored.trace()));
+            }
+        }
+        for (index, parent) in &self.orphans {
+            let observation = &batch.observations[*index];
+            let stored_parent = store.observation(parent);
+            if stored_parent.is_some_and(|p| p.trace_id == observation.trace_id) {
+                let observation = &mut batch.observations[*index];
+                observation.parent_id = Some(parent.clone());
+                flag(observation, None);
+            }
+        }
+        let arriving: HashSet<&str> = batch.observations.iter().map(|o| o.id.as_str()).collect();
+        let mut relinked = Vec::new();
+        for draft in &self.drafts {
+            let Some(entry) = store.trace(&draft.id) else {
+                continue;
+            };
+            for stored in entry.observations() {
+                let Some(parent) = missing_parent(stored) else {
+                    continue;
+                };
+                if arriving.contains(parent.as_str()) && !arriving.contains(stored.id.as_str()) {
+                    let mut linked = stored.clone();
+                    linked.parent_id = Some(parent);
+                    flag(&mut linked, None);
+                    relinked.push(linked);
+                }
+            }
+        }
+        batch.observations.extend(relinked);
+    }
+
+    /// The span (by index into `text`) a rejected record came from.
+    pub(crate) fn locate(&self, text: &str, record: RecordIndex) -> Option<(usize, usize)> {
+        let span = match record {
+            RecordIndex::Trace(i) => self.trace_spans.get(i)?,
+            RecordIndex::Observation(i) => self.observation_spans.get(i)?,
+        };
+        locate_span(text, span)
+    }
+
+    /// Spans still without their parent after settling.
+    pub(crate) fn orphans(batch: &Batch) -> usize {
+        batch
+            .observations
+            .iter()
+            .filter(|o| missing_parent(o).is_some())
+            .count()
+    }
+}
+
+fn missing_parent(observation: &Observation) -> Option<String> {
+    let metadata = observation.metadata.as_ref()?;
+    if !metadata.as_str().contains(MISSING_PARENT) {
+        return None;
+    }
+    match metadata.to_value().ok()?.get(MISSING_PARENT)? {
+        Value::String(parent) => Some(parent.clone()),
+        _ => None,
+    }
+}
+
+/// Sets (or clears) the missing-parent flag in an observation's metadata.
+fn flag(observation: &mut Observation, parent: Option<&str>) {
+    let mut map = match observation.metadata.as_ref().map(Json::to_value) {
+        Some(Ok(Value::Object(map))) => map,
+        Some(Ok(other)) => {
+            let mut map = serde_json::Map::new();
+            map.insert("metadata".into(), other);
+            map
+        }
+        _ => serde_json::Map::new(),
+    };
+    match parent {
+        Some(parent) => {
+            map.insert(MISSING_PARENT.into(), Value::from(parent));
+        }
+        None => {
+            map.remove(MISSING_PARENT);
+        }
+    }
+    observation.metadata = (!map.is_empty()).then(|| Json::new(&map));
+}
