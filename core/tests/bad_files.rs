@@ -180,6 +180,40 @@ bad_files! {
     // CRLF line ends; a second header (concatenated files) of version 2.
     bad_file_jsonl_version_2_header: "jsonl-version-2-header.jsonl" =>
         "jsonl-version-2-header.jsonl:3:1: the file is version 2, but this build of prompttrace reads version 1";
+
+    // --- OTLP/JSON and Langfuse files ---
+    bad_file_langfuse_bad_timestamp: "langfuse-bad-timestamp.json" =>
+        r#"langfuse-bad-timestamp.json:4:28: at trace.timestamp: "yesterday" is not an RFC 3339 date-time such as 2024-05-01T12:00:00Z or 2024-05-01T14:00:00.250+02:00"#;
+    bad_file_langfuse_missing_start_time: "langfuse-missing-start-time.json" =>
+        r#"langfuse-missing-start-time.json:13:5: at observations[0]: missing field `startTime`"#;
+    bad_file_langfuse_unknown_parent: "langfuse-unknown-parent.json" =>
+        r#"langfuse-unknown-parent.json:6:5: observation "o1" names parent "nope", which is neither in this file nor already loaded"#;
+    bad_file_otlp_end_before_start: "otlp-end-before-start.json" =>
+        r#"otlp-end-before-start.json:36:13: observation "aaa19b7ec3c1b174" cannot end at 2024-03-14T09:26:53.400Z, before it started at 2024-03-14T09:26:53.500Z"#;
+    bad_file_otlp_int_value_not_a_number: "otlp-int-value-not-a-number.json" =>
+        r#"otlp-int-value-not-a-number.json:31:40: at resourceSpans[0].scopeSpans[0].spans[0].attributes[0].value.intValue: "twelve" is not a whole number"#;
+    bad_file_otlp_lines_bad_kind: "otlp-lines-bad-kind.jsonl" =>
+        r#"otlp-lines-bad-kind.jsonl:3:263: at resourceSpans[0].scopeSpans[0].spans[0].kind: unknown span kind 9; expected one of SPAN_KIND_UNSPECIFIED (0), SPAN_KIND_INTERNAL (1), SPAN_KIND_SERVER (2), SPAN_KIND_CLIENT (3), SPAN_KIND_PRODUCER (4), SPAN_KIND_CONSUMER (5)"#;
+    bad_file_otlp_no_spans: "otlp-no-spans.json" =>
+        r#"otlp-no-spans.json: the OTLP file holds no spans"#;
+    bad_file_otlp_no_times: "otlp-no-times.json" =>
+        r#"otlp-no-times.json:20:13: the span has neither startTimeUnixNano nor endTimeUnixNano"#;
+    bad_file_otlp_span_id_wrong_length: "otlp-span-id-wrong-length.json" =>
+        r#"otlp-span-id-wrong-length.json:22:34: at resourceSpans[0].scopeSpans[0].spans[0].spanId: the span id "7hmbfsPB" is not 8 bytes: OTLP writes it as 16 hex digits (or 12 base64 characters)"#;
+    bad_file_otlp_spans_not_a_list: "otlp-spans-not-a-list.json" =>
+        r#"otlp-spans-not-a-list.json:19:19: at resourceSpans[0].scopeSpans[0].spans: invalid type: map, expected a sequence"#;
+    bad_file_otlp_time_not_a_number: "otlp-time-not-a-number.json" =>
+        r#"otlp-time-not-a-number.json:25:46: at resourceSpans[0].scopeSpans[0].spans[0].startTimeUnixNano: "yesterday" is not a whole number"#;
+    bad_file_otlp_trace_id_wrong_length: "otlp-trace-id-wrong-length.json" =>
+        r#"otlp-trace-id-wrong-length.json:21:51: at resourceSpans[0].scopeSpans[0].spans[0].traceId: the trace id "5b8efff798038103d269b633" is not 16 bytes: OTLP writes it as 32 hex digits (or 24 base64 characters)"#;
+    bad_file_otlp_truncated: "otlp-truncated.json" =>
+        r#"otlp-truncated.json:30:17: the file ends in the middle of a JSON value; is it truncated?"#;
+    bad_file_otlp_unknown_span_kind: "otlp-unknown-span-kind.json" =>
+        r#"otlp-unknown-span-kind.json:24:42: at resourceSpans[0].scopeSpans[0].spans[0].kind: unknown span kind "SPAN_KIND_SIDEWAYS"; expected one of SPAN_KIND_UNSPECIFIED (0), SPAN_KIND_INTERNAL (1), SPAN_KIND_SERVER (2), SPAN_KIND_CLIENT (3), SPAN_KIND_PRODUCER (4), SPAN_KIND_CONSUMER (5)"#;
+    bad_file_otlp_unknown_status_code: "otlp-unknown-status-code.json" =>
+        r#"otlp-unknown-status-code.json:36:25: at resourceSpans[0].scopeSpans[0].spans[0].status.code: unknown status code 7; expected one of STATUS_CODE_UNSET (0), STATUS_CODE_OK (1), STATUS_CODE_ERROR (2)"#;
+    bad_file_otlp_zero_trace_id: "otlp-zero-trace-id.json" =>
+        r#"otlp-zero-trace-id.json:21:59: at resourceSpans[0].scopeSpans[0].spans[0].traceId: the trace id is all zeros, which OTLP forbids"#;
 }
 
 #[test]

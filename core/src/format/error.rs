@@ -88,7 +88,7 @@ pub(crate) fn position(text: &str, offset: usize) -> (usize, usize) {
 /// Paths deep inside free-form JSON (metadata nested 100 levels) say no
 /// more than their first steps.
 fn short_path(path: String) -> String {
-    const KEEP: usize = 4;
+    const KEEP: usize = 7;
     let parts: Vec<&str> = path.split('.').collect();
     if parts.len() <= KEEP {
         return path;

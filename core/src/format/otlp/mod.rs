@@ -273,24 +273,18 @@ fn missing_parent(observation: &Observation) -> Option<String> {
     }
 }
 
-/// Sets (or clears) the missing-parent flag in an observation's metadata.
+/// Sets (or clears) the missing-parent flag in an observation's metadata,
+/// keeping the other keys in their order.
 fn flag(observation: &mut Observation, parent: Option<&str>) {
-    let mut map = match observation.metadata.as_ref().map(Json::to_value) {
-        Some(Ok(Value::Object(map))) => map,
-        Some(Ok(other)) => {
-            let mut map = serde_json::Map::new();
-            map.insert("metadata".into(), other);
-            map
-        }
-        _ => serde_json::Map::new(),
+    let mut entries = match &observation.metadata {
+        Some(metadata) => metadata
+            .entries()
+            .unwrap_or_else(|| vec![("metadata".to_string(), metadata.clone())]),
+        None => Vec::new(),
     };
-    match parent {
-        Some(parent) => {
-            map.insert(MISSING_PARENT.into(), Value::from(parent));
-        }
-        None => {
-            map.remove(MISSING_PARENT);
-        }
+    entries.retain(|(key, _)| key != MISSING_PARENT);
+    if let Some(parent) = parent {
+        entries.push((MISSING_PARENT.to_string(), Json::from(parent)));
     }
-    observation.metadata = (!map.is_empty()).then(|| Json::new(&map));
+    observation.metadata = (!entries.is_empty()).then(|| Json::from_entries(entries));
 }
