@@ -85,7 +85,8 @@ fn cli_validate_reports_each_file_and_fails_on_a_bad_one() {
     assert_eq!(output.status.code(), Some(1));
     let out = String::from_utf8(output.stdout).unwrap();
     assert!(
-        out.starts_with("ok: ") && out.contains("rag-pipeline.json (prompttrace JSON: 1 traces, 7 observations)"),
+        out.starts_with("ok: ")
+            && out.contains("rag-pipeline.json (prompttrace JSON: 1 traces, 7 observations)"),
         "{out}"
     );
     let err = String::from_utf8(output.stderr).unwrap();

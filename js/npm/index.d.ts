@@ -170,6 +170,42 @@ export interface ImportReport {
   traces: number;
   observations: number;
   unchanged: number;
+  /** OTLP spans whose parent span is not in the file: kept at the top of their trace. */
+  orphans: number;
+}
+
+/** How `exportTo` sends traces. */
+export interface OtlpExportOptions {
+  /** Extra request headers, e.g. `{ authorization: "Basic …" }`. */
+  headers?: Record<string, string>;
+  /** "http/protobuf" (default; what Phoenix accepts) or "http/json". */
+  protocol?: "http/protobuf" | "http/json";
+  /** How often ended traces are sent (default 1000 ms). */
+  intervalMs?: number;
+  /** Tries per batch before it is dropped and reported (default 5). */
+  maxAttempts?: number;
+  /** First back-off after a failed try, doubled each time up to 30 s (default 1000 ms). */
+  initialBackoffMs?: number;
+  /** Per-request timeout (default 10000 ms). */
+  timeoutMs?: number;
+  /** Traces per request (default 256). */
+  maxTracesPerBatch?: number;
+}
+
+/** What an exporter has done so far. */
+export interface OtlpExportResult {
+  /** Requests made (each one batch of traces). */
+  batches: number;
+  /** Batches given up after their retries, or refused (see onError). */
+  failed: number;
+}
+
+/** A running OTLP/HTTP export; see `Tracer.exportTo`. */
+export interface OtlpExporter {
+  /** Sends every ended trace not sent yet. Never rejects. */
+  flush(): Promise<OtlpExportResult>;
+  /** A last flush, then stops. Never rejects. */
+  shutdown(): Promise<OtlpExportResult>;
 }
 
 export interface Tokens {
@@ -235,6 +271,12 @@ export declare class Tracer {
   constructor(options?: TracerOptions);
   /** A new Tracer holding what `flush()` stored earlier in `options.storage`. */
   static load(options?: TracerOptions): Promise<Tracer>;
+  /**
+   * A tracer holding one trace file (ours, OTLP/JSON or Langfuse's): a
+   * `File`/`Blob` in browsers, a path in Node. A refused file goes to
+   * onError and leaves the tracer empty. Never rejects.
+   */
+  static fromFile(file: Blob | string | URL, options?: TracerOptions): Promise<Tracer>;
   /** Starts a trace. */
   trace(options?: TraceOptions | string): Trace;
   /** Starts an LLM call outside any trace (still counted in rollups). */
@@ -263,7 +305,20 @@ export declare class Tracer {
   export(): string;
   /** The native trace file as JSON Lines. */
   exportLines(): string;
-  /** Merges a native trace file (all or nothing); undefined if refused (the reason goes to onError). */
+  /** Everything as OTLP/JSON (an OpenTelemetry `ExportTraceServiceRequest`) for any OTLP backend. */
+  exportOtlp(): string;
+  /**
+   * Sends each trace, once it has ended, to an OTLP/HTTP endpoint such as
+   * `http://localhost:6006/v1/traces`, batched and retried with back-off.
+   * Traces already recorded (or imported) when it starts are sent too.
+   * Failures go to onError; nothing throws.
+   */
+  exportTo(url: string, options?: OtlpExportOptions): OtlpExporter;
+  /**
+   * Merges a trace file (all or nothing): ours (JSON or JSON Lines), OTLP/JSON
+   * (one request or one per line) or Langfuse's trace download / API trace.
+   * Undefined if refused (the reason, with file:line:column, goes to onError).
+   */
   import(text: string, name?: string): ImportReport | undefined;
   /** Overrides or extends model prices. */
   setPrices(prices: Prices): void;

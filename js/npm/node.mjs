@@ -2,13 +2,15 @@
 // and makes `observe` follow async calls through AsyncLocalStorage.
 
 import { readFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { initSync } from "./wasm/prompttrace_js.js";
-import { useContext } from "./tracer.mjs";
+import { useContext, useFileReader } from "./tracer.mjs";
 
 initSync({ module: readFileSync(new URL("./wasm/prompttrace_js_bg.wasm", import.meta.url)) });
 
 const storage = new AsyncLocalStorage();
 useContext({ current: () => storage.getStore(), run: (value, fn) => storage.run(value, fn) });
+useFileReader((path) => readFile(path, "utf8"));
 
 export { Tracer, Trace, Observation } from "./tracer.mjs";

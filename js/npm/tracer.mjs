@@ -5,6 +5,7 @@
 
 import { Core, renderTemplate } from "./wasm/prompttrace_js.js";
 import { storageFor } from "./storage.mjs";
+import { OtlpExporter } from "./exporter.mjs";
 
 /**
  * Queued calls are applied in the core when the app is idle (a zero-delay
@@ -50,6 +51,24 @@ let context = {
 /** @internal Called by the Node entry to use AsyncLocalStorage. */
 export function useContext(next) {
   context = next;
+}
+
+// How `fromFile` reads a path: set by the Node entry; browsers pass a File.
+let readPath = async (path) => {
+  throw new Error(`cannot read "${path}" here: pass a File or Blob`);
+};
+
+/** @internal Called by the Node entry to read files by path. */
+export function useFileReader(read) {
+  readPath = read;
+}
+
+async function readFile(file) {
+  if (file && typeof file === "object" && typeof file.text === "function") {
+    return [await file.text(), typeof file.name === "string" && file.name ? file.name : "file"];
+  }
+  const path = file instanceof URL ? file : String(file);
+  return [await readPath(path), String(path instanceof URL ? path.pathname : path)];
 }
 
 // Names and ids are text; a string cut inside an emoji is made well-formed.
@@ -104,6 +123,22 @@ export class Tracer {
     try {
       const stored = await tracer.#storage.read();
       if (stored && tracer.import(stored, tracer.#storage.name) === undefined) tracer.#storageBlocked = true;
+    } catch (error) {
+      tracer._report(error);
+    }
+    return tracer;
+  }
+
+  /**
+   * A tracer holding one trace file: ours, OTLP/JSON or Langfuse's. `file`
+   * is a `File`/`Blob` (browser) or a path (Node). A refused file goes to
+   * onError and leaves the tracer empty.
+   */
+  static async fromFile(file, options = {}) {
+    const tracer = new Tracer(options);
+    try {
+      const [text, name] = await readFile(file);
+      tracer.import(text, name);
     } catch (error) {
       tracer._report(error);
     }
@@ -252,7 +287,21 @@ export class Tracer {
     return this.#read(() => this.#core.exportLines(), "");
   }
 
-  /** Merges a trace file; returns counts, or undefined if it was refused (see onError). */
+  /** Everything as OTLP/JSON (an OpenTelemetry `ExportTraceServiceRequest`). */
+  exportOtlp() {
+    return this.#read(() => this.#core.exportOtlp(), "");
+  }
+
+  /**
+   * Sends ended traces to an OTLP/HTTP endpoint (`…/v1/traces`) in batches,
+   * retried with back-off; returns the exporter (`flush()`, `shutdown()`).
+   */
+  exportTo(url, options = {}) {
+    const take = (protobuf, max) => this.#read(() => this.#core.takeOtlpBatch(protobuf, max), undefined);
+    return new OtlpExporter(take, (error) => this._report(error), url, options);
+  }
+
+  /** Merges a trace file (ours, OTLP/JSON or Langfuse's); returns counts, or undefined if it was refused (see onError). */
   import(fileText, name = "import") {
     return this.#read(() => this.#core.importText(String(name), String(fileText)), undefined);
   }

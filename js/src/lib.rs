@@ -5,13 +5,13 @@
 
 mod convert;
 
-use prompttrace::format::{self, jsonl, native};
+use prompttrace::format::{self, jsonl, native, otlp};
 use prompttrace::record::Recorder;
 use prompttrace::rules::template;
 use prompttrace::summary::summarize;
 use prompttrace::{ManualClock, Price, PriceTable, SeededIds};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use wasm_bindgen::prelude::*;
 
 use convert::{js_error, Batch, Problems};
@@ -27,6 +27,8 @@ fn start() {
 pub struct Core {
     recorder: Recorder,
     prices: PriceTable,
+    /// Traces and trace-less LLM calls already handed to an OTLP exporter.
+    exported: HashSet<String>,
 }
 
 #[derive(Serialize)]
@@ -35,6 +37,8 @@ struct ImportReport {
     traces: usize,
     observations: usize,
     unchanged: usize,
+    /// OTLP spans whose parent span is not in the file (kept as roots).
+    orphans: usize,
 }
 
 #[wasm_bindgen]
@@ -46,6 +50,7 @@ impl Core {
         Core {
             recorder: Recorder::new(ManualClock::default(), SeededIds::new(0)),
             prices: PriceTable::builtin(),
+            exported: HashSet::new(),
         }
     }
 
@@ -107,8 +112,48 @@ impl Core {
             traces: report.traces_added + report.traces_updated,
             observations: report.observations_added + report.observations_updated,
             unchanged: report.unchanged,
+            orphans: report.orphans,
         };
         serde_wasm_bindgen::to_value(&report).map_err(js_error)
+    }
+
+    /// Everything as OTLP/JSON (an `ExportTraceServiceRequest`).
+    #[wasm_bindgen(js_name = exportOtlp)]
+    pub fn export_otlp(&self) -> String {
+        otlp::write(self.recorder.store())
+    }
+
+    /// The next request for an OTLP exporter: up to `max` ended traces
+    /// (with their observations) and ended LLM calls without trace that no
+    /// earlier batch held, as protobuf or as JSON bytes; `None` when there
+    /// is nothing new. What is returned counts as handed over.
+    #[wasm_bindgen(js_name = takeOtlpBatch)]
+    pub fn take_otlp_batch(&mut self, protobuf: bool, max: usize) -> Option<Vec<u8>> {
+        let store = self.recorder.store();
+        let traces: Vec<String> = store
+            .traces()
+            .map(|entry| entry.trace())
+            .filter(|trace| trace.status.is_ended() && !self.exported.contains(&trace.id))
+            .take(max.max(1))
+            .map(|trace| trace.id.clone())
+            .collect();
+        let calls: Vec<String> = store
+            .observations_without_trace()
+            .iter()
+            .filter(|call| call.status.is_ended() && !self.exported.contains(&call.id))
+            .take(max.max(1))
+            .map(|call| call.id.clone())
+            .collect();
+        if traces.is_empty() && calls.is_empty() {
+            return None;
+        }
+        let bytes = if protobuf {
+            otlp::encode_selected(store, &traces, &calls)
+        } else {
+            otlp::write_selected(store, &traces, &calls).into_bytes()
+        };
+        self.exported.extend(traces.into_iter().chain(calls));
+        Some(bytes)
     }
 
     #[wasm_bindgen(js_name = traceCount)]
@@ -123,6 +168,7 @@ impl Core {
 
     pub fn clear(&mut self) {
         self.recorder.store_mut().clear();
+        self.exported.clear();
     }
 
     fn apply(&mut self, batch: Batch, problems: &mut Problems) {

@@ -14,7 +14,7 @@ test("export and exportLines round trip through import", () => {
   const { tracer: a } = tracer();
   record(a);
   const { tracer: b, problems } = tracer();
-  assert.deepEqual(b.import(a.export(), "a.json"), { traces: 1, observations: 1, unchanged: 0 });
+  assert.deepEqual(b.import(a.export(), "a.json"), { traces: 1, observations: 1, unchanged: 0, orphans: 0 });
   assert.equal(b.export(), a.export());
   const { tracer: c } = tracer();
   c.import(a.exportLines(), "a.jsonl");

@@ -71,6 +71,7 @@ pub fn run() -> Result<(), String> {
         program("node")
             .current_dir(&scratch)
             .env("PROMPTTRACE_CLI", &cli)
+            .env("PROMPTTRACE_FIXTURES", root().join("tests/fixtures"))
             .arg("--test")
             .args(&tests),
     )

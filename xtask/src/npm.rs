@@ -10,9 +10,10 @@ use crate::cmd::{cargo, output, program, root, step};
 use crate::tools::{ensure_wasm_bindgen, ensure_wasm_target, wasm_opt, WASM_TARGET};
 
 /// Files copied as they are from `js/npm/`.
-const SOURCES: [&str; 5] = [
+const SOURCES: [&str; 6] = [
     "tracer.mjs",
     "storage.mjs",
+    "exporter.mjs",
     "node.mjs",
     "browser.mjs",
     "index.d.ts",

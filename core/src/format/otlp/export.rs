@@ -26,19 +26,90 @@ use crate::time::Timestamp;
 /// Writes every trace and observation of the store as one OTLP/JSON request.
 pub fn write(store: &Store) -> String {
     let (traces, observations) = crate::format::records_in_order(store);
+    to_json(spans(&traces, &observations))
+}
+
+/// Writes the given traces (each with all its observations) and LLM calls
+/// recorded without a trace, as one OTLP/JSON request: what an exporter
+/// sends of the traces that ended since its last batch. Unknown ids are
+/// skipped.
+pub fn write_selected(store: &Store, trace_ids: &[String], call_ids: &[String]) -> String {
+    let (traces, observations) = selected(store, trace_ids, call_ids);
+    to_json(spans(&traces, &observations))
+}
+
+pub(super) fn selected<'s>(
+    store: &'s Store,
+    trace_ids: &[String],
+    call_ids: &[String],
+) -> (Vec<&'s Trace>, Vec<&'s Observation>) {
+    let mut traces = Vec::new();
+    let mut observations = Vec::new();
+    for entry in trace_ids.iter().filter_map(|id| store.trace(id)) {
+        traces.push(entry.trace());
+        observations.extend(entry.observations_in_order());
+    }
+    for call in call_ids.iter().filter_map(|id| store.observation(id)) {
+        if call.trace_id.is_none() {
+            observations.push(call);
+        }
+    }
+    (traces, observations)
+}
+
+/// Every span of these records: each trace's own span, then the observations.
+pub(super) fn spans<'s>(
+    traces: &[&'s Trace],
+    observations: &[&'s Observation],
+) -> Vec<SpanOut<'s>> {
     let mut spans = Vec::with_capacity(traces.len() + observations.len());
     let by_id: crate::hash::HashMap<&str, &Trace> =
         traces.iter().map(|t| (t.id.as_str(), *t)).collect();
-    for trace in &traces {
+    for trace in traces {
         spans.push(trace_span(trace));
     }
-    for observation in &observations {
+    for observation in observations {
         let trace = observation
             .trace_id
             .as_deref()
             .and_then(|id| by_id.get(id).copied());
         spans.push(observation_span(observation, trace));
     }
+    spans
+}
+
+/// The whole store as an OTLP/protobuf request.
+#[cfg(feature = "protobuf")]
+pub fn encode(store: &Store) -> Vec<u8> {
+    let (traces, observations) = crate::format::records_in_order(store);
+    to_protobuf(spans(&traces, &observations))
+}
+
+/// [`write_selected`] as an OTLP/protobuf request.
+#[cfg(feature = "protobuf")]
+pub fn encode_selected(store: &Store, trace_ids: &[String], call_ids: &[String]) -> Vec<u8> {
+    let (traces, observations) = selected(store, trace_ids, call_ids);
+    to_protobuf(spans(&traces, &observations))
+}
+
+#[cfg(feature = "protobuf")]
+fn to_protobuf(spans: Vec<SpanOut>) -> Vec<u8> {
+    super::protobuf::encode(&spans, &resource(), (OUR_SCOPE, env!("CARGO_PKG_VERSION")))
+}
+
+/// The resource every request is reported under.
+fn resource() -> [(&'static str, Value<'static>); 3] {
+    [
+        ("service.name", Value::Str("prompttrace")),
+        ("telemetry.sdk.name", Value::Str("prompttrace")),
+        (
+            "telemetry.sdk.version",
+            Value::Str(env!("CARGO_PKG_VERSION")),
+        ),
+    ]
+}
+
+fn to_json(spans: Vec<SpanOut>) -> String {
     let request = RequestOut { spans };
     let mut text = serde_json::to_string(&request).expect("spans always serialize");
     text.push('\n');
@@ -397,7 +468,7 @@ fn level(level: Level) -> &'static str {
 }
 
 /// An attribute value as the OTLP/JSON `AnyValue` it is written as.
-enum Value<'s> {
+pub(super) enum Value<'s> {
     Str(&'s str),
     Owned(String),
     Int(i64),
@@ -456,7 +527,7 @@ impl<T: Serialize> Serialize for Seq<'_, T> {
 }
 
 #[derive(Default)]
-struct Attributes<'s>(Vec<(Cow<'s, str>, Value<'s>)>);
+pub(super) struct Attributes<'s>(pub(super) Vec<(Cow<'s, str>, Value<'s>)>);
 
 impl<'s> Attributes<'s> {
     fn push(&mut self, key: &'static str, value: Value<'s>) {
@@ -484,18 +555,18 @@ struct KeyValueOut<'a, 's> {
     value: &'a Value<'s>,
 }
 
-struct SpanOut<'s> {
-    trace_id: TraceId,
-    span_id: SpanId,
-    parent: Option<SpanId>,
-    name: &'s str,
+pub(super) struct SpanOut<'s> {
+    pub trace_id: TraceId,
+    pub span_id: SpanId,
+    pub parent: Option<SpanId>,
+    pub name: &'s str,
     /// SPAN_KIND_INTERNAL (1) or SPAN_KIND_CLIENT (3).
-    kind: u8,
-    start: Timestamp,
-    end: Option<Timestamp>,
-    attributes: Attributes<'s>,
+    pub kind: u8,
+    pub start: Timestamp,
+    pub end: Option<Timestamp>,
+    pub attributes: Attributes<'s>,
     /// The status message of a span that failed.
-    error: Option<&'s str>,
+    pub error: Option<&'s str>,
 }
 
 impl Serialize for SpanOut<'_> {
@@ -565,12 +636,9 @@ impl Serialize for RequestOut<'_> {
             resource_spans: [ResourceSpans<'a, 's>; 1],
         }
         let mut resource = Attributes::default();
-        resource.push("service.name", Value::str("prompttrace"));
-        resource.push("telemetry.sdk.name", Value::str("prompttrace"));
-        resource.push(
-            "telemetry.sdk.version",
-            Value::str(env!("CARGO_PKG_VERSION")),
-        );
+        for (key, value) in super::export::resource() {
+            resource.push(key, value);
+        }
         Request {
             resource_spans: [ResourceSpans {
                 resource: Resource {

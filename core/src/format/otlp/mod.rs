@@ -11,11 +11,13 @@
 //! flagged in its metadata (`prompttrace.missing_parent_span_id`), never
 //! dropped; when the parent arrives later, it is linked.
 //!
-//! Writing: `export.rs`.
+//! Writing: `export.rs` (JSON), `protobuf.rs` (the `protobuf` feature).
 
 mod attributes;
 mod export;
 pub mod ids;
+#[cfg(feature = "protobuf")]
+mod protobuf;
 mod spans;
 mod traces;
 mod wire;
@@ -29,7 +31,9 @@ use crate::json::Json;
 use crate::model::Observation;
 use crate::store::{Batch, RecordIndex, Store};
 
-pub use export::write;
+#[cfg(feature = "protobuf")]
+pub use export::{encode, encode_selected};
+pub use export::{write, write_selected};
 
 use attributes::ours::MISSING_PARENT;
 use ids::{SpanId, TraceId};
