@@ -76,7 +76,91 @@ fn main() {
     ] {
         parse_figures(variant, &text);
     }
+    println!();
+    otlp_figures();
     println!("\npeak memory of this run: {}", peak_memory());
+}
+
+/// OTLP/JSON import of a generated file of 50,000 spans over 500 traces,
+/// against serde_json::Value of the same bytes. The file is also written to
+/// `target/bench/otlp-50k.json` for the npm benchmark (the same import in
+/// wasm under Node).
+fn otlp_figures() {
+    let text = otlp_file(500, 100);
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    let _ = std::fs::create_dir_all(&dir);
+    let _ = std::fs::write(dir.join("otlp-50k.json"), &text);
+    let mb = text.len() as f64 / 1e6;
+    let before = status_field("VmRSS:").unwrap_or(0);
+    let mut kept = Store::new();
+    let import = median(3, || {
+        let mut store = Store::new();
+        format::import(&mut store, "otlp.json", text.as_bytes()).expect("valid");
+        kept = store;
+    });
+    let after = status_field("VmRSS:").unwrap_or(0);
+    let peer = median(3, || {
+        black_box(serde_json::from_str::<serde_json::Value>(&text).expect("valid"));
+    });
+    let spans = kept.observation_count();
+    println!(
+        "OTLP/JSON file, {mb:.1} MB, {spans} spans in {} traces: import {:.0} MB/s ({:.0} spans/s), \
+         serde_json::Value parse {:.0} MB/s (ratio {:.2}x); store holds {:.0} MB more resident",
+        kept.trace_count(),
+        mb / import.as_secs_f64(),
+        spans as f64 / import.as_secs_f64(),
+        mb / peer.as_secs_f64(),
+        peer.as_secs_f64() / import.as_secs_f64(),
+        after.saturating_sub(before) as f64 / 1024.0,
+    );
+}
+
+/// An OTLP/JSON request as OpenTelemetry's JS exporter writes it (hex ids,
+/// integer enums, times as strings), GenAI attributes: `traces` traces of
+/// `per_trace` spans, an agent root, LLM calls with messages, tools.
+fn otlp_file(traces: usize, per_trace: usize) -> String {
+    use std::fmt::Write;
+    let mut out = String::from(
+        r#"{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"bench-app"}},{"key":"telemetry.sdk.language","value":{"stringValue":"nodejs"}}]},"scopeSpans":[{"scope":{"name":"bench","version":"1.0.0"},"spans":["#,
+    );
+    let base: u64 = 1_741_944_413_000_000_000;
+    for t in 0..traces {
+        for s in 0..per_trace {
+            if t + s > 0 {
+                out.push(',');
+            }
+            let start = base + (t as u64 * 10_000 + s as u64 * 10) * 1_000_000;
+            let parent = if s == 0 {
+                String::new()
+            } else {
+                format!(r#""parentSpanId":"{:016x}","#, (t * per_trace + 1) as u64)
+            };
+            let (name, attributes) = match s % 4 {
+                0 => ("invoke_agent planner".to_string(), format!(
+                    r#"{{"key":"gen_ai.operation.name","value":{{"stringValue":"invoke_agent"}}}},{{"key":"session.id","value":{{"stringValue":"session-{}"}}}},{{"key":"user.id","value":{{"stringValue":"user-{}"}}}}"#,
+                    t / 10, t % 50)),
+                1 | 2 => (format!("chat {}", MODELS[(t + s) % MODELS.len()]), format!(
+                    r#"{{"key":"gen_ai.operation.name","value":{{"stringValue":"chat"}}}},{{"key":"gen_ai.request.model","value":{{"stringValue":"{m}"}}}},{{"key":"gen_ai.response.model","value":{{"stringValue":"{m}"}}}},{{"key":"gen_ai.usage.input_tokens","value":{{"intValue":{i}}}}},{{"key":"gen_ai.usage.output_tokens","value":{{"intValue":{o}}}}},{{"key":"gen_ai.input.messages","value":{{"stringValue":"[{{\"role\":\"user\",\"parts\":[{{\"type\":\"text\",\"content\":\"Question {t}.{s}: what is the weather in Lisbon today, and what should I see?\"}}]}}]"}}}},{{"key":"gen_ai.output.messages","value":{{"stringValue":"[{{\"role\":\"assistant\",\"parts\":[{{\"type\":\"text\",\"content\":\"It is sunny; see Alfama and ride tram 28.\"}}],\"finish_reason\":\"stop\"}}]"}}}}"#,
+                    m = MODELS[(t + s) % MODELS.len()], i = 100 + s, o = 20 + t % 7)),
+                _ => ("execute_tool get_weather".to_string(), r#"{"key":"gen_ai.operation.name","value":{"stringValue":"execute_tool"}},{"key":"gen_ai.tool.name","value":{"stringValue":"get_weather"}},{"key":"gen_ai.tool.call.id","value":{"stringValue":"call_1"}}"#.to_string()),
+            };
+            let status = if s % 97 == 96 {
+                r#""status":{"code":2,"message":"upstream timeout"}"#
+            } else {
+                r#""status":{"code":0}"#
+            };
+            let _ = write!(
+                out,
+                r#"{{"traceId":"{:032x}","spanId":"{:016x}",{parent}"name":"{name}","kind":{},"startTimeUnixNano":"{start}","endTimeUnixNano":"{}","attributes":[{attributes}],"droppedAttributesCount":0,"events":[],"droppedEventsCount":0,{status},"links":[],"droppedLinksCount":0,"flags":257}}"#,
+                t as u128 + 1,
+                (t * per_trace + s + 1) as u64,
+                if s % 4 == 0 { 1 } else { 3 },
+                start + 5_000_000,
+            );
+        }
+    }
+    out.push_str("]}]}]}");
+    out
 }
 
 fn parse_figures(variant: &str, text: &str) {

@@ -19,7 +19,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Router, A};
 use leptos_router::hooks::use_query_map;
-use prompttrace::format::{self as files, native};
+use prompttrace::format::{self as files, native, otlp};
 use prompttrace::Store;
 use wasm_bindgen::JsCast;
 
@@ -220,18 +220,36 @@ fn ImportBar() -> impl IntoView {
                 <input type="url" placeholder="https://… trace file" prop:value=move || url.get() on:input=move |e| url.set(event_target_value(&e))/>
                 <button type="submit">"Load"</button>
             </form>
-            <button on:click=move |_| export(state)>"Export"</button>
+            <button on:click=move |_| export(state, FileKind::Native)>"Export"</button>
+            <button on:click=move |_| export(state, FileKind::Otlp) data-testid="export-otlp" title="OpenTelemetry OTLP/JSON, for Langfuse, Phoenix, Jaeger or any collector">"Export OTLP"</button>
         </div>
     }
 }
 
-/// Downloads everything as a native trace file.
-fn export(state: AppState) {
-    download("prompttrace.json", &state.peek(native::write));
+/// What the export buttons write.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// Our JSON document.
+    Native,
+    /// OpenTelemetry's OTLP/JSON.
+    Otlp,
 }
 
-/// Downloads some traces (a trace, a session) as a native trace file.
-pub fn export_traces(state: AppState, ids: &[String], file_name: &str) {
+/// Downloads everything.
+fn export(state: AppState, kind: FileKind) {
+    match kind {
+        FileKind::Native => download("prompttrace.json", &state.peek(native::write)),
+        FileKind::Otlp => download("prompttrace.otlp.json", &state.peek(otlp::write)),
+    }
+}
+
+/// Downloads some traces (a trace, a session); `stem` names the file.
+pub fn export_traces(state: AppState, ids: &[String], stem: &str, kind: FileKind) {
+    if kind == FileKind::Otlp {
+        let text = state.peek(|store| otlp::write_selected(store, ids, &[]));
+        download(&format!("{stem}.otlp.json"), &text);
+        return;
+    }
     let text = state.peek(|store| {
         let mut batch = prompttrace::store::Batch::default();
         for entry in ids.iter().filter_map(|id| store.trace(id)) {
@@ -245,7 +263,7 @@ pub fn export_traces(state: AppState, ids: &[String], file_name: &str) {
         let _ = selection.import(batch);
         native::write(&selection)
     });
-    download(file_name, &text);
+    download(&format!("{stem}.json"), &text);
 }
 
 fn download(file_name: &str, text: &str) {

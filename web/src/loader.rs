@@ -23,9 +23,15 @@ pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
     for (name, bytes) in files {
         match state.change(|store| format::import(store, &name, &bytes)) {
             Ok(report) => loaded.push(format!(
-                "{name}: {} traces, {} observations",
+                "{name}: {} traces, {} observations{}",
                 report.traces_added + report.traces_updated,
-                report.observations_added + report.observations_updated
+                report.observations_added + report.observations_updated,
+                match report.orphans {
+                    0 => String::new(),
+                    n => format!(
+                        " ({n} spans without their parent span, shown at the top of their trace)"
+                    ),
+                }
             )),
             Err(error) => errors.push(error.to_string()),
         }

@@ -8,7 +8,7 @@ use prompttrace::rules::rollup::rollups;
 use crate::components::json_view::JsonView;
 use crate::links;
 use crate::state::use_state;
-use crate::{format, loader};
+use crate::{format, loader, FileKind};
 
 fn turn_view(trace: prompttrace::Trace, cost: Option<f64>) -> impl IntoView {
     let duration = format::duration(duration::duration_ms(&trace));
@@ -59,14 +59,20 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
             loader::persist(state);
         }
     };
+    let export = move |kind: FileKind| {
+        let ids: Vec<String> = turns
+            .get_untracked()
+            .into_iter()
+            .map(|(trace, _)| trace.id)
+            .collect();
+        let stem = format!("session-{}", id.get_untracked().unwrap_or_default());
+        crate::export_traces(state, &ids, &stem, kind);
+    };
     view! {
         <h1>"Session " <span data-testid="session-id">{move || id.get().unwrap_or_default()}</span></h1>
         <div class="actions">
-            <button on:click=move |_| {
-                let ids: Vec<String> = turns.get_untracked().into_iter().map(|(trace, _)| trace.id).collect();
-                let name = format!("session-{}.json", id.get_untracked().unwrap_or_default());
-                crate::export_traces(state, &ids, &name);
-            }>"Export session"</button>
+            <button on:click=move |_| export(FileKind::Native)>"Export session"</button>
+            <button data-testid="export-session-otlp" on:click=move |_| export(FileKind::Otlp)>"Export as OTLP"</button>
             <button class="danger" on:click=delete>"Delete this session"</button>
         </div>
         <ol class="conversation" data-testid="conversation">

@@ -12,7 +12,7 @@ use crate::components::json_view::JsonView;
 use crate::components::timeline::Timeline;
 use crate::links;
 use crate::state::use_state;
-use crate::{format, loader};
+use crate::{format, loader, FileKind};
 
 #[component]
 pub fn TracePage(id: Signal<Option<String>>, selected: Signal<Option<String>>) -> impl IntoView {
@@ -50,8 +50,12 @@ pub fn TracePage(id: Signal<Option<String>>, selected: Signal<Option<String>>) -
                     <div class="actions">
                         <button on:click={
                             let id = trace.id.clone();
-                            move |_| crate::export_traces(state, std::slice::from_ref(&id), &format!("trace-{id}.json"))
+                            move |_| crate::export_traces(state, std::slice::from_ref(&id), &format!("trace-{id}"), FileKind::Native)
                         }>"Export trace"</button>
+                        <button data-testid="export-trace-otlp" on:click={
+                            let id = trace.id.clone();
+                            move |_| crate::export_traces(state, std::slice::from_ref(&id), &format!("trace-{id}"), FileKind::Otlp)
+                        }>"Export as OTLP"</button>
                         <button class="danger" on:click=delete>"Delete trace"</button>
                     </div>
                 </div>
