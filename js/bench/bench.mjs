@@ -94,3 +94,37 @@ console.log(`\n.wasm: ${(wasm.length / 1024).toFixed(0)} KB, ${(gzipSync(wasm, {
 if (process.env.PROMPTTRACE_TARBALL) {
   console.log(`packed tarball: ${(statSync(process.env.PROMPTTRACE_TARBALL).size / 1024).toFixed(0)} KB`);
 }
+
+// OTLP/JSON import in wasm: the 50,000-span file the core benchmark wrote,
+// against V8's own JSON.parse of the same text (the peer in this run).
+const otlpFile = process.env.PROMPTTRACE_OTLP_FILE;
+if (otlpFile) {
+  const text = readFileSync(otlpFile, "utf8");
+  const mb = Buffer.byteLength(text) / 1e6;
+  const time = (fn) => {
+    const started = process.hrtime.bigint();
+    fn();
+    return Number(process.hrtime.bigint() - started) / 1e9;
+  };
+  const rssBefore = process.memoryUsage().rss;
+  // The first import grows the wasm heap from empty (cold); later ones reuse
+  // it (warm: clear() keeps the heap).
+  const t = new Tracer({ onError: (e) => console.error(e.message) });
+  let report;
+  const cold = time(() => (report = t.import(text, "otlp-50k.json")));
+  const rssAfter = process.memoryUsage().rss;
+  const warm = [0, 1, 2].map(() => {
+    t.clear();
+    return time(() => t.import(text, "otlp-50k.json"));
+  });
+  const parses = [0, 1, 2].map(() => time(() => JSON.parse(text)));
+  const seconds = median(warm);
+  const peer = median(parses);
+  console.log(
+    `\nOTLP/JSON import in wasm, ${mb.toFixed(1)} MB, ${report.observations} spans in ${report.traces} traces: ` +
+      `${(mb / seconds).toFixed(0)} MB/s warm (${(report.observations / seconds).toFixed(0)} spans/s; target ≥ 150 MB/s), ` +
+      `${(mb / cold).toFixed(0)} MB/s cold (first import); ` +
+      `JSON.parse ${(mb / peer).toFixed(0)} MB/s (ratio ${(peer / seconds).toFixed(2)}x); ` +
+      `resident memory ${(rssBefore / 1e6).toFixed(0)} → ${(rssAfter / 1e6).toFixed(0)} MB after the first import`,
+  );
+}

@@ -58,6 +58,11 @@ fn npm_benchmark() -> Result<(), String> {
         program("node")
             .current_dir(&scratch)
             .env("PROMPTTRACE_TARBALL", &package.tarball)
+            // Written by the core benchmark, which runs first.
+            .env(
+                "PROMPTTRACE_OTLP_FILE",
+                root().join("target/bench/otlp-50k.json"),
+            )
             .arg("bench.mjs"),
     )
 }

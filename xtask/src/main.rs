@@ -5,10 +5,13 @@
 //! - `cargo xtask serve` — the viewer with demo traces, on 127.0.0.1:8080.
 //! - `cargo xtask test`  — every check CI runs.
 //! - `cargo xtask bench` — speed and size figures (not pass/fail).
+//! - `cargo xtask fuzz`  — the importers' fuzz targets, longer than CI runs them.
 //! - `cargo xtask npm`   — builds and packs the npm package.
 
 mod bench;
 mod cmd;
+mod fuzz;
+mod interop;
 mod js_tests;
 mod npm;
 mod test;
@@ -21,9 +24,12 @@ use std::process::ExitCode;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  test     format, lint, test and wasm-build everything (what CI runs);
-           --js runs only the npm package's tests
-  bench    print the benchmark figures (rollups, file parsing, memory)
+  test     format, lint, test, wasm-build and briefly fuzz everything, and
+           check the round trip to a real Arize Phoenix (what CI runs);
+           --js: only the npm package's tests; --web: only the viewer's;
+           --interop: only the Phoenix round trip
+  bench    print the benchmark figures (rollups, file parsing, OTLP import, memory)
+  fuzz     run the fuzz targets (fuzz/) for 60 s each [--seconds N] [target...]
   npm      build and pack the npm package into target/npm/
   serve    build the viewer and serve it on http://127.0.0.1:8080 [--port N]
 ";
@@ -33,6 +39,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::command(&args[1..]),
         Some("npm") => npm::run(&args[1..]),
         Some("serve") => viewer::serve(&args[1..]),
         Some("-h" | "--help" | "help") => {

@@ -4,7 +4,10 @@ use std::time::Instant;
 
 use crate::cmd::{cargo, step};
 use crate::tools::{ensure_wasm_target, WASM_TARGET};
-use crate::{js_tests, viewer};
+use crate::{fuzz, interop, js_tests, viewer};
+
+/// Seconds each fuzz target runs in the test command.
+const FUZZ_SECONDS: u64 = 15;
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let started = Instant::now();
@@ -14,9 +17,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
         Some("--js") => return js_tests::run(),
         // Only the viewer's end-to-end tests (needs the npm tests' tools).
         Some("--web") => return viewer::test(),
+        // Only the round trip to a real Arize Phoenix.
+        Some("--interop") => return interop::run(),
         Some(unknown) => {
             return Err(format!(
-                "unknown option {unknown}; `cargo xtask test` takes `--js`, `--web` or nothing"
+                "unknown option {unknown}; `cargo xtask test` takes `--js`, `--web`, `--interop` or nothing"
             ))
         }
     }
@@ -40,6 +45,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     )?;
     js_tests::run()?;
     viewer::test()?;
+    // Each importer's fuzz target, briefly (`cargo xtask fuzz` runs longer).
+    fuzz::run(&fuzz::TARGETS, FUZZ_SECONDS)?;
+    interop::run()?;
     println!(
         "\nAll checks passed in {:.0} s.",
         started.elapsed().as_secs_f64()

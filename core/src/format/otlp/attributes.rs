@@ -216,15 +216,15 @@ impl<'a> Fields<'a> {
             // Type, in priority order; a model is the last resort (above).
             "langfuse.observation.type" => self.kind.offer(
                 0,
-                ObservationType::parse(&text(value)).filter(|_| is_lower(value))?,
+                ObservationType::parse(&str_of(value)).filter(|_| is_lower(value))?,
             ),
             "openinference.span.kind" => {
-                self.kind.offer(1, openinference_kind(&text(value))?);
+                self.kind.offer(1, openinference_kind(&str_of(value))?);
                 return None;
             }
             "gen_ai.operation.name" => {
-                let name = text(value);
-                self.agent_operation = matches!(name.as_str(), "invoke_agent" | "agent_step");
+                let name = str_of(value);
+                self.agent_operation = matches!(name.as_ref(), "invoke_agent" | "agent_step");
                 if let Some(kind) = gen_ai_operation(&name) {
                     self.kind.offer(2, kind);
                 }
@@ -302,6 +302,9 @@ impl<'a> Fields<'a> {
                     .split_once("request.")
                     .or_else(|| key.split_once("parameters."))
                     .map_or(key, |(_, n)| n);
+                if name == "model" {
+                    return None;
+                }
                 self.request_parameters.insert(
                     name.to_string(),
                     serde_json::to_value(value).unwrap_or(Value::Null),
@@ -380,7 +383,7 @@ impl<'a> Fields<'a> {
             }
 
             // Level, status, timing, prompt.
-            "langfuse.observation.level" => self.level = Some(level(&text(value))?),
+            "langfuse.observation.level" => self.level = Some(level(&str_of(value))?),
             "langfuse.observation.status_message" => self.status_message = Some(text(value)),
             "langfuse.observation.completion_start_time" => {
                 let raw = text(value);
@@ -456,7 +459,7 @@ impl<'a> Fields<'a> {
             ours::TYPE_LABEL => self.type_label = Some(text(value)),
             ours::TEMPLATE => self.template = Some(text(value)),
             ours::VARIABLES => self.variables = Some(json_object(value)?),
-            ours::STATUS => self.ours.running = text(value) == "running",
+            ours::STATUS => self.ours.running = str_of(value) == "running",
             _ => return None,
         }
         Some(())
@@ -679,6 +682,14 @@ fn strip<'a>(key: &Cow<'a, str>, prefix: &str) -> Cow<'a, str> {
     match key {
         Cow::Borrowed(k) => Cow::Borrowed(&k[prefix.len()..]),
         Cow::Owned(k) => Cow::Owned(k[prefix.len()..].to_string()),
+    }
+}
+
+/// A value as text without copying a string.
+fn str_of<'v>(value: &'v AnyValue) -> Cow<'v, str> {
+    match value {
+        AnyValue::String(s) => Cow::Borrowed(s.as_ref()),
+        other => Cow::Owned(text(other)),
     }
 }
 

@@ -28,9 +28,21 @@ pub struct SpanId(pub [u8; 8]);
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct ParentSpanId(pub Option<SpanId>);
 
+/// Lowercase hex, by table: ids are encoded once per span, and the hex
+/// crate's char iterator showed in import profiles.
+fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = Vec::with_capacity(bytes.len() * 2);
+    for byte in bytes {
+        out.push(DIGITS[usize::from(byte >> 4)]);
+        out.push(DIGITS[usize::from(byte & 0xf)]);
+    }
+    String::from_utf8(out).expect("hex digits are ASCII")
+}
+
 impl TraceId {
     pub fn hex(&self) -> String {
-        hex::encode(self.0)
+        to_hex(&self.0)
     }
 
     /// The OTLP trace id of one of our trace ids, and whether it is exactly
@@ -51,7 +63,7 @@ impl TraceId {
 
 impl SpanId {
     pub fn hex(&self) -> String {
-        hex::encode(self.0)
+        to_hex(&self.0)
     }
 
     /// The OTLP span id of one of our observation ids (see [`TraceId::of`]).

@@ -104,11 +104,15 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
                         batch.observations.push(observation);
                         continue;
                     };
-                    let draft = *draft_of.entry(trace_id.clone()).or_insert_with(|| {
-                        parts.drafts.push(TraceDraft::new(trace_id.clone()));
-                        parts.trace_spans.push(span.span_id);
-                        parts.drafts.len() - 1
-                    });
+                    let draft = match draft_of.get(trace_id.as_str()) {
+                        Some(&draft) => draft,
+                        None => {
+                            parts.drafts.push(TraceDraft::new(trace_id.clone()));
+                            parts.trace_spans.push(span.span_id);
+                            draft_of.insert(trace_id.clone(), parts.drafts.len() - 1);
+                            parts.drafts.len() - 1
+                        }
+                    };
                     if mapped.trace.trace_span {
                         trace_span_ids.insert((span.trace_id, span.span_id));
                         parts.drafts[draft].explicit =

@@ -262,13 +262,9 @@ mod tests {
     /// as the JSON one says.
     #[test]
     fn protobuf_carries_what_json_carries() {
-        let text = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../tests/fixtures/interop/langfuse-js-otel.json"
-        ))
-        .unwrap();
+        let text = include_bytes!("../../../../tests/fixtures/interop/langfuse-js-otel.json");
         let mut store = Store::new();
-        format::import(&mut store, "langfuse.json", &text).unwrap();
+        format::import(&mut store, "langfuse.json", text).unwrap();
         let bytes = otlp::encode(&store);
         let decoded = ExportTraceServiceRequest::decode(bytes.as_slice()).unwrap();
         let json: serde_json::Value = serde_json::from_str(&otlp::write(&store)).unwrap();

@@ -118,7 +118,7 @@ where
         template: fields.template.take(),
         variables: fields.variables.take(),
     };
-    let trace = super::traces::SpanFacts::new(fields.trace, fields.ours.trace_span, &observation);
+    let trace = super::traces::SpanFacts::new(fields.trace, fields.ours.trace_span);
     Ok(Mapped { observation, trace })
 }
 

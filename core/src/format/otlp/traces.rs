@@ -24,20 +24,11 @@ use crate::time::Timestamp;
 pub(crate) struct SpanFacts<'a> {
     fields: TraceFields<'a>,
     pub trace_span: bool,
-    name: String,
 }
 
 impl<'a> SpanFacts<'a> {
-    pub fn new(
-        fields: TraceFields<'a>,
-        trace_span: bool,
-        observation: &Observation,
-    ) -> SpanFacts<'a> {
-        SpanFacts {
-            fields,
-            trace_span,
-            name: observation.name.clone(),
-        }
+    pub fn new(fields: TraceFields<'a>, trace_span: bool) -> SpanFacts<'a> {
+        SpanFacts { fields, trace_span }
     }
 
     /// The trace record a trace span of ours stands for.
@@ -106,14 +97,14 @@ impl TraceDraft {
         let at = observation.started_at;
         let mut fields = facts.fields;
         if is_root && self.root.as_ref().is_none_or(|(first, _)| at < *first) {
-            self.root = Some((at, facts.name.clone()));
+            self.root = Some((at, observation.name.clone()));
             self.root_input = observation.input.clone();
             self.root_output = observation.output.clone();
             self.root_failed =
                 (observation.status == Status::Error).then(|| observation.status_message.clone());
         }
         if self.earliest.as_ref().is_none_or(|(first, _)| at < *first) {
-            self.earliest = Some((at, facts.name));
+            self.earliest = Some((at, observation.name.clone()));
         }
         self.start = Some(self.start.map_or(at, |s| s.min(at)));
         match observation.ended_at {
