@@ -159,3 +159,54 @@ fn cli_missing_file_is_a_clear_error() {
         "{err}"
     );
 }
+
+#[test]
+fn cli_converts_to_otlp_and_reads_it_back() {
+    let dir = std::env::temp_dir().join(format!("prompttrace-cli-otlp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let otlp = dir.join("rag.otlp.json");
+    stdout(&run(&[
+        "convert",
+        &fixture("rag-pipeline.json"),
+        "--to",
+        "otlp",
+        "-o",
+        otlp.to_str().unwrap(),
+    ]));
+    let text = std::fs::read_to_string(&otlp).unwrap();
+    assert!(text.starts_with("{\"resourceSpans\":["), "{}", &text[..40]);
+    let validated = stdout(&run(&["validate", otlp.to_str().unwrap()]));
+    assert!(
+        validated.contains("(OTLP/JSON: 1 traces, 7 observations)"),
+        "{validated}"
+    );
+    // The summary of the OTLP file is the summary of the original.
+    assert_eq!(
+        stdout(&run(&["summary", otlp.to_str().unwrap()])),
+        golden("rag-pipeline.txt")
+    );
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn cli_notes_spans_whose_parent_is_missing() {
+    let dir = std::env::temp_dir().join(format!("prompttrace-cli-orphan-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("part.json");
+    std::fs::write(
+        &file,
+        r#"{"resourceSpans":[{"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","parentSpanId":"0102030405060708","name":"child","startTimeUnixNano":"1710408413000000000","endTimeUnixNano":"1710408414000000000"}]}]}]}"#,
+    )
+    .unwrap();
+    let output = run(&["summary", file.to_str().unwrap()]);
+    assert!(output.status.success());
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        err.contains("part.json: 1 span(s) name a parent span that is not in the file"),
+        "{err}"
+    );
+    assert!(String::from_utf8(output.stdout)
+        .unwrap()
+        .contains("span child  [completed]"));
+    std::fs::remove_dir_all(dir).unwrap();
+}

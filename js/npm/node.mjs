@@ -11,6 +11,6 @@ initSync({ module: readFileSync(new URL("./wasm/prompttrace_js_bg.wasm", import.
 
 const storage = new AsyncLocalStorage();
 useContext({ current: () => storage.getStore(), run: (value, fn) => storage.run(value, fn) });
-useFileReader((path) => readFile(path, "utf8"));
+useFileReader((path) => readFile(path)); // bytes: no UTF-8 decode and re-encode
 
 export { Tracer, Trace, Observation } from "./tracer.mjs";

@@ -64,8 +64,8 @@ export function useFileReader(read) {
 }
 
 async function readFile(file) {
-  if (file && typeof file === "object" && typeof file.text === "function") {
-    return [await file.text(), typeof file.name === "string" && file.name ? file.name : "file"];
+  if (file && typeof file === "object" && typeof file.arrayBuffer === "function") {
+    return [new Uint8Array(await file.arrayBuffer()), typeof file.name === "string" && file.name ? file.name : "file"];
   }
   const path = file instanceof URL ? file : String(file);
   return [await readPath(path), String(path instanceof URL ? path.pathname : path)];
@@ -303,7 +303,14 @@ export class Tracer {
 
   /** Merges a trace file (ours, OTLP/JSON or Langfuse's); returns counts, or undefined if it was refused (see onError). */
   import(fileText, name = "import") {
-    return this.#read(() => this.#core.importText(String(name), String(fileText)), undefined);
+    return this.#read(() => {
+      if (fileText instanceof ArrayBuffer) return this.#core.importBytes(String(name), new Uint8Array(fileText));
+      if (ArrayBuffer.isView(fileText)) {
+        const bytes = new Uint8Array(fileText.buffer, fileText.byteOffset, fileText.byteLength);
+        return this.#core.importBytes(String(name), bytes);
+      }
+      return this.#core.importText(String(name), String(fileText));
+    }, undefined);
   }
 
   /** Overrides or extends model prices: `{ "my-model": { input, output } }` in USD per 1M tokens. */

@@ -106,8 +106,14 @@ impl Core {
     /// whose message names the file, line and column.
     #[wasm_bindgen(js_name = importText)]
     pub fn import_text(&mut self, name: &str, text: &str) -> Result<JsValue, JsError> {
-        let report =
-            format::import(self.recorder.store_mut(), name, text.as_bytes()).map_err(js_error)?;
+        self.import_bytes(name, text.as_bytes())
+    }
+
+    /// `importText` for a file's bytes (UTF-8): no string to re-encode, so
+    /// large files cross into wasm as one copy.
+    #[wasm_bindgen(js_name = importBytes)]
+    pub fn import_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
+        let report = format::import(self.recorder.store_mut(), name, bytes).map_err(js_error)?;
         let report = ImportReport {
             traces: report.traces_added + report.traces_updated,
             observations: report.observations_added + report.observations_updated,

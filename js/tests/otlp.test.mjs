@@ -46,6 +46,10 @@ test("OTLP and Langfuse files from real SDKs import, and count like the CLI", ()
   const summary = t.summary();
   assert.equal(summary.traces[0].name, "POST /v1/chat");
   assert.equal(summary.traces[0].tokens.total, 2163);
+  // The same file as bytes (what fromFile reads) gives the same records.
+  const { tracer: u } = tracer();
+  u.import(readFileSync(fixture("otel-py-protojson.json")), "otel.json");
+  assert.equal(u.export(), t.export());
   assert.deepEqual(problems, []);
 });
 

@@ -91,8 +91,7 @@ pub fn import(store: &mut Store, file: &str, bytes: &[u8]) -> Result<ImportRepor
     } = read(file, bytes)?;
     let mut orphans = 0;
     if let Some(otlp) = &otlp {
-        otlp.settle(&mut batch, store);
-        orphans = otlp::OtlpParts::orphans(&batch);
+        orphans = otlp.settle(&mut batch, store);
     }
     let report = store.import(batch).map_err(|rejection| {
         let (line, column) = match (rejection.record, &lines, &otlp) {

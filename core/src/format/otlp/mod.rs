@@ -214,13 +214,15 @@ fn locate_span(text: &str, id: &SpanId) -> Option<(usize, usize)> {
 
 impl OtlpParts {
     /// Derives traces against what is stored, and links spans whose parent
-    /// is stored (or stored spans whose parent this file brings).
-    pub(crate) fn settle(&self, batch: &mut Batch, store: &Store) {
+    /// is stored (or stored spans whose parent this file brings). Returns
+    /// how many of the file's spans are still without their parent.
+    pub(crate) fn settle(&self, batch: &mut Batch, store: &Store) -> usize {
         for (trace, draft) in batch.traces.iter_mut().zip(&self.drafts) {
             if let Some(stored) = store.trace(&draft.id) {
                 *trace = draft.derive(Some(stored.trace()));
             }
         }
+        let mut orphans = self.orphans.len();
         for (index, parent) in &self.orphans {
             let observation = &batch.observations[*index];
             let stored_parent = store.observation(parent);
@@ -228,7 +230,11 @@ impl OtlpParts {
                 let observation = &mut batch.observations[*index];
                 observation.parent_id = Some(parent.clone());
                 flag(observation, None);
+                orphans -= 1;
             }
+        }
+        if !self.drafts.iter().any(|d| store.trace(&d.id).is_some()) {
+            return orphans; // no stored trace gets spans: nothing to relink
         }
         let arriving: HashSet<&str> = batch.observations.iter().map(|o| o.id.as_str()).collect();
         let mut relinked = Vec::new();
@@ -249,6 +255,7 @@ impl OtlpParts {
             }
         }
         batch.observations.extend(relinked);
+        orphans
     }
 
     /// The span (by index into `text`) a rejected record came from.
@@ -258,15 +265,6 @@ impl OtlpParts {
             RecordIndex::Observation(i) => self.observation_spans.get(i)?,
         };
         locate_span(text, span)
-    }
-
-    /// Spans still without their parent after settling.
-    pub(crate) fn orphans(batch: &Batch) -> usize {
-        batch
-            .observations
-            .iter()
-            .filter(|o| missing_parent(o).is_some())
-            .count()
     }
 }
 
