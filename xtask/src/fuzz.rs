@@ -129,8 +129,34 @@ fn fuzz(target: &str, seconds: u64, seeds: &[PathBuf]) -> Result<(), String> {
         // An input that takes this long is a finding (a quadratic path), not a wait.
         .arg("-timeout=10")
         .arg("-print_final_stats=1");
+    // libFuzzer reports every new input on stderr (tens of thousands of
+    // lines a run): keep them in a log, print the final figures, and the
+    // log's tail when the run fails.
+    let log = root()
+        .join("target/fuzz-logs")
+        .join(format!("{target}.log"));
+    if let Some(dir) = log.parent() {
+        fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let file = fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
+    command.stderr(file);
     let result = step(&format!("fuzz {target} for {seconds} s"), &mut command);
     let _ = fs::remove_dir_all(&seed_dir);
+    let text = fs::read_to_string(&log).unwrap_or_default();
+    let lines: Vec<&str> = text.lines().collect();
+    let shown: Vec<&str> = if result.is_ok() {
+        lines
+            .iter()
+            .copied()
+            .filter(|l| l.starts_with("stat::") || l.starts_with("Done "))
+            .collect()
+    } else {
+        lines[lines.len().saturating_sub(40)..].to_vec()
+    };
+    for line in shown {
+        println!("    {line}");
+    }
+    println!("    (full output: {})", log.display());
     let Err(failure) = result else {
         return Ok(());
     };

@@ -59,11 +59,11 @@ pub fn build() -> Result<Package, String> {
             "--target",
             WASM_TARGET,
             "--profile",
-            "wasm-release",
+            "wasm-npm",
         ]),
     )?;
     let built = root().join(format!(
-        "target/{WASM_TARGET}/wasm-release/prompttrace_js.wasm"
+        "target/{WASM_TARGET}/wasm-npm/prompttrace_js.wasm"
     ));
     step(
         "generate the JS bindings",
