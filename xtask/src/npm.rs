@@ -62,9 +62,7 @@ pub fn build() -> Result<Package, String> {
             "wasm-npm",
         ]),
     )?;
-    let built = root().join(format!(
-        "target/{WASM_TARGET}/wasm-npm/prompttrace_js.wasm"
-    ));
+    let built = root().join(format!("target/{WASM_TARGET}/wasm-npm/prompttrace_js.wasm"));
     step(
         "generate the JS bindings",
         program("wasm-bindgen")

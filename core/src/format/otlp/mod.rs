@@ -86,10 +86,7 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
                 .as_ref()
                 .map_or(&[][..], |r| &r.attributes[..]);
             for scope_spans in &resource_spans.scope_spans {
-                let origin = Origin {
-                    resource,
-                    scope: scope_spans.scope.as_ref(),
-                };
+                let origin = Origin::new(resource, scope_spans.scope.as_ref());
                 for span in &scope_spans.spans {
                     let mapped = spans::map(span, &origin).map_err(|message| {
                         let (line, column) = locate_span(text, &span.span_id).unwrap_or((1, 1));

@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
+use serde_json::value::RawValue;
 
 use super::attributes::{AttributeMap, CostFields, Fields};
 use super::wire::{AnyValue, Event, KeyValue, Scope, Span, StatusCode};
@@ -16,10 +17,31 @@ use crate::time::Timestamp;
 /// gives back exactly what was written.
 pub(crate) const OUR_SCOPE: &str = "prompttrace";
 
-/// The resource and scope a span was reported under.
+/// The resource and scope a span was reported under, with their metadata
+/// JSON written once for all of their spans.
 pub(crate) struct Origin<'s, 'a> {
     pub resource: &'s [KeyValue<'a>],
     pub scope: Option<&'s Scope<'a>>,
+    resource_json: Option<Box<RawValue>>,
+    scope_json: Option<Box<RawValue>>,
+}
+
+impl<'s, 'a> Origin<'s, 'a> {
+    pub fn new(resource: &'s [KeyValue<'a>], scope: Option<&'s Scope<'a>>) -> Origin<'s, 'a> {
+        let refs: Vec<&KeyValue> = resource.iter().collect();
+        let resource_json = (!resource.is_empty())
+            .then(|| serde_json::value::to_raw_value(&AttributeMap(&refs)).ok())
+            .flatten();
+        let scope_json = scope
+            .filter(|s| !s.name.is_empty())
+            .and_then(|s| serde_json::value::to_raw_value(&ScopeOut(s)).ok());
+        Origin {
+            resource,
+            scope,
+            resource_json,
+            scope_json,
+        }
+    }
 }
 
 impl Origin<'_, '_> {
@@ -148,8 +170,8 @@ fn metadata(fields: &Fields, span: &Span, origin: &Origin) -> Option<Json> {
         object: fields.metadata_object.as_ref(),
         keys: &fields.metadata,
         attributes: (!sdk && !fields.attributes.is_empty()).then_some(&fields.attributes[..]),
-        resource: (!sdk && !origin.resource.is_empty()).then_some(origin.resource),
-        scope: origin.scope.filter(|_| !sdk).filter(|s| !s.name.is_empty()),
+        resource: origin.resource_json.as_deref().filter(|_| !sdk),
+        scope: origin.scope_json.as_deref().filter(|_| !sdk),
         span_kind: Some(span.kind.name())
             .filter(|_| !sdk)
             .filter(|k| !matches!(*k, "UNSPECIFIED" | "INTERNAL")),
@@ -168,8 +190,8 @@ struct MetadataOut<'s, 'a> {
     object: Option<&'s Json>,
     keys: &'s [(Cow<'a, str>, &'a AnyValue<'a>)],
     attributes: Option<&'s [&'a KeyValue<'a>]>,
-    resource: Option<&'s [KeyValue<'a>]>,
-    scope: Option<&'s Scope<'a>>,
+    resource: Option<&'s RawValue>,
+    scope: Option<&'s RawValue>,
     /// OTel's span kind when it says more than "internal" (Jaeger shows it).
     span_kind: Option<&'static str>,
     events: &'s [Event<'a>],
@@ -211,11 +233,10 @@ impl Serialize for MetadataOut<'_, '_> {
             map.serialize_entry("attributes", &AttributeMap(attributes))?;
         }
         if let Some(resource) = self.resource {
-            let refs: Vec<&KeyValue> = resource.iter().collect();
-            map.serialize_entry("resourceAttributes", &AttributeMap(&refs))?;
+            map.serialize_entry("resourceAttributes", resource)?;
         }
         if let Some(scope) = self.scope {
-            map.serialize_entry("scope", &ScopeOut(scope))?;
+            map.serialize_entry("scope", scope)?;
         }
         if let Some(kind) = self.span_kind {
             map.serialize_entry("spanKind", kind)?;
