@@ -394,19 +394,16 @@ impl Store {
             unchanged: plan.unchanged,
             ..ImportReport::default()
         };
-        let mut traces: Vec<Option<Trace>> = batch.traces.into_iter().map(Some).collect();
-        for i in plan.traces {
-            let trace = traces[i].take().expect("each planned index once");
+        // The plan's indexes are sorted and distinct: walk the batch once,
+        // moving each planned record straight into the store.
+        for trace in planned(batch.traces, plan.traces) {
             if self.put_trace(trace) {
                 report.traces_added += 1;
             } else {
                 report.traces_updated += 1;
             }
         }
-        let mut observations: Vec<Option<Observation>> =
-            batch.observations.into_iter().map(Some).collect();
-        for i in plan.observations {
-            let observation = observations[i].take().expect("each planned index once");
+        for observation in planned(batch.observations, plan.observations) {
             if self.put_observation(observation) {
                 report.observations_added += 1;
             } else {
@@ -625,4 +622,13 @@ fn remove_from(index: &mut BTreeMap<String, BTreeSet<String>>, key: &str, id: &s
             index.remove(key);
         }
     }
+}
+
+/// The records at `indexes` (sorted, distinct), in order.
+fn planned<T>(records: Vec<T>, indexes: Vec<usize>) -> impl Iterator<Item = T> {
+    let mut indexes = indexes.into_iter().peekable();
+    records
+        .into_iter()
+        .enumerate()
+        .filter_map(move |(i, record)| indexes.next_if_eq(&i).map(|_| record))
 }
