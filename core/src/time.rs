@@ -29,7 +29,7 @@ impl Timestamp {
     pub fn from_unix_millis_f64(millis: f64) -> Option<Timestamp> {
         let micros = (millis * 1e3).round();
         (micros.is_finite() && micros.abs() < (i64::MAX / 1000) as f64)
-            .then_some(Timestamp(micros as i64 * 1000))
+            .then(|| Timestamp(micros as i64 * 1000))
     }
 
     pub const fn unix_nanos(self) -> i64 {

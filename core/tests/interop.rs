@@ -323,3 +323,175 @@ fn interop_otlp_ids_are_valid_and_stable() {
         );
     }
 }
+
+/// One OTLP request of the given spans (JSON objects as text).
+fn request(spans: &[String]) -> String {
+    format!(
+        r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{}]}}]}}]}}"#,
+        spans.join(",")
+    )
+}
+
+fn span(id: &str, parent: Option<&str>, extra: &str) -> String {
+    let parent = parent.map_or(String::new(), |p| format!(r#""parentSpanId":"{p}","#));
+    format!(
+        r#"{{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"{id}",{parent}"name":"s-{id}","startTimeUnixNano":"1710408413000000000","endTimeUnixNano":"1710408414000000000"{extra}}}"#
+    )
+}
+
+fn import(store: &mut Store, name: &str, text: &str) -> prompttrace::store::ImportReport {
+    format::import(store, name, text.as_bytes()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+const TRACE: &str = "5b8efff798038103d269b633813fc60c";
+const ROOT: &str = "0102030405060708";
+
+#[test]
+fn interop_a_later_file_without_the_root_keeps_the_traces_status() {
+    let mut store = Store::new();
+    import(
+        &mut store,
+        "root.json",
+        &request(&[span(ROOT, None, r#","status":{"code":2,"message":"boom"}"#)]),
+    );
+    import(
+        &mut store,
+        "child.json",
+        &request(&[span("1111111111111111", Some(ROOT), "")]),
+    );
+    let trace = store.trace(TRACE).unwrap().trace();
+    assert_eq!(
+        (trace.status, trace.status_message.as_deref()),
+        (Status::Error, Some("boom"))
+    );
+
+    // A running root stays running when a child ends in another file.
+    let mut store = Store::new();
+    let running_root =
+        span(ROOT, None, "").replace(r#","endTimeUnixNano":"1710408414000000000""#, "");
+    import(&mut store, "root.json", &request(&[running_root]));
+    import(
+        &mut store,
+        "child.json",
+        &request(&[span("1111111111111111", Some(ROOT), "")]),
+    );
+    assert_eq!(store.trace(TRACE).unwrap().trace().status, Status::Running);
+
+    // A root logged at level ERROR fails its trace, as in Langfuse's files.
+    let mut store = Store::new();
+    let level =
+        r#","attributes":[{"key":"langfuse.observation.level","value":{"stringValue":"ERROR"}}]"#;
+    import(
+        &mut store,
+        "level.json",
+        &request(&[span(ROOT, None, level)]),
+    );
+    assert_eq!(store.trace(TRACE).unwrap().trace().status, Status::Error);
+}
+
+#[test]
+fn interop_a_span_running_then_ended_in_one_file_ends_its_trace() {
+    let running = span(ROOT, None, "").replace(r#","endTimeUnixNano":"1710408414000000000""#, "");
+    let text = format!(
+        "{}\n{}\n",
+        request(&[running]),
+        request(&[span(ROOT, None, "")])
+    );
+    let mut store = Store::new();
+    import(&mut store, "lines.jsonl", &text);
+    assert_eq!(
+        store.trace(TRACE).unwrap().trace().status,
+        Status::Completed
+    );
+}
+
+#[test]
+fn interop_odd_input_is_refused_or_kept_never_a_crash() {
+    // A key of 20,000 dotted segments stays a plain attribute.
+    let key = format!("llm.input_messages.0.{}", vec!["a"; 20_000].join("."));
+    let extra = format!(r#","attributes":[{{"key":"{key}","value":{{"stringValue":"v"}}}}]"#);
+    let mut store = Store::new();
+    import(
+        &mut store,
+        "deep.json",
+        &request(&[span(ROOT, None, &extra)]),
+    );
+    assert!(store
+        .observation(ROOT)
+        .unwrap()
+        .metadata
+        .as_ref()
+        .unwrap()
+        .as_str()
+        .contains("a.a.a"));
+
+    // Fractional nanoseconds are not a time.
+    let fractional = span(ROOT, None, "").replace(
+        r#""startTimeUnixNano":"1710408413000000000""#,
+        r#""startTimeUnixNano":1.5"#,
+    );
+    let error = format::import(
+        &mut Store::new(),
+        "f.json",
+        request(&[fractional]).as_bytes(),
+    )
+    .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .contains("1.5 is not a whole number of nanoseconds"),
+        "{error}"
+    );
+
+    // A Langfuse latency past any date is ignored, not a panic.
+    let langfuse =
+        r#"{"id":"t1","timestamp":"2025-03-14T09:26:53Z","latency":1e300,"observations":[]}"#;
+    import(&mut Store::new(), "latency.json", langfuse);
+}
+
+#[test]
+fn interop_relinking_keeps_metadata_that_is_not_an_object() {
+    let note = r#","attributes":[{"key":"langfuse.observation.metadata","value":{"stringValue":"[\"just\",\"a note\"]"}}]"#;
+    let mut store = Store::new();
+    import(
+        &mut store,
+        "child.json",
+        &request(&[span("1111111111111111", Some(ROOT), note)]),
+    );
+    import(&mut store, "parent.json", &request(&[span(ROOT, None, "")]));
+    let child = store.observation("1111111111111111").unwrap();
+    assert_eq!(child.parent_id.as_deref(), Some(ROOT));
+    assert_eq!(
+        child.metadata.as_ref().unwrap().as_str(),
+        r#"["just","a note"]"#
+    );
+}
+
+#[test]
+fn interop_round_trip_keeps_odd_metadata_usage_levels_and_messages() {
+    let native = r#"{"format":"prompttrace","version":1,
+      "traces":[
+        {"id":"t1","name":"a","status":"completed","status_message":"all good","started_at":"2025-01-01T00:00:00Z","ended_at":"2025-01-01T00:00:01Z","metadata":"hello"},
+        {"id":"4BF92F3577B34DA6A3CE929D0E0E4736","name":"b","status":"completed","started_at":"2025-01-01T00:00:00Z","ended_at":"2025-01-01T00:00:01Z","metadata":[1,2]},
+        {"id":"4bf92f3577b34da6a3ce929d0e0e4736","name":"c","status":"running","started_at":"2025-01-01T00:00:00Z","metadata":null}],
+      "observations":[
+        {"id":"o1","trace_id":"t1","name":"g","type":"generation","status":"error","level":"warning","status_message":"429","started_at":"2025-01-01T00:00:00Z","ended_at":"2025-01-01T00:00:01Z","metadata":42,
+         "usage":{"input":5,"total":8,"details":{"input_tokens":7,"total_tokens":99}}},
+        {"id":"o2","trace_id":"t1","parent_id":"o1","name":"e","type":"event","status":"completed","started_at":"2025-01-01T00:00:00.5Z","ended_at":"2025-01-01T00:00:00.5Z","metadata":true}]}"#;
+    let mut store = Store::new();
+    import(&mut store, "odd.json", native);
+    let written = otlp::write(&store);
+    let mut back = Store::new();
+    import(&mut back, "odd.otlp.json", &written);
+    assert_eq!(native::write(&back), native::write(&store));
+    // Trace ids that differ only in case stay different traces in OTLP.
+    let value: serde_json::Value = serde_json::from_str(&written).unwrap();
+    let spans = value["resourceSpans"][0]["scopeSpans"][0]["spans"]
+        .as_array()
+        .unwrap();
+    let ids: std::collections::BTreeSet<&str> = spans
+        .iter()
+        .map(|s| s["traceId"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 3);
+}

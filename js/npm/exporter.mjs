@@ -11,13 +11,6 @@ const PROTOCOLS = {
 /** Statuses worth another try (OTLP/HTTP spec: retryable responses). */
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
-// A back-off wait keeps Node alive only while someone awaits a flush: a
-// background retry must not hold a finished script open.
-const sleep = (ms, keepAlive) =>
-  new Promise((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    if (!keepAlive) timer?.unref?.();
-  });
 
 export class OtlpExporter {
   #take;
@@ -34,6 +27,12 @@ export class OtlpExporter {
   #closed = false;
   /** Flushes being awaited by the app. */
   #awaited = 0;
+  /** The current back-off wait, so an awaited flush can keep Node alive. */
+  #wait;
+  /** A send loop is queued or running (the interval adds no second one). */
+  #busy = false;
+  /** Why nothing can be sent (a bad URL, no fetch), reported once. */
+  #broken;
   #totals = { batches: 0, failed: 0 };
 
   /**
@@ -44,13 +43,28 @@ export class OtlpExporter {
     const opts = options && typeof options === "object" ? options : {};
     this.#take = take;
     this.#report = report;
-    this.#url = String(url);
-    this.#protocol = opts.protocol ?? "http/protobuf";
-    if (!(this.#protocol in PROTOCOLS)) {
-      report(new Error(`OTLP protocol "${this.#protocol}" is not supported; use "http/protobuf" or "http/json" (sending http/protobuf)`));
-      this.#protocol = "http/protobuf";
+    try {
+      this.#url = new URL(url).href;
+    } catch {
+      this.#broken = `"${safe(url)}" is not a URL such as http://127.0.0.1:4318/v1/traces`;
     }
-    this.#headers = { ...(opts.headers ?? {}), "content-type": PROTOCOLS[this.#protocol] };
+    if (typeof fetch !== "function") this.#broken ??= "this runtime has no fetch()";
+    if (this.#broken) report(new Error(`OTLP export: ${this.#broken}; nothing will be sent`));
+    const protocol = opts.protocol ?? "http/protobuf";
+    this.#protocol = typeof protocol === "string" && protocol in PROTOCOLS ? protocol : "http/protobuf";
+    if (this.#protocol !== protocol) {
+      report(new Error(`OTLP protocol "${safe(protocol)}" is not supported; use "http/protobuf" or "http/json" (sending http/protobuf)`));
+    }
+    // Any HeadersInit (object, array of pairs, Headers); ours sets the type.
+    let headers;
+    try {
+      headers = new Headers(opts.headers ?? {});
+    } catch (error) {
+      report(new Error(`OTLP export: headers are not usable (${error.message}); sending without them`));
+      headers = new Headers();
+    }
+    headers.set("content-type", PROTOCOLS[this.#protocol]);
+    this.#headers = headers;
     this.#maxAttempts = positive(opts.maxAttempts, 5);
     this.#backoffMs = positive(opts.initialBackoffMs, 1000);
     this.#timeoutMs = positive(opts.timeoutMs, 10000);
@@ -62,38 +76,62 @@ export class OtlpExporter {
 
   /** Sends every ended trace not sent yet; resolves when done. */
   async flush() {
+    return this.#awaitSend(false);
+  }
+
+  /**
+   * Stops the timer after a last flush, which also sends ended traces whose
+   * observations are still running, as they are.
+   */
+  async shutdown() {
+    clearInterval(this.#timer);
+    const result = await this.#awaitSend(true);
+    this.#closed = true;
+    return result;
+  }
+
+  async #awaitSend(force) {
     this.#awaited++;
+    this.#wait?.ref?.(); // a retry already waiting must now hold Node open
     try {
-      await this.#queueSend();
+      await this.#queueSend(force);
     } finally {
       this.#awaited--;
     }
     return { ...this.#totals };
   }
 
-  /** Stops the timer after a last flush. */
-  async shutdown() {
-    clearInterval(this.#timer);
-    const result = await this.flush();
-    this.#closed = true;
-    return result;
-  }
-
-  // One send loop at a time, so batches go out in order.
-  #queueSend() {
-    this.#sending = this.#sending.then(() => this.#sendAll()).catch((error) => this.#report(error));
+  // One send loop at a time, so batches go out in order; the interval does
+  // not queue another while one is pending (a long outage must not pile up).
+  #queueSend(force = false) {
+    if (!force && this.#busy && this.#awaited === 0) return this.#sending;
+    this.#busy = true;
+    this.#sending = this.#sending
+      .then(() => this.#sendAll(force))
+      .catch((error) => this.#report(error))
+      .finally(() => (this.#busy = false));
     return this.#sending;
   }
 
-  async #sendAll() {
-    if (this.#closed) return;
+  async #sendAll(force) {
+    if (this.#closed || this.#broken) return;
     for (;;) {
-      const body = this.#take(this.#protocol === "http/protobuf", this.#maxTraces);
+      const body = this.#take(this.#protocol === "http/protobuf", this.#maxTraces, force);
       if (!body) return;
       const ok = await this.#send(body);
       this.#totals.batches++;
       if (!ok) this.#totals.failed++;
     }
+  }
+
+  #sleep(ms) {
+    return new Promise((resolve) => {
+      this.#wait = setTimeout(() => {
+        this.#wait = undefined;
+        resolve();
+      }, ms);
+      if (this.#awaited === 0) this.#wait?.unref?.();
+    });
   }
 
   /** One request with retries; false when it was given up. */
@@ -125,9 +163,17 @@ export class OtlpExporter {
         return false;
       }
       // Exponential back-off with jitter, or what the server asked for.
-      await sleep(retryAfter ?? wait * (0.5 + Math.random()), this.#awaited > 0);
+      await this.#sleep(retryAfter ?? wait * (0.5 + Math.random()));
       wait = Math.min(wait * 2, 30000);
     }
+  }
+}
+
+function safe(value) {
+  try {
+    return String(value);
+  } catch {
+    return Object.prototype.toString.call(value);
   }
 }
 

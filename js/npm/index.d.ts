@@ -176,8 +176,8 @@ export interface ImportReport {
 
 /** How `exportTo` sends traces. */
 export interface OtlpExportOptions {
-  /** Extra request headers, e.g. `{ authorization: "Basic …" }`. */
-  headers?: Record<string, string>;
+  /** Extra request headers, e.g. `{ authorization: "Basic …" }` (any `HeadersInit`). */
+  headers?: HeadersInit;
   /** "http/protobuf" (default; what Phoenix accepts) or "http/json". */
   protocol?: "http/protobuf" | "http/json";
   /** How often ended traces are sent (default 1000 ms). */
@@ -202,9 +202,9 @@ export interface OtlpExportResult {
 
 /** A running OTLP/HTTP export; see `Tracer.exportTo`. */
 export interface OtlpExporter {
-  /** Sends every ended trace not sent yet. Never rejects. */
+  /** Sends every trace not sent yet that has ended with all its observations. Never rejects. */
   flush(): Promise<OtlpExportResult>;
-  /** A last flush, then stops. Never rejects. */
+  /** A last flush that also sends ended traces whose observations still run, then stops. Never rejects. */
   shutdown(): Promise<OtlpExportResult>;
 }
 
@@ -308,7 +308,7 @@ export declare class Tracer {
   /** Everything as OTLP/JSON (an OpenTelemetry `ExportTraceServiceRequest`) for any OTLP backend. */
   exportOtlp(): string;
   /**
-   * Sends each trace, once it has ended, to an OTLP/HTTP endpoint such as
+   * Sends each trace, once it and its observations have ended, to an OTLP/HTTP endpoint such as
    * `http://localhost:6006/v1/traces`, batched and retried with back-off.
    * Traces already recorded (or imported) when it starts are sent too.
    * Failures go to onError; nothing throws.

@@ -297,8 +297,14 @@ export class Tracer {
    * retried with back-off; returns the exporter (`flush()`, `shutdown()`).
    */
   exportTo(url, options = {}) {
-    const take = (protobuf, max) => this.#read(() => this.#core.takeOtlpBatch(protobuf, max), undefined);
-    return new OtlpExporter(take, (error) => this._report(error), url, options);
+    const take = (protobuf, max, force) => this.#read(() => this.#core.takeOtlpBatch(protobuf, max, force), undefined);
+    const report = (error) => this._report(error);
+    try {
+      return new OtlpExporter(take, report, url, options);
+    } catch (error) {
+      report(error);
+      return new OtlpExporter(take, report, undefined, {}); // inert: reports, sends nothing
+    }
   }
 
   /** Merges a trace file (ours, OTLP/JSON or Langfuse's); returns counts, or undefined if it was refused (see onError). */

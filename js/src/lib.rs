@@ -129,15 +129,21 @@ impl Core {
         otlp::write(self.recorder.store())
     }
 
-    /// The next request for an OTLP exporter: up to `max` ended traces
-    /// (with their observations) and ended LLM calls without trace that no
-    /// earlier batch held, as protobuf or as JSON bytes; `None` when there
-    /// is nothing new. What is returned counts as handed over.
+    /// The next request for an OTLP exporter: up to `max` traces that have
+    /// ended with all their observations (with `force`, every ended trace,
+    /// as it is: an exporter shutting down) and ended LLM calls without
+    /// trace that no earlier batch held, as protobuf or as JSON bytes;
+    /// `None` when there is nothing new. What is returned counts as handed
+    /// over.
     #[wasm_bindgen(js_name = takeOtlpBatch)]
-    pub fn take_otlp_batch(&mut self, protobuf: bool, max: usize) -> Option<Vec<u8>> {
+    pub fn take_otlp_batch(&mut self, protobuf: bool, max: usize, force: bool) -> Option<Vec<u8>> {
         let store = self.recorder.store();
+        let settled = |entry: &prompttrace::store::TraceEntry| {
+            force || entry.observations().iter().all(|o| o.status.is_ended())
+        };
         let traces: Vec<String> = store
             .traces()
+            .filter(|entry| settled(entry))
             .map(|entry| entry.trace())
             .filter(|trace| trace.status.is_ended() && !self.exported.contains(&trace.id))
             .take(max.max(1))

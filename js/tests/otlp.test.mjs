@@ -116,6 +116,39 @@ test("exportTo sends protobuf by default", async () => {
   await server.close();
 });
 
+test("a trace goes out once its observations have ended; shutdown sends the rest", async () => {
+  const server = await endpoint();
+  const { tracer: t, problems } = tracer();
+  const trace = t.trace({ name: "job" });
+  const slow = trace.span({ name: "slow-step" });
+  trace.complete();
+  const exporter = t.exportTo(server.url, { protocol: "http/json", intervalMs: 60000 });
+  await exporter.flush();
+  assert.equal(server.requests.length, 0, "a step still runs");
+  slow.complete();
+  await exporter.flush();
+  const spans = JSON.parse(server.requests[0].body).resourceSpans[0].scopeSpans[0].spans;
+  assert.deepEqual(spans.map((s) => [s.name, Boolean(s.endTimeUnixNano)]), [["job", true], ["slow-step", true]]);
+
+  const other = t.trace({ name: "left-running" });
+  other.span({ name: "never-ends" });
+  other.complete();
+  await exporter.shutdown();
+  assert.equal(server.requests.length, 2, "shutdown sends it as it is");
+  assert.deepEqual(problems, []);
+  await server.close();
+});
+
+test("a bad URL, bad headers or a bad protocol are reported once and never throw", async () => {
+  const { tracer: t, problems } = tracer();
+  record(t);
+  const exporter = t.exportTo("not a url", { protocol: Symbol("x"), headers: [["bad header name", "x"]] });
+  assert.deepEqual(await exporter.shutdown(), { batches: 0, failed: 0 });
+  assert.match(problems.join("\n"), /"not a url" is not a URL/);
+  assert.match(problems.join("\n"), /protocol "Symbol\(x\)" is not supported/);
+  assert.match(problems.join("\n"), /headers are not usable/);
+});
+
 test("a refused or unreachable endpoint goes to onError and never throws", async () => {
   const server = await endpoint([400]);
   const { tracer: t, problems } = tracer();

@@ -31,6 +31,9 @@ pub(crate) mod ours {
     pub const TEMPLATE: &str = "prompttrace.observation.template";
     pub const VARIABLES: &str = "prompttrace.observation.variables";
     pub const STATUS: &str = "prompttrace.status";
+    /// Metadata that is not an object, as JSON text.
+    pub const METADATA: &str = "prompttrace.observation.metadata";
+    pub const TRACE_METADATA: &str = "prompttrace.trace.metadata";
     /// Metadata key flagging a span whose parent is not in the file.
     pub const MISSING_PARENT: &str = "prompttrace.missing_parent_span_id";
 }
@@ -379,6 +382,9 @@ impl<'a> Fields<'a> {
             .iter()
             .any(|p| key.starts_with(p)) =>
             {
+                if key.split('.').nth(MAX_SEGMENTS + 2).is_some() {
+                    return None; // too deep to rebuild: kept as an attribute
+                }
                 self.flattened.push((key, value))
             }
 
@@ -457,6 +463,10 @@ impl<'a> Fields<'a> {
             ours::TRACE_ID => self.ours.trace_id = Some(borrowed(value)?),
             ours::OBSERVATION_ID => self.ours.observation_id = Some(borrowed(value)?),
             ours::TYPE_LABEL => self.type_label = Some(text(value)),
+            ours::METADATA => self.metadata_object = Some(Json::parse(&str_of(value)).ok()?),
+            ours::TRACE_METADATA => {
+                self.trace.metadata_object = Some(Json::parse(&str_of(value)).ok()?)
+            }
             ours::TEMPLATE => self.template = Some(text(value)),
             ours::VARIABLES => self.variables = Some(json_object(value)?),
             ours::STATUS => self.ours.running = str_of(value) == "running",
@@ -493,10 +503,22 @@ impl<'a> Fields<'a> {
                     continue;
                 }
                 let Some(n) = whole(value) else { continue };
-                match key.as_str() {
-                    "input" | "prompt_tokens" | "input_tokens" => usage.input = Some(n),
-                    "output" | "completion_tokens" | "output_tokens" => usage.output = Some(n),
-                    "total" | "total_tokens" => usage.total = Some(n),
+                // `input`, `output`, `total` as named; OpenAI's names stand
+                // in for them only when those are missing.
+                let alias = match key.as_str() {
+                    "prompt_tokens" | "input_tokens" if !details.contains_key("input") => {
+                        Some("input")
+                    }
+                    "completion_tokens" | "output_tokens" if !details.contains_key("output") => {
+                        Some("output")
+                    }
+                    "total_tokens" if !details.contains_key("total") => Some("total"),
+                    _ => None,
+                };
+                match alias.unwrap_or(key.as_str()) {
+                    "input" => usage.input = Some(n),
+                    "output" => usage.output = Some(n),
+                    "total" => usage.total = Some(n),
                     _ => {
                         usage.details.insert(key.clone(), n);
                     }
@@ -601,12 +623,19 @@ impl<'a> Fields<'a> {
 }
 
 /// Rebuilds `prefix.0.role`, `prefix.0.content`… into `[{role, content}]`.
+/// Keys nested deeper than this stay plain attributes: the tree must stay
+/// within JSON's nesting limit (and a 20,000-segment key must not recurse).
+const MAX_SEGMENTS: usize = 32;
+
 fn unflatten(pairs: &[(&str, &AnyValue)], prefix: &str) -> Option<Value> {
     let mut root = Value::Null;
     for (key, value) in pairs {
         let Some(path) = key.strip_prefix(prefix) else {
             continue;
         };
+        if path.split('.').nth(MAX_SEGMENTS).is_some() {
+            continue; // `apply` keeps such keys as plain attributes
+        }
         let mut node = &mut root;
         for segment in path.split('.') {
             node = match segment.parse::<usize>() {

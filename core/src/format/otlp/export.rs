@@ -144,7 +144,18 @@ fn trace_span(trace: &Trace) -> SpanOut<'_> {
         &trace.output,
     );
     if let Some(metadata) = &trace.metadata {
-        attributes.push("langfuse.trace.metadata", Value::str(metadata.as_str()));
+        attributes.push(
+            metadata_key(metadata, "langfuse.trace.metadata", ours::TRACE_METADATA),
+            Value::str(metadata.as_str()),
+        );
+    }
+    if let Some(message) = trace
+        .status_message
+        .as_deref()
+        .filter(|_| trace.status != Status::Error)
+    {
+        // An error's message is the span status; any other is ours to keep.
+        attributes.push("langfuse.observation.status_message", Value::str(message));
     }
     if let Some(environment) = &trace.environment {
         attributes.push("langfuse.environment", Value::str(environment));
@@ -218,12 +229,11 @@ fn observation_span<'s>(observation: &'s Observation, trace: Option<&'s Trace>) 
     );
     openinference_payloads(&mut attributes, observation);
     if let Some(metadata) = &observation.metadata {
-        attributes.push(
-            "langfuse.observation.metadata",
-            Value::str(metadata.as_str()),
-        );
+        let key = metadata_key(metadata, "langfuse.observation.metadata", ours::METADATA);
+        attributes.push(key, Value::str(metadata.as_str()));
     }
-    if observation.level != Level::Default {
+    // An error at a level other than ERROR says so, or the status would imply it.
+    if observation.level != Level::Default || observation.status == Status::Error {
         attributes.push(
             "langfuse.observation.level",
             Value::str(level(observation.level)),
@@ -431,6 +441,16 @@ fn payload_value(payload: &Json) -> Value<'_> {
             Err(_) => text.parse::<f64>().map_or(Value::str(text), Value::Double),
         },
         _ => Value::str(text),
+    }
+}
+
+/// Langfuse's key for metadata that is an object (its only shape there);
+/// ours, read back exactly, for a string, number, array or null.
+fn metadata_key(metadata: &Json, langfuse: &'static str, ours: &'static str) -> &'static str {
+    if metadata.as_str().starts_with('{') {
+        langfuse
+    } else {
+        ours
     }
 }
 

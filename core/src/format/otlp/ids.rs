@@ -18,10 +18,10 @@ use uuid::Uuid;
 /// Namespace of the UUID v5 hashes of our ids (a fixed random UUID).
 const NAMESPACE: Uuid = Uuid::from_u128(0x6d1f_0c1e_3b8a_4f4e_9a57_2a2c_8d4b_71e3);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct TraceId(pub [u8; 16]);
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SpanId(pub [u8; 8]);
 
 /// A parent span id; empty or all zeros means "no parent".
@@ -53,8 +53,10 @@ impl TraceId {
                 return (TraceId(bytes), true);
             }
         }
+        // Only the canonical form, so `4BF9…` and `4bf9…` (or a UUID and its
+        // bare hex) never share an OTLP id.
         let bytes = match Uuid::try_parse(id) {
-            Ok(uuid) if !uuid.is_nil() => *uuid.as_bytes(),
+            Ok(uuid) if !uuid.is_nil() && uuid.hyphenated().to_string() == id => *uuid.as_bytes(),
             _ => *Uuid::new_v5(&NAMESPACE, id.as_bytes()).as_bytes(),
         };
         (TraceId(bytes), false)

@@ -126,7 +126,8 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
                         continue;
                     }
                     let parent = span.parent_span_id.0;
-                    parts.drafts[draft].add(mapped.trace, &observation, parent.is_none());
+                    let key = (span.trace_id, span.span_id);
+                    parts.drafts[draft].add(mapped.trace, &observation, parent.is_none(), key);
                     span_index.insert((span.trace_id, span.span_id), batch.observations.len());
                     parts.observation_spans.push(span.span_id);
                     parents.push(parent.map(|p| (span.trace_id, p)));
@@ -154,7 +155,16 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
             }
         }
     }
-    batch.traces = parts.drafts.iter().map(|d| d.derive(None)).collect();
+    // A span repeated in the file (JSON Lines: running, then ended) counts
+    // as its last copy.
+    for draft in &mut parts.drafts {
+        draft.running.retain(|key| {
+            span_index
+                .get(key)
+                .is_none_or(|&i| batch.observations[i].status == crate::model::Status::Running)
+        });
+    }
+    batch.traces = parts.drafts.iter().map(|d| d.derive(None, false)).collect();
     Ok(Parsed::otlp(batch, text, parts))
 }
 
@@ -209,10 +219,25 @@ fn locate_span(text: &str, id: &SpanId) -> Option<(usize, usize)> {
         base64::engine::general_purpose::STANDARD.encode(id.0),
         base64::engine::general_purpose::STANDARD_NO_PAD.encode(id.0),
     ];
-    let offset = forms
-        .iter()
-        .filter_map(|form| text.find(&format!("\"{form}")))
-        .min()?;
+    // The span's own `spanId` field, not a child's `parentSpanId`.
+    let own = forms.iter().flat_map(|form| {
+        [
+            "\"spanId\":\"",
+            "\"spanId\": \"",
+            "\"span_id\":\"",
+            "\"span_id\": \"",
+        ]
+        .map(|key| format!("{key}{form}\""))
+    });
+    let offset = own
+        .filter_map(|needle| text.find(&needle))
+        .min()
+        .or_else(|| {
+            forms
+                .iter()
+                .filter_map(|form| text.find(&format!("\"{form}")))
+                .min()
+        })?;
     // Point at the span object the id belongs to.
     let start = text[..offset].rfind('{').unwrap_or(offset);
     Some(position(text, start))
@@ -223,11 +248,6 @@ impl OtlpParts {
     /// is stored (or stored spans whose parent this file brings). Returns
     /// how many of the file's spans are still without their parent.
     pub(crate) fn settle(&self, batch: &mut Batch, store: &Store) -> usize {
-        for (trace, draft) in batch.traces.iter_mut().zip(&self.drafts) {
-            if let Some(stored) = store.trace(&draft.id) {
-                *trace = draft.derive(Some(stored.trace()));
-            }
-        }
         let mut orphans = self.orphans.len();
         for (index, parent) in &self.orphans {
             let observation = &batch.observations[*index];
@@ -240,19 +260,24 @@ impl OtlpParts {
             }
         }
         if !self.drafts.iter().any(|d| store.trace(&d.id).is_some()) {
-            return orphans; // no stored trace gets spans: nothing to relink
+            return orphans; // no stored trace gets spans: nothing to merge
         }
-        let arriving: HashSet<&str> = batch.observations.iter().map(|o| o.id.as_str()).collect();
+        let arriving: HashSet<String> = batch.observations.iter().map(|o| o.id.clone()).collect();
         let mut relinked = Vec::new();
-        for draft in &self.drafts {
+        for (trace, draft) in batch.traces.iter_mut().zip(&self.drafts) {
             let Some(entry) = store.trace(&draft.id) else {
                 continue;
             };
+            let stored_running = entry
+                .observations()
+                .iter()
+                .any(|o| o.status == crate::model::Status::Running && !arriving.contains(&o.id));
+            *trace = draft.derive(Some(entry.trace()), stored_running);
             for stored in entry.observations() {
                 let Some(parent) = missing_parent(stored) else {
                     continue;
                 };
-                if arriving.contains(parent.as_str()) && !arriving.contains(stored.id.as_str()) {
+                if arriving.contains(&parent) && !arriving.contains(&stored.id) {
                     let mut linked = stored.clone();
                     linked.parent_id = Some(parent);
                     flag(&mut linked, None);
@@ -288,15 +313,22 @@ fn missing_parent(observation: &Observation) -> Option<String> {
 /// Sets (or clears) the missing-parent flag in an observation's metadata,
 /// keeping the other keys in their order.
 fn flag(observation: &mut Observation, parent: Option<&str>) {
+    // Metadata that is not an object is held under WRAPPED while flagged,
+    // and given back as it was when the flag goes.
+    const WRAPPED: &str = "prompttrace.metadata";
     let mut entries = match &observation.metadata {
         Some(metadata) => metadata
             .entries()
-            .unwrap_or_else(|| vec![("metadata".to_string(), metadata.clone())]),
+            .unwrap_or_else(|| vec![(WRAPPED.to_string(), metadata.clone())]),
         None => Vec::new(),
     };
     entries.retain(|(key, _)| key != MISSING_PARENT);
     if let Some(parent) = parent {
         entries.push((MISSING_PARENT.to_string(), Json::from(parent)));
     }
-    observation.metadata = (!entries.is_empty()).then(|| Json::from_entries(entries));
+    observation.metadata = match entries.as_slice() {
+        [] => None,
+        [(key, value)] if key == WRAPPED => Some(value.clone()),
+        _ => Some(Json::from_entries(entries)),
+    };
 }

@@ -16,6 +16,10 @@
 //! replacing it.
 
 use super::attributes::{payload, TraceFields};
+use super::ids::{SpanId, TraceId};
+
+/// A span of the file, as OTLP names it.
+pub(crate) type SpanKey = (TraceId, SpanId);
 use crate::json::Json;
 use crate::model::{Observation, Status, Trace};
 use crate::time::Timestamp;
@@ -34,8 +38,8 @@ impl<'a> SpanFacts<'a> {
     /// The trace record a trace span of ours stands for.
     pub fn into_trace(self, id: String, span: Observation) -> Trace {
         let mut draft = TraceDraft::new(id);
-        draft.add(self, &span, true);
-        let mut trace = draft.derive(None);
+        draft.add(self, &span, true, SpanKey::default());
+        let mut trace = draft.derive(None, false);
         trace.status = span.status;
         trace.status_message = span.status_message;
         trace.started_at = span.started_at;
@@ -59,11 +63,14 @@ pub(crate) struct TraceDraft {
     root_input: Option<Json>,
     root_output: Option<Json>,
     metadata: Vec<(String, Json)>,
+    /// Trace metadata given whole that is not an object.
+    metadata_whole: Option<Json>,
     environment: Option<String>,
     release: Option<String>,
     start: Option<Timestamp>,
     end: Option<Timestamp>,
-    running: bool,
+    /// Spans seen running; the reader drops those a later copy ended.
+    pub running: Vec<SpanKey>,
     root_failed: Option<Option<String>>,
 }
 
@@ -83,25 +90,33 @@ impl TraceDraft {
             root_input: None,
             root_output: None,
             metadata: Vec::new(),
+            metadata_whole: None,
             environment: None,
             release: None,
             start: None,
             end: None,
-            running: false,
+            running: Vec::new(),
             root_failed: None,
         }
     }
 
     /// Takes in one span (its observation, and whether it has no parent).
-    pub fn add(&mut self, facts: SpanFacts, observation: &Observation, is_root: bool) {
+    pub fn add(
+        &mut self,
+        facts: SpanFacts,
+        observation: &Observation,
+        is_root: bool,
+        span: SpanKey,
+    ) {
         let at = observation.started_at;
         let mut fields = facts.fields;
         if is_root && self.root.as_ref().is_none_or(|(first, _)| at < *first) {
             self.root = Some((at, observation.name.clone()));
             self.root_input = observation.input.clone();
             self.root_output = observation.output.clone();
-            self.root_failed =
-                (observation.status == Status::Error).then(|| observation.status_message.clone());
+            // Failed, or logged at level ERROR (Langfuse's only error mark).
+            self.root_failed = crate::rules::lifecycle::is_error(observation)
+                .then(|| observation.status_message.clone());
         }
         if self.earliest.as_ref().is_none_or(|(first, _)| at < *first) {
             self.earliest = Some((at, observation.name.clone()));
@@ -109,7 +124,7 @@ impl TraceDraft {
         self.start = Some(self.start.map_or(at, |s| s.min(at)));
         match observation.ended_at {
             Some(end) => self.end = Some(self.end.map_or(end, |e| e.max(end))),
-            None => self.running = true,
+            None => self.running.push(span),
         }
         let first = |held: &mut Option<String>, offered: Option<String>, prefer: bool| {
             if let Some(value) = offered.filter(|v| !v.is_empty()) {
@@ -137,7 +152,7 @@ impl TraceDraft {
         if let Some(object) = fields.metadata_object {
             match object.entries() {
                 Some(entries) => self.metadata.extend(entries),
-                None => self.metadata.push(("metadata".to_string(), object)),
+                None => self.metadata_whole = Some(object),
             }
         }
         for (key, value) in fields.metadata {
@@ -145,8 +160,9 @@ impl TraceDraft {
         }
     }
 
-    /// The trace, given what is already stored under its id.
-    pub fn derive(&self, stored: Option<&Trace>) -> Trace {
+    /// The trace, given what is already stored under its id and whether a
+    /// stored span this file does not replace is still running.
+    pub fn derive(&self, stored: Option<&Trace>, stored_running: bool) -> Trace {
         if let Some(trace) = &self.explicit {
             return trace.clone();
         }
@@ -166,7 +182,14 @@ impl TraceDraft {
                 (a, b) => a.or(b),
             };
         }
-        let status = match (&self.root_failed, self.running) {
+        // Without its root span, a file cannot clear a stored failure.
+        let failed = match (&self.root, stored) {
+            (None, Some(stored)) if stored.status == Status::Error => {
+                Some(stored.status_message.clone())
+            }
+            _ => self.root_failed.clone(),
+        };
+        let status = match (&failed, !self.running.is_empty() || stored_running) {
             (_, true) => Status::Running,
             (Some(_), false) => Status::Error,
             (None, false) => Status::Completed,
@@ -184,6 +207,16 @@ impl TraceDraft {
             None => Vec::new(),
         };
         metadata.extend(self.metadata.iter().cloned());
+        let metadata = match (&self.metadata_whole, metadata.is_empty()) {
+            (Some(whole), true) => Some(whole.clone()),
+            (Some(whole), false) => Some(Json::from_entries(
+                metadata
+                    .into_iter()
+                    .chain([("metadata".to_string(), whole.clone())]),
+            )),
+            (None, true) => None,
+            (None, false) => Some(Json::from_entries(metadata)),
+        };
         let keep = |mine: &Option<String>, theirs: Option<&Option<String>>| {
             mine.clone().or_else(|| theirs.cloned().flatten())
         };
@@ -195,9 +228,7 @@ impl TraceDraft {
             status,
             started_at: start,
             ended_at: end.filter(|_| status.is_ended()),
-            status_message: self
-                .root_failed
-                .clone()
+            status_message: failed
                 .flatten()
                 .or_else(|| stored.and_then(|t| t.status_message.clone())),
             input: self
@@ -210,7 +241,7 @@ impl TraceDraft {
                 .clone()
                 .or_else(|| self.root_output.clone())
                 .or_else(|| stored.and_then(|t| t.output.clone())),
-            metadata: (!metadata.is_empty()).then(|| Json::from_entries(metadata)),
+            metadata,
             tags,
             environment: keep(&self.environment, stored.map(|t| &t.environment)),
             release: keep(&self.release, stored.map(|t| &t.release)),

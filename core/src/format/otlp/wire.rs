@@ -257,7 +257,7 @@ fn uint64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
         }
         fn visit_f64<E: de::Error>(self, n: f64) -> Result<u64, E> {
             // Numbers past 2^53 arrive as doubles from JS writers.
-            if (0.0..1.9e19).contains(&n) {
+            if (0.0..1.9e19).contains(&n) && n.fract() == 0.0 {
                 Ok(n as u64)
             } else {
                 Err(E::custom(format!(
