@@ -190,6 +190,13 @@ export interface OtlpExportOptions {
   timeoutMs?: number;
   /** Traces per request (default 256). */
   maxTracesPerBatch?: number;
+  /**
+   * "all" (default): every trace the tracer holds is sent once it ends,
+   * also those recorded, imported or loaded before. "new": only traces that
+   * end from now on, e.g. after `Tracer.load` on each page load, so the
+   * stored history is not sent again.
+   */
+  include?: "all" | "new";
 }
 
 /** What an exporter has done so far. */
@@ -310,7 +317,8 @@ export declare class Tracer {
   /**
    * Sends each trace, once it and its observations have ended, to an OTLP/HTTP endpoint such as
    * `http://localhost:6006/v1/traces`, batched and retried with back-off.
-   * Traces already recorded (or imported) when it starts are sent too.
+   * Traces already recorded (or imported, or loaded) when it starts are
+   * sent too, unless `include: "new"`.
    * Failures go to onError; nothing throws.
    */
   exportTo(url: string, options?: OtlpExportOptions): OtlpExporter;

@@ -300,6 +300,8 @@ export class Tracer {
     const take = (protobuf, max, force) => this.#read(() => this.#core.takeOtlpBatch(protobuf, max, force), undefined);
     const report = (error) => this._report(error);
     try {
+      // "new": what has already ended (a reloaded history) is not sent.
+      if (options?.include === "new") this.#read(() => this.#core.markOtlpSent(), undefined);
       return new OtlpExporter(take, report, url, options);
     } catch (error) {
       report(error);

@@ -168,6 +168,25 @@ impl Core {
         Some(bytes)
     }
 
+    /// Counts everything that has ended as handed over: an exporter that
+    /// should send only what ends from now on (not a reloaded history).
+    #[wasm_bindgen(js_name = markOtlpSent)]
+    pub fn mark_otlp_sent(&mut self) {
+        let store = self.recorder.store();
+        let traces = store
+            .traces()
+            .map(|entry| entry.trace())
+            .filter(|trace| trace.status.is_ended())
+            .map(|trace| trace.id.clone());
+        let calls = store
+            .observations_without_trace()
+            .iter()
+            .filter(|call| call.status.is_ended())
+            .map(|call| call.id.clone());
+        let marked: Vec<String> = traces.chain(calls).collect();
+        self.exported.extend(marked);
+    }
+
     #[wasm_bindgen(js_name = traceCount)]
     pub fn trace_count(&self) -> usize {
         self.recorder.store().trace_count()

@@ -139,6 +139,21 @@ test("a trace goes out once its observations have ended; shutdown sends the rest
   await server.close();
 });
 
+test('include: "new" does not send a loaded history again', async () => {
+  const server = await endpoint();
+  const { tracer: earlier } = tracer();
+  record(earlier, "yesterday");
+  const { tracer: t, problems } = tracer();
+  t.import(earlier.export(), "stored.json");
+  const exporter = t.exportTo(server.url, { protocol: "http/json", include: "new", intervalMs: 60000 });
+  record(t, "today");
+  await exporter.shutdown();
+  const names = server.requests.flatMap((r) => JSON.parse(r.body).resourceSpans[0].scopeSpans[0].spans.map((s) => s.name));
+  assert.deepEqual(names, ["today", "answer"]);
+  assert.deepEqual(problems, []);
+  await server.close();
+});
+
 test("a bad URL, bad headers or a bad protocol are reported once and never throw", async () => {
   const { tracer: t, problems } = tracer();
   record(t);

@@ -24,7 +24,7 @@ async function flows(): Promise<void> {
   const loaded: Tracer = await Tracer.load({ storage: "indexedDB" });
   const fromFile: Tracer = await Tracer.fromFile("trace.json", { onError: () => {} });
   const otlp: string = fromFile.exportOtlp();
-  const exporter = tracer.exportTo("http://127.0.0.1:6006/v1/traces", { protocol: "http/protobuf", headers: { "x-project-name": "p" }, maxAttempts: 3 });
+  const exporter = tracer.exportTo("http://127.0.0.1:6006/v1/traces", { protocol: "http/protobuf", headers: { "x-project-name": "p" }, maxAttempts: 3, include: "new" });
   const sent: number = (await exporter.flush()).batches + (await exporter.shutdown()).failed;
   void [otlp, sent, fromFile.import(otlp)?.orphans];
   void [asyncResult, syncResult, n, cost, file, loaded, tracer.import(file)?.traces];
