@@ -215,6 +215,18 @@ impl<'a> Fields<'a> {
     fn apply(&mut self, attribute: &'a KeyValue<'a>) -> Option<()> {
         let key = attribute.key.as_ref();
         let value = &attribute.value;
+        // Model and provider, first key first. Only Langfuse's own model key
+        // is claimed; the others stay visible as attributes, as in Langfuse.
+        if let Some(rank) = MODEL_KEYS.iter().position(|k| *k == key) {
+            let offered = borrowed(value).map(|model| self.model.offer(rank as u8, model));
+            return offered.filter(|_| rank == 0);
+        }
+        if let Some(rank) = PROVIDER_KEYS.iter().position(|k| *k == key) {
+            if let Some(provider) = borrowed(value) {
+                self.provider.offer(rank as u8, provider);
+            }
+            return None;
+        }
         match key {
             // Type, in priority order; a model is the last resort (above).
             "langfuse.observation.type" => self.kind.offer(
@@ -247,46 +259,7 @@ impl<'a> Fields<'a> {
                 return None;
             }
 
-            // Model, provider and parameters: kept as attributes too, as
-            // Langfuse does, so the original keys stay visible.
-            "langfuse.observation.model.name" => self.model.offer(0, borrowed(value)?),
-            "gen_ai.response.model" => {
-                self.model.offer(1, borrowed(value)?);
-                return None;
-            }
-            "ai.model.id" => {
-                self.model.offer(2, borrowed(value)?);
-                return None;
-            }
-            "gen_ai.request.model" => {
-                self.model.offer(3, borrowed(value)?);
-                return None;
-            }
-            "llm.response.model" => {
-                self.model.offer(4, borrowed(value)?);
-                return None;
-            }
-            "llm.model_name" => {
-                self.model.offer(5, borrowed(value)?);
-                return None;
-            }
-            "model" => {
-                self.model.offer(6, borrowed(value)?);
-                return None;
-            }
-            "gen_ai.provider.name" | "gen_ai.system" | "llm.provider" | "llm.system" => {
-                let rank = [
-                    "gen_ai.provider.name",
-                    "gen_ai.system",
-                    "llm.provider",
-                    "llm.system",
-                ]
-                .iter()
-                .position(|k| *k == key)
-                .unwrap_or(3) as u8;
-                self.provider.offer(rank, borrowed(value)?);
-                return None;
-            }
+            // Parameters (model and provider are read above).
             "langfuse.observation.model.parameters" => {
                 self.model_parameters.offer(0, json_object(value)?)
             }
@@ -621,6 +594,25 @@ impl<'a> Fields<'a> {
         }
     }
 }
+
+/// The model's keys, in Langfuse's priority order.
+const MODEL_KEYS: [&str; 7] = [
+    "langfuse.observation.model.name",
+    "gen_ai.response.model",
+    "ai.model.id",
+    "gen_ai.request.model",
+    "llm.response.model",
+    "llm.model_name",
+    "model",
+];
+
+/// The provider's keys (ours: Langfuse has no provider field).
+const PROVIDER_KEYS: [&str; 4] = [
+    "gen_ai.provider.name",
+    "gen_ai.system",
+    "llm.provider",
+    "llm.system",
+];
 
 /// Rebuilds `prefix.0.role`, `prefix.0.content`… into `[{role, content}]`.
 /// Keys nested deeper than this stay plain attributes: the tree must stay
