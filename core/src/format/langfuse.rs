@@ -104,11 +104,11 @@ struct ObservationIn {
     #[serde(default)]
     version: Option<String>,
     #[serde(default)]
-    usage_details: Option<BTreeMap<String, f64>>,
+    usage_details: Option<Map<String, Value>>,
     #[serde(default)]
     usage: Option<LegacyUsage>,
     #[serde(default)]
-    cost_details: Option<BTreeMap<String, f64>>,
+    cost_details: Option<Map<String, Value>>,
     #[serde(default)]
     calculated_input_cost: Option<f64>,
     #[serde(default)]
@@ -207,7 +207,8 @@ fn observation(o: ObservationIn, trace_id: &str) -> Observation {
         (Some(_), _) => Status::Completed,
     };
     let usage = match (o.usage_details.filter(|d| !d.is_empty()), o.usage) {
-        (Some(details), _) => Some(usage_of(details)),
+        // Langfuse stores whole counts; anything else is left out.
+        (Some(details), _) => Some(Usage::from_fields(&details, &mut Vec::new())),
         (None, Some(legacy))
             if [legacy.input, legacy.output, legacy.total]
                 .iter()
@@ -223,11 +224,7 @@ fn observation(o: ObservationIn, trace_id: &str) -> Observation {
         _ => None,
     };
     let cost = match o.cost_details.filter(|d| !d.is_empty()) {
-        Some(details) => Some(Cost {
-            input: details.get("input").copied(),
-            output: details.get("output").copied(),
-            total: details.get("total").copied(),
-        }),
+        Some(details) => Some(Cost::from_fields(&details, &mut Vec::new())),
         None if o.calculated_total_cost.is_some() => Some(Cost {
             input: o.calculated_input_cost,
             output: o.calculated_output_cost,
@@ -269,22 +266,6 @@ fn whole(n: f64) -> u64 {
     } else {
         0
     }
-}
-
-fn usage_of(details: BTreeMap<String, f64>) -> Usage {
-    let mut usage = Usage::default();
-    for (key, n) in details {
-        let n = whole(n);
-        match key.as_str() {
-            "input" => usage.input = Some(n),
-            "output" => usage.output = Some(n),
-            "total" => usage.total = Some(n),
-            _ => {
-                usage.details.insert(key, n);
-            }
-        }
-    }
-    usage
 }
 
 /// The trace: Langfuse's record, with status and end from its observations.

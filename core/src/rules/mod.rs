@@ -13,6 +13,7 @@ pub mod pricing;
 pub mod rollup;
 pub mod structure;
 pub mod template;
+pub mod usage;
 
 use std::fmt;
 

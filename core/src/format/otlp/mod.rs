@@ -14,12 +14,17 @@
 //! Writing: `export.rs` (JSON), `protobuf.rs` (the `protobuf` feature).
 
 mod attributes;
+mod conventions;
 mod export;
 pub mod ids;
+mod json_out;
+mod out;
 #[cfg(feature = "protobuf")]
 mod protobuf;
 mod spans;
 mod traces;
+mod usage;
+mod values;
 mod wire;
 
 use serde_json::Value;
@@ -35,7 +40,7 @@ use crate::store::{Batch, RecordIndex, Store};
 pub use export::{encode, encode_selected};
 pub use export::{write, write_selected};
 
-use attributes::ours::MISSING_PARENT;
+use conventions::ours::MISSING_PARENT;
 use ids::{SpanId, TraceId};
 use spans::Origin;
 use traces::TraceDraft;

@@ -1,6 +1,6 @@
 //! OTLP/HTTP's protobuf encoding (`application/x-protobuf`), which Arize
-//! Phoenix and most collectors require: the same spans `export.rs` writes as
-//! JSON, as `ExportTraceServiceRequest` bytes.
+//! Phoenix and most collectors require: the spans of `out.rs`, which
+//! `json_out.rs` writes as JSON, as `ExportTraceServiceRequest` bytes.
 //!
 //! The messages are a hand-declared subset of opentelemetry-proto v1 (field
 //! numbers from its `.proto` files) encoded by prost: the
@@ -8,25 +8,23 @@
 //! costs twice the size; this costs ~1.5 KB gzipped. Left out, because we
 //! never set them: links, entity refs, string-table indexes, schema URLs.
 
-use super::export::{SpanOut, Value as Attribute};
+use super::out::{
+    nanos, resource, Attributes, SpanOut, Value as Attribute, OUR_SCOPE, OUR_VERSION, STATUS_ERROR,
+};
 
-/// Encodes spans as one request under our resource and scope.
-pub(super) fn encode(
-    spans: &[SpanOut],
-    resource: &[(&str, Attribute)],
-    scope: (&str, &str),
-) -> Vec<u8> {
+/// The spans as one request under our resource and scope.
+pub(crate) fn encode(spans: &[SpanOut]) -> Vec<u8> {
     use prost::Message;
     let request = ExportTraceServiceRequest {
         resource_spans: vec![ResourceSpans {
             resource: Some(Resource {
-                attributes: resource.iter().map(|(k, v)| key_value(k, v)).collect(),
+                attributes: key_values(&resource()),
                 dropped_attributes_count: 0,
             }),
             scope_spans: vec![ScopeSpans {
                 scope: Some(InstrumentationScope {
-                    name: scope.0.to_string(),
-                    version: scope.1.to_string(),
+                    name: OUR_SCOPE.to_string(),
+                    version: OUR_VERSION.to_string(),
                     attributes: Vec::new(),
                     dropped_attributes_count: 0,
                 }),
@@ -44,28 +42,27 @@ fn span(span: &SpanOut) -> Span {
         trace_state: String::new(),
         parent_span_id: span.parent.map_or_else(Vec::new, |p| p.0.to_vec()),
         name: span.name.to_string(),
-        kind: i32::from(span.kind),
+        kind: span.kind as i32,
         start_time_unix_nano: nanos(span.start),
         end_time_unix_nano: span.end.map_or(0, nanos),
-        attributes: span
-            .attributes
-            .0
-            .iter()
-            .map(|(k, v)| key_value(k, v))
-            .collect(),
+        attributes: key_values(&span.attributes),
         dropped_attributes_count: 0,
         events: Vec::new(),
         dropped_events_count: 0,
         status: span.error.map(|message| Status {
             message: message.to_string(),
-            code: 2,
+            code: i32::from(STATUS_ERROR),
         }),
         flags: 0,
     }
 }
 
-fn nanos(at: crate::time::Timestamp) -> u64 {
-    u64::try_from(at.unix_nanos()).unwrap_or(0)
+fn key_values(attributes: &Attributes) -> Vec<KeyValue> {
+    attributes
+        .0
+        .iter()
+        .map(|(key, value)| key_value(key, value))
+        .collect()
 }
 
 fn key_value(key: &str, value: &Attribute) -> KeyValue {

@@ -6,16 +6,13 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use super::attributes::{AttributeMap, CostFields, Fields};
+use super::attributes::Fields;
+use super::out::OUR_SCOPE;
+use super::values::AttributeMap;
 use super::wire::{AnyValue, Event, KeyValue, Scope, Span, StatusCode};
 use crate::json::Json;
-use crate::model::{Cost, Level, Observation, Status};
+use crate::model::{Level, Observation, Status};
 use crate::time::Timestamp;
-
-/// The scope name our exporter writes; spans from it carry no
-/// `attributes`/`resourceAttributes`/`scope` metadata, so a round trip
-/// gives back exactly what was written.
-pub(crate) const OUR_SCOPE: &str = "prompttrace";
 
 /// The resource and scope a span was reported under, with their metadata
 /// JSON written once for all of their spans.
@@ -90,17 +87,7 @@ where
     let kind = fields.observation_type();
     let model_parameters = fields.model_parameters();
     let usage = fields.usage();
-    let cost = fields.cost.take().map(
-        |CostFields {
-             input,
-             output,
-             total,
-         }| Cost {
-            input,
-            output,
-            total,
-        },
-    );
+    let cost = fields.take_cost();
     let trace_id = (!fields.ours.without_trace).then(|| match &fields.ours.trace_id {
         Some(id) => id.to_string(),
         None => span.trace_id.hex(),
@@ -167,7 +154,7 @@ fn times(span: &Span) -> Result<(Timestamp, Option<Timestamp>), String> {
 fn metadata(fields: &Fields, span: &Span, origin: &Origin) -> Option<Json> {
     let sdk = origin.is_sdk();
     let parts = MetadataOut {
-        object: fields.metadata_object.as_ref(),
+        object: fields.metadata_object.get(),
         keys: &fields.metadata,
         attributes: (!sdk && !fields.attributes.is_empty()).then_some(&fields.attributes[..]),
         resource: origin.resource_json.as_deref().filter(|_| !sdk),
@@ -256,7 +243,7 @@ struct Loose<'s, 'a>(&'s AnyValue<'a>);
 
 impl Serialize for Loose<'_, '_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        super::attributes::payload(self.0).serialize(serializer)
+        super::values::payload(self.0).serialize(serializer)
     }
 }
 

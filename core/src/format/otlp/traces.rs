@@ -15,8 +15,9 @@
 //! [`TraceDraft::derive`] then widens the stored trace rather than
 //! replacing it.
 
-use super::attributes::{payload, TraceFields};
+use super::attributes::TraceFields;
 use super::ids::{SpanId, TraceId};
+use super::values::payload;
 
 /// A span of the file, as OTLP names it.
 pub(crate) type SpanKey = (TraceId, SpanId);
@@ -149,7 +150,7 @@ impl TraceDraft {
         if fields.output.is_some() && (self.output.is_none() || is_root) {
             self.output = fields.output;
         }
-        if let Some(object) = fields.metadata_object {
+        if let Some(object) = fields.metadata_object.into_value() {
             match object.entries() {
                 Some(entries) => self.metadata.extend(entries),
                 None => self.metadata_whole = Some(object),

@@ -1,0 +1,349 @@
+//! The priority tables: for each field, the keys that may set it, first
+//! choice first, in the order Langfuse's server reads them
+//! (`OtelIngestionProcessor.ts`, `ObservationTypeMapper.ts`); where we go
+//! further, `docs/otlp-mapping.md` says so. A key's rank is its place in its
+//! table. Adding a framework means adding rows here (and, for a new kind of
+//! value, one arm in `attributes.rs`).
+//!
+//! Also here: the value vocabularies that reading and writing share
+//! (OpenInference span kinds, GenAI operation names, level names).
+
+use super::keys::{gen_ai, langfuse, openinference, otel, ours, plain, vercel_ai};
+use crate::model::{Level, ObservationType};
+
+/// How a key's value names the observation type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum KindFrom {
+    /// One of our ten types, lower case only (as Langfuse).
+    Langfuse,
+    /// An OpenInference span kind ([`OPENINFERENCE_KINDS`]).
+    OpenInference,
+    /// A GenAI operation name ([`GEN_AI_OPERATIONS`]).
+    GenAiOperation,
+    /// The key's presence makes the span a tool call.
+    Tool,
+}
+
+/// The observation type, first match wins; else a model makes it a
+/// generation, else it is a span.
+pub(crate) const KIND: [(&str, KindFrom); 5] = [
+    (langfuse::OBSERVATION_TYPE, KindFrom::Langfuse),
+    (openinference::SPAN_KIND, KindFrom::OpenInference),
+    (gen_ai::OPERATION_NAME, KindFrom::GenAiOperation),
+    (gen_ai::TOOL_NAME, KindFrom::Tool),
+    (gen_ai::TOOL_CALL_ID, KindFrom::Tool),
+];
+
+/// The observation's name, else the span's name.
+pub(crate) const NAME: [&str; 2] = [gen_ai::TOOL_NAME, plain::LOGFIRE_MSG];
+
+pub(crate) const MODEL: [&str; 7] = [
+    langfuse::MODEL_NAME,
+    gen_ai::RESPONSE_MODEL,
+    vercel_ai::MODEL_ID,
+    gen_ai::REQUEST_MODEL,
+    openinference::RESPONSE_MODEL,
+    openinference::MODEL_NAME,
+    plain::MODEL,
+];
+
+/// Ours: Langfuse has no provider field.
+pub(crate) const PROVIDER: [&str; 4] = [
+    gen_ai::PROVIDER_NAME,
+    gen_ai::SYSTEM,
+    openinference::PROVIDER,
+    openinference::SYSTEM,
+];
+
+/// Model parameters as one JSON object; without one, the
+/// [`REQUEST_PARAMETER_PREFIXES`] keys together.
+pub(crate) const PARAMETERS: [&str; 3] = [
+    langfuse::MODEL_PARAMETERS,
+    openinference::INVOCATION_PARAMETERS,
+    plain::MODEL_CONFIG,
+];
+
+pub(crate) const REQUEST_PARAMETER_PREFIXES: [&str; 2] = [
+    gen_ai::REQUEST_PREFIX,
+    openinference::INVOCATION_PARAMETERS_PREFIX,
+];
+
+/// Token counts as one JSON object; without it, the
+/// [`USAGE_COUNT_PREFIXES`] keys (named by [`usage_names`]).
+pub(crate) const USAGE_DETAILS: &str = langfuse::USAGE_DETAILS;
+
+pub(crate) const USAGE_COUNT_PREFIXES: [&str; 2] =
+    [gen_ai::USAGE_PREFIX, openinference::TOKEN_COUNT_PREFIX];
+
+/// How a cost key's value reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CostFrom {
+    /// A JSON object `{input, output, total}`.
+    Details,
+    /// A number: the total.
+    Total,
+}
+
+pub(crate) const COST: [(&str, CostFrom); 3] = [
+    (langfuse::COST_DETAILS, CostFrom::Details),
+    (gen_ai::USAGE_COST, CostFrom::Total),
+    (openinference::COST_TOTAL, CostFrom::Total),
+];
+
+/// One place input and output are read from: whole values, or messages
+/// flattened into `<prefix>N.<field>` keys.
+pub(crate) struct IoSource {
+    pub whole: Option<[&'static str; 2]>,
+    pub flattened: Option<[&'static str; 2]>,
+}
+
+/// Input and output: the first source holding either gives both.
+pub(crate) const IO: [IoSource; 8] = [
+    IoSource {
+        whole: Some([langfuse::INPUT, langfuse::OUTPUT]),
+        flattened: None,
+    },
+    IoSource {
+        whole: Some([openinference::INPUT_VALUE, openinference::OUTPUT_VALUE]),
+        flattened: None,
+    },
+    IoSource {
+        whole: Some([plain::INPUT, plain::OUTPUT]),
+        flattened: None,
+    },
+    IoSource {
+        whole: Some([plain::TOOL_ARGUMENTS, plain::TOOL_RESPONSE]),
+        flattened: None,
+    },
+    IoSource {
+        whole: Some([gen_ai::PROMPT, gen_ai::COMPLETION]),
+        flattened: Some([gen_ai::PROMPT_PREFIX, gen_ai::COMPLETION_PREFIX]),
+    },
+    IoSource {
+        whole: None,
+        flattened: Some([
+            openinference::INPUT_MESSAGES_PREFIX,
+            openinference::OUTPUT_MESSAGES_PREFIX,
+        ]),
+    },
+    IoSource {
+        whole: Some([gen_ai::INPUT_MESSAGES, gen_ai::OUTPUT_MESSAGES]),
+        flattened: None,
+    },
+    IoSource {
+        whole: Some([gen_ai::TOOL_CALL_ARGUMENTS, gen_ai::TOOL_CALL_RESULT]),
+        flattened: None,
+    },
+];
+
+pub(crate) const PROMPT_NAME: [&str; 2] = [langfuse::PROMPT_NAME, langfuse::LEGACY_PROMPT_NAME];
+pub(crate) const PROMPT_VERSION: [&str; 2] =
+    [langfuse::PROMPT_VERSION, langfuse::LEGACY_PROMPT_VERSION];
+
+/// How a whole-metadata key's value reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum MetadataFrom {
+    /// As SDKs write it: a string holding a JSON object is that object.
+    Payload,
+    /// Ours: any JSON value as its text (metadata that is not an object).
+    JsonText,
+}
+
+/// The observation's metadata as one value; our own key comes first, for
+/// a lossless round trip.
+pub(crate) const METADATA: [(&str, MetadataFrom); 3] = [
+    (ours::METADATA, MetadataFrom::JsonText),
+    (langfuse::OBSERVATION_METADATA, MetadataFrom::Payload),
+    (langfuse::METADATA, MetadataFrom::Payload),
+];
+/// One metadata key per attribute: `<prefix><key>`.
+pub(crate) const METADATA_KEY_PREFIXES: [&str; 2] = [
+    langfuse::OBSERVATION_METADATA_PREFIX,
+    langfuse::METADATA_PREFIX,
+];
+
+pub(crate) const TRACE_METADATA: [(&str, MetadataFrom); 2] = [
+    (ours::TRACE_METADATA, MetadataFrom::JsonText),
+    (langfuse::TRACE_METADATA, MetadataFrom::Payload),
+];
+pub(crate) const TRACE_METADATA_KEY_PREFIX: &str = langfuse::TRACE_METADATA_PREFIX;
+
+pub(crate) const SESSION: [&str; 5] = [
+    langfuse::SESSION_ID,
+    openinference::SESSION_ID,
+    gen_ai::CONVERSATION_ID,
+    langfuse::OBSERVATION_METADATA_SESSION,
+    langfuse::TRACE_METADATA_SESSION,
+];
+
+pub(crate) const USER: [&str; 5] = [
+    langfuse::USER_ID,
+    openinference::USER_ID,
+    langfuse::OBSERVATION_METADATA_USER,
+    langfuse::TRACE_METADATA_USER,
+    otel::ENDUSER_ID,
+];
+
+pub(crate) const TAGS: [&str; 5] = [
+    langfuse::TRACE_TAGS,
+    langfuse::TAGS,
+    langfuse::OBSERVATION_METADATA_TAGS,
+    langfuse::TRACE_METADATA_TAGS,
+    openinference::TAGS,
+];
+
+/// On a span, then (ranked after the span's) on its resource.
+pub(crate) const ENVIRONMENT: [&str; 3] = [
+    langfuse::ENVIRONMENT,
+    otel::DEPLOYMENT_ENVIRONMENT_NAME,
+    otel::DEPLOYMENT_ENVIRONMENT,
+];
+
+/// Keys a rule reads that still stay visible under the metadata's
+/// "attributes", as Langfuse keeps them: every other convention's keys for
+/// type, model, provider, parameters, usage and cost. (Langfuse's own keys
+/// and ours are claimed; so are input/output and identity keys.)
+pub(crate) const KEPT_VISIBLE: [&str; 19] = [
+    gen_ai::PROVIDER_NAME,
+    gen_ai::SYSTEM,
+    openinference::PROVIDER,
+    openinference::SYSTEM,
+    gen_ai::RESPONSE_MODEL,
+    vercel_ai::MODEL_ID,
+    gen_ai::REQUEST_MODEL,
+    openinference::RESPONSE_MODEL,
+    openinference::MODEL_NAME,
+    plain::MODEL,
+    openinference::SPAN_KIND,
+    gen_ai::OPERATION_NAME,
+    gen_ai::TOOL_NAME,
+    gen_ai::TOOL_CALL_ID,
+    plain::LOGFIRE_MSG,
+    openinference::INVOCATION_PARAMETERS,
+    plain::MODEL_CONFIG,
+    gen_ai::USAGE_COST,
+    openinference::COST_TOTAL,
+];
+
+/// Names of token counts under the [`USAGE_COUNT_PREFIXES`], first choice
+/// first, and the detail names we store them under (Langfuse's).
+pub(crate) mod usage_names {
+    pub const INPUT: [&str; 3] = ["prompt_tokens", "input_tokens", "prompt"];
+    pub const OUTPUT: [&str; 3] = ["completion_tokens", "output_tokens", "completion"];
+    pub const TOTAL: [&str; 2] = ["total_tokens", "total"];
+    pub const CACHE_READ: [&str; 7] = [
+        "cache_read.input_tokens",
+        "cache_read_input_tokens",
+        "cache_read_tokens",
+        "details.cache_read_tokens",
+        "details.cache_read_input_tokens",
+        "prompt_details.cache_read",
+        "input_cached_tokens",
+    ];
+    pub const CACHE_CREATION: [&str; 7] = [
+        "cache_creation.input_tokens",
+        "cache_creation_input_tokens",
+        "cache_write_tokens",
+        "details.cache_write_tokens",
+        "details.cache_creation_input_tokens",
+        "prompt_details.cache_write",
+        "input_cache_creation",
+    ];
+    pub const REASONING: [&str; 2] = ["reasoning.output_tokens", "completion_details.reasoning"];
+    pub const AUDIO: [&str; 1] = ["completion_details.audio"];
+
+    /// Cached and cache-creation tokens are part of the input count, and
+    /// reasoning and audio tokens part of the output count: input and
+    /// output are stored without them, and they are stored as these details.
+    pub const CACHED_DETAIL: &str = "input_cached_tokens";
+    pub const CACHE_CREATION_DETAIL: &str = "input_cache_creation";
+    pub const REASONING_DETAIL: &str = "output_reasoning_tokens";
+    pub const AUDIO_DETAIL: &str = "output_audio_tokens";
+
+    /// Every name above: the rest are kept as details under their own name.
+    pub fn is_claimed(name: &str) -> bool {
+        [
+            &INPUT[..],
+            &OUTPUT,
+            &TOTAL,
+            &CACHE_READ,
+            &CACHE_CREATION,
+            &REASONING,
+            &AUDIO,
+        ]
+        .iter()
+        .any(|names| names.contains(&name))
+    }
+}
+
+/// OpenInference's span kinds (`openinference.span.kind`), read in any case.
+pub(crate) const OPENINFERENCE_KINDS: [(&str, ObservationType); 8] = [
+    ("LLM", ObservationType::Generation),
+    ("EMBEDDING", ObservationType::Embedding),
+    ("CHAIN", ObservationType::Chain),
+    ("RETRIEVER", ObservationType::Retriever),
+    ("TOOL", ObservationType::Tool),
+    ("AGENT", ObservationType::Agent),
+    ("GUARDRAIL", ObservationType::Guardrail),
+    ("EVALUATOR", ObservationType::Evaluator),
+];
+
+/// The GenAI conventions' `gen_ai.operation.name`; the writer uses each
+/// type's first name.
+pub(crate) const GEN_AI_OPERATIONS: [(&str, ObservationType); 9] = [
+    ("chat", ObservationType::Generation),
+    ("completion", ObservationType::Generation),
+    ("text_completion", ObservationType::Generation),
+    ("generate_content", ObservationType::Generation),
+    ("generate", ObservationType::Generation),
+    ("embeddings", ObservationType::Embedding),
+    ("invoke_agent", ObservationType::Agent),
+    ("create_agent", ObservationType::Agent),
+    ("execute_tool", ObservationType::Tool),
+];
+
+/// Operations that are an agent's step: their model, usage and cost are
+/// the LLM calls' below them, not their own (as Langfuse).
+pub(crate) const AGENT_OPERATIONS: [&str; 2] = ["invoke_agent", "agent_step"];
+
+/// Level names, read in any case; the writer uses each level's first name.
+pub(crate) const LEVELS: [(&str, Level); 14] = [
+    ("DEBUG", Level::Debug),
+    ("TRACE", Level::Debug),
+    ("VERBOSE", Level::Debug),
+    ("DEFAULT", Level::Default),
+    ("INFO", Level::Default),
+    ("LOG", Level::Default),
+    ("NOTICE", Level::Default),
+    ("OK", Level::Default),
+    ("SUCCESS", Level::Default),
+    ("WARNING", Level::Warning),
+    ("WARN", Level::Warning),
+    ("ERROR", Level::Error),
+    ("FATAL", Level::Error),
+    ("CRITICAL", Level::Error),
+];
+
+/// Our own keys' meanings (see [`ours`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Own {
+    TraceSpan,
+    WithoutTrace,
+    TraceId,
+    ObservationId,
+    TypeLabel,
+    Template,
+    Variables,
+    Status,
+}
+
+pub(crate) const OWN: [(&str, Own); 8] = [
+    (ours::TRACE_SPAN, Own::TraceSpan),
+    (ours::WITHOUT_TRACE, Own::WithoutTrace),
+    (ours::TRACE_ID, Own::TraceId),
+    (ours::OBSERVATION_ID, Own::ObservationId),
+    (ours::TYPE_LABEL, Own::TypeLabel),
+    (ours::TEMPLATE, Own::Template),
+    (ours::VARIABLES, Own::Variables),
+    (ours::STATUS, Own::Status),
+];
