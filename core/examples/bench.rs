@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use prompttrace::format::{self, jsonl, native};
 use prompttrace::model::{Cost, Observation, ObservationType, Status, Trace, Usage};
-use prompttrace::rules::rollup::rollups;
+use prompttrace::rollup::rollups;
 use prompttrace::store::Batch;
 use prompttrace::summary::summarize;
 use prompttrace::{PriceTable, Store, Timestamp};

@@ -13,9 +13,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use crate::model::{Level, Observation, ObservationType, Status};
+use crate::rollup::{rollups, CostTotals, Figures, PriceCache, Tokens};
 use crate::rules::duration;
 use crate::rules::pricing::PriceTable;
-use crate::rules::rollup::{rollups, CostTotals, Figures, PriceCache, Tokens};
 use crate::store::{Store, TraceEntry, Tree};
 use crate::time::Timestamp;
 

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use prompttrace::model::{Cost, Observation, ObservationType, Status, Trace, Usage};
-use prompttrace::rules::rollup::rollups;
+use prompttrace::rollup::rollups;
 use prompttrace::store::Batch;
 use prompttrace::summary::{summarize, Node};
 use prompttrace::{PriceTable, Store, Timestamp};

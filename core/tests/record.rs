@@ -96,7 +96,7 @@ fn record_end_before_start_is_rejected_and_item_stays_running() {
     let (tracer, _) = tracer();
     let trace = tracer.trace("t").start().unwrap();
     let err = trace
-        .end(End::completed().at(Timestamp::from_unix_nanos(0)))
+        .end_at(Timestamp::from_unix_nanos(0), End::completed())
         .unwrap_err();
     assert!(matches!(err, Violation::EndBeforeStart { .. }), "{err}");
     assert_eq!(trace.status(), Some(Status::Running));
@@ -220,5 +220,61 @@ fn record_tracer_handles_work_across_threads() {
     assert_eq!(
         tracer.with_store(|s| s.trace(trace.id()).unwrap().observations().len()),
         8
+    );
+}
+
+#[test]
+fn record_an_event_ends_where_it_starts_in_the_recorder_too() {
+    use prompttrace::model::{Observation, Trace};
+    use prompttrace::record::Recorder;
+    let mut recorder = Recorder::new(ManualClock::default(), SeededIds::new(1));
+    let start = Timestamp::from_unix_nanos(5);
+    recorder.start_trace(Trace::new("t", "t", start)).unwrap();
+    let mut event = Observation::new("e", ObservationType::Event, "note", start);
+    event.trace_id = Some("t".into());
+    recorder.start_observation(event).unwrap();
+    let stored = recorder.store().observation("e").unwrap();
+    assert_eq!(
+        (stored.status, stored.ended_at),
+        (Status::Completed, Some(start))
+    );
+}
+
+#[test]
+fn record_track_call_renders_and_its_response_ends_the_generation() {
+    use prompttrace::record::TrackCall;
+    let call = TrackCall {
+        prompt_name: Some("greet".into()),
+        template: Some("Hi {{who}}".into()),
+        variables: Some(json!({"who": "Ann"}).as_object().unwrap().clone()),
+        ..TrackCall::default()
+    };
+    assert_eq!(call.prompt(), "Hi Ann");
+    let generation = call.generation("g".into(), Timestamp::from_unix_nanos(0), "Hi Ann");
+    assert_eq!(
+        (generation.name.as_str(), generation.kind),
+        ("greet", ObservationType::Generation)
+    );
+    let mut problems = Vec::new();
+    let response = LlmResponse::from_loose(
+        &json!({"text": "Hello", "usage": {"promptTokens": 3, "completionTokens": 2}}),
+        &mut problems,
+    );
+    assert_eq!(response.text, "Hello");
+    assert_eq!(
+        response.usage,
+        Some(Usage::tokens(3, 2)).map(|mut u| {
+            u.total = None;
+            u
+        })
+    );
+    assert!(problems.is_empty());
+    assert_eq!(
+        LlmResponse::from_loose(&json!(null), &mut problems).text,
+        ""
+    );
+    assert_eq!(
+        LlmResponse::from_loose(&json!("plain"), &mut problems).text,
+        "plain"
     );
 }

@@ -2,7 +2,7 @@
 
 mod support;
 
-use prompttrace::rules::rollup::rollups;
+use prompttrace::rollup::rollups;
 use prompttrace::{Price, PriceTable};
 use support::scenarios;
 
@@ -101,4 +101,15 @@ fn rollup_counts_errors_and_calls_without_trace() {
     let flash = &r.models["gemini-2.5-flash"];
     assert_eq!((flash.llm_call_count, flash.tokens.total), (2, 284 + 4_310));
     assert_eq!(r.models["gpt-4o-mini"].llm_call_count, 1);
+}
+
+#[test]
+fn rollup_of_one_trace_equals_its_row_in_the_whole() {
+    let store = scenarios::chat_session();
+    let prices = PriceTable::builtin();
+    let all = rollups(&store, &prices);
+    for entry in store.traces() {
+        let one = prompttrace::rollup::trace_figures(&store, entry, &prices);
+        assert_eq!(one, all.traces[&entry.trace().id]);
+    }
 }

@@ -266,3 +266,54 @@ fn store_model_index_follows_a_changed_model() {
     store.import(batch(vec![], vec![g])).unwrap();
     assert_eq!(store.models().collect::<Vec<_>>(), ["new"]);
 }
+
+#[test]
+fn store_add_checks_every_rule_once_for_single_records() {
+    let mut store = Store::new();
+    store.add_trace(trace("t1", None)).unwrap();
+    assert!(matches!(
+        store.add_trace(trace("t1", None)),
+        Err(Violation::DuplicateId { .. })
+    ));
+    assert!(matches!(
+        store.add_observation(obs("a", "nope", None)),
+        Err(Violation::UnknownTrace { .. })
+    ));
+    assert!(matches!(
+        store.add_observation(obs("a", "t1", Some("missing"))),
+        Err(Violation::UnknownParent { .. })
+    ));
+    let mut too_long = obs("b", "t1", None);
+    too_long.name = "x".repeat(1_001);
+    assert!(matches!(
+        store.add_observation(too_long),
+        Err(Violation::TooLong { .. })
+    ));
+    store.add_observation(obs("a", "t1", None)).unwrap();
+    assert_eq!(store.observation_count(), 1);
+}
+
+#[test]
+fn store_counts_running_observations_and_feeds_endings() {
+    use prompttrace::store::{End, Ending};
+    let mut store = Store::new();
+    store.watch_endings();
+    store.add_trace(trace("t1", None)).unwrap();
+    store.add_observation(obs("a", "t1", None)).unwrap();
+    store.add_observation(obs("b", "t1", Some("a"))).unwrap();
+    assert_eq!(store.trace("t1").unwrap().running_observations(), 2);
+    store.end_trace("t1", at(9), End::completed()).unwrap();
+    store.end_observation("b", at(5), End::completed()).unwrap();
+    assert_eq!(store.take_endings(), [Ending::Trace("t1".into())]);
+    assert!(!store.trace("t1").unwrap().is_settled());
+    store.end_observation("a", at(6), End::completed()).unwrap();
+    assert!(store.trace("t1").unwrap().is_settled());
+    assert_eq!(
+        store.take_endings(),
+        [Ending::Trace("t1".into())],
+        "the last running step ends: the trace is ready"
+    );
+    let file = completed_trace(&trace("t2", None), 3);
+    store.import(batch(vec![file], vec![])).unwrap();
+    assert_eq!(store.take_endings(), [Ending::Trace("t2".into())]);
+}

@@ -7,12 +7,12 @@
 //! Times are milliseconds since the epoch (`performance.timeOrigin +
 //! performance.now()`), so JS never formats dates.
 
-use prompttrace::model::{Cost, Level, Observation, ObservationType, Status, Trace, Usage};
-use prompttrace::record::End;
+use prompttrace::model::{Cost, Level, Observation, ObservationType, Trace, Usage};
+use prompttrace::record::{object, End, LlmResponse, TrackCall};
 use prompttrace::{Json, Timestamp};
 use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use wasm_bindgen::JsError;
 
 /// One batch of queued calls. Within a batch, trace starts come first, then
@@ -39,6 +39,13 @@ pub fn call<T: serde::de::DeserializeOwned>(raw: &RawValue, problems: &mut Probl
                 "a tracing call could not be read ({error}); it was skipped"
             ))
         })
+        .ok()
+}
+
+/// Reads one call sent on its own; `None` (and a problem) when it cannot be read.
+pub fn parse<T: serde::de::DeserializeOwned>(text: &str, problems: &mut Problems) -> Option<T> {
+    serde_json::from_str(text)
+        .map_err(|error| problems.push(format!("tracing data could not be read: {error}")))
         .ok()
 }
 
@@ -151,15 +158,7 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
             Level::Default
         }),
     };
-    let prompt_version = start.prompt_version.as_ref().and_then(|v| {
-        let version = v.as_u64().and_then(|v| u32::try_from(v).ok());
-        if version.is_none() {
-            problems.push(format!(
-                "{who}: promptVersion {v} is not a whole number; it is left out"
-            ));
-        }
-        version
-    });
+    let prompt_version = prompt_version(start.prompt_version.as_ref(), &who, problems);
     let (kind, exact) = start
         .kind
         .as_deref()
@@ -178,16 +177,18 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
     observation.prompt_version = prompt_version;
     observation.template = start.template;
     observation.variables = start.variables.map(object);
-    // An event (including labels that map to one, "log") ends where it starts.
-    if observation.kind == ObservationType::Event {
-        observation.status = Status::Completed;
-        observation.ended_at = Some(at);
-    }
     observation
 }
 
-/// The id, whether it is a trace, and how it ends.
-pub fn end(call: EndCall, problems: &mut Problems) -> (String, bool, End) {
+/// What an end call asks: which item, whether it is a trace, when, and how.
+pub struct Ending {
+    pub id: String,
+    pub is_trace: bool,
+    pub at: Timestamp,
+    pub end: End,
+}
+
+pub fn end(call: EndCall, problems: &mut Problems) -> Ending {
     let who = Who {
         kind: if call.trace { "trace" } else { "observation" },
         id: &call.id,
@@ -196,88 +197,116 @@ pub fn end(call: EndCall, problems: &mut Problems) -> (String, bool, End) {
         Some(message) => End::failed(message),
         None => End::completed(),
     };
-    end.at = Some(time(call.at, &who, problems));
+    let at = time(call.at, &who, problems);
     end.output = call.output;
     end.usage = call
         .usage
-        .and_then(|usage| self::usage(usage, &who, problems));
-    end.cost = call.cost.and_then(|cost| self::cost(cost, &who, problems));
+        .and_then(|usage| loose(&who, problems, |p| Usage::from_loose(&usage, p)));
+    end.cost = call
+        .cost
+        .and_then(|cost| loose(&who, problems, |p| Cost::from_loose(&cost, p)));
     end.completion_start_time = call
         .completion_start_time
         .map(|ms| time(ms, &who, problems));
-    (call.id, call.trace, end)
+    Ending {
+        id: call.id,
+        is_trace: call.trace,
+        at,
+        end,
+    }
 }
 
-/// `{input, output, total}` plus any other counts (cache, reasoning…) as details.
-fn usage(value: Value, who: &Who, problems: &mut Problems) -> Option<Usage> {
-    let Value::Object(fields) = value else {
-        problems.push(format!(
-            "{who}: usage must be an object like {{input, output, total}}; it is left out"
-        ));
-        return None;
+/// The start of a tracked LLM call (`tracer.track`): its generation's id
+/// and place, and the prompt and model.
+#[derive(Deserialize)]
+pub struct TrackStart {
+    id: String,
+    trace_id: Option<String>,
+    parent_id: Option<String>,
+    at: f64,
+    name: Option<String>,
+    prompt_name: Option<String>,
+    prompt_version: Option<Value>,
+    template: Option<String>,
+    variables: Option<Value>,
+    provider: Option<String>,
+    model: Option<String>,
+    model_parameters: Option<Value>,
+}
+
+/// The call, and its generation (running, the prompt as input).
+pub fn track_start(start: TrackStart, problems: &mut Problems) -> (String, Observation) {
+    let who = Who {
+        kind: "generation",
+        id: &start.id,
     };
-    let mut usage = Usage::default();
-    for (key, value) in fields {
-        let Some(count) = value.as_u64().or_else(|| {
-            value
-                .as_f64()
-                .filter(|f| f.fract() == 0.0 && *f >= 0.0)
-                .map(|f| f as u64)
-        }) else {
-            if !value.is_null() {
-                problems.push(format!("{who}: usage.{key} must be a whole number of tokens ≥ 0 (got {value}); it is left out"));
-            }
-            continue;
-        };
-        match key.as_str() {
-            "input" | "promptTokens" | "prompt_tokens" | "input_tokens" => {
-                usage.input = Some(count)
-            }
-            "output" | "completionTokens" | "completion_tokens" | "output_tokens" => {
-                usage.output = Some(count)
-            }
-            "total" | "totalTokens" | "total_tokens" => usage.total = Some(count),
-            _ => {
-                usage.details.insert(key, count);
-            }
-        }
-    }
-    Some(usage)
-}
-
-fn cost(value: Value, who: &Who, problems: &mut Problems) -> Option<Cost> {
-    let Value::Object(fields) = value else {
-        problems.push(format!(
-            "{who}: cost must be an object like {{input, output, total}} in USD; it is left out"
-        ));
-        return None;
+    let at = time(start.at, &who, problems);
+    let call = TrackCall {
+        name: start.name,
+        prompt_name: start.prompt_name,
+        prompt_version: prompt_version(start.prompt_version.as_ref(), &who, problems),
+        template: start.template,
+        variables: start.variables.map(object),
+        provider: start.provider,
+        model: start.model,
+        model_parameters: start.model_parameters.map(object),
     };
-    let mut cost = Cost::default();
-    for (key, value) in fields {
-        let slot = match key.as_str() {
-            "input" => &mut cost.input,
-            "output" => &mut cost.output,
-            "total" => &mut cost.total,
-            _ => continue,
-        };
-        match value.as_f64() {
-            Some(usd) => *slot = Some(usd),
-            None if value.is_null() => {}
-            None => problems.push(format!(
-                "{who}: cost.{key} must be a number of USD (got {value}); it is left out"
-            )),
-        }
-    }
-    Some(cost)
+    let prompt = call.prompt();
+    let mut generation = call.generation(start.id, at, &prompt);
+    generation.trace_id = start.trace_id;
+    generation.parent_id = start.parent_id;
+    (prompt, generation)
 }
 
-/// Variables and model parameters are objects; anything else is kept as
-/// the one entry `"value"`.
-fn object(value: Value) -> Map<String, Value> {
-    match value {
-        Value::Object(map) => map,
-        other => Map::from_iter([("value".to_string(), other)]),
+/// How a tracked call ended: what the function returned, or its error.
+#[derive(Deserialize)]
+pub struct TrackEnd {
+    id: String,
+    at: f64,
+    error: Option<String>,
+    #[serde(default)]
+    response: Value,
+}
+
+/// The generation's id and end, and the response's text.
+pub fn track_end(call: TrackEnd, problems: &mut Problems) -> (String, Timestamp, End, String) {
+    let who = Who {
+        kind: "generation",
+        id: &call.id,
+    };
+    let at = time(call.at, &who, problems);
+    if let Some(message) = call.error {
+        return (call.id, at, End::failed(message), String::new());
     }
+    let response = loose(&who, problems, |p| {
+        Some(LlmResponse::from_loose(&call.response, p))
+    })
+    .unwrap_or_default();
+    (call.id, at, response.end(), response.text)
+}
+
+/// Reads with core's loose readers, prefixing their problems with whose.
+fn loose<T>(
+    who: &Who,
+    problems: &mut Problems,
+    read: impl FnOnce(&mut Problems) -> Option<T>,
+) -> Option<T> {
+    let mut found = Vec::new();
+    let value = read(&mut found);
+    problems.extend(found.into_iter().map(|p| format!("{who}: {p}")));
+    value
+}
+
+fn prompt_version(value: Option<&Value>, who: &Who, problems: &mut Problems) -> Option<u32> {
+    value.and_then(|v| {
+        let version = v.as_u64().and_then(|v| u32::try_from(v).ok());
+        if version.is_none() {
+            problems.push(format!(
+                "{who}: promptVersion {v} is not a whole number; it is left out"
+            ));
+        }
+        version
+    })
 }
 
 /// A core error as a JS `Error` with the same message.

@@ -1,17 +1,18 @@
 //! The wasm binding of the `prompttrace` npm package: a thin layer over the
-//! core crate. It holds a `Recorder` and a price table, takes batches of
-//! recording calls from the JS side (see `convert.rs`), and hands back the
-//! core's summary and files as strings. Every rule lives in core.
+//! core crate. It holds a `Recorder`, a price table and an exporter's
+//! `Outbox`, takes batches of recording calls from the JS side (see
+//! `convert.rs`), and hands back the core's summary and files as strings.
+//! Every rule lives in core; this crate converts and calls.
 
 mod convert;
 
 use prompttrace::format::{self, jsonl, native, otlp};
+use prompttrace::outbox::{Include, Outbox, Ready, Take};
 use prompttrace::record::Recorder;
-use prompttrace::rules::template;
 use prompttrace::summary::summarize;
 use prompttrace::{ManualClock, Price, PriceTable, SeededIds};
-use serde::Serialize;
-use std::collections::{BTreeMap, HashSet};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
 use convert::{js_error, Batch, Problems};
@@ -27,8 +28,8 @@ fn start() {
 pub struct Core {
     recorder: Recorder,
     prices: PriceTable,
-    /// Traces and trace-less LLM calls already handed to an OTLP exporter.
-    exported: HashSet<String>,
+    /// What an OTLP exporter has been handed; made by `watchOtlp`.
+    outbox: Option<Outbox>,
 }
 
 #[derive(Serialize)]
@@ -50,7 +51,7 @@ impl Core {
         Core {
             recorder: Recorder::new(ManualClock::default(), SeededIds::new(0)),
             prices: PriceTable::builtin(),
-            exported: HashSet::new(),
+            outbox: None,
         }
     }
 
@@ -129,62 +130,87 @@ impl Core {
         otlp::write(self.recorder.store())
     }
 
-    /// The next request for an OTLP exporter: up to `max` traces that have
-    /// ended with all their observations (with `force`, every ended trace,
-    /// as it is: an exporter shutting down) and ended LLM calls without
-    /// trace that no earlier batch held, as protobuf or as JSON bytes;
-    /// `None` when there is nothing new. What is returned counts as handed
-    /// over.
-    #[wasm_bindgen(js_name = takeOtlpBatch)]
-    pub fn take_otlp_batch(&mut self, protobuf: bool, max: usize, force: bool) -> Option<Vec<u8>> {
-        let store = self.recorder.store();
-        let settled = |entry: &prompttrace::store::TraceEntry| {
-            force || entry.observations().iter().all(|o| o.status.is_ended())
+    /// Starts handing ended traces to an OTLP exporter: `include` is
+    /// "all" (what has already ended is sent too) or "new" (only what ends
+    /// from now on, not a reloaded history).
+    #[wasm_bindgen(js_name = watchOtlp)]
+    pub fn watch_otlp(&mut self, include: &str) -> Result<(), JsError> {
+        let include = match include {
+            "all" => Include::All,
+            "new" => Include::New,
+            other => {
+                return Err(js_error(format!(
+                    "include must be \"all\" or \"new\", not {other:?}"
+                )))
+            }
         };
-        let traces: Vec<String> = store
-            .traces()
-            .filter(|entry| settled(entry))
-            .map(|entry| entry.trace())
-            .filter(|trace| trace.status.is_ended() && !self.exported.contains(&trace.id))
-            .take(max.max(1))
-            .map(|trace| trace.id.clone())
-            .collect();
-        let calls: Vec<String> = store
-            .observations_without_trace()
-            .iter()
-            .filter(|call| call.status.is_ended() && !self.exported.contains(&call.id))
-            .take(max.max(1))
-            .map(|call| call.id.clone())
-            .collect();
-        if traces.is_empty() && calls.is_empty() {
-            return None;
+        let store = self.recorder.store_mut();
+        match &mut self.outbox {
+            Some(outbox) => outbox.include(store, include),
+            None => self.outbox = Some(Outbox::new(store, include)),
         }
-        let bytes = if protobuf {
-            otlp::encode_selected(store, &traces, &calls)
-        } else {
-            otlp::write_selected(store, &traces, &calls).into_bytes()
-        };
-        self.exported.extend(traces.into_iter().chain(calls));
-        Some(bytes)
+        Ok(())
     }
 
-    /// Counts everything that has ended as handed over: an exporter that
-    /// should send only what ends from now on (not a reloaded history).
-    #[wasm_bindgen(js_name = markOtlpSent)]
-    pub fn mark_otlp_sent(&mut self) {
-        let store = self.recorder.store();
-        let traces = store
-            .traces()
-            .map(|entry| entry.trace())
-            .filter(|trace| trace.status.is_ended())
-            .map(|trace| trace.id.clone());
-        let calls = store
-            .observations_without_trace()
-            .iter()
-            .filter(|call| call.status.is_ended())
-            .map(|call| call.id.clone());
-        let marked: Vec<String> = traces.chain(calls).collect();
-        self.exported.extend(marked);
+    /// The next request for an OTLP exporter (`TakeOptions`), as protobuf
+    /// or JSON bytes; `None` when nothing is ready. What is returned counts
+    /// as handed over.
+    #[wasm_bindgen(js_name = takeOtlpBatch)]
+    pub fn take_otlp_batch(&mut self, options: JsValue) -> Result<Option<Vec<u8>>, JsError> {
+        let options: TakeOptions = serde_wasm_bindgen::from_value(options).map_err(js_error)?;
+        let Some(outbox) = &mut self.outbox else {
+            return Ok(None);
+        };
+        let take = Take {
+            max: options.max,
+            ready: if options.shutdown {
+                Ready::Ended
+            } else {
+                Ready::Settled
+            },
+        };
+        let store = self.recorder.store_mut();
+        let Some(selection) = outbox.take(store, take) else {
+            return Ok(None);
+        };
+        let encoding = match options.encoding.as_str() {
+            "json" => otlp::Encoding::Json,
+            _ => otlp::Encoding::Protobuf,
+        };
+        Ok(Some(otlp::request(store, &selection, encoding)))
+    }
+
+    /// Renders a tracked call's prompt and records its generation (the
+    /// JSON of `convert::TrackStart`). Returns `{prompt, problems}`.
+    #[wasm_bindgen(js_name = trackStart)]
+    pub fn track_start(&mut self, call: &str) -> String {
+        let mut problems: Problems = Vec::new();
+        let mut prompt = String::new();
+        if let Some(start) = convert::parse(call, &mut problems) {
+            let (rendered, generation) = convert::track_start(start, &mut problems);
+            prompt = rendered;
+            if let Err(violation) = self.recorder.start_observation(generation) {
+                problems.push(violation.to_string());
+            }
+        }
+        serde_json::json!({ "prompt": prompt, "problems": problems }).to_string()
+    }
+
+    /// Ends a tracked call's generation with what the function returned or
+    /// its error (the JSON of `convert::TrackEnd`). Returns `{text,
+    /// problems}`: the response's text as the app gets it back.
+    #[wasm_bindgen(js_name = trackEnd)]
+    pub fn track_end(&mut self, call: &str) -> String {
+        let mut problems: Problems = Vec::new();
+        let mut text = String::new();
+        if let Some(end) = convert::parse(call, &mut problems) {
+            let (id, at, end, response) = convert::track_end(end, &mut problems);
+            text = response;
+            if let Err(violation) = self.recorder.end_observation_at(&id, at, end) {
+                problems.push(violation.to_string());
+            }
+        }
+        serde_json::json!({ "text": text, "problems": problems }).to_string()
     }
 
     #[wasm_bindgen(js_name = traceCount)]
@@ -199,7 +225,9 @@ impl Core {
 
     pub fn clear(&mut self) {
         self.recorder.store_mut().clear();
-        self.exported.clear();
+        if let Some(outbox) = &mut self.outbox {
+            outbox.reset();
+        }
     }
 
     fn apply(&mut self, batch: Batch, problems: &mut Problems) {
@@ -225,11 +253,13 @@ impl Core {
             let Some(call) = convert::call(&raw, problems) else {
                 continue;
             };
-            let (id, is_trace, end) = convert::end(call, problems);
-            let result = if is_trace {
-                self.recorder.end_trace(&id, end)
+            let ending = convert::end(call, problems);
+            let result = if ending.is_trace {
+                self.recorder
+                    .end_trace_at(&ending.id, ending.at, ending.end)
             } else {
-                self.recorder.end_observation(&id, end)
+                self.recorder
+                    .end_observation_at(&ending.id, ending.at, ending.end)
             };
             if let Err(violation) = result {
                 problems.push(violation.to_string());
@@ -244,12 +274,15 @@ impl Default for Core {
     }
 }
 
-/// Renders a prompt template (`{{name}}`) with variables given as JSON.
-#[wasm_bindgen(js_name = renderTemplate)]
-pub fn render_template(text: &str, variables: &str) -> String {
-    let variables = match serde_json::from_str(variables) {
-        Ok(serde_json::Value::Object(map)) => map,
-        _ => serde_json::Map::new(),
-    };
-    template::render(text, &variables)
+/// `takeOtlpBatch`'s options.
+#[derive(Deserialize)]
+struct TakeOptions {
+    /// "protobuf" (default) or "json".
+    #[serde(default)]
+    encoding: String,
+    /// Traces per request.
+    max: usize,
+    /// A last flush: also ended traces whose observations still run.
+    #[serde(default)]
+    shutdown: bool,
 }

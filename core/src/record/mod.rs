@@ -37,23 +37,25 @@
 //! # }
 //! ```
 //!
-//! Invariant: every rule check happens in `Recorder`, through `rules/`.
+//! Invariant: every rule is checked by the store (`Store::add_trace` and
+//! friends); this module only adds time, ids and handles.
 
 mod recorder;
 mod tracer;
 mod track;
 
-pub use recorder::{End, Recorder};
+pub use crate::store::End;
+pub use recorder::Recorder;
 pub use tracer::{ObservationBuilder, ObservationHandle, TraceBuilder, TraceHandle, Tracer};
 
 use serde_json::{Map, Value};
 
 /// Variables and model parameters are JSON objects; any other value given
 /// for them is kept as the one entry `"value"`, so nothing is dropped.
-fn object(value: Value) -> Map<String, Value> {
+pub fn object(value: Value) -> Map<String, Value> {
     match value {
         Value::Object(map) => map,
         other => Map::from_iter([("value".to_string(), other)]),
     }
 }
-pub use track::{LlmResponse, Track, Tracked};
+pub use track::{LlmResponse, Track, TrackCall, Tracked};

@@ -15,8 +15,9 @@ use crate::json::Json;
 
 use crate::ids::IdSource;
 use crate::model::{Level, Observation, ObservationType, Status, Trace};
-use crate::record::recorder::{End, Recorder};
+use crate::record::recorder::Recorder;
 use crate::rules::Violation;
+use crate::store::End;
 use crate::store::Store;
 use crate::time::{Clock, Timestamp};
 
@@ -64,6 +65,24 @@ impl Tracer {
     /// A copy of everything recorded so far.
     pub fn snapshot(&self) -> Store {
         self.with_store(Store::clone)
+    }
+
+    /// Records an observation made from a fresh id and the clock's now.
+    pub(crate) fn start_with(
+        &self,
+        make: impl FnOnce(String, Timestamp) -> Observation,
+    ) -> Result<ObservationHandle, Violation> {
+        let id = {
+            let mut recorder = self.lock();
+            let id = recorder.new_id();
+            let now = recorder.now();
+            recorder.start_observation(make(id.clone(), now))?;
+            id
+        };
+        Ok(ObservationHandle {
+            tracer: self.clone(),
+            id,
+        })
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Recorder> {
@@ -175,6 +194,11 @@ impl TraceHandle {
         self.tracer.lock().end_trace(&self.id, end)
     }
 
+    /// Ends it at a time measured elsewhere.
+    pub fn end_at(&self, at: Timestamp, end: End) -> Result<(), Violation> {
+        self.tracer.lock().end_trace_at(&self.id, at, end)
+    }
+
     pub fn status(&self) -> Option<Status> {
         self.tracer
             .with_store(|store| store.trace(&self.id).map(|e| e.trace().status))
@@ -282,10 +306,6 @@ impl ObservationBuilder {
             if observation.id.is_empty() {
                 observation.id = recorder.new_id();
             }
-            if observation.kind == ObservationType::Event {
-                observation.status = Status::Completed;
-                observation.ended_at = Some(observation.started_at);
-            }
             let id = observation.id.clone();
             recorder.start_observation(observation)?;
             id
@@ -318,12 +338,16 @@ impl ObservationHandle {
         self.observation(ObservationType::Event, name)
     }
 
+    /// The trace it belongs to (`None` for an LLM call without trace).
+    pub fn trace_id(&self) -> Option<String> {
+        self.tracer
+            .with_store(|store| store.observation(&self.id).and_then(|o| o.trace_id.clone()))
+    }
+
     /// A child. If this observation has no trace, the child will be
     /// refused at `start()` (`ParentWithoutTrace`).
     pub fn observation(&self, kind: ObservationType, name: &str) -> ObservationBuilder {
-        let trace_id = self
-            .tracer
-            .with_store(|store| store.observation(&self.id).and_then(|o| o.trace_id.clone()));
+        let trace_id = self.trace_id();
         ObservationBuilder::new(
             self.tracer.clone(),
             trace_id,
@@ -343,6 +367,11 @@ impl ObservationHandle {
 
     pub fn end(&self, end: End) -> Result<(), Violation> {
         self.tracer.lock().end_observation(&self.id, end)
+    }
+
+    /// Ends it at a time measured elsewhere.
+    pub fn end_at(&self, at: Timestamp, end: End) -> Result<(), Violation> {
+        self.tracer.lock().end_observation_at(&self.id, at, end)
     }
 
     pub fn status(&self) -> Option<Status> {

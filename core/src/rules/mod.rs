@@ -10,7 +10,6 @@ pub mod lifecycle;
 pub mod limits;
 pub mod merge;
 pub mod pricing;
-pub mod rollup;
 pub mod structure;
 pub mod template;
 pub mod usage;

@@ -10,10 +10,41 @@
 //!   `input_<name>` details, their `completion…`/`output…` twins `output_<name>`.
 //! - A count is a whole number ≥ 0; anything else is left out and reported.
 //!   A cost is a number (its limits are `limits::check_cost`'s).
+//! - Sums ([`Tokens`]): a missing total is input + output.
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::model::{Cost, Usage};
+use crate::model::{Cost, Observation, Usage};
+
+/// Token sums.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Tokens {
+    pub input: u64,
+    pub output: u64,
+    pub total: u64,
+}
+
+impl Tokens {
+    pub fn of(observation: &Observation) -> Tokens {
+        let Some(usage) = &observation.usage else {
+            return Tokens::default();
+        };
+        let input = usage.input.unwrap_or(0);
+        let output = usage.output.unwrap_or(0);
+        Tokens {
+            input,
+            output,
+            total: usage.total.unwrap_or(input.saturating_add(output)),
+        }
+    }
+
+    pub fn add(&mut self, other: Tokens) {
+        self.input = self.input.saturating_add(other.input);
+        self.output = self.output.saturating_add(other.output);
+        self.total = self.total.saturating_add(other.total);
+    }
+}
 
 /// Names of the input, output and total counts, first choice first.
 pub const INPUT_NAMES: [&str; 5] = [

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use prompttrace::rollup::{CostTotals, PriceCache, Tokens};
 use prompttrace::rules::duration;
-use prompttrace::rules::rollup::{CostTotals, PriceCache, Tokens};
 use prompttrace::Timestamp;
 
 use super::Pager;

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use prompttrace::rollup::rollups;
 use prompttrace::rules::duration;
-use prompttrace::rules::rollup::rollups;
 
 use crate::components::json_view::JsonView;
 use crate::links;

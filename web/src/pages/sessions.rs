@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use prompttrace::rules::rollup::rollups;
+use prompttrace::rollup::rollups;
 use prompttrace::Timestamp;
 
 use super::SortHeader;

@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use prompttrace::model::Observation;
+use prompttrace::rollup::{rollups, PriceCache};
 use prompttrace::rules::duration;
-use prompttrace::rules::rollup::{rollups, PriceCache};
 use prompttrace::summary::tree;
 
 use crate::components::json_view::JsonView;
@@ -102,10 +102,7 @@ fn Detail(trace_id: String, selected: Signal<Option<String>>) -> impl IntoView {
 
 fn details(
     o: Observation,
-    subtree: Option<(
-        prompttrace::rules::rollup::Tokens,
-        prompttrace::rules::rollup::CostTotals,
-    )>,
+    subtree: Option<(prompttrace::rollup::Tokens, prompttrace::rollup::CostTotals)>,
 ) -> impl IntoView {
     let first_token = o
         .completion_start_time

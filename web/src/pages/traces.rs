@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use prompttrace::model::Status;
+use prompttrace::rollup::rollups;
 use prompttrace::rules::duration;
-use prompttrace::rules::rollup::rollups;
 use prompttrace::Timestamp;
 
 use super::{Pager, SortHeader};

@@ -17,6 +17,7 @@ use super::ids::{SpanId, TraceId};
 use super::out::{Attributes, SpanKind, SpanOut, Value};
 use crate::json::Json;
 use crate::model::{Level, Observation, ObservationType, Status, Trace};
+use crate::outbox::Selection;
 use crate::store::Store;
 
 /// Writes every trace and observation of the store as one OTLP/JSON request.
@@ -74,17 +75,31 @@ pub(super) fn spans<'s>(
     spans
 }
 
+/// How an exporter sends its requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    /// `application/json`.
+    Json,
+    /// `application/x-protobuf`.
+    #[cfg(feature = "protobuf")]
+    Protobuf,
+}
+
+/// An outbox's selection as one request.
+pub fn request(store: &Store, selection: &Selection, encoding: Encoding) -> Vec<u8> {
+    let (traces, observations) = selected(store, &selection.traces, &selection.calls);
+    let spans = spans(&traces, &observations);
+    match encoding {
+        Encoding::Json => super::json_out::write(&spans).into_bytes(),
+        #[cfg(feature = "protobuf")]
+        Encoding::Protobuf => super::protobuf::encode(&spans),
+    }
+}
+
 /// The whole store as an OTLP/protobuf request.
 #[cfg(feature = "protobuf")]
 pub fn encode(store: &Store) -> Vec<u8> {
     let (traces, observations) = crate::format::records_in_order(store);
-    super::protobuf::encode(&spans(&traces, &observations))
-}
-
-/// [`write_selected`] as an OTLP/protobuf request.
-#[cfg(feature = "protobuf")]
-pub fn encode_selected(store: &Store, trace_ids: &[String], call_ids: &[String]) -> Vec<u8> {
-    let (traces, observations) = selected(store, trace_ids, call_ids);
     super::protobuf::encode(&spans(&traces, &observations))
 }
 

@@ -37,8 +37,8 @@ use crate::model::Observation;
 use crate::store::{Batch, RecordIndex, Store};
 
 #[cfg(feature = "protobuf")]
-pub use export::{encode, encode_selected};
-pub use export::{write, write_selected};
+pub use export::encode;
+pub use export::{request, write, write_selected, Encoding};
 
 use conventions::ours::MISSING_PARENT;
 use ids::{SpanId, TraceId};

@@ -1,5 +1,6 @@
 //! Rollups: figures per trace, per session, per model and per trace name,
-//! plus the LLM calls recorded without a trace.
+//! plus the LLM calls recorded without a trace. A query layer over the
+//! store: it reads the `Facts` rows the store keeps and changes nothing.
 //!
 //! - Counts: traces, observations, LLM calls (generations), errors. A
 //!   trace's errors are its observations in error (see
@@ -22,75 +23,11 @@ use serde::Serialize;
 
 use crate::model::{Cost, Observation, Status, Trace};
 use crate::rules::duration;
-use crate::rules::lifecycle::is_error;
 use crate::rules::pricing::{cost_from, cost_of, Price, PriceTable};
-use crate::store::Store;
+use crate::store::{Facts, Store, TraceEntry};
 use crate::time::Timestamp;
 
-/// What rollups read of one observation. The store keeps one beside each
-/// observation, so a rollup scans a small array instead of the full records
-/// (a million observations in tens of milliseconds).
-#[derive(Clone, Debug, PartialEq)]
-pub struct Facts {
-    pub started_at: Timestamp,
-    pub ended_at: Option<Timestamp>,
-    pub llm_call: bool,
-    /// `lifecycle::is_error`.
-    pub error: bool,
-    /// The model, numbered by the store (`Store::model_name`).
-    pub model: Option<u32>,
-    pub input_tokens: Option<u64>,
-    pub output_tokens: Option<u64>,
-    pub tokens: Tokens,
-    /// The cost as recorded, if any.
-    pub cost: Option<Cost>,
-}
-
-impl Facts {
-    pub fn of(observation: &Observation, model: Option<u32>) -> Facts {
-        let usage = observation.usage.as_ref();
-        Facts {
-            started_at: observation.started_at,
-            ended_at: observation.ended_at,
-            llm_call: observation.is_llm_call(),
-            error: is_error(observation),
-            model,
-            input_tokens: usage.and_then(|u| u.input),
-            output_tokens: usage.and_then(|u| u.output),
-            tokens: Tokens::of(observation),
-            cost: observation.cost.clone(),
-        }
-    }
-}
-
-/// Token sums.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct Tokens {
-    pub input: u64,
-    pub output: u64,
-    pub total: u64,
-}
-
-impl Tokens {
-    pub fn of(observation: &Observation) -> Tokens {
-        let Some(usage) = &observation.usage else {
-            return Tokens::default();
-        };
-        let input = usage.input.unwrap_or(0);
-        let output = usage.output.unwrap_or(0);
-        Tokens {
-            input,
-            output,
-            total: usage.total.unwrap_or(input.saturating_add(output)),
-        }
-    }
-
-    pub fn add(&mut self, other: Tokens) {
-        self.input = self.input.saturating_add(other.input);
-        self.output = self.output.saturating_add(other.output);
-        self.total = self.total.saturating_add(other.total);
-    }
-}
+pub use crate::rules::usage::Tokens;
 
 /// Cost sums in USD; `null` where nothing was known.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
@@ -242,6 +179,23 @@ pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
     out.sessions = finish_all(sessions);
     out.names = finish_all(names);
     out
+}
+
+/// One trace's figures, as [`rollups`] gives them, without the rest of
+/// the store's (a trace page needs only these).
+pub fn trace_figures(store: &Store, entry: &TraceEntry, prices: &PriceTable) -> Figures {
+    let mut models: ModelGroups = Vec::new();
+    let mut group = Group::default();
+    let trace = entry.trace();
+    add_all(
+        &mut group,
+        &mut models,
+        entry.facts(),
+        Some(&trace.id),
+        store,
+        prices,
+    );
+    group.finish_trace(trace)
 }
 
 /// Per-model groups, indexed by the store's model numbers: a price and a

@@ -1,0 +1,256 @@
+//! Importing a whole file's records: all of them, or (on the first broken
+//! rule) none of them.
+
+use std::collections::BTreeSet;
+
+use crate::hash::HashMap;
+use crate::model::{Observation, Trace};
+use crate::rules::lifecycle::Lifecycle;
+use crate::rules::structure::{self, Links};
+use crate::rules::{merge, Violation};
+
+use super::write::{check_observation, check_trace, links};
+use super::Store;
+
+/// Records to import together, in file order.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Batch {
+    pub traces: Vec<Trace>,
+    pub observations: Vec<Observation>,
+    /// JSON Lines files may repeat an id (a record's later state); a JSON
+    /// file may not.
+    pub repeats_allowed: bool,
+}
+
+/// Which record of a batch broke a rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordIndex {
+    Trace(usize),
+    Observation(usize),
+}
+
+/// Why a batch was refused, and by which record (when it was one of the
+/// batch's rather than a stored one).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Rejection {
+    pub record: Option<RecordIndex>,
+    pub violation: Violation,
+}
+
+/// What an import changed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub traces_added: usize,
+    pub traces_updated: usize,
+    pub observations_added: usize,
+    pub observations_updated: usize,
+    /// Records that changed nothing: an ended record was already stored.
+    pub unchanged: usize,
+    /// OTLP spans whose parent span is neither in the file nor stored: they
+    /// are shown at the top of their trace, flagged in their metadata.
+    pub orphans: usize,
+}
+
+impl Store {
+    /// Merges a batch: all of it, or (on the first violation) none of it.
+    pub fn import(&mut self, batch: Batch) -> Result<ImportReport, Rejection> {
+        let plan = self.plan(&batch)?;
+        Ok(self.apply(batch, plan))
+    }
+
+    /// Decides, without changing anything, what each record of the batch does.
+    fn plan(&self, batch: &Batch) -> Result<Plan, Rejection> {
+        let reject = |record, violation| Rejection {
+            record: Some(record),
+            violation,
+        };
+        for (i, trace) in batch.traces.iter().enumerate() {
+            check_trace(trace).map_err(|v| reject(RecordIndex::Trace(i), v))?;
+        }
+        for (i, observation) in batch.observations.iter().enumerate() {
+            check_observation(observation).map_err(|v| reject(RecordIndex::Observation(i), v))?;
+        }
+
+        // The winning record per id inside the batch.
+        let trace_winners = winners(
+            &batch.traces,
+            batch.repeats_allowed,
+            |t| &t.id,
+            |_, _| Ok(()),
+        )
+        .map_err(|(i, v)| reject(RecordIndex::Trace(i), v))?;
+        let observation_winners = winners(
+            &batch.observations,
+            batch.repeats_allowed,
+            |o| &o.id,
+            same_trace,
+        )
+        .map_err(|(i, v)| reject(RecordIndex::Observation(i), v))?;
+
+        // Against the store: which winners get written.
+        let mut plan = Plan::default();
+        for (&id, &i) in &trace_winners {
+            match self.traces.get(id) {
+                Some(entry) if !merge::incoming_wins(&entry.trace, &batch.traces[i]) => {
+                    plan.unchanged += 1
+                }
+                _ => plan.traces.push(i),
+            }
+        }
+        for (&id, &i) in &observation_winners {
+            let incoming = &batch.observations[i];
+            match self.owner.get(id) {
+                Some((owner, _)) if owner != &incoming.trace_id => {
+                    return Err(reject(
+                        RecordIndex::Observation(i),
+                        Violation::MovedTrace {
+                            subject: incoming.subject(),
+                            from: owner.clone(),
+                            to: incoming.trace_id.clone(),
+                        },
+                    ));
+                }
+                Some(_)
+                    if !merge::incoming_wins(
+                        self.observation(id).expect("owner is indexed"),
+                        incoming,
+                    ) =>
+                {
+                    plan.unchanged += 1
+                }
+                _ => plan.observations.push(i),
+            }
+        }
+        plan.traces.sort_unstable();
+        plan.observations.sort_unstable();
+
+        // Every written observation's trace exists, and every touched tree holds.
+        let written: HashMap<&str, &Observation> = plan
+            .observations
+            .iter()
+            .map(|&i| (batch.observations[i].id.as_str(), &batch.observations[i]))
+            .collect();
+        let mut touched: BTreeSet<&str> = BTreeSet::new();
+        for &i in &plan.observations {
+            let observation = &batch.observations[i];
+            if let Some(trace_id) = observation.trace_id.as_deref() {
+                if !trace_winners.contains_key(trace_id) && !self.traces.contains_key(trace_id) {
+                    return Err(reject(
+                        RecordIndex::Observation(i),
+                        Violation::UnknownTrace {
+                            subject: observation.subject(),
+                            trace_id: trace_id.to_string(),
+                        },
+                    ));
+                }
+                touched.insert(trace_id);
+            }
+        }
+        let lookup = |id: &str| -> Option<Links<'_>> {
+            let observation = written.get(id).copied().or_else(|| self.observation(id))?;
+            Some(links(observation))
+        };
+        let stored_in_touched = touched
+            .iter()
+            .filter_map(|trace_id| self.traces.get(*trace_id))
+            .flat_map(|entry| entry.observations.iter().map(|o| o.id.as_str()));
+        let written_ids = plan
+            .observations
+            .iter()
+            .map(|&i| batch.observations[i].id.as_str());
+        let incoming = |id: &str| written.contains_key(id);
+        structure::check_tree(written_ids.chain(stored_in_touched), lookup, incoming).map_err(
+            |violation| {
+                let record = observation_winners
+                    .get(violation.subject().id())
+                    .map(|&i| RecordIndex::Observation(i));
+                Rejection { record, violation }
+            },
+        )?;
+        Ok(plan)
+    }
+
+    fn apply(&mut self, batch: Batch, plan: Plan) -> ImportReport {
+        let mut report = ImportReport {
+            unchanged: plan.unchanged,
+            ..ImportReport::default()
+        };
+        // The plan's indexes are sorted and distinct: walk the batch once,
+        // moving each planned record straight into the store.
+        for trace in planned(batch.traces, plan.traces) {
+            if self.put_trace(trace) {
+                report.traces_added += 1;
+            } else {
+                report.traces_updated += 1;
+            }
+        }
+        for observation in planned(batch.observations, plan.observations) {
+            if self.put_observation(observation) {
+                report.observations_added += 1;
+            } else {
+                report.observations_updated += 1;
+            }
+        }
+        report
+    }
+}
+
+#[derive(Default)]
+struct Plan {
+    traces: Vec<usize>,
+    observations: Vec<usize>,
+    unchanged: usize,
+}
+
+/// Index of the winning record for each id, by `rules::merge` in file order.
+fn winners<R: Lifecycle>(
+    records: &[R],
+    repeats_allowed: bool,
+    id: impl Fn(&R) -> &String,
+    compatible: impl Fn(&R, &R) -> Result<(), Violation>,
+) -> Result<HashMap<&str, usize>, (usize, Violation)> {
+    let mut winners: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(records.len(), Default::default());
+    for (i, record) in records.iter().enumerate() {
+        match winners.get_mut(id(record).as_str()) {
+            None => {
+                winners.insert(id(record), i);
+            }
+            Some(_) if !repeats_allowed => {
+                return Err((
+                    i,
+                    Violation::DuplicateId {
+                        subject: record.subject(),
+                    },
+                ));
+            }
+            Some(current) => {
+                compatible(&records[*current], record).map_err(|v| (i, v))?;
+                if merge::incoming_wins(&records[*current], record) {
+                    *current = i;
+                }
+            }
+        }
+    }
+    Ok(winners)
+}
+
+fn same_trace(earlier: &Observation, later: &Observation) -> Result<(), Violation> {
+    if earlier.trace_id == later.trace_id {
+        return Ok(());
+    }
+    Err(Violation::MovedTrace {
+        subject: later.subject(),
+        from: earlier.trace_id.clone(),
+        to: later.trace_id.clone(),
+    })
+}
+
+/// The records at `indexes` (sorted, distinct), in order.
+fn planned<T>(records: Vec<T>, indexes: Vec<usize>) -> impl Iterator<Item = T> {
+    let mut indexes = indexes.into_iter().peekable();
+    records
+        .into_iter()
+        .enumerate()
+        .filter_map(move |(i, record)| indexes.next_if_eq(&i).map(|_| record))
+}

@@ -1,0 +1,208 @@
+//! The store: many traces in memory, indexed by id, session, name and
+//! model, and the one place records enter it: whole files through
+//! [`Store::import`], single records while an app runs through
+//! [`Store::add_trace`], [`Store::add_observation`], [`Store::end_trace`]
+//! and [`Store::end_observation`].
+//!
+//! Invariants:
+//! - Every stored record passes `rules::limits`, `rules::lifecycle::check`
+//!   and `rules::structure`; an observation id belongs to one trace (or to
+//!   none, for LLM calls without a trace) for good. Each check is made in
+//!   this module, once per way in.
+//! - [`Store::import`] is all-or-nothing: it checks a whole batch against
+//!   the stored state first, and on any violation changes nothing.
+//! - Ids that are already stored upsert by `rules::merge`.
+
+mod entry;
+mod facts;
+mod import;
+mod index;
+mod write;
+
+use std::collections::BTreeSet;
+
+use crate::hash::HashMap;
+use crate::model::Observation;
+
+pub use entry::{TraceEntry, Tree};
+pub use facts::Facts;
+pub use import::{Batch, ImportReport, RecordIndex, Rejection};
+pub use write::End;
+
+use index::Indexes;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Store {
+    traces: HashMap<String, TraceEntry>,
+    without_trace: Vec<Observation>,
+    without_trace_facts: Vec<Facts>,
+    /// Observation id → its trace id (`None`: an LLM call without trace) and
+    /// its position in that trace's (or `without_trace`'s) list.
+    owner: HashMap<String, (Option<String>, usize)>,
+    indexes: Indexes,
+    /// What ended since [`Store::take_endings`] was last called, while
+    /// [`Store::watch_endings`] is on (an exporter's feed).
+    endings: Option<Vec<Ending>>,
+}
+
+/// Something that became ready to send: a trace that ended (or whose last
+/// running observation ended while the trace had ended), or an LLM call
+/// without trace that ended.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Ending {
+    Trace(String),
+    Call(String),
+}
+
+impl Store {
+    pub fn new() -> Store {
+        Store::default()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.traces.is_empty() && self.without_trace.is_empty()
+    }
+
+    pub fn trace_count(&self) -> usize {
+        self.traces.len()
+    }
+
+    pub fn observation_count(&self) -> usize {
+        self.owner.len()
+    }
+
+    /// All traces, in no particular order.
+    pub fn traces(&self) -> impl ExactSizeIterator<Item = &TraceEntry> {
+        self.traces.values()
+    }
+
+    /// All traces by start time, then id.
+    pub fn traces_in_order(&self) -> Vec<&TraceEntry> {
+        let mut all: Vec<&TraceEntry> = self.traces.values().collect();
+        all.sort_unstable_by(|a, b| {
+            (a.trace.started_at, &a.trace.id).cmp(&(b.trace.started_at, &b.trace.id))
+        });
+        all
+    }
+
+    pub fn trace(&self, id: &str) -> Option<&TraceEntry> {
+        self.traces.get(id)
+    }
+
+    pub fn observation(&self, id: &str) -> Option<&Observation> {
+        match self.owner.get(id)? {
+            (Some(trace_id), at) => self.traces.get(trace_id)?.observations.get(*at),
+            (None, at) => self.without_trace.get(*at),
+        }
+    }
+
+    /// LLM calls (and other observations) recorded without a trace, in
+    /// arrival order.
+    pub fn observations_without_trace(&self) -> &[Observation] {
+        &self.without_trace
+    }
+
+    pub fn facts_without_trace(&self) -> &[Facts] {
+        &self.without_trace_facts
+    }
+
+    /// The model name behind a `Facts::model` number.
+    pub fn model_name(&self, id: u32) -> &str {
+        self.indexes.model_name(id)
+    }
+
+    pub fn observations_without_trace_in_order(&self) -> Vec<&Observation> {
+        let mut all: Vec<&Observation> = self.without_trace.iter().collect();
+        all.sort_unstable_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+        all
+    }
+
+    /// Session ids with the ids of their traces.
+    pub fn sessions(&self) -> impl Iterator<Item = (&str, &BTreeSet<String>)> {
+        self.indexes
+            .by_session
+            .iter()
+            .map(|(id, traces)| (id.as_str(), traces))
+    }
+
+    pub fn traces_in_session(&self, session_id: &str) -> impl Iterator<Item = &TraceEntry> {
+        self.lookup_all(self.indexes.by_session.get(session_id))
+    }
+
+    pub fn traces_named(&self, name: &str) -> impl Iterator<Item = &TraceEntry> {
+        self.lookup_all(self.indexes.by_name.get(name))
+    }
+
+    /// Traces with at least one observation of this model.
+    pub fn traces_using_model(&self, model: &str) -> impl Iterator<Item = &TraceEntry> {
+        self.lookup_all(self.indexes.by_model.get(model))
+    }
+
+    pub fn trace_names(&self) -> impl Iterator<Item = &str> {
+        self.indexes.by_name.keys().map(String::as_str)
+    }
+
+    pub fn models(&self) -> impl Iterator<Item = &str> {
+        self.indexes.by_model.keys().map(String::as_str)
+    }
+
+    fn lookup_all<'s>(
+        &'s self,
+        ids: Option<&'s BTreeSet<String>>,
+    ) -> impl Iterator<Item = &'s TraceEntry> {
+        ids.into_iter()
+            .flatten()
+            .filter_map(|id| self.traces.get(id))
+    }
+
+    /// Removes a trace and its observations; `false` if it was not stored.
+    pub fn remove_trace(&mut self, id: &str) -> bool {
+        let Some(entry) = self.traces.remove(id) else {
+            return false;
+        };
+        self.indexes.remove_trace(&entry.trace);
+        for observation in &entry.observations {
+            self.owner.remove(&observation.id);
+            if let Some(model) = &observation.model {
+                self.indexes.remove_model(model, id);
+            }
+        }
+        true
+    }
+
+    /// Removes every trace of a session; returns how many.
+    pub fn remove_session(&mut self, session_id: &str) -> usize {
+        let ids: Vec<String> = self
+            .indexes
+            .by_session
+            .get(session_id)
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        ids.iter().filter(|id| self.remove_trace(id)).count()
+    }
+
+    /// Forgets every record (an endings feed stays on, emptied).
+    pub fn clear(&mut self) {
+        let watching = self.endings.is_some();
+        *self = Store::default();
+        if watching {
+            self.endings = Some(Vec::new());
+        }
+    }
+
+    /// Starts noting what ends, for [`Store::take_endings`]. What had
+    /// ended before is not noted.
+    pub fn watch_endings(&mut self) {
+        self.endings.get_or_insert_with(Vec::new);
+    }
+
+    /// What ended since the last call, in order; the feed is emptied.
+    pub fn take_endings(&mut self) -> Vec<Ending> {
+        self.endings
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+}

@@ -1,0 +1,325 @@
+//! Writing single records while an app runs, with every rule checked, and
+//! the two primitives that every write (these and `import`) ends in.
+
+use serde::Serialize;
+
+use crate::json::Json;
+use crate::model::{Cost, Level, Observation, Status, Trace, Usage};
+use crate::rules::lifecycle::{self, Lifecycle, Outcome};
+use crate::rules::structure::{self, Links};
+use crate::rules::{limits, Subject, Violation};
+use crate::time::Timestamp;
+
+use super::entry::TraceEntry;
+use super::facts::Facts;
+use super::{Ending, Store};
+
+/// How an item ends, and what it learned by then.
+#[derive(Clone, Debug, PartialEq)]
+pub struct End {
+    pub outcome: Outcome,
+    pub output: Option<Json>,
+    /// For a failure: the error's text.
+    pub status_message: Option<String>,
+    /// Observations only (a trace has none of its own).
+    pub usage: Option<Usage>,
+    pub cost: Option<Cost>,
+    pub completion_start_time: Option<Timestamp>,
+}
+
+impl End {
+    pub fn completed() -> End {
+        End {
+            outcome: Outcome::Completed,
+            output: None,
+            status_message: None,
+            usage: None,
+            cost: None,
+            completion_start_time: None,
+        }
+    }
+
+    pub fn failed(message: impl Into<String>) -> End {
+        End {
+            outcome: Outcome::Error,
+            status_message: Some(message.into()),
+            ..End::completed()
+        }
+    }
+
+    pub fn output(mut self, output: impl Serialize) -> End {
+        self.output = Some(Json::new(&output));
+        self
+    }
+
+    pub fn usage(mut self, usage: Usage) -> End {
+        self.usage = Some(usage);
+        self
+    }
+
+    pub fn cost(mut self, cost: Cost) -> End {
+        self.cost = Some(cost);
+        self
+    }
+}
+
+impl Store {
+    /// Stores a new trace (running, or already ended when recorded late).
+    pub fn add_trace(&mut self, trace: Trace) -> Result<(), Violation> {
+        check_trace(&trace)?;
+        if self.traces.contains_key(&trace.id) {
+            return Err(Violation::DuplicateId {
+                subject: trace.subject(),
+            });
+        }
+        self.put_trace(trace);
+        Ok(())
+    }
+
+    /// Stores a new observation. Its trace and parent must be stored; an
+    /// ended parent is fine (see `rules::lifecycle`).
+    pub fn add_observation(&mut self, observation: Observation) -> Result<(), Violation> {
+        check_observation(&observation)?;
+        if self.owner.contains_key(&observation.id) {
+            return Err(Violation::DuplicateId {
+                subject: observation.subject(),
+            });
+        }
+        if let Some(trace_id) = &observation.trace_id {
+            if !self.traces.contains_key(trace_id) {
+                return Err(Violation::UnknownTrace {
+                    subject: observation.subject(),
+                    trace_id: trace_id.clone(),
+                });
+            }
+        }
+        structure::check_new_child(&observation.id, links(&observation), |id| {
+            self.observation(id).map(links)
+        })?;
+        self.put_observation(observation);
+        Ok(())
+    }
+
+    /// Ends a stored trace at `at`: output and status message are set when
+    /// given (usage and cost belong to observations and are not read).
+    pub fn end_trace(&mut self, id: &str, at: Timestamp, end: End) -> Result<(), Violation> {
+        let entry = self.traces.get_mut(id).ok_or_else(|| Violation::Unknown {
+            subject: Subject::Trace(id.to_string()),
+        })?;
+        let trace = &mut entry.trace;
+        lifecycle::end(trace, at, end.outcome)?;
+        if end.output.is_some() {
+            trace.output = end.output;
+        }
+        if end.status_message.is_some() {
+            trace.status_message = end.status_message;
+        }
+        let ending = self
+            .endings
+            .is_some()
+            .then(|| Ending::Trace(id.to_string()));
+        note(&mut self.endings, ending);
+        Ok(())
+    }
+
+    /// Ends a stored observation at `at`; a failure also sets its level to
+    /// error. What the end brings replaces what the start said.
+    pub fn end_observation(&mut self, id: &str, at: Timestamp, end: End) -> Result<(), Violation> {
+        self.update_observation(id, |observation| {
+            if let Some(cost) = &end.cost {
+                limits::check_cost(cost, || observation.subject())?;
+            }
+            lifecycle::end(observation, at, end.outcome)?;
+            if end.outcome == Outcome::Error {
+                observation.level = Level::Error;
+            }
+            let End {
+                output,
+                status_message,
+                usage,
+                cost,
+                completion_start_time,
+                ..
+            } = end;
+            observation.output = output.or(observation.output.take());
+            observation.status_message = status_message.or(observation.status_message.take());
+            observation.usage = usage.or(observation.usage.take());
+            observation.cost = cost.or(observation.cost.take());
+            observation.completion_start_time =
+                completion_start_time.or(observation.completion_start_time);
+            Ok(())
+        })
+        .unwrap_or_else(|| {
+            Err(Violation::Unknown {
+                subject: Subject::Observation(id.to_string()),
+            })
+        })
+    }
+
+    /// Inserts or replaces a trace whose rules were checked; `true` if new.
+    pub(super) fn put_trace(&mut self, trace: Trace) -> bool {
+        let ended = trace.status.is_ended();
+        let id = trace.id.clone();
+        let added = match self.traces.get_mut(&id) {
+            Some(entry) => {
+                let old = std::mem::replace(&mut entry.trace, trace);
+                self.indexes.remove_trace(&old);
+                self.indexes.add_trace(&self.traces[&id].trace);
+                false
+            }
+            None => {
+                self.indexes.add_trace(&trace);
+                self.traces.insert(id.clone(), TraceEntry::new(trace));
+                true
+            }
+        };
+        let ending = (ended && self.endings.is_some()).then_some(Ending::Trace(id));
+        note(&mut self.endings, ending);
+        added
+    }
+
+    /// Inserts or replaces an observation whose rules were checked (its
+    /// trace is stored); `true` if new.
+    pub(super) fn put_observation(&mut self, observation: Observation) -> bool {
+        let watching = self.endings.is_some();
+        let model = observation
+            .model
+            .as_deref()
+            .map(|name| self.indexes.intern(name));
+        let facts = Facts::of(&observation, model);
+        let running = observation.status == Status::Running;
+        let Some(trace_id) = observation.trace_id.clone() else {
+            let ending = (watching && !running).then(|| Ending::Call(observation.id.clone()));
+            let added = match self.owner.get(&observation.id) {
+                Some(&(_, at)) => {
+                    self.without_trace[at] = observation;
+                    self.without_trace_facts[at] = facts;
+                    false
+                }
+                None => {
+                    let at = self.without_trace.len();
+                    self.owner.insert(observation.id.clone(), (None, at));
+                    self.without_trace.push(observation);
+                    self.without_trace_facts.push(facts);
+                    true
+                }
+            };
+            note(&mut self.endings, ending);
+            return added;
+        };
+        let entry = self
+            .traces
+            .get_mut(&trace_id)
+            .expect("trace of a checked observation is stored");
+        if let Some(model) = &observation.model {
+            self.indexes.add_model(model, &trace_id);
+        }
+        match self.owner.get(&observation.id) {
+            Some(&(_, at)) => {
+                let old = std::mem::replace(&mut entry.observations[at], observation);
+                entry.facts[at] = facts;
+                let was_running = old.status == Status::Running;
+                entry.running = entry.running + usize::from(running) - usize::from(was_running);
+                if let Some(old_model) = old.model {
+                    let still_used = entry
+                        .observations
+                        .iter()
+                        .any(|o| o.model.as_ref() == Some(&old_model));
+                    if !still_used {
+                        self.indexes.remove_model(&old_model, &trace_id);
+                    }
+                }
+                let settled = was_running && !running && entry.is_settled();
+                let ending = (watching && settled).then_some(Ending::Trace(trace_id));
+                note(&mut self.endings, ending);
+                false
+            }
+            None => {
+                entry.running += usize::from(running);
+                let at = entry.observations.len();
+                self.owner
+                    .insert(observation.id.clone(), (Some(trace_id), at));
+                entry.observations.push(observation);
+                entry.facts.push(facts);
+                true
+            }
+        }
+    }
+
+    /// Changes a stored observation in place. The change must keep its id,
+    /// trace, parent and model; `None` if it is not stored.
+    fn update_observation<R>(
+        &mut self,
+        id: &str,
+        update: impl FnOnce(&mut Observation) -> R,
+    ) -> Option<R> {
+        let watching = self.endings.is_some();
+        let (trace_id, at) = self.owner.get(id)?;
+        let at = *at;
+        let (result, ending) = match trace_id {
+            Some(trace_id) => {
+                let entry = self.traces.get_mut(trace_id)?;
+                let (result, ended) =
+                    update_in(&mut entry.observations[at], &mut entry.facts[at], update);
+                entry.running -= usize::from(ended);
+                let settled = ended && entry.is_settled();
+                (
+                    result,
+                    (watching && settled).then(|| Ending::Trace(trace_id.clone())),
+                )
+            }
+            None => {
+                let (result, ended) = update_in(
+                    &mut self.without_trace[at],
+                    &mut self.without_trace_facts[at],
+                    update,
+                );
+                (
+                    result,
+                    (watching && ended).then(|| Ending::Call(id.to_string())),
+                )
+            }
+        };
+        note(&mut self.endings, ending);
+        Some(result)
+    }
+}
+
+/// Applies `update` and refreshes the facts; also says whether it ended
+/// a running observation.
+fn update_in<R>(
+    observation: &mut Observation,
+    facts: &mut Facts,
+    update: impl FnOnce(&mut Observation) -> R,
+) -> (R, bool) {
+    let was_running = observation.status == Status::Running;
+    let result = update(observation);
+    *facts = Facts::of(observation, facts.model);
+    (result, was_running && observation.status.is_ended())
+}
+
+fn note(endings: &mut Option<Vec<Ending>>, ending: Option<Ending>) {
+    if let (Some(endings), Some(ending)) = (endings, ending) {
+        endings.push(ending);
+    }
+}
+
+/// The rules a trace must pass on its own, whichever way it comes in.
+pub(super) fn check_trace(trace: &Trace) -> Result<(), Violation> {
+    limits::check_trace(trace)?;
+    lifecycle::check(trace)
+}
+
+/// The rules an observation must pass on its own, whichever way it comes in.
+pub(super) fn check_observation(observation: &Observation) -> Result<(), Violation> {
+    limits::check_observation(observation)?;
+    lifecycle::check(observation)
+}
+
+/// The structural links of a stored or incoming observation.
+pub(super) fn links(observation: &Observation) -> Links<'_> {
+    Links {
+        trace_id: observation.trace_id.as_deref(),
+        parent_id: observation.parent_id.as_deref(),
+    }
+}
