@@ -14,6 +14,7 @@ mod fuzz;
 mod interop;
 mod js_tests;
 mod npm;
+mod process_tree;
 mod test;
 mod tidy;
 mod tools;

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{output, program, root, step};
+use crate::cmd::{output, program, root, step, step_with, Limit};
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// Must equal the `wasm-bindgen` crate version pinned in Cargo.toml.
@@ -38,7 +38,7 @@ pub fn ensure_wasm_bindgen() -> Result<(), String> {
     }
     // Without --locked: one of its locked dependencies is not on the registry here.
     step(
-        "install wasm-bindgen-cli (once, a few minutes)",
+        "install wasm-bindgen-cli (once, about 4 min)",
         program("cargo").args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN]),
     )
 }
@@ -54,15 +54,19 @@ pub fn wasm_opt() -> Result<PathBuf, String> {
 
 const TRUNK: &str = "0.21.14";
 
+/// `cargo install trunk` compiles for 7–10 min on this 2-core machine.
+const TRUNK_INSTALL_LIMIT: Limit = Limit::minutes(25);
+
 /// Trunk, built from crates.io (0.22 needs a newer Rust than this machine's).
 pub fn ensure_trunk() -> Result<(), String> {
     let found = output(program("trunk").arg("--version")).unwrap_or_default();
     if found.trim() == format!("trunk {TRUNK}") {
         return Ok(());
     }
-    step(
-        "install trunk (once, several minutes)",
+    step_with(
+        "install trunk (once, 7–10 min)",
         program("cargo").args(["install", "--locked", "trunk", "--version", TRUNK]),
+        TRUNK_INSTALL_LIMIT,
     )
 }
 
