@@ -4,6 +4,10 @@
 //! shown there to fail on synthetic input; the tests here apply it to the
 //! tree. The whole module is compiled for tests only.
 
+mod cycles;
+mod file_sizes;
+mod module_graph;
+mod rust_tokens;
 mod wasm_versions;
 
 use std::fs;
@@ -136,6 +140,47 @@ fn tidy_every_module_opens_with_a_doc_line() {
             );
         }
     }
+}
+
+/// Core's modules are layers: a module may use its siblings one way only.
+#[test]
+fn tidy_core_modules_form_no_import_cycles() {
+    let src = root().join("core/src");
+    let found = cycles::cycles("core/src", &texts(&src, &files(&src, &[".rs"])));
+    let report: Vec<String> = found.iter().map(ToString::to_string).collect();
+    assert!(
+        found.is_empty(),
+        "core/src has import cycles between sibling modules; in each, one direction has to go \
+         (move what both need into a module below them):\n{}",
+        report.join("\n")
+    );
+}
+
+#[test]
+fn tidy_source_files_stay_under_600_lines() {
+    const DIRS: [&str; 6] = [
+        "core/src",
+        "cli/src",
+        "js/src",
+        "js/npm",
+        "web/src",
+        "xtask/src",
+    ];
+    const SOURCES: [&str; 5] = [".rs", ".mjs", ".mts", ".ts", ".js"];
+    let root = root();
+    let paths: Vec<PathBuf> = DIRS
+        .iter()
+        .flat_map(|dir| files(&root.join(dir), &SOURCES))
+        // Tests and their fixtures may be long lists of cases.
+        .filter(|path| {
+            let inside = path.strip_prefix(&root).unwrap_or(path);
+            !inside
+                .iter()
+                .any(|part| part == "tests" || part == "fixtures")
+        })
+        .collect();
+    let oversized = file_sizes::oversized(&texts(&root, &paths));
+    assert!(oversized.is_empty(), "{}", file_sizes::report(&oversized));
 }
 
 #[test]
