@@ -10,9 +10,9 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
-use crate::cmd::{cargo, output, root, step};
+use crate::cmd::{cargo, output, root, step, step_with, Limit};
 
 /// Pinned like the other tools (built from crates.io once, about 1.5 min).
 const CARGO_FUZZ: &str = "0.13.2";
@@ -30,6 +30,10 @@ pub const TARGETS: [&str; 4] = [
 
 /// Default time per target for `cargo xtask fuzz`.
 const SECONDS: u64 = 60;
+
+/// Time allowed for a target beyond its fuzzing seconds: the first run
+/// builds the core with coverage instrumentation (a few minutes).
+const BUILD_ALLOWANCE: Duration = Duration::from_secs(15 * 60);
 
 /// `cargo xtask fuzz [--seconds N] [target...]` (default: every target, 60 s each).
 pub fn command(args: &[String]) -> Result<(), String> {
@@ -140,7 +144,12 @@ fn fuzz(target: &str, seconds: u64, seeds: &[PathBuf]) -> Result<(), String> {
     }
     let file = fs::File::create(&log).map_err(|e| format!("{}: {e}", log.display()))?;
     command.stderr(file);
-    let result = step(&format!("fuzz {target} for {seconds} s"), &mut command);
+    let limit = Limit::After(Duration::from_secs(seconds).saturating_add(BUILD_ALLOWANCE));
+    let result = step_with(
+        &format!("fuzz {target} for {seconds} s"),
+        &mut command,
+        limit,
+    );
     let _ = fs::remove_dir_all(&seed_dir);
     let text = fs::read_to_string(&log).unwrap_or_default();
     let lines: Vec<&str> = text.lines().collect();

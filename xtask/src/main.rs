@@ -13,8 +13,11 @@ mod cmd;
 mod fuzz;
 mod interop;
 mod js_tests;
+mod manifest;
 mod npm;
+mod process_tree;
 mod test;
+#[cfg(test)]
 mod tidy;
 mod tools;
 mod viewer;

@@ -4,13 +4,15 @@
 //! Chromium from Debian.
 
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use crate::cmd::{output, program, root, step};
+use crate::cmd::{output, program, root, step, step_with, Limit};
+use crate::manifest;
 
 pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
-/// Must equal the `wasm-bindgen` crate version pinned in Cargo.toml.
-pub const WASM_BINDGEN: &str = "0.2.130";
-const BINARYEN: &str = "binaryen@132.0.0";
+/// The binaryen release wasm-opt comes from (npm `binaryen@132.0.0`);
+/// `Trunk.toml`'s `wasm_opt = "version_132"` names the same one.
+pub const BINARYEN_VERSION: u32 = 132;
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// Where npm-installed tools live (inside `target/`, so `cargo clean` resets them).
@@ -30,29 +32,73 @@ pub fn ensure_wasm_target() -> Result<(), String> {
     )
 }
 
+/// The wasm-bindgen version, read from its one pin, `wasm-bindgen =
+/// "=X.Y.Z"` under `[workspace.dependencies]` in the root Cargo.toml: the
+/// crate, the CLI and Trunk's must be that exact version.
+pub fn wasm_bindgen_version() -> Result<String, String> {
+    let path = root().join("Cargo.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    manifest::workspace_pin(&text, "wasm-bindgen").map_err(|e| format!("{}: {e}", path.display()))
+}
+
 /// wasm-bindgen-cli of exactly the crate's version (built from crates.io).
 pub fn ensure_wasm_bindgen() -> Result<(), String> {
+    let version = wasm_bindgen_version()?;
     let found = output(program("wasm-bindgen").arg("--version")).unwrap_or_default();
-    if found.trim() == format!("wasm-bindgen {WASM_BINDGEN}") {
+    if found.trim() == format!("wasm-bindgen {version}") {
         return Ok(());
     }
     // Without --locked: one of its locked dependencies is not on the registry here.
     step(
-        "install wasm-bindgen-cli (once, a few minutes)",
-        program("cargo").args(["install", "wasm-bindgen-cli", "--version", WASM_BINDGEN]),
+        &format!("install wasm-bindgen-cli {version} (once, about 4 min)"),
+        program("cargo").args(["install", "wasm-bindgen-cli", "--version", &version]),
     )
 }
 
-/// wasm-opt from npm's binaryen (Debian's is too old and emits broken wasm).
+/// wasm-opt of [`BINARYEN_VERSION`] from npm's binaryen, reinstalled when
+/// the one in `target/tools` reports another version. Never Debian's (too
+/// old, it emits broken wasm) nor whatever is on PATH.
 pub fn wasm_opt() -> Result<PathBuf, String> {
     let bin = tools_dir().join("node_modules/.bin/wasm-opt");
-    if !bin.exists() {
-        npm_install(&tools_dir(), &[BINARYEN], "install wasm-opt (npm binaryen)")?;
+    if wasm_opt_version_of(&bin) == Some(BINARYEN_VERSION) {
+        return Ok(bin);
     }
-    Ok(bin)
+    let package = format!("binaryen@{BINARYEN_VERSION}.0.0");
+    npm_install(
+        &tools_dir(),
+        &[&package],
+        &format!("install wasm-opt (npm {package})"),
+    )?;
+    match wasm_opt_version_of(&bin) {
+        Some(BINARYEN_VERSION) => Ok(bin),
+        Some(other) => Err(format!(
+            "{} reports version {other} after installing {package}",
+            bin.display()
+        )),
+        None => Err(format!(
+            "{} gives no version after installing {package}",
+            bin.display()
+        )),
+    }
+}
+
+fn wasm_opt_version_of(bin: &Path) -> Option<u32> {
+    if !bin.exists() {
+        return None;
+    }
+    wasm_opt_version(&output(Command::new(bin).arg("--version")).ok()?)
+}
+
+/// `wasm-opt version 132 (version_132)` gives 132.
+fn wasm_opt_version(text: &str) -> Option<u32> {
+    let rest = text.trim().strip_prefix("wasm-opt version ")?;
+    rest.split_whitespace().next()?.parse().ok()
 }
 
 const TRUNK: &str = "0.21.14";
+
+/// `cargo install trunk` compiles for 7–10 min on this 2-core machine.
+const TRUNK_INSTALL_LIMIT: Limit = Limit::minutes(25);
 
 /// Trunk, built from crates.io (0.22 needs a newer Rust than this machine's).
 pub fn ensure_trunk() -> Result<(), String> {
@@ -60,9 +106,10 @@ pub fn ensure_trunk() -> Result<(), String> {
     if found.trim() == format!("trunk {TRUNK}") {
         return Ok(());
     }
-    step(
-        "install trunk (once, several minutes)",
+    step_with(
+        "install trunk (once, 7–10 min)",
         program("cargo").args(["install", "--locked", "trunk", "--version", TRUNK]),
+        TRUNK_INSTALL_LIMIT,
     )
 }
 
@@ -109,4 +156,19 @@ pub fn install_tarball(dir: &Path, tarball: &Path) -> Result<(), String> {
         ])
         .arg(tarball);
     step("install the packed tarball", &mut command)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::wasm_opt_version;
+
+    #[test]
+    fn tools_wasm_opt_version_is_read_from_its_banner() {
+        assert_eq!(
+            wasm_opt_version("wasm-opt version 132 (version_132)\n"),
+            Some(132)
+        );
+        assert_eq!(wasm_opt_version("wasm-opt version 108\n"), Some(108));
+        assert_eq!(wasm_opt_version("command not found"), None);
+    }
 }

@@ -6,7 +6,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{program, root, step};
+use crate::cmd::{program, root, step, step_with, Limit};
 use crate::js_tests;
 use crate::tools::{ensure_trunk, ensure_wasm_bindgen, ensure_wasm_target, tools_dir, wasm_opt};
 
@@ -14,6 +14,10 @@ use crate::tools::{ensure_trunk, ensure_wasm_bindgen, ensure_wasm_target, tools_
 /// framing; fetch (`?url=`) may reach any https/http origin.
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
 img-src 'self' data:; connect-src *; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+/// A cold release build of the viewer (Leptos, LTO, one codegen unit)
+/// takes several minutes on this 2-core machine.
+const BUILD_LIMIT: Limit = Limit::minutes(20);
 
 pub fn dist() -> PathBuf {
     root().join("dist")
@@ -36,11 +40,12 @@ pub fn build() -> Result<PathBuf, String> {
         cargo_bin.join("bin").display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    step(
+    step_with(
         "build the viewer (trunk build --release)",
         program("trunk")
             .env("PATH", path)
             .args(["build", "--release"]),
+        BUILD_LIMIT,
     )?;
     let dist = dist();
     externalise_scripts(&dist)?;
@@ -55,7 +60,8 @@ pub fn serve(args: &[String]) -> Result<(), String> {
     };
     let dist = build()?;
     println!("\nThe viewer is at http://127.0.0.1:{port}/  (Ctrl-C stops it)\n");
-    step(
+    // It serves until Ctrl-C.
+    step_with(
         "serve dist/",
         program("python3")
             .args([
@@ -67,6 +73,7 @@ pub fn serve(args: &[String]) -> Result<(), String> {
                 "--directory",
             ])
             .arg(&dist),
+        Limit::Never,
     )
 }
 
