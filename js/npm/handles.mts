@@ -5,7 +5,7 @@
 import type { Tracer } from "./tracer.mjs";
 import type { CompleteOptions, GenerationOptions, ObservationOptions, TraceCompleteOptions } from "./types.mjs";
 
-/** A trace: one workflow or request. */
+/** A trace: one workflow or request. Observations nest under it (and under each other). */
 export class Trace {
   /** @internal */
   readonly _tracer: Tracer;
@@ -52,7 +52,7 @@ export class Trace {
   }
 }
 
-/** A span, generation, event or other step inside a trace. */
+/** A span, generation, event or other step inside a trace; observations nest under it too. */
 export class Observation {
   /** @internal */
   readonly _tracer: Tracer;

@@ -201,8 +201,9 @@ fn prune_declarations(dir: &Path) -> Result<(), String> {
         }
         let text = fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
         let folder = file.parent().unwrap_or(dir);
-        for import in text.split('"').skip(1).step_by(2) {
-            let Some(relative) = import.strip_prefix("./") else {
+        for (at, _) in text.match_indices("\"./") {
+            let rest = &text[at + 3..];
+            let Some(relative) = rest.find('"').map(|end| &rest[..end]) else {
                 continue;
             };
             let declaration = if let Some(stem) = relative.strip_suffix(".mjs") {
@@ -291,7 +292,18 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::base64;
+    use super::{base64, TYPESCRIPT};
+    use crate::cmd::root;
+
+    #[test]
+    fn npm_compiles_with_the_typescript_the_tests_check_with() {
+        let manifest = std::fs::read_to_string(root().join("js/tests/package.json")).unwrap();
+        let (name, version) = TYPESCRIPT;
+        assert!(
+            manifest.contains(&format!("\"{name}\": \"{version}\"")),
+            "js/tests/package.json should pin {name} {version}, as npm.rs does"
+        );
+    }
 
     #[test]
     fn npm_base64_matches_the_standard_alphabet_and_padding() {
