@@ -1,8 +1,9 @@
 //! The npm package's tests, as a user meets the package: the packed
 //! tarball is installed into a scratch project (`target/npm-test/`), the
-//! typings are type-checked, a page importing the package is built with
-//! Vite, and `node --test` runs every `js/tests/*.test.mjs` (Node features,
-//! the examples read back by the CLI, and headless Chromium).
+//! typings tsc generated are type-checked against `js/tests/types.ts` (as
+//! Node and as bundlers resolve them), a page importing the package is
+//! built with Vite, and `node --test` runs every `js/tests/*.test.mjs` (Node
+//! features, the examples read back by the CLI, and headless Chromium).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -30,22 +31,28 @@ pub fn run() -> Result<(), String> {
         "install the test tools (vite, typescript, playwright-core)",
     )?;
     install_tarball(&scratch, &package.tarball)?;
-    step(
-        "type-check the declarations",
-        program("node_modules/.bin/tsc")
-            .current_dir(&scratch)
-            .args([
-                "--noEmit",
-                "--strict",
-                "--module",
-                "nodenext",
-                "--moduleResolution",
-                "nodenext",
-                "--target",
-                "es2022",
-                "types.ts",
-            ]),
-    )?;
+    // The generated typings, as Node and as bundlers (Vite) resolve them.
+    for (resolver, module, resolution) in [
+        ("Node", "nodenext", "nodenext"),
+        ("a bundler", "esnext", "bundler"),
+    ] {
+        step(
+            &format!("type-check the typings as {resolver} resolves them"),
+            program("node_modules/.bin/tsc")
+                .current_dir(&scratch)
+                .args([
+                    "--noEmit",
+                    "--strict",
+                    "--module",
+                    module,
+                    "--moduleResolution",
+                    resolution,
+                    "--target",
+                    "es2022",
+                    "types.ts",
+                ]),
+        )?;
+    }
     step(
         "build a page that imports the package (vite build)",
         program("node_modules/.bin/vite")

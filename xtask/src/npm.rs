@@ -1,23 +1,26 @@
 //! `cargo xtask npm`: builds the npm package `prompttrace` from the
 //! `prompttrace-js` crate into `target/npm/prompttrace/` and packs it into
 //! `target/npm/prompttrace-<version>.tgz`. The package is generated, never
-//! edited by hand: its sources are `js/npm/` and `js/README.md`.
+//! edited by hand: its sources are `js/npm/` (TypeScript, compiled by `tsc`
+//! into JavaScript and the published typings) and `js/README.md`.
 
+use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::cmd::{cargo, output, program, root, step};
-use crate::tools::{ensure_wasm_bindgen, ensure_wasm_target, wasm_opt, WASM_TARGET};
+use crate::tools::{
+    ensure_wasm_bindgen, ensure_wasm_target, npm_install, tools_dir, wasm_opt, WASM_TARGET,
+};
 
-/// Files copied as they are from `js/npm/`.
-const SOURCES: [&str; 6] = [
-    "tracer.mjs",
-    "storage.mjs",
-    "exporter.mjs",
-    "node.mjs",
-    "browser.mjs",
-    "index.d.ts",
-];
+/// The compiler, exactly (the tests' scratch project pins the same one), and
+/// Node's typings for the Node entry.
+const TYPESCRIPT: (&str, &str) = ("typescript", "5.9.3");
+const NODE_TYPES: (&str, &str) = ("@types/node", "20.19.43");
+
+/// The package's entries: their typings, and all that these reach, are
+/// published; the internal modules' are not.
+const ENTRIES: [&str; 2] = ["node.d.mts", "browser.d.mts"];
 
 pub struct Package {
     pub dir: PathBuf,
@@ -43,6 +46,7 @@ pub fn build() -> Result<Package, String> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
     let wasm_opt = wasm_opt()?;
+    let tsc = typescript()?;
     let out = root().join("target/npm");
     let dir = out.join("prompttrace");
     if dir.exists() {
@@ -89,20 +93,22 @@ pub fn build() -> Result<Package, String> {
     drop_async_loader(&wasm_dir.join("prompttrace_js.js"))?;
     let bytes = fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
     write(&wasm_dir.join("inline.mjs"), &inline_module(&bytes))?;
-    for file in SOURCES {
-        copy(&root().join("js/npm").join(file), &dir.join(file))?;
-    }
-    copy(&root().join("js/README.md"), &dir.join("README.md"))?;
+    write(&wasm_dir.join("inline.d.mts"), INLINE_DECLARATION)?;
+    // Before compiling: the manifest's "type": "module" tells tsc that the
+    // wasm-bindgen glue (plain .js) is an ES module.
     write(&dir.join("package.json"), &manifest(&version()?))?;
+    step(
+        "compile the package (tsc, strict; emits JS and typings)",
+        program(tsc.to_str().unwrap_or("tsc"))
+            .arg("-p")
+            .arg(root().join("js/npm/tsconfig.json")),
+    )?;
+    copy(&root().join("js/README.md"), &dir.join("README.md"))?;
     // wasm-bindgen's own files the package does not ship.
-    for extra in [
-        "package.json",
-        ".gitignore",
-        "prompttrace_js.d.ts",
-        "prompttrace_js_bg.wasm.d.ts",
-    ] {
+    for extra in [".gitignore", "package.json"] {
         let _ = fs::remove_file(wasm_dir.join(extra));
     }
+    prune_declarations(&dir)?;
 
     let packed = output(
         program("npm")
@@ -122,16 +128,16 @@ fn manifest(version: &str) -> String {
   "description": "Record LLM traces (sessions, traces, spans, generations) in Node and browsers, on a Rust core compiled to wasm.",
   "license": "MIT OR Apache-2.0",
   "type": "module",
-  "types": "./index.d.ts",
+  "types": "./index.d.mts",
   "exports": {{
     ".": {{
-      "types": "./index.d.ts",
+      "types": "./index.d.mts",
       "node": "./node.mjs",
       "browser": "./browser.mjs",
       "default": "./browser.mjs"
     }}
   }},
-  "files": ["*.mjs", "index.d.ts", "wasm/", "README.md"],
+  "files": ["*.mjs", "*.d.mts", "wasm/", "README.md"],
   "engines": {{ "node": ">=20" }},
   "keywords": ["llm", "tracing", "observability", "langfuse", "opentelemetry", "wasm"]
 }}
@@ -158,6 +164,84 @@ fn drop_async_loader(glue: &Path) -> Result<(), String> {
     );
     write(glue, &replaced)
 }
+
+/// `tsc` and Node's typings in `target/tools`, installed once (and again
+/// only if a version differs); returns the compiler.
+fn typescript() -> Result<PathBuf, String> {
+    let modules = tools_dir().join("node_modules");
+    let installed = |(name, version): (&str, &str)| {
+        fs::read_to_string(modules.join(name).join("package.json"))
+            .is_ok_and(|manifest| manifest.contains(&format!("\"version\": \"{version}\"")))
+    };
+    if !(installed(TYPESCRIPT) && installed(NODE_TYPES)) {
+        let packages = [TYPESCRIPT, NODE_TYPES].map(|(name, version)| format!("{name}@{version}"));
+        let packages: Vec<&str> = packages.iter().map(String::as_str).collect();
+        npm_install(
+            &tools_dir(),
+            &packages,
+            "install the TypeScript compiler (npm typescript, @types/node)",
+        )?;
+    }
+    Ok(modules.join(".bin/tsc"))
+}
+
+/// Keeps the typings the entries reach (through `./….mjs` / `./….js`
+/// imports) and deletes the rest: tsc emits one declaration per source, and
+/// the internal modules' name compile-time-only files such as the
+/// wasm-bindgen glue's typings. The tests' `tsc` run over the installed
+/// package proves that what is kept is complete.
+fn prune_declarations(dir: &Path) -> Result<(), String> {
+    let mut kept = BTreeSet::new();
+    let mut pending: Vec<PathBuf> = ENTRIES.iter().map(|entry| dir.join(entry)).collect();
+    // index.d.mts is the package's "types"; the entries re-export it.
+    pending.push(dir.join("index.d.mts"));
+    while let Some(file) = pending.pop() {
+        if !kept.insert(file.clone()) {
+            continue;
+        }
+        let text = fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let folder = file.parent().unwrap_or(dir);
+        for (at, _) in text.match_indices("\"./") {
+            let rest = &text[at + 3..];
+            let Some(relative) = rest.find('"').map(|end| &rest[..end]) else {
+                continue;
+            };
+            let declaration = if let Some(stem) = relative.strip_suffix(".mjs") {
+                format!("{stem}.d.mts")
+            } else if let Some(stem) = relative.strip_suffix(".js") {
+                format!("{stem}.d.ts")
+            } else {
+                continue;
+            };
+            pending.push(folder.join(declaration));
+        }
+    }
+    for file in declarations(dir)? {
+        if !kept.contains(&file) {
+            fs::remove_file(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Every `*.d.ts`/`*.d.mts` under `dir`.
+fn declarations(dir: &Path) -> Result<Vec<PathBuf>, String> {
+    let mut found = Vec::new();
+    for entry in fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if path.is_dir() {
+            found.extend(declarations(&path)?);
+        } else if name.ends_with(".d.ts") || name.ends_with(".d.mts") {
+            found.push(path);
+        }
+    }
+    Ok(found)
+}
+
+/// The typings of `wasm/inline.mjs`, for the browser entry's compile.
+const INLINE_DECLARATION: &str =
+    "// Generated by `cargo xtask npm`: the wasm core, base64.\ndeclare const wasm: string;\nexport default wasm;\n";
 
 /// The wasm bytes as a module exporting their base64 text.
 fn inline_module(bytes: &[u8]) -> String {
@@ -208,7 +292,18 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 #[cfg(test)]
 mod tests {
-    use super::base64;
+    use super::{base64, TYPESCRIPT};
+    use crate::cmd::root;
+
+    #[test]
+    fn npm_compiles_with_the_typescript_the_tests_check_with() {
+        let manifest = std::fs::read_to_string(root().join("js/tests/package.json")).unwrap();
+        let (name, version) = TYPESCRIPT;
+        assert!(
+            manifest.contains(&format!("\"{name}\": \"{version}\"")),
+            "js/tests/package.json should pin {name} {version}, as npm.rs does"
+        );
+    }
 
     #[test]
     fn npm_base64_matches_the_standard_alphabet_and_padding() {

@@ -3,7 +3,13 @@
 // requests (JSON or protobuf) and remembers what it handed over; this file
 // only schedules, sends and retries, and never throws into the app.
 
-const PROTOCOLS = {
+import type * as api from "./types.mjs";
+import type { OtlpExportOptions, OtlpExportResult } from "./types.mjs";
+import { ref, unref } from "./values.mjs";
+
+type Protocol = NonNullable<OtlpExportOptions["protocol"]>;
+
+const PROTOCOLS: Record<Protocol, string> = {
   "http/protobuf": "application/x-protobuf",
   "http/json": "application/json",
 };
@@ -11,56 +17,58 @@ const PROTOCOLS = {
 /** Statuses worth another try (OTLP/HTTP spec: retryable responses). */
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
+/** The next batch of ended traces, encoded by the core; undefined when there is none. */
+export type TakeBatch = (protobuf: boolean, max: number, force: boolean) => Uint8Array | undefined;
 
-export class OtlpExporter {
-  #take;
-  #report;
-  #url;
-  #headers;
-  #protocol;
-  #maxAttempts;
-  #backoffMs;
-  #timeoutMs;
-  #maxTraces;
-  #timer;
-  #sending = Promise.resolve();
+export class OtlpExporter implements api.OtlpExporter {
+  readonly #take: TakeBatch;
+  readonly #report: (error: unknown) => void;
+  readonly #url: string | undefined;
+  readonly #headers: Headers;
+  readonly #protocol: Protocol;
+  readonly #maxAttempts: number;
+  readonly #backoffMs: number;
+  readonly #timeoutMs: number;
+  readonly #maxTraces: number;
+  readonly #timer: ReturnType<typeof setInterval>;
+  #sending: Promise<void> = Promise.resolve();
   #closed = false;
   /** Flushes being awaited by the app. */
   #awaited = 0;
   /** The current back-off wait, so an awaited flush can keep Node alive. */
-  #wait;
+  #wait: ReturnType<typeof setTimeout> | undefined;
   /** A send loop is queued or running (the interval adds no second one). */
   #busy = false;
   /** Why nothing can be sent (a bad URL, no fetch), reported once. */
-  #broken;
-  #totals = { batches: 0, failed: 0 };
+  #broken: string | undefined;
+  #totals: OtlpExportResult = { batches: 0, failed: 0 };
 
   /**
-   * @param take `(protobuf, max) => Uint8Array | undefined`: the next batch.
+   * @param take the next batch.
    * @param report hands an error to the tracer's onError.
    */
-  constructor(take, report, url, options = {}) {
-    const opts = options && typeof options === "object" ? options : {};
+  constructor(take: TakeBatch, report: (error: unknown) => void, url: unknown, options: OtlpExportOptions = {}) {
+    const opts: OtlpExportOptions = options && typeof options === "object" ? options : {};
     this.#take = take;
     this.#report = report;
     try {
-      this.#url = new URL(url).href;
+      this.#url = new URL(url as string).href;
     } catch {
       this.#broken = `"${safe(url)}" is not a URL such as http://127.0.0.1:4318/v1/traces`;
     }
     if (typeof fetch !== "function") this.#broken ??= "this runtime has no fetch()";
     if (this.#broken) report(new Error(`OTLP export: ${this.#broken}; nothing will be sent`));
-    const protocol = opts.protocol ?? "http/protobuf";
-    this.#protocol = typeof protocol === "string" && protocol in PROTOCOLS ? protocol : "http/protobuf";
+    const protocol: unknown = opts.protocol ?? "http/protobuf";
+    this.#protocol = typeof protocol === "string" && protocol in PROTOCOLS ? (protocol as Protocol) : "http/protobuf";
     if (this.#protocol !== protocol) {
       report(new Error(`OTLP protocol "${safe(protocol)}" is not supported; use "http/protobuf" or "http/json" (sending http/protobuf)`));
     }
     // Any HeadersInit (object, array of pairs, Headers); ours sets the type.
-    let headers;
+    let headers: Headers;
     try {
       headers = new Headers(opts.headers ?? {});
     } catch (error) {
-      report(new Error(`OTLP export: headers are not usable (${error.message}); sending without them`));
+      report(new Error(`OTLP export: headers are not usable (${(error as Error).message}); sending without them`));
       headers = new Headers();
     }
     headers.set("content-type", PROTOCOLS[this.#protocol]);
@@ -71,11 +79,11 @@ export class OtlpExporter {
     this.#maxTraces = positive(opts.maxTracesPerBatch, 256);
     const interval = positive(opts.intervalMs, 1000);
     this.#timer = setInterval(() => this.#queueSend(), interval);
-    this.#timer?.unref?.(); // never keep a Node process alive for tracing
+    unref(this.#timer); // never keep a Node process alive for tracing
   }
 
   /** Sends every ended trace not sent yet; resolves when done. */
-  async flush() {
+  async flush(): Promise<OtlpExportResult> {
     return this.#awaitSend(false);
   }
 
@@ -83,16 +91,16 @@ export class OtlpExporter {
    * Stops the timer after a last flush, which also sends ended traces whose
    * observations are still running, as they are.
    */
-  async shutdown() {
+  async shutdown(): Promise<OtlpExportResult> {
     clearInterval(this.#timer);
     const result = await this.#awaitSend(true);
     this.#closed = true;
     return result;
   }
 
-  async #awaitSend(force) {
+  async #awaitSend(force: boolean): Promise<OtlpExportResult> {
     this.#awaited++;
-    this.#wait?.ref?.(); // a retry already waiting must now hold Node open
+    ref(this.#wait); // a retry already waiting must now hold Node open
     try {
       await this.#queueSend(force);
     } finally {
@@ -103,7 +111,7 @@ export class OtlpExporter {
 
   // One send loop at a time, so batches go out in order; the interval does
   // not queue another while one is pending (a long outage must not pile up).
-  #queueSend(force = false) {
+  #queueSend(force = false): Promise<void> {
     if (!force && this.#busy && this.#awaited === 0) return this.#sending;
     this.#busy = true;
     this.#sending = this.#sending
@@ -113,7 +121,7 @@ export class OtlpExporter {
     return this.#sending;
   }
 
-  async #sendAll(force) {
+  async #sendAll(force: boolean): Promise<void> {
     if (this.#closed || this.#broken) return;
     for (;;) {
       const body = this.#take(this.#protocol === "http/protobuf", this.#maxTraces, force);
@@ -124,29 +132,27 @@ export class OtlpExporter {
     }
   }
 
-  #sleep(ms) {
+  #sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       this.#wait = setTimeout(() => {
         this.#wait = undefined;
         resolve();
       }, ms);
-      if (this.#awaited === 0) this.#wait?.unref?.();
+      if (this.#awaited === 0) unref(this.#wait);
     });
   }
 
   /** One request with retries; false when it was given up. */
-  async #send(body) {
+  async #send(body: Uint8Array): Promise<boolean> {
     let wait = this.#backoffMs;
     for (let attempt = 1; ; attempt++) {
-      let problem;
-      let retryAfter;
+      let problem: string;
+      let retryAfter: number | undefined;
       try {
-        const response = await fetch(this.#url, {
-          method: "POST",
-          headers: this.#headers,
-          body,
-          signal: typeof AbortSignal?.timeout === "function" ? AbortSignal.timeout(this.#timeoutMs) : undefined,
-        });
+        const init: RequestInit = { method: "POST", headers: this.#headers, body: body as Uint8Array<ArrayBuffer> };
+        if (typeof AbortSignal?.timeout === "function") init.signal = AbortSignal.timeout(this.#timeoutMs);
+        // #sendAll runs only when the URL was usable.
+        const response = await fetch(this.#url!, init);
         if (response.ok) return true;
         const detail = (await response.text().catch(() => "")).slice(0, 200);
         problem = `HTTP ${response.status}${detail ? `: ${detail}` : ""}`;
@@ -169,7 +175,7 @@ export class OtlpExporter {
   }
 }
 
-function safe(value) {
+function safe(value: unknown): string {
   try {
     return String(value);
   } catch {
@@ -177,12 +183,12 @@ function safe(value) {
   }
 }
 
-function positive(value, fallback) {
+function positive(value: unknown, fallback: number): number {
   return typeof value === "number" && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
 /** Retry-After in seconds, as milliseconds (dates are not honoured). */
-function seconds(header) {
+function seconds(header: string | null): number | undefined {
   const n = Number(header);
   return header && Number.isFinite(n) && n >= 0 ? Math.min(n * 1000, 60000) : undefined;
 }

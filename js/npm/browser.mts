@@ -8,4 +8,4 @@ import wasm from "./wasm/inline.mjs";
 const bytes = Uint8Array.from(atob(wasm), (c) => c.charCodeAt(0));
 initSync({ module: bytes });
 
-export { Tracer, Trace, Observation } from "./tracer.mjs";
+export * from "./index.mjs";

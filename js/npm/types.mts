@@ -1,6 +1,7 @@
-// Type declarations for the `prompttrace` package: record LLM traces
-// (sessions, traces, spans, generations) in Node and browsers. Every rule
-// runs in a Rust core compiled to wasm; no method throws into your app.
+// The public types of the `prompttrace` package other than its classes:
+// options, results and the summary's shape. Types only; nothing here runs.
+
+import type { Observation, Trace } from "./handles.mjs";
 
 /** Langfuse's observation types. Other strings (e.g. "retrieval") are mapped to the nearest type and kept as given. */
 export type ObservationType =
@@ -82,6 +83,12 @@ export interface GenerationOptions extends ObservationOptions {
   variables?: Record<string, unknown>;
 }
 
+/** How a trace ends: a trace has an output, but no usage or cost of its own (those roll up from its generations). */
+export interface TraceCompleteOptions {
+  output?: unknown;
+}
+
+/** How an observation ends. */
 export interface CompleteOptions {
   output?: unknown;
   /** For generations: token counts. */
@@ -90,43 +97,6 @@ export interface CompleteOptions {
   cost?: Cost;
   /** For generations: when the first token arrived (ms since the epoch). */
   completionStartTime?: number;
-}
-
-/** Something observations can nest under. */
-interface Parent {
-  /** Starts a child span. */
-  span(options?: ObservationOptions | string): Observation;
-  /** Starts a child LLM call. */
-  generation(options?: GenerationOptions | string): Observation;
-  /** Records a zero-duration child event. */
-  event(options?: ObservationOptions | string): Observation;
-}
-
-/** A trace: one workflow or request. */
-export declare class Trace implements Parent {
-  readonly id: string;
-  readonly sessionId: string | undefined;
-  span(options?: ObservationOptions | string): Observation;
-  generation(options?: GenerationOptions | string): Observation;
-  event(options?: ObservationOptions | string): Observation;
-  /** Ends the trace as completed. Ending twice is reported to onError; the first end stands. */
-  complete(options?: CompleteOptions): void;
-  /** Ends the trace as failed, with the error's message. */
-  fail(error?: unknown): void;
-}
-
-/** A span, generation, event or other step inside a trace. */
-export declare class Observation implements Parent {
-  readonly id: string;
-  /** Undefined for an LLM call recorded without a trace. */
-  readonly traceId: string | undefined;
-  span(options?: ObservationOptions | string): Observation;
-  generation(options?: GenerationOptions | string): Observation;
-  event(options?: ObservationOptions | string): Observation;
-  /** Ends it as completed. Ending twice is reported to onError; the first end stands. */
-  complete(options?: CompleteOptions): void;
-  /** Ends it as failed (status error, level error), with the error's message. */
-  fail(error?: unknown): void;
 }
 
 export interface TrackOptions {
@@ -271,70 +241,4 @@ export interface Summary {
   traces: TraceSummary[];
   sessions: SessionSummary[];
   generations_without_trace: number;
-}
-
-/** Records traces. Calls are queued and applied by the core in batches. */
-export declare class Tracer {
-  constructor(options?: TracerOptions);
-  /** A new Tracer holding what `flush()` stored earlier in `options.storage`. */
-  static load(options?: TracerOptions): Promise<Tracer>;
-  /**
-   * A tracer holding one trace file (ours, OTLP/JSON or Langfuse's): a
-   * `File`/`Blob` in browsers, a path in Node. A refused file goes to
-   * onError and leaves the tracer empty. Never rejects.
-   */
-  static fromFile(file: Blob | string | URL, options?: TracerOptions): Promise<Tracer>;
-  /** Starts a trace. */
-  trace(options?: TraceOptions | string): Trace;
-  /** Starts an LLM call outside any trace (still counted in rollups). */
-  generation(options?: GenerationOptions | string): Observation;
-  /**
-   * Renders the template, calls `fn(prompt)`, records the call as a generation
-   * (input, output, usage, cost, duration) and returns `{ responseText, generation }`.
-   * An error from `fn` is recorded and thrown again. Sync `fn` gives a sync result.
-   */
-  track<R extends TrackResult | Promise<TrackResult>>(
-    options: TrackOptions,
-    fn: (prompt: string) => R,
-  ): R extends Promise<TrackResult> ? Promise<Tracked> : Tracked;
-  /**
-   * Wraps `fn`: each call becomes an observation (input: the arguments, output:
-   * the result) nested under the current one. In Node nesting follows async
-   * calls (AsyncLocalStorage); in browsers only synchronous calls, so pass
-   * `parent` for async work. A call with no current observation starts a trace.
-   */
-  observe<F extends (...args: any[]) => any>(fn: F, options?: ObserveOptions): F;
-  /** The observation `observe` is currently inside, if any. */
-  currentObservation(): Observation | undefined;
-  /** Traces, trees and sessions with their figures (the CLI's `summary --json`). */
-  summary(): Summary;
-  /** The native trace file (JSON), readable by the CLI and the viewer. */
-  export(): string;
-  /** The native trace file as JSON Lines. */
-  exportLines(): string;
-  /** Everything as OTLP/JSON (an OpenTelemetry `ExportTraceServiceRequest`) for any OTLP backend. */
-  exportOtlp(): string;
-  /**
-   * Sends each trace, once it and its observations have ended, to an OTLP/HTTP endpoint such as
-   * `http://localhost:6006/v1/traces`, batched and retried with back-off.
-   * Traces already recorded (or imported, or loaded) when it starts are
-   * sent too, unless `include: "new"`.
-   * Failures go to onError; nothing throws.
-   */
-  exportTo(url: string, options?: OtlpExportOptions): OtlpExporter;
-  /**
-   * Merges a trace file (all or nothing): ours (JSON or JSON Lines), OTLP/JSON
-   * (one request or one per line) or Langfuse's trace download / API trace,
-   * as text or as its UTF-8 bytes (faster for large files). Undefined if refused (the reason, with file:line:column, goes to onError).
-   */
-  import(file: string | Uint8Array | ArrayBuffer, name?: string): ImportReport | undefined;
-  /** Overrides or extends model prices. */
-  setPrices(prices: Prices): void;
-  /** Forgets everything recorded (the stored copy changes at the next flush). */
-  clear(): void;
-  /**
-   * Applies queued calls and writes everything to the chosen storage. Never rejects.
-   * If `Tracer.load` could not read the stored copy, it is not saved over until `clear()`.
-   */
-  flush(): Promise<void>;
 }

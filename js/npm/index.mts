@@ -1,0 +1,41 @@
+/**
+ * The `prompttrace` package: record LLM traces (sessions, traces, spans,
+ * generations) in Node and browsers. Every rule runs in a Rust core compiled
+ * to wasm; no method throws into your app.
+ *
+ * This module is the public API both entries (node.mts, browser.mts) export
+ * once they have loaded the wasm core; it is not an entry itself.
+ *
+ * @packageDocumentation
+ */
+
+export { Tracer } from "./tracer.mjs";
+export { Trace, Observation } from "./handles.mjs";
+export type {
+  CompleteOptions,
+  Cost,
+  CostTotals,
+  GenerationOptions,
+  ImportReport,
+  Level,
+  ObservationOptions,
+  ObservationType,
+  ObserveOptions,
+  OtlpExporter,
+  OtlpExportOptions,
+  OtlpExportResult,
+  Prices,
+  SessionSummary,
+  Status,
+  Summary,
+  SummaryNode,
+  TraceCompleteOptions,
+  TraceOptions,
+  TraceSummary,
+  Tokens,
+  TrackOptions,
+  TrackResult,
+  Tracked,
+  TracerOptions,
+  Usage,
+} from "./types.mjs";

@@ -1,0 +1,154 @@
+// The recording calls waiting for the core. A call costs the app little
+// more than a push: the queue is applied in the core when the app is idle
+// (a zero-delay timer), in batches, and never lets an error reach the app.
+
+import type { Core } from "./wasm/prompttrace_js.js";
+import { safeText, unref } from "./values.mjs";
+
+/** At this many waiting calls they are applied at once, to bound memory. */
+const HIGH_WATER = 65536;
+/** Calls per wasm crossing. */
+const SLICE = 1024;
+
+/** A trace start as the core reads it (`TraceStart` in js/src/convert.rs). */
+export interface TraceStart {
+  id: string;
+  at: number;
+  name: string;
+  session_id: string | undefined;
+  user_id: string | undefined;
+  input: unknown;
+  metadata: unknown;
+  tags: string[] | undefined;
+  environment: string | undefined;
+  release: string | undefined;
+}
+
+/** An observation start as the core reads it (`ObservationStart`). */
+export interface ObservationStart {
+  id: string;
+  trace_id: string | undefined;
+  parent_id: string | undefined;
+  at: number;
+  name: string;
+  type: string;
+  input: unknown;
+  metadata: unknown;
+  level: string | undefined;
+  provider: string | undefined;
+  model: string | undefined;
+  model_parameters: unknown;
+  prompt_name: string | undefined;
+  /** Checked by the core (a whole number), so passed as given. */
+  prompt_version: unknown;
+  template: string | undefined;
+  variables: unknown;
+}
+
+/** The end of a trace or an observation as the core reads it (`EndCall`). */
+export interface EndCall {
+  id: string;
+  /** Ends a trace (else an observation). */
+  trace: boolean;
+  at: number;
+  /** Set when the item failed: the error's text. */
+  error: string | undefined;
+  output: unknown;
+  /** Checked and converted by the core, so passed as given. */
+  usage: unknown;
+  cost: unknown;
+  completion_start_time: number | undefined;
+}
+
+/** One batch of calls, in the order the core applies them. */
+export interface Batch {
+  traces: TraceStart[];
+  observations: ObservationStart[];
+  ends: EndCall[];
+}
+
+/** The free-form fields, which may hold values that cannot be JSON. */
+const PAYLOADS = ["input", "output", "metadata", "variables", "model_parameters", "usage", "cost"] as const;
+
+const empty = (): Batch => ({ traces: [], observations: [], ends: [] });
+
+export class Queue {
+  readonly #core: Pick<Core, "ingest">;
+  readonly #report: (error: unknown) => void;
+  #calls: Batch = empty();
+  #count = 0;
+  #scheduled = false;
+
+  /** `report` hands an error to onError and never throws. */
+  constructor(core: Pick<Core, "ingest">, report: (error: unknown) => void) {
+    this.#core = core;
+    this.#report = report;
+  }
+
+  /** Queues a call; it is applied when the app is idle, or now at the high-water mark. */
+  push<K extends keyof Batch>(kind: K, call: Batch[K][number]): void {
+    const calls: Batch[K][number][] = this.#calls[kind];
+    calls.push(call);
+    this.#count++;
+    if (this.#count >= HIGH_WATER) {
+      this.apply();
+    } else if (!this.#scheduled) {
+      this.#scheduled = true;
+      const timer = setTimeout(() => {
+        this.#scheduled = false;
+        try {
+          this.apply();
+        } catch (error) {
+          this.#report(error);
+        }
+      }, 0);
+      unref(timer); // never keep a Node process alive for tracing
+    }
+  }
+
+  /** Applies every queued call in the core; problems go to `report`. */
+  apply(): void {
+    if (this.#count === 0) return;
+    const calls = this.#calls;
+    this.#calls = empty();
+    this.#count = 0;
+    // Trace starts, then observation starts, then ends, as one batch would;
+    // in slices, because a long wasm call runs in the engine's baseline tier
+    // and short ones let it switch to optimised code.
+    for (const kind of ["traces", "observations", "ends"] as const) {
+      const list = calls[kind];
+      for (let at = 0; at < list.length; at += SLICE) {
+        // One slice failing (a wasm trap) must not lose the others.
+        try {
+          const problems: unknown = JSON.parse(this.#core.ingest(this.#serialize({ [kind]: list.slice(at, at + SLICE) })));
+          for (const problem of problems as string[]) this.#report(new Error(problem));
+        } catch (error) {
+          this.#report(error);
+        }
+      }
+    }
+  }
+
+  // One JSON.stringify for the whole batch; values that cannot be JSON
+  // (cycles, BigInt) are replaced by their text and reported.
+  #serialize(batch: Partial<Batch>): string {
+    try {
+      return JSON.stringify(batch);
+    } catch {
+      for (const list of Object.values(batch)) {
+        for (const call of list as unknown as Record<string, unknown>[]) {
+          for (const key of PAYLOADS) {
+            if (call[key] === undefined) continue;
+            try {
+              JSON.stringify(call[key]);
+            } catch (error) {
+              this.#report(new Error(`${call.id}: ${key} cannot be stored as JSON (${(error as Error).message}); its text is kept`));
+              call[key] = safeText(call[key]);
+            }
+          }
+        }
+      }
+      return JSON.stringify(batch);
+    }
+  }
+}

@@ -1,0 +1,315 @@
+// The JS face of prompttrace: the `Tracer`. Every rule (status, durations,
+// nesting, rollups, prices, the file format) runs in the wasm core; this
+// class only records calls (queue.mts), reads the core's results, and never
+// lets an error reach the host app: every public method catches and routes
+// to onError.
+
+import { Core } from "./wasm/prompttrace_js.js";
+import { currentObservation } from "./context.mjs";
+import { OtlpExporter as Exporter } from "./exporter.mjs";
+import { readFile } from "./files.mjs";
+import { Observation, Trace } from "./handles.mjs";
+import { now, randomHex } from "./ids.mjs";
+import { observe } from "./observe.mjs";
+import { Queue } from "./queue.mjs";
+import { type Storage, storageFor } from "./storage.mjs";
+import { track } from "./track.mjs";
+import type {
+  CompleteOptions,
+  GenerationOptions,
+  ImportReport,
+  ObserveOptions,
+  OtlpExporter,
+  OtlpExportOptions,
+  Prices,
+  Summary,
+  TraceOptions,
+  Tracked,
+  TracerOptions,
+  TrackOptions,
+  TrackResult,
+} from "./types.mjs";
+import { errorText, text } from "./values.mjs";
+
+/** Internal callers may pass `undefined` for any option (it means "not given"). */
+type Loose<T> = { [K in keyof T]?: T[K] | undefined };
+
+/** Records traces. Calls are queued and applied by the core in batches. */
+export class Tracer {
+  readonly #core: Core;
+  readonly #queue: Queue;
+  /** The stored copy could not be read: never save over it unless cleared. */
+  #storageBlocked = false;
+  readonly #onError: (error: Error) => void;
+  readonly #storage: Storage;
+
+  constructor(options: TracerOptions = {}) {
+    const opts: TracerOptions = options && typeof options === "object" ? options : {};
+    this.#onError = typeof opts.onError === "function" ? opts.onError : defaultOnError;
+    this.#core = new Core();
+    this.#queue = new Queue(this.#core, (error) => this._report(error));
+    if (opts.prices !== undefined) this.setPrices(opts.prices);
+    this.#storage = storageFor(opts.storage ?? "memory", opts.storageKey, (e) => this._report(e));
+  }
+
+  /** A new Tracer holding what `flush()` stored earlier in `options.storage`. */
+  static async load(options: TracerOptions = {}): Promise<Tracer> {
+    const tracer = new Tracer(options);
+    try {
+      const stored = await tracer.#storage.read();
+      if (stored && tracer.import(stored, tracer.#storage.name) === undefined) tracer.#storageBlocked = true;
+    } catch (error) {
+      tracer._report(error);
+    }
+    return tracer;
+  }
+
+  /**
+   * A tracer holding one trace file (ours, OTLP/JSON or Langfuse's): a
+   * `File`/`Blob` in browsers, a path in Node. A refused file goes to
+   * onError and leaves the tracer empty. Never rejects.
+   */
+  static async fromFile(file: Blob | string | URL, options: TracerOptions = {}): Promise<Tracer> {
+    const tracer = new Tracer(options);
+    try {
+      const [bytes, name] = await readFile(file);
+      tracer.import(bytes, name);
+    } catch (error) {
+      tracer._report(error);
+    }
+    return tracer;
+  }
+
+  /** Starts a trace. `options` may be just its name. */
+  trace(options: TraceOptions | string = {}): Trace {
+    const opts: TraceOptions =
+      typeof options === "string" ? { name: options } : options && typeof options === "object" ? options : {};
+    const id = text(opts.id) ?? randomHex(16);
+    try {
+      this.#queue.push("traces", {
+        id,
+        at: now(),
+        name: text(opts.name) ?? "trace",
+        session_id: text(opts.sessionId),
+        user_id: text(opts.userId),
+        input: opts.input,
+        metadata: opts.metadata,
+        tags: Array.isArray(opts.tags) ? opts.tags.map(String) : undefined,
+        environment: text(opts.environment),
+        release: text(opts.release),
+      });
+    } catch (error) {
+      this._report(error);
+    }
+    return new Trace(this, id, text(opts.sessionId));
+  }
+
+  /** Starts an LLM call outside any trace (still counted in rollups). */
+  generation(options: GenerationOptions | string = {}): Observation {
+    return this._start(null, null, "generation", options);
+  }
+
+  /**
+   * Renders the template, calls `fn(prompt)`, records the call as a generation
+   * (input, output, usage, cost, duration) and returns `{ responseText, generation }`.
+   * An error from `fn` is recorded and thrown again. Sync `fn` gives a sync result.
+   */
+  track<R extends TrackResult | Promise<TrackResult>>(
+    options: TrackOptions,
+    fn: (prompt: string) => R,
+  ): R extends Promise<TrackResult> ? Promise<Tracked> : Tracked {
+    return track(this, options, fn);
+  }
+
+  /**
+   * Wraps `fn`: each call becomes an observation (input: the arguments, output:
+   * the result) nested under the current one. In Node nesting follows async
+   * calls (AsyncLocalStorage); in browsers only synchronous calls, so pass
+   * `parent` for async work. A call with no current observation starts a trace.
+   */
+  observe<F extends (...args: never[]) => unknown>(fn: F, options: ObserveOptions = {}): F {
+    return observe(this, fn, options);
+  }
+
+  /** The observation `observe` is currently inside, if any. */
+  currentObservation(): Observation | undefined {
+    return currentObservation();
+  }
+
+  /** Traces, trees and sessions with their figures (the CLI's `summary --json`). */
+  summary(): Summary {
+    return this.#read((): Summary => JSON.parse(this.#core.summaryJson()), {
+      traces: [],
+      sessions: [],
+      generations_without_trace: 0,
+    });
+  }
+
+  /** The native trace file (JSON), readable by the CLI and the viewer. */
+  export(): string {
+    return this.#read(() => this.#core.exportJson(), "");
+  }
+
+  /** The native trace file as JSON Lines. */
+  exportLines(): string {
+    return this.#read(() => this.#core.exportLines(), "");
+  }
+
+  /** Everything as OTLP/JSON (an OpenTelemetry `ExportTraceServiceRequest`) for any OTLP backend. */
+  exportOtlp(): string {
+    return this.#read(() => this.#core.exportOtlp(), "");
+  }
+
+  /**
+   * Sends each trace, once it and its observations have ended, to an OTLP/HTTP endpoint such as
+   * `http://localhost:6006/v1/traces`, batched and retried with back-off.
+   * Traces already recorded (or imported, or loaded) when it starts are
+   * sent too, unless `include: "new"`.
+   * Failures go to onError; nothing throws.
+   */
+  exportTo(url: string, options: OtlpExportOptions = {}): OtlpExporter {
+    const take = (protobuf: boolean, max: number, force: boolean): Uint8Array | undefined =>
+      this.#read(() => this.#core.takeOtlpBatch(protobuf, max, force), undefined);
+    const report = (error: unknown): void => this._report(error);
+    try {
+      // "new": what has already ended (a reloaded history) is not sent.
+      if (options?.include === "new") this.#read(() => this.#core.markOtlpSent(), undefined);
+      return new Exporter(take, report, url, options);
+    } catch (error) {
+      report(error);
+      return new Exporter(take, report, undefined, {}); // inert: reports, sends nothing
+    }
+  }
+
+  /**
+   * Merges a trace file (all or nothing): ours (JSON or JSON Lines), OTLP/JSON
+   * (one request or one per line) or Langfuse's trace download / API trace,
+   * as text or as its UTF-8 bytes (faster for large files). Undefined if refused (the reason, with file:line:column, goes to onError).
+   */
+  import(file: string | Uint8Array | ArrayBuffer, name: string = "import"): ImportReport | undefined {
+    return this.#read((): ImportReport => {
+      if (file instanceof ArrayBuffer) return this.#core.importBytes(String(name), new Uint8Array(file));
+      if (ArrayBuffer.isView(file)) {
+        const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
+        return this.#core.importBytes(String(name), bytes);
+      }
+      return this.#core.importText(String(name), String(file));
+    }, undefined);
+  }
+
+  /** Overrides or extends model prices: `{ "my-model": { input, output } }` in USD per 1M tokens. */
+  setPrices(prices: Prices): void {
+    try {
+      this.#core.setPrices(JSON.stringify(prices));
+    } catch (error) {
+      this._report(error);
+    }
+  }
+
+  /** Forgets everything recorded (the stored copy changes at the next flush). */
+  clear(): void {
+    this.#storageBlocked = false;
+    this.#read(() => this.#core.clear(), undefined);
+  }
+
+  /**
+   * Applies queued calls and writes everything to the chosen storage. Never rejects.
+   * If `Tracer.load` could not read the stored copy, it is not saved over until `clear()`.
+   */
+  async flush(): Promise<void> {
+    try {
+      this.#queue.apply();
+      if (!this.#storage.persistent) return;
+      if (this.#storageBlocked) {
+        this._report(
+          new Error("not saved: the stored traces could not be read and are kept as they are; call clear() to replace them"),
+        );
+        return;
+      }
+      await this.#storage.write(this.#core.exportLines());
+    } catch (error) {
+      this._report(error);
+    }
+  }
+
+  /** @internal Queues an observation start; returns its handle. */
+  _start(
+    traceId: string | null,
+    parentId: string | null,
+    type: string,
+    options: Loose<GenerationOptions> | string | undefined,
+  ): Observation {
+    const opts: Loose<GenerationOptions> =
+      typeof options === "string" ? { name: options } : options && typeof options === "object" ? options : {};
+    const id = text(opts.id) ?? randomHex(8);
+    try {
+      const kind = text(opts.type) ?? type;
+      this.#queue.push("observations", {
+        id,
+        trace_id: traceId ?? undefined,
+        parent_id: parentId ?? undefined,
+        at: now(),
+        name: text(opts.name) ?? kind,
+        type: kind,
+        input: opts.input,
+        metadata: opts.metadata,
+        level: text(opts.level),
+        provider: text(opts.provider),
+        model: text(opts.model),
+        model_parameters: opts.modelParameters,
+        prompt_name: text(opts.promptName),
+        prompt_version: opts.promptVersion,
+        template: text(opts.template),
+        variables: opts.variables,
+      });
+    } catch (error) {
+      this._report(error);
+    }
+    return new Observation(this, id, traceId);
+  }
+
+  /** @internal Queues an end. */
+  _end(id: string, isTrace: boolean, options: Loose<CompleteOptions> | undefined, error?: unknown): void {
+    try {
+      const opts: Loose<CompleteOptions> = options && typeof options === "object" ? options : {};
+      this.#queue.push("ends", {
+        id,
+        trace: isTrace,
+        at: now(),
+        error: error === undefined ? undefined : errorText(error),
+        output: opts.output,
+        usage: opts.usage,
+        cost: opts.cost,
+        completion_start_time: typeof opts.completionStartTime === "number" ? opts.completionStartTime : undefined,
+      });
+    } catch (err) {
+      this._report(err);
+    }
+  }
+
+  /** @internal Hands an error to onError, which must not throw either. */
+  _report(error: unknown): void {
+    try {
+      this.#onError(error instanceof Error ? error : new Error(String(error)));
+    } catch {
+      // The host's handler failed; tracing still must not.
+    }
+  }
+
+  /** Applies queued calls, then reads; a failure goes to onError and gives `fallback`. */
+  #read<T>(read: () => T, fallback: T): T {
+    try {
+      this.#queue.apply();
+      return read();
+    } catch (error) {
+      this._report(error);
+      return fallback;
+    }
+  }
+}
+
+let warned = 0;
+function defaultOnError(error: Error): void {
+  // One console.warn per problem, capped so a loop of misuse cannot flood the console.
+  if (warned++ < 100) console.warn(`prompttrace: ${error.message}`);
+}
