@@ -17,8 +17,17 @@ const PROTOCOLS: Record<Protocol, string> = {
 /** Statuses worth another try (OTLP/HTTP spec: retryable responses). */
 const RETRYABLE = new Set([429, 502, 503, 504]);
 
+/** What the core is asked for (`TakeOptions` in js/src/lib.rs). */
+export interface TakeRequest {
+  encoding: "protobuf" | "json";
+  /** Traces per request. */
+  max: number;
+  /** A last flush: also ended traces whose observations still run. */
+  shutdown: boolean;
+}
+
 /** The next batch of ended traces, encoded by the core; undefined when there is none. */
-export type TakeBatch = (protobuf: boolean, max: number, force: boolean) => Uint8Array | undefined;
+export type TakeBatch = (request: TakeRequest) => Uint8Array | undefined;
 
 export class OtlpExporter implements api.OtlpExporter {
   readonly #take: TakeBatch;
@@ -124,7 +133,11 @@ export class OtlpExporter implements api.OtlpExporter {
   async #sendAll(force: boolean): Promise<void> {
     if (this.#closed || this.#broken) return;
     for (;;) {
-      const body = this.#take(this.#protocol === "http/protobuf", this.#maxTraces, force);
+      const body = this.#take({
+        encoding: this.#protocol === "http/protobuf" ? "protobuf" : "json",
+        max: this.#maxTraces,
+        shutdown: force,
+      });
       if (!body) return;
       const ok = await this.#send(body);
       this.#totals.batches++;

@@ -60,6 +60,29 @@ export interface EndCall {
   completion_start_time: number | undefined;
 }
 
+/** The start of a tracked call as the core reads it (`TrackStart`). */
+export interface TrackStart {
+  id: string;
+  trace_id: string | undefined;
+  parent_id: string | undefined;
+  at: number;
+  name: string | undefined;
+  prompt_name: string | undefined;
+  prompt_version: unknown;
+  template: string | undefined;
+  variables: unknown;
+  provider: string | undefined;
+  model: string | undefined;
+  model_parameters: unknown;
+}
+
+/** How a tracked call ended (`TrackEnd`): the function's result, read by the core. */
+export interface TrackEnd {
+  id: string;
+  at: number;
+  response: unknown;
+}
+
 /** One batch of calls, in the order the core applies them. */
 export interface Batch {
   traces: TraceStart[];
@@ -68,7 +91,30 @@ export interface Batch {
 }
 
 /** The free-form fields, which may hold values that cannot be JSON. */
-const PAYLOADS = ["input", "output", "metadata", "variables", "model_parameters", "usage", "cost"] as const;
+const PAYLOADS = ["input", "output", "metadata", "variables", "model_parameters", "usage", "cost", "response"] as const;
+
+/**
+ * JSON of calls, in one `JSON.stringify`; a free-form value that cannot be
+ * JSON (a cycle, a BigInt) is replaced by its text and reported.
+ */
+export function toJson(value: object, calls: readonly object[], report: (error: unknown) => void): string {
+  try {
+    return JSON.stringify(value);
+  } catch {
+    for (const call of calls as Record<string, unknown>[]) {
+      for (const key of PAYLOADS) {
+        if (call[key] === undefined) continue;
+        try {
+          JSON.stringify(call[key]);
+        } catch (error) {
+          report(new Error(`${String(call.id)}: ${key} cannot be stored as JSON (${(error as Error).message}); its text is kept`));
+          call[key] = safeText(call[key]);
+        }
+      }
+    }
+    return JSON.stringify(value);
+  }
+}
 
 const empty = (): Batch => ({ traces: [], observations: [], ends: [] });
 
@@ -120,35 +166,13 @@ export class Queue {
       for (let at = 0; at < list.length; at += SLICE) {
         // One slice failing (a wasm trap) must not lose the others.
         try {
-          const problems: unknown = JSON.parse(this.#core.ingest(this.#serialize({ [kind]: list.slice(at, at + SLICE) })));
+          const slice = list.slice(at, at + SLICE);
+          const problems: unknown = JSON.parse(this.#core.ingest(toJson({ [kind]: slice }, slice, this.#report)));
           for (const problem of problems as string[]) this.#report(new Error(problem));
         } catch (error) {
           this.#report(error);
         }
       }
-    }
-  }
-
-  // One JSON.stringify for the whole batch; values that cannot be JSON
-  // (cycles, BigInt) are replaced by their text and reported.
-  #serialize(batch: Partial<Batch>): string {
-    try {
-      return JSON.stringify(batch);
-    } catch {
-      for (const list of Object.values(batch)) {
-        for (const call of list as unknown as Record<string, unknown>[]) {
-          for (const key of PAYLOADS) {
-            if (call[key] === undefined) continue;
-            try {
-              JSON.stringify(call[key]);
-            } catch (error) {
-              this.#report(new Error(`${call.id}: ${key} cannot be stored as JSON (${(error as Error).message}); its text is kept`));
-              call[key] = safeText(call[key]);
-            }
-          }
-        }
-      }
-      return JSON.stringify(batch);
     }
   }
 }

@@ -6,12 +6,12 @@
 
 import { Core } from "./wasm/prompttrace_js.js";
 import { currentObservation } from "./context.mjs";
-import { OtlpExporter as Exporter } from "./exporter.mjs";
+import { OtlpExporter as Exporter, type TakeBatch } from "./exporter.mjs";
 import { readFile } from "./files.mjs";
 import { Observation, Trace } from "./handles.mjs";
 import { now, randomHex } from "./ids.mjs";
 import { observe } from "./observe.mjs";
-import { Queue } from "./queue.mjs";
+import { Queue, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
 import { type Storage, storageFor } from "./storage.mjs";
 import { track } from "./track.mjs";
 import type {
@@ -168,12 +168,11 @@ export class Tracer {
    * Failures go to onError; nothing throws.
    */
   exportTo(url: string, options: OtlpExportOptions = {}): OtlpExporter {
-    const take = (protobuf: boolean, max: number, force: boolean): Uint8Array | undefined =>
-      this.#read(() => this.#core.takeOtlpBatch(protobuf, max, force), undefined);
+    const take: TakeBatch = (request) => this.#read(() => this.#core.takeOtlpBatch(request), undefined);
     const report = (error: unknown): void => this._report(error);
     try {
       // "new": what has already ended (a reloaded history) is not sent.
-      if (options?.include === "new") this.#read(() => this.#core.markOtlpSent(), undefined);
+      this.#read(() => this.#core.watchOtlp(options?.include === "new" ? "new" : "all"), undefined);
       return new Exporter(take, report, url, options);
     } catch (error) {
       report(error);
@@ -287,6 +286,27 @@ export class Tracer {
     }
   }
 
+  /**
+   * @internal Applies the queue, then starts a tracked call in the core,
+   * which renders the prompt and records the generation; returns the prompt.
+   */
+  _trackStart(call: TrackStart): string {
+    return this.#read(() => {
+      const reply = JSON.parse(this.#core.trackStart(toJson(call, [call], this.#reportFn))) as { prompt: string; problems: string[] };
+      this.#problems(reply.problems);
+      return reply.prompt;
+    }, "");
+  }
+
+  /** @internal Ends a tracked call with what the function returned; returns the response's text. */
+  _trackEnd(call: TrackEnd): string {
+    return this.#read(() => {
+      const reply = JSON.parse(this.#core.trackEnd(toJson(call, [call], this.#reportFn))) as { text: string; problems: string[] };
+      this.#problems(reply.problems);
+      return reply.text;
+    }, "");
+  }
+
   /** @internal Hands an error to onError, which must not throw either. */
   _report(error: unknown): void {
     try {
@@ -294,6 +314,12 @@ export class Tracer {
     } catch {
       // The host's handler failed; tracing still must not.
     }
+  }
+
+  readonly #reportFn = (error: unknown): void => this._report(error);
+
+  #problems(problems: string[]): void {
+    for (const problem of problems) this._report(new Error(problem));
   }
 
   /** Applies queued calls, then reads; a failure goes to onError and gives `fallback`. */

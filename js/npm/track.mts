@@ -1,13 +1,16 @@
 // `Tracer.track`: render a prompt template, call the app's LLM function and
-// record the call as a generation, sync or async. The function's own error
-// is recorded and thrown again; tracing's errors go to onError.
+// record the call as a generation, sync or async. The core renders the
+// prompt, records the generation and reads the result (`trackStart`,
+// `trackEnd`); this file only places the call and awaits it. The
+// function's own error is recorded and thrown again; tracing's errors go
+// to onError.
 
-import { renderTemplate } from "./wasm/prompttrace_js.js";
 import { currentObservation } from "./context.mjs";
 import { Observation } from "./handles.mjs";
+import { now, randomHex } from "./ids.mjs";
 import type { Tracer } from "./tracer.mjs";
 import type { Tracked, TrackOptions, TrackResult } from "./types.mjs";
-import { isThenable, safeString } from "./values.mjs";
+import { isThenable, text } from "./values.mjs";
 
 export function track<R extends TrackResult | Promise<TrackResult>>(
   tracer: Tracer,
@@ -15,31 +18,39 @@ export function track<R extends TrackResult | Promise<TrackResult>>(
   fn: (prompt: string) => R,
 ): R extends Promise<TrackResult> ? Promise<Tracked> : Tracked {
   const opts: TrackOptions = options && typeof options === "object" ? options : {};
+  const id = randomHex(8);
+  let generation = new Observation(tracer, id, null);
   let prompt = "";
-  let generation: Observation;
   try {
-    prompt = opts.template == null ? "" : renderTemplate(String(opts.template), safeString(opts.variables ?? {}));
     const parent = opts.span ?? opts.trace ?? currentObservation() ?? null;
-    generation = tracer._start(parent?._traceId ?? null, parent instanceof Observation ? parent.id : null, "generation", {
-      name: opts.name ?? opts.promptName ?? "llm_call",
-      provider: opts.provider,
-      model: opts.model,
-      promptName: opts.promptName,
-      promptVersion: opts.promptVersion,
-      template: opts.template,
+    const traceId = parent?._traceId ?? null;
+    generation = new Observation(tracer, id, traceId);
+    prompt = tracer._trackStart({
+      id,
+      trace_id: traceId ?? undefined,
+      parent_id: parent instanceof Observation ? parent.id : undefined,
+      at: now(),
+      name: text(opts.name),
+      prompt_name: text(opts.promptName),
+      prompt_version: opts.promptVersion,
+      template: text(opts.template),
       variables: opts.variables,
-      modelParameters: opts.modelParameters,
-      input: prompt,
+      provider: text(opts.provider),
+      model: text(opts.model),
+      model_parameters: opts.modelParameters,
     });
   } catch (error) {
     tracer._report(error);
-    generation = new Observation(tracer, "", null);
   }
   const done = (result: unknown): Tracked => {
+    // Only what the core reads crosses: an SDK response object may hold
+    // anything else.
     const response =
-      typeof result === "string" || result == null ? { text: result ?? "" } : (result as Exclude<TrackResult, string>);
-    tracer._end(generation.id, false, { output: response.text, usage: response.usage, cost: response.cost });
-    return { responseText: response.text, generation };
+      result !== null && typeof result === "object"
+        ? { text: (result as { text?: unknown }).text, usage: (result as { usage?: unknown }).usage, cost: (result as { cost?: unknown }).cost }
+        : result;
+    const responseText = tracer._trackEnd({ id, at: now(), response });
+    return { responseText, generation };
   };
   const failed = (error: unknown): never => {
     generation.fail(error);
