@@ -3,12 +3,12 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use prompttrace::rules::duration;
-use prompttrace::rules::rollup::{CostTotals, PriceCache, Tokens};
 use prompttrace::Timestamp;
 
 use super::Pager;
 use crate::format;
 use crate::links;
+use crate::rollup::{CostTotals, PriceCache, Tokens};
 use crate::state::use_state;
 
 const PAGE: usize = 100;
