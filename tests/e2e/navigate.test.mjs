@@ -58,6 +58,9 @@ test("a user follows a session to a trace and an LLM call", async () => {
     await page().selectOption("[aria-label=Model]", "claude-sonnet-4-20250514");
     await page().waitForFunction(() => document.querySelectorAll("[data-testid=traces] tbody tr").length === 1);
     assert.equal((await viewer.traceRows())[0][0], "question_2");
+    // The pager's buttons read as labels (a `>=` in its view once showed source text).
+    assert.deepEqual(await page().$$eval(".pager button", (b) => b.map((e) => [e.textContent, e.disabled])),
+      [["‹ Previous", true], ["Next ›", true]]);
     await viewer.screenshot("traces");
     assert.deepEqual(viewer.pageErrors, []);
   } finally {

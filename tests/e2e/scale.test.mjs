@@ -2,20 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Viewer } from "./viewer-page.mjs";
-
-export function bigTrace(count) {
-  const base = Date.parse("2024-05-01T12:00:00Z");
-  const iso = (ms) => new Date(base + ms).toISOString();
-  const observations = [];
-  for (let i = 0; i < count; i++) {
-    const parent = i === 0 ? undefined : i % 10 === 0 ? "o0" : `o${i - 1}`;
-    observations.push({ id: `o${i}`, trace_id: "big", parent_id: parent, name: `step ${i}`, type: i % 4 === 3 ? "generation" : "span",
-      status: "completed", started_at: iso(i), ended_at: iso(i + 5), model: i % 4 === 3 ? "gpt-4o-mini" : undefined,
-      usage: i % 4 === 3 ? { input: 10, output: 5 } : undefined });
-  }
-  return JSON.stringify({ format: "prompttrace", version: 1,
-    traces: [{ id: "big", name: "big trace", status: "completed", started_at: iso(0), ended_at: iso(count + 10) }], observations });
-}
+import { bigTrace } from "./sample-traces.mjs";
 
 test("a 20,000-observation trace renders only the rows in view", async () => {
   const viewer = await Viewer.open();

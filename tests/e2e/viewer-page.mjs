@@ -106,6 +106,72 @@ export class Viewer {
     return banner ? (await banner.textContent()).trim() : "";
   }
 
+  /** Opens a trace page (and an observation) by its deep link. */
+  async openTrace(id, obs) {
+    await this.goto(`?page=trace&id=${encodeURIComponent(id)}${obs ? `&obs=${encodeURIComponent(obs)}` : ""}`);
+    await this.page.waitForSelector("[data-testid=timeline-row]", { timeout: 30_000 });
+  }
+
+  /** The name of the observation in the detail panel, once it is `name`. */
+  async waitForDetail(name) {
+    await this.page.waitForFunction((name) => document.querySelector("[data-testid=detail-name]")?.textContent === name, name);
+    return this.page.textContent("[data-testid=detail-name]");
+  }
+
+  /** Clicks the timeline row of the observation named `name`. */
+  async clickRow(name) {
+    await this.page.click(`[data-testid=timeline-row] .obs-name >> text="${name}"`);
+  }
+
+  /** Clicks the fold toggle of the row named `name`. */
+  async toggleRow(name) {
+    const row = this.page.locator("[data-testid=timeline-row]", { has: this.page.locator(`.obs-name >> text="${name}"`) });
+    await row.locator(".toggle").click();
+  }
+
+  /** Scrolls the timeline's viewport (not the page) to `top` px. */
+  async scrollTimeline(top) {
+    await this.page.$eval("[data-testid=timeline] .viewport", (v, top) => { v.scrollTop = top; }, top);
+    await this.page.waitForTimeout(50);
+  }
+
+  /** Tags the timeline element, so a later `timelineState` tells whether
+   * it is still the same node. */
+  async markTimeline() {
+    await this.page.$eval("[data-testid=timeline]", (el) => { el.__marker = 1; });
+  }
+
+  /** What a rebuild, a history push or a page scroll would change. */
+  async timelineState() {
+    return this.page.evaluate(() => {
+      const timeline = document.querySelector("[data-testid=timeline]");
+      return {
+        marker: timeline?.__marker,
+        viewportTop: timeline?.querySelector(".viewport").scrollTop,
+        history: history.length,
+        pageY: window.scrollY,
+        selected: document.querySelector("[data-testid=timeline-row].selected .obs-name")?.textContent,
+      };
+    });
+  }
+
+  /** The rows in the DOM as [top in px within the list, name], top first. */
+  async rowPositions() {
+    return this.page.$$eval("[data-testid=timeline-row]", (rows) => {
+      const spacer = document.querySelector("[data-testid=timeline] .spacer").getBoundingClientRect().top;
+      return rows.map((r) => [Math.round(r.getBoundingClientRect().top - spacer), r.querySelector(".obs-name").textContent])
+        .sort((a, b) => a[0] - b[0]);
+    });
+  }
+
+  /** Switches the theme with the header's toggle; returns the new one. */
+  async toggleTheme() {
+    const before = await this.page.evaluate(() => document.documentElement.dataset.theme);
+    await this.page.click("header button.theme");
+    await this.page.waitForFunction((before) => document.documentElement.dataset.theme !== before, before);
+    return this.page.evaluate(() => document.documentElement.dataset.theme);
+  }
+
   async screenshot(name) {
     await this.page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false });
   }

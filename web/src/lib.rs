@@ -4,7 +4,9 @@
 //!
 //! Routing: the page and its parameters live in the query string of the
 //! one index.html (see `links`), read with leptos_router's `use_query_map`,
-//! so deep links work from any static file server.
+//! so deep links work from any static file server. Each is a memo of its
+//! own: a change to one parameter (`&obs=`, the selected observation)
+//! reaches only what reads that parameter, never the page switch.
 
 mod components;
 mod demo;
@@ -113,8 +115,15 @@ fn url_param() -> Option<String> {
 fn Shell(theme: RwSignal<String>) -> impl IntoView {
     let state = state::use_state();
     let query = use_query_map();
-    let page = move || query.with(|q| q.get("page").unwrap_or_else(|| "sessions".into()));
-    let param = move |key: &'static str| Signal::derive(move || query.with(|q| q.get(key)));
+    let page: Memo<String> = Memo::new(move |_| {
+        query
+            .with(|q| q.get("page"))
+            .unwrap_or_else(|| "sessions".into())
+    });
+    // Made inside the page switch, so each page's parameters go with it.
+    let param = move |key: &'static str| -> Signal<Option<String>> {
+        Memo::new(move |_| query.with(|q| q.get(key))).into()
+    };
     let dragging = RwSignal::new(false);
     window_event_listener(leptos::ev::paste, move |event| {
         let Some(text) = event
@@ -134,7 +143,7 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
 
     let nav = move |target: &'static str, label: &'static str| {
         view! {
-            <A href=links::to(target, &[]) attr:class=move || if page() == target { "active" } else { "" }>{label}</A>
+            <A href=links::to(target, &[]) attr:class=move || if page.with(|p| p == target) { "active" } else { "" }>{label}</A>
         }
     };
     view! {
@@ -175,7 +184,7 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
                 <div class="drop-overlay">"Drop trace files to load them"</div>
             </Show>
             <main>
-                {move || match page().as_str() {
+                {move || match page.get().as_str() {
                     "session" => view! { <pages::session::SessionPage id=param("id")/> }.into_any(),
                     "traces" => view! { <pages::traces::TracesPage/> }.into_any(),
                     "trace" => view! { <pages::trace::TracePage id=param("id") selected=param("obs")/> }.into_any(),

@@ -2,14 +2,20 @@
 //!
 //! The store lives in a `StoredValue` (it is large and never cloned); a
 //! version signal says when it changed, so memos that read it recompute.
+//! The rollups of the whole store are one memo here, shared by every page.
+
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use prompttrace::{PriceTable, Store};
+
+use prompttrace::rollup::{rollups, Rollups};
 
 #[derive(Clone, Copy)]
 pub struct AppState {
     store: StoredValue<Store>,
     version: RwSignal<u64>,
+    rollups: Memo<Arc<Rollups>>,
     /// What the last action found wrong (file errors), shown in a banner.
     pub errors: RwSignal<Vec<String>>,
     /// What the last action did, shown in a banner.
@@ -34,13 +40,25 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Store) -> AppState {
+        let store = StoredValue::new(store);
+        let version = RwSignal::new(0);
+        let prices = StoredValue::new(PriceTable::builtin());
+        // Lazy: computed when a page first reads it, then again only after
+        // the store changed (the one thing it tracks). A recompute therefore
+        // always means a new value, so it is never compared with the old one.
+        let rollups = Memo::new_owning(move |_| {
+            version.track();
+            let figures = prices.with_value(|prices| store.with_value(|s| rollups(s, prices)));
+            (Arc::new(figures), true)
+        });
         AppState {
-            store: StoredValue::new(store),
-            version: RwSignal::new(0),
+            store,
+            version,
+            rollups,
             errors: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
             busy: RwSignal::new(None),
-            prices: StoredValue::new(PriceTable::builtin()),
+            prices,
             loaded: RwSignal::new(false),
             unsaved: StoredValue::new(false),
             saving: RwSignal::new(0),
@@ -54,6 +72,12 @@ impl AppState {
         self.version.track();
         self.prices
             .with_value(|prices| self.store.with_value(|store| read(store, prices)))
+    }
+
+    /// Every rollup of the store (per trace, session, model, name), computed
+    /// at most once per store change however many pages read it.
+    pub fn rollups(&self) -> Memo<Arc<Rollups>> {
+        self.rollups
     }
 
     /// Reads the store without subscribing (event handlers).

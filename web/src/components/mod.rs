@@ -2,3 +2,4 @@
 
 pub mod json_view;
 pub mod timeline;
+pub mod virtual_list;

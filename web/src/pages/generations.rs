@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use prompttrace::rollup::{CostTotals, PriceCache, Tokens};
 use prompttrace::rules::duration;
 use prompttrace::Timestamp;
 
@@ -10,6 +9,7 @@ use super::Pager;
 use crate::format;
 use crate::links;
 use crate::state::use_state;
+use prompttrace::rollup::{CostTotals, PriceCache, Tokens};
 
 const PAGE: usize = 100;
 

@@ -46,7 +46,7 @@ pub fn Pager(total: Signal<usize>, page: RwSignal<usize>, size: usize) -> impl I
         <div class="pager">
             <button disabled=move || page.get() == 0 on:click=move |_| page.update(|p| *p = p.saturating_sub(1))>"‹ Previous"</button>
             <span data-testid="pager">{move || format!("Page {} of {} ({} rows)", page.get() + 1, pages(), crate::format::count(total.get() as u64))}</span>
-            <button disabled=move || page.get() + 1 >= pages() on:click=move |_| page.update(|p| *p += 1)>"Next ›"</button>
+            <button disabled={move || page.get() + 1 >= pages()} on:click=move |_| page.update(|p| *p += 1)>"Next ›"</button>
         </div>
     }
 }

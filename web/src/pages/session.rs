@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use prompttrace::rollup::rollups;
 use prompttrace::rules::duration;
 
 use crate::components::json_view::JsonView;
@@ -36,15 +35,15 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
         let Some(id) = id.get() else {
             return Vec::new();
         };
-        state.read(|store, prices| {
-            let figures = rollups(store, prices).traces;
+        let figures = state.rollups().get();
+        state.read(|store, _| {
             let mut traces: Vec<_> = store.traces_in_session(&id).collect();
             traces.sort_by_key(|e| (e.trace().started_at, e.trace().id.clone()));
             traces
                 .into_iter()
                 .map(|entry| {
                     let trace = entry.trace().clone();
-                    let cost = figures.get(&trace.id).and_then(|f| f.cost.total);
+                    let cost = figures.traces.get(&trace.id).and_then(|f| f.cost.total);
                     (trace, cost)
                 })
                 .collect::<Vec<_>>()

@@ -2,7 +2,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use prompttrace::rollup::rollups;
 use prompttrace::Timestamp;
 
 use super::SortHeader;
@@ -40,12 +39,12 @@ pub fn SessionsPage() -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let sort = RwSignal::new((Key::Last, false));
     let all = Memo::new(move |_| {
-        state.read(|store, prices| {
-            rollups(store, prices)
+        state.rollups().with(|figures| {
+            figures
                 .sessions
-                .into_iter()
+                .iter()
                 .map(|(id, f)| Row {
-                    id,
+                    id: id.clone(),
                     traces: f.trace_count,
                     first: f.first_start,
                     last: f.last_end,

@@ -1,72 +1,99 @@
 //! Trace detail: header figures, the tree and waterfall, and a side panel
 //! for the selected observation (selection is `&obs=` in the URL).
 
+use std::collections::HashMap;
+
 use leptos::prelude::*;
 use leptos_router::components::A;
-use prompttrace::model::Observation;
-use prompttrace::rollup::{rollups, PriceCache};
+use prompttrace::model::{Observation, Trace};
 use prompttrace::rules::duration;
-use prompttrace::summary::tree;
+use prompttrace::summary::{tree, Node};
 
 use crate::components::json_view::JsonView;
 use crate::components::timeline::Timeline;
 use crate::links;
-use crate::state::use_state;
+use crate::state::{use_state, AppState};
 use crate::{format, loader, FileKind};
+use prompttrace::rollup::{CostTotals, PriceCache, Tokens};
 
+/// The page is built again only when another trace is shown: a new
+/// selection (`&obs=`) reaches the selected row and the detail panel alone,
+/// and a store change reaches the header and rows, never the timeline node.
 #[component]
 pub fn TracePage(id: Signal<Option<String>>, selected: Signal<Option<String>>) -> impl IntoView {
     let state = use_state();
-    let header = Memo::new(move |_| {
+    let trace = Memo::new(move |_| {
         let id = id.get()?;
-        state.read(|store, prices| {
-            let entry = store.trace(&id)?;
-            let figures = rollups(store, prices).traces.remove(&id)?;
-            Some((entry.trace().clone(), figures))
-        })
+        state.read(|store, _| store.trace(&id).map(|entry| entry.trace().clone()))
     });
-    let delete = move |_| {
-        if let Some(id) = id.get_untracked() {
+    let shown = Memo::new(move |_| trace.with(|t| t.as_ref().map(|t| t.id.clone())));
+    move || match shown.get() {
+        None => view! { <p class="empty">"This trace is not stored here."</p> }.into_any(),
+        Some(trace_id) => view! {
+            <TraceHeader trace=trace/>
+            <div class="trace-body">
+                <Timeline trace_id=trace_id.clone() selected=selected/>
+                <Detail trace_id=trace_id selected=selected/>
+            </div>
+        }
+        .into_any(),
+    }
+}
+
+/// Name, status and figures (from the shared rollups), and the actions.
+#[component]
+fn TraceHeader(trace: Memo<Option<Trace>>) -> impl IntoView {
+    let state = use_state();
+    let figures = Memo::new(move |_| {
+        let id = trace.with(|t| t.as_ref().map(|t| t.id.clone()))?;
+        state.rollups().with(|all| all.traces.get(&id).cloned())
+    });
+    move || {
+        let (trace, figures) = (trace.get()?, figures.get()?);
+        Some(view! {
+            <div class="trace-header" data-testid="trace-header">
+                <h1>{trace.name.clone()}<span class=format!("badge {}", trace.status.as_str())>{trace.status.as_str()}</span></h1>
+                <dl class="figures">
+                    <div><dt>"Duration"</dt><dd data-testid="trace-duration">{format::duration(duration::duration_ms(&trace))}</dd></div>
+                    <div><dt>"Tokens"</dt><dd data-testid="trace-tokens">{format::count(figures.tokens.total)}</dd></div>
+                    <div><dt>"Cost"</dt><dd data-testid="trace-cost">{format::cost(figures.cost.total)}</dd></div>
+                    <div><dt>"LLM calls"</dt><dd data-testid="trace-calls">{figures.llm_call_count}</dd></div>
+                    <div><dt>"Errors"</dt><dd data-testid="trace-errors">{figures.error_count}</dd></div>
+                    <div><dt>"Session"</dt><dd>{trace.session_id.clone().map(|s| view! { <A href=links::session(&s)>{s.clone()}</A> })}</dd></div>
+                    <div><dt>"User"</dt><dd>{trace.user_id.clone()}</dd></div>
+                </dl>
+                <TraceActions state=state id=trace.id.clone()/>
+            </div>
+        })
+    }
+}
+
+#[component]
+fn TraceActions(state: AppState, id: String) -> impl IntoView {
+    let stem = format!("trace-{id}");
+    let delete = {
+        let id = id.clone();
+        move |_| {
             state.change(|store| store.remove_trace(&id));
             state.notice.set(Some(format!("Deleted trace {id}")));
             loader::persist(state);
         }
     };
+    let export =
+        move |kind: FileKind| crate::export_traces(state, std::slice::from_ref(&id), &stem, kind);
+    let export_otlp = export.clone();
     view! {
-        {move || match header.get() {
-            None => view! { <p class="empty">"This trace is not stored here."</p> }.into_any(),
-            Some((trace, figures)) => view! {
-                <div class="trace-header" data-testid="trace-header">
-                    <h1>{trace.name.clone()}<span class=format!("badge {}", trace.status.as_str())>{trace.status.as_str()}</span></h1>
-                    <dl class="figures">
-                        <div><dt>"Duration"</dt><dd data-testid="trace-duration">{format::duration(duration::duration_ms(&trace))}</dd></div>
-                        <div><dt>"Tokens"</dt><dd data-testid="trace-tokens">{format::count(figures.tokens.total)}</dd></div>
-                        <div><dt>"Cost"</dt><dd data-testid="trace-cost">{format::cost(figures.cost.total)}</dd></div>
-                        <div><dt>"LLM calls"</dt><dd data-testid="trace-calls">{figures.llm_call_count}</dd></div>
-                        <div><dt>"Errors"</dt><dd data-testid="trace-errors">{figures.error_count}</dd></div>
-                        <div><dt>"Session"</dt><dd>{trace.session_id.clone().map(|s| view! { <A href=links::session(&s)>{s.clone()}</A> })}</dd></div>
-                        <div><dt>"User"</dt><dd>{trace.user_id.clone()}</dd></div>
-                    </dl>
-                    <div class="actions">
-                        <button on:click={
-                            let id = trace.id.clone();
-                            move |_| crate::export_traces(state, std::slice::from_ref(&id), &format!("trace-{id}"), FileKind::Native)
-                        }>"Export trace"</button>
-                        <button data-testid="export-trace-otlp" on:click={
-                            let id = trace.id.clone();
-                            move |_| crate::export_traces(state, std::slice::from_ref(&id), &format!("trace-{id}"), FileKind::Otlp)
-                        }>"Export as OTLP"</button>
-                        <button class="danger" on:click=delete>"Delete trace"</button>
-                    </div>
-                </div>
-                <div class="trace-body">
-                    <Timeline trace_id=trace.id.clone() selected=selected/>
-                    <Detail trace_id=trace.id.clone() selected=selected/>
-                </div>
-            }.into_any(),
-        }}
+        <div class="actions">
+            <button on:click=move |_| export(FileKind::Native)>"Export trace"</button>
+            <button data-testid="export-trace-otlp" on:click=move |_| export_otlp(FileKind::Otlp)>"Export as OTLP"</button>
+            <button class="danger" on:click=delete>"Delete trace"</button>
+        </div>
     }
 }
+
+/// Each observation's own figures plus its descendants', from the core's
+/// tree of the trace.
+type Subtotals = HashMap<String, (Tokens, CostTotals)>;
 
 #[component]
 fn Detail(trace_id: String, selected: Signal<Option<String>>) -> impl IntoView {
@@ -75,35 +102,43 @@ fn Detail(trace_id: String, selected: Signal<Option<String>>) -> impl IntoView {
         let id = selected.get()?;
         state.read(|store, _| store.observation(&id).cloned())
     });
-    let subtree = Memo::new(move |_| {
-        let id = selected.get()?;
-        state.read(|store, prices| {
-            let entry = store.trace(&trace_id)?;
-            let mut pricing = PriceCache::new(prices);
-            let mut stack = tree(entry, &mut pricing);
-            while let Some(node) = stack.pop() {
-                if node.id == id {
-                    return Some((node.tokens, node.cost));
+    // Once per store change, not once per selection: arrow keys only look up.
+    let subtotals = Memo::new_owning(move |_| {
+        let all = state.read(|store, prices| {
+            let mut all = Subtotals::new();
+            if let Some(entry) = store.trace(&trace_id) {
+                let mut stack = tree(entry, &mut PriceCache::new(prices));
+                while let Some(Node {
+                    id,
+                    tokens,
+                    cost,
+                    children,
+                    ..
+                }) = stack.pop()
+                {
+                    all.insert(id, (tokens, cost));
+                    stack.extend(children);
                 }
-                stack.extend(node.children);
             }
-            None
-        })
+            all
+        });
+        (all, true)
     });
+    let subtree = move || {
+        let id = selected.get()?;
+        subtotals.with(|all| all.get(&id).copied())
+    };
     view! {
         <aside class="detail" data-testid="detail">
             {move || match observation.get() {
                 None => view! { <p class="muted">"Select an observation (click, or arrows and Enter)."</p> }.into_any(),
-                Some(o) => details(o, subtree.get()).into_any(),
+                Some(o) => details(o, subtree()).into_any(),
             }}
         </aside>
     }
 }
 
-fn details(
-    o: Observation,
-    subtree: Option<(prompttrace::rollup::Tokens, prompttrace::rollup::CostTotals)>,
-) -> impl IntoView {
+fn details(o: Observation, subtree: Option<(Tokens, CostTotals)>) -> impl IntoView {
     let first_token = o
         .completion_start_time
         .map(|t| prompttrace::time::millis_between(o.started_at, t));

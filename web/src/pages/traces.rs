@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 use leptos_router::components::A;
 use prompttrace::model::Status;
-use prompttrace::rollup::rollups;
 use prompttrace::rules::duration;
 use prompttrace::Timestamp;
 
@@ -125,13 +124,13 @@ pub fn TracesPage() -> impl IntoView {
     let sort = RwSignal::new((Key::Started, false));
     let page = RwSignal::new(0usize);
     let all = Memo::new(move |_| {
-        state.read(|store, prices| {
-            let figures = rollups(store, prices).traces;
+        let figures = state.rollups().get();
+        state.read(|store, _| {
             store
                 .traces()
                 .map(|entry| {
                     let trace = entry.trace();
-                    let f = &figures[&trace.id];
+                    let f = &figures.traces[&trace.id];
                     let mut models: Vec<String> = entry
                         .observations()
                         .iter()

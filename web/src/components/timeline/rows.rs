@@ -2,6 +2,7 @@
 //! children of collapsed rows. Pure: tested natively.
 
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 
 use prompttrace::model::{Level, ObservationType, Status};
 use prompttrace::rules::duration;
@@ -21,6 +22,18 @@ pub struct Row {
     pub duration_ms: Option<f64>,
     pub has_children: bool,
     pub collapsed: bool,
+}
+
+// A row is its own key in the virtual list: it is drawn again exactly when
+// something it shows changed. Its times come from timestamps and are never
+// NaN, so `==` is an equivalence; equal rows have equal ids, so hashing the
+// id agrees with it.
+impl Eq for Row {}
+
+impl Hash for Row {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.id.hash(state);
+    }
 }
 
 pub fn flatten(entry: &TraceEntry, collapsed: &HashSet<String>) -> Vec<Row> {

@@ -1,0 +1,53 @@
+// Arrow keys move the selection like a click does (same timeline node and
+// scroll, no history entry, no page scroll); past the viewport's edge the
+// viewport follows the selection, the page still does not move.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Viewer } from "./viewer-page.mjs";
+import { bigTrace } from "./sample-traces.mjs";
+
+test("ArrowDown selects the next observation and keeps the timeline, its scroll and the history", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.goto("?page=storage");
+    await viewer.dropFile("deep.json", bigTrace(60, "deep"));
+    assert.equal(await viewer.errors(), "");
+    await page.setViewportSize({ width: 1400, height: 600 });
+    await viewer.openTrace("deep", "o12");
+    await viewer.waitForDetail("step 12");
+    await viewer.scrollTimeline(200);
+    await page.focus("[data-testid=timeline]");
+    await page.evaluate(() => window.scrollTo(0, 60));
+    await viewer.markTimeline();
+    const before = await viewer.timelineState();
+    assert.deepEqual(before, { marker: 1, viewportTop: 200, history: before.history, pageY: 60, selected: "step 12" });
+
+    await page.keyboard.press("ArrowDown");
+    assert.equal(await viewer.waitForDetail("step 13"), "step 13");
+    assert.deepEqual(await viewer.timelineState(), { ...before, selected: "step 13" },
+      "same timeline node and scroll, no history entry, no page scroll");
+    assert.match(page.url(), /[?&]obs=o13(&|$)/);
+
+    // Row 33 is below the viewport (rows 7–27 are in view): it scrolls into view.
+    for (let i = 0; i < 20; i++) await page.keyboard.press("ArrowDown");
+    assert.equal(await viewer.waitForDetail("step 33"), "step 33");
+    const after = await viewer.timelineState();
+    assert.deepEqual({ ...after, viewportTop: undefined }, { ...before, viewportTop: undefined, selected: "step 33" });
+    const [rowTop, rowBottom, viewTop, viewBottom] = await page.$eval("[data-testid=timeline-row].selected", (row) => {
+      const r = row.getBoundingClientRect();
+      const v = row.closest(".viewport").getBoundingClientRect();
+      return [r.top, r.bottom, v.top, v.bottom];
+    });
+    assert.ok(after.viewportTop > 200, `the viewport scrolled: ${after.viewportTop}`);
+    assert.ok(rowTop >= viewTop - 1 && rowBottom <= viewBottom + 1, `row ${rowTop}–${rowBottom} in viewport ${viewTop}–${viewBottom}`);
+
+    await page.keyboard.press("ArrowUp");
+    assert.equal(await viewer.waitForDetail("step 32"), "step 32");
+    assert.equal((await viewer.timelineState()).viewportTop, after.viewportTop, "a row in view scrolls nothing");
+    await viewer.screenshot("select-by-keyboard");
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
