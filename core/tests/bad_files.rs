@@ -4,7 +4,8 @@
 //! `line:column` where known, one sentence) and leave the store unchanged.
 //!
 //! Each row is also its own test, `bad_file_<what>`, so a failure names the
-//! file.
+//! file. A few files are hostile but valid (`HOSTILE`): they must import,
+//! and stay bounded.
 
 use std::path::PathBuf;
 
@@ -216,10 +217,35 @@ bad_files! {
         r#"otlp-zero-trace-id.json:21:59: at resourceSpans[0].scopeSpans[0].spans[0].traceId: the trace id is all zeros, which OTLP forbids"#;
 }
 
+/// Hostile files that are valid: they import, and what they build stays
+/// in proportion to their size.
+const HOSTILE: [(&str, fn(&Store)); 1] = [(
+    // 200 attributes of ~25 bytes like `gen_ai.prompt.7.10000`: an index of
+    // 10,000 once made each an array of 10,001 values (2 million in all).
+    "otlp-flattened-index-10000.json",
+    |store| {
+        let span = store.observation("eee19b7ec3c1b174").expect("the span is kept");
+        let input = span.input.as_ref().expect("the prompt is rebuilt").as_str();
+        assert!(input.len() < 20_000, "the input is {} bytes", input.len());
+        assert!(input.starts_with(r#"[{"10000":"x"}"#), "{}", &input[..40]);
+    },
+)];
+
+#[test]
+fn bad_file_hostile_files_stay_bounded() {
+    for (name, check) in HOSTILE {
+        let bytes = std::fs::read(bad_files_dir().join(name)).unwrap();
+        let mut store = loaded_store();
+        format::import(&mut store, name, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        check(&store);
+    }
+}
+
 #[test]
 fn bad_files_every_file_is_in_the_table() {
     let table = table();
     let mut listed: Vec<&str> = table.iter().map(|(name, _)| *name).collect();
+    listed.extend(HOSTILE.iter().map(|(name, _)| *name));
     listed.sort_unstable();
     let before = listed.len();
     listed.dedup();
