@@ -224,7 +224,9 @@ const HOSTILE: [(&str, fn(&Store)); 1] = [(
     // 10,000 once made each an array of 10,001 values (2 million in all).
     "otlp-flattened-index-10000.json",
     |store| {
-        let span = store.observation("eee19b7ec3c1b174").expect("the span is kept");
+        let span = store
+            .observation("eee19b7ec3c1b174")
+            .expect("the span is kept");
         let input = span.input.as_ref().expect("the prompt is rebuilt").as_str();
         assert!(input.len() < 20_000, "the input is {} bytes", input.len());
         assert!(input.starts_with(r#"[{"10000":"x"}"#), "{}", &input[..40]);

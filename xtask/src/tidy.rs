@@ -4,6 +4,7 @@
 //! shown there to fail on synthetic input; the tests here apply it to the
 //! tree. The whole module is compiled for tests only.
 
+mod bindings;
 mod cycles;
 mod file_sizes;
 mod module_graph;
@@ -208,4 +209,20 @@ fn tidy_wasm_tool_versions_agree() {
     };
     let found = wasm_versions::disagreements(&files, &installs);
     assert!(found.is_empty(), "{}", found.join("\n"));
+}
+
+/// `js/` and `web/` hold conversion and display only.
+#[test]
+fn tidy_bindings_hold_no_rules() {
+    let root = root();
+    let paths: Vec<PathBuf> = ["js/src", "js/npm", "web/src"]
+        .iter()
+        .flat_map(|dir| files(&root.join(dir), &[".rs", ".mts", ".mjs", ".ts"]))
+        .collect();
+    let found = bindings::leaks(&texts(&root, &paths));
+    assert!(
+        found.is_empty(),
+        "rules in the bindings; call the core instead:\n{}",
+        found.join("\n")
+    );
 }
