@@ -219,7 +219,9 @@ bad_files! {
 
 /// Hostile files that are valid: they import, and what they build stays
 /// in proportion to their size.
-const HOSTILE: [(&str, fn(&Store)); 1] = [(
+type Bounded = fn(&Store);
+
+const HOSTILE: [(&str, Bounded); 1] = [(
     // 200 attributes of ~25 bytes like `gen_ai.prompt.7.10000`: an index of
     // 10,000 once made each an array of 10,001 values (2 million in all).
     "otlp-flattened-index-10000.json",
