@@ -128,16 +128,7 @@ pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
     let mut out = Rollups::default();
     for entry in store.traces() {
         let trace = entry.trace();
-        let mut group = Group::default();
-        add_all(
-            &mut group,
-            &mut models,
-            entry.facts(),
-            Some(&trace.id),
-            store,
-            prices,
-        );
-        let figures = group.finish_trace(trace);
+        let figures = figures_of(entry, &mut models, store, prices);
         let duration = duration::duration_ms(trace);
         if let Some(session) = trace.session_id.as_deref() {
             sessions
@@ -184,17 +175,19 @@ pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
 /// One trace's figures, as [`rollups`] gives them, without the rest of
 /// the store's (a trace page needs only these).
 pub fn trace_figures(store: &Store, entry: &TraceEntry, prices: &PriceTable) -> Figures {
-    let mut models: ModelGroups = Vec::new();
-    let mut group = Group::default();
+    figures_of(entry, &mut Vec::new(), store, prices)
+}
+
+/// A trace's figures, adding its LLM calls to the per-model groups.
+fn figures_of<'a>(
+    entry: &'a TraceEntry,
+    models: &mut ModelGroups<'a>,
+    store: &Store,
+    prices: &PriceTable,
+) -> Figures {
     let trace = entry.trace();
-    add_all(
-        &mut group,
-        &mut models,
-        entry.facts(),
-        Some(&trace.id),
-        store,
-        prices,
-    );
+    let mut group = Group::default();
+    add_all(&mut group, models, entry.facts(), Some(&trace.id), store, prices);
     group.finish_trace(trace)
 }
 

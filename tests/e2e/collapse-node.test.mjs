@@ -3,7 +3,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Viewer } from "./viewer-page.mjs";
-import { bigTrace } from "./sample-traces.mjs";
 
 const contiguous = (positions) => positions.map((_, i) => i * 28);
 
@@ -11,9 +10,7 @@ test("after collapsing a node the rows in view sit at 0, 28, 56, …", async () 
   const viewer = await Viewer.open();
   const page = viewer.page;
   try {
-    await viewer.goto("?page=storage");
-    await viewer.dropFile("deep.json", bigTrace(60, "deep"));
-    assert.equal(await viewer.errors(), "");
+    await viewer.loadSampleTrace("deep", 60);
     await viewer.openTrace("deep");
     await viewer.markTimeline();
     const open = await viewer.rowPositions();

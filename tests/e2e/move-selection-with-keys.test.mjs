@@ -4,15 +4,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Viewer } from "./viewer-page.mjs";
-import { bigTrace } from "./sample-traces.mjs";
 
 test("ArrowDown selects the next observation and keeps the timeline, its scroll and the history", async () => {
   const viewer = await Viewer.open();
   const page = viewer.page;
   try {
-    await viewer.goto("?page=storage");
-    await viewer.dropFile("deep.json", bigTrace(60, "deep"));
-    assert.equal(await viewer.errors(), "");
+    await viewer.loadSampleTrace("deep", 60);
     await page.setViewportSize({ width: 1400, height: 600 });
     await viewer.openTrace("deep", "o12");
     await viewer.waitForDetail("step 12");

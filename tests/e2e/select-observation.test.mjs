@@ -4,15 +4,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Viewer } from "./viewer-page.mjs";
-import { bigTrace } from "./sample-traces.mjs";
 
 test("selecting an observation by click keeps the timeline, its scroll and the history", async () => {
   const viewer = await Viewer.open();
   const page = viewer.page;
   try {
-    await viewer.goto("?page=storage");
-    await viewer.dropFile("deep.json", bigTrace(60, "deep"));
-    assert.equal(await viewer.errors(), "");
+    await viewer.loadSampleTrace("deep", 60);
     // Short enough that the page scrolls too, so a page scroll would show.
     await page.setViewportSize({ width: 1400, height: 600 });
     await viewer.openTrace("deep", "o12");

@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { chromium } from "playwright-core";
+import { bigTrace } from "./sample-traces.mjs";
 
 export const repo = process.env.PROMPTTRACE_REPO ?? new URL("../../", import.meta.url).pathname;
 const dist = join(repo, "dist");
@@ -99,6 +100,15 @@ export class Viewer {
     if (!wait) return;
     await this.page.waitForTimeout(100);
     await this.idle();
+  }
+
+  /** Drops a generated trace of `count` observations with id `id` (see
+   * sample-traces.mjs) and checks that it loaded without errors. */
+  async loadSampleTrace(id, count) {
+    await this.goto("?page=storage");
+    await this.dropFile(`${id}.json`, bigTrace(count, id));
+    const errors = await this.errors();
+    if (errors) throw new Error(`the sample trace was refused: ${errors}`);
   }
 
   async errors() {
