@@ -9,6 +9,9 @@
 //! - An LLM call without trace is ready once it has ended.
 //! - Each is handed out once; what changes after it was sent is not sent
 //!   again.
+//!
+//! One outbox reads a store's feed: a second one over the same store would
+//! miss what the first took.
 
 use std::collections::{BTreeSet, VecDeque};
 

@@ -187,7 +187,14 @@ fn figures_of<'a>(
 ) -> Figures {
     let trace = entry.trace();
     let mut group = Group::default();
-    add_all(&mut group, models, entry.facts(), Some(&trace.id), store, prices);
+    add_all(
+        &mut group,
+        models,
+        entry.facts(),
+        Some(&trace.id),
+        store,
+        prices,
+    );
     group.finish_trace(trace)
 }
 

@@ -51,15 +51,23 @@ export class OtlpExporter implements api.OtlpExporter {
   /** Why nothing can be sent (a bad URL, no fetch), reported once. */
   #broken: string | undefined;
   #totals: OtlpExportResult = { batches: 0, failed: 0 };
+  readonly #onClose: () => void;
 
   /**
    * @param take the next batch.
    * @param report hands an error to the tracer's onError.
    */
-  constructor(take: TakeBatch, report: (error: unknown) => void, url: unknown, options: OtlpExportOptions = {}) {
+  constructor(
+    take: TakeBatch,
+    report: (error: unknown) => void,
+    url: unknown,
+    options: OtlpExportOptions = {},
+    onClose: () => void = () => {},
+  ) {
     const opts: OtlpExportOptions = options && typeof options === "object" ? options : {};
     this.#take = take;
     this.#report = report;
+    this.#onClose = onClose;
     try {
       this.#url = new URL(url as string).href;
     } catch {
@@ -91,6 +99,11 @@ export class OtlpExporter implements api.OtlpExporter {
     unref(this.#timer); // never keep a Node process alive for tracing
   }
 
+  /** @internal Whether it can send at all (a URL, and `fetch`). */
+  get usable(): boolean {
+    return this.#broken === undefined;
+  }
+
   /** Sends every ended trace not sent yet; resolves when done. */
   async flush(): Promise<OtlpExportResult> {
     return this.#awaitSend(false);
@@ -103,7 +116,10 @@ export class OtlpExporter implements api.OtlpExporter {
   async shutdown(): Promise<OtlpExportResult> {
     clearInterval(this.#timer);
     const result = await this.#awaitSend(true);
-    this.#closed = true;
+    if (!this.#closed) {
+      this.#closed = true;
+      this.#onClose();
+    }
     return result;
   }
 

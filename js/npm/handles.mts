@@ -43,12 +43,12 @@ export class Trace {
    * generations.
    */
   complete(options: TraceCompleteOptions = {}): void {
-    this._tracer._end(this.id, true, options);
+    this._tracer._endTrace(this.id, options);
   }
 
   /** Ends the trace as failed, with the error's message. */
   fail(error?: unknown): void {
-    this._tracer._end(this.id, true, {}, error ?? "failed");
+    this._tracer._endTrace(this.id, {}, error ?? "failed");
   }
 }
 
@@ -89,11 +89,11 @@ export class Observation {
 
   /** Ends it as completed. Ending twice is reported to onError; the first end stands. */
   complete(options: CompleteOptions = {}): void {
-    this._tracer._end(this.id, false, options);
+    this._tracer._endObservation(this.id, options);
   }
 
   /** Ends it as failed (status error, level error), with the error's message. */
   fail(error?: unknown): void {
-    this._tracer._end(this.id, false, {}, error ?? "failed");
+    this._tracer._endObservation(this.id, {}, error ?? "failed");
   }
 }

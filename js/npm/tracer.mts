@@ -42,6 +42,8 @@ export class Tracer {
   #storageBlocked = false;
   readonly #onError: (error: Error) => void;
   readonly #storage: Storage;
+  /** Exporters running (see `exportTo`). */
+  #exporters = 0;
 
   constructor(options: TracerOptions = {}) {
     const opts: TracerOptions = options && typeof options === "object" ? options : {};
@@ -170,14 +172,25 @@ export class Tracer {
   exportTo(url: string, options: OtlpExportOptions = {}): OtlpExporter {
     const take: TakeBatch = (request) => this.#read(() => this.#core.takeOtlpBatch(request), undefined);
     const report = (error: unknown): void => this._report(error);
+    // The core notes what ends while an exporter runs, and stops when the
+    // last one shuts down.
+    const closed = (): void => {
+      if (--this.#exporters === 0) this.#read(() => this.#core.unwatchOtlp(), undefined);
+    };
+    let exporter: Exporter;
     try {
-      // "new": what has already ended (a reloaded history) is not sent.
-      this.#read(() => this.#core.watchOtlp(options?.include === "new" ? "new" : "all"), undefined);
-      return new Exporter(take, report, url, options);
+      exporter = new Exporter(take, report, url, options, closed);
     } catch (error) {
       report(error);
       return new Exporter(take, report, undefined, {}); // inert: reports, sends nothing
     }
+    if (exporter.usable) {
+      this.#exporters++;
+      // "new": what has already ended (a reloaded history) is not sent.
+      const include = options && typeof options === "object" && options.include === "new" ? "new" : "all";
+      this.#read(() => this.#core.watchOtlp(include), undefined);
+    }
+    return exporter;
   }
 
   /**
@@ -267,13 +280,22 @@ export class Tracer {
     return new Observation(this, id, traceId);
   }
 
-  /** @internal Queues an end. */
-  _end(id: string, isTrace: boolean, options: Loose<CompleteOptions> | undefined, error?: unknown): void {
+  /** @internal Queues a trace's end. */
+  _endTrace(id: string, options: Loose<CompleteOptions> | undefined, error?: unknown): void {
+    this.#end(id, true, options, error);
+  }
+
+  /** @internal Queues an observation's end. */
+  _endObservation(id: string, options: Loose<CompleteOptions> | undefined, error?: unknown): void {
+    this.#end(id, false, options, error);
+  }
+
+  #end(id: string, trace: boolean, options: Loose<CompleteOptions> | undefined, error: unknown): void {
     try {
       const opts: Loose<CompleteOptions> = options && typeof options === "object" ? options : {};
       this.#queue.push("ends", {
         id,
-        trace: isTrace,
+        trace,
         at: now(),
         error: error === undefined ? undefined : errorText(error),
         output: opts.output,

@@ -237,7 +237,7 @@ pub struct TrackStart {
 /// The call, and its generation (running, the prompt as input).
 pub fn track_start(start: TrackStart, problems: &mut Problems) -> (String, Observation) {
     let who = Who {
-        kind: "generation",
+        kind: "observation",
         id: &start.id,
     };
     let at = time(start.at, &who, problems);
@@ -258,12 +258,12 @@ pub fn track_start(start: TrackStart, problems: &mut Problems) -> (String, Obser
     (prompt, generation)
 }
 
-/// How a tracked call ended: what the function returned, or its error.
+/// What a tracked call's function returned (its errors end the generation
+/// as any failure does, through `ends`).
 #[derive(Deserialize)]
 pub struct TrackEnd {
     id: String,
     at: f64,
-    error: Option<String>,
     #[serde(default)]
     response: Value,
 }
@@ -271,13 +271,10 @@ pub struct TrackEnd {
 /// The generation's id and end, and the response's text.
 pub fn track_end(call: TrackEnd, problems: &mut Problems) -> (String, Timestamp, End, String) {
     let who = Who {
-        kind: "generation",
+        kind: "observation",
         id: &call.id,
     };
     let at = time(call.at, &who, problems);
-    if let Some(message) = call.error {
-        return (call.id, at, End::failed(message), String::new());
-    }
     let response = loose(&who, problems, |p| {
         Some(LlmResponse::from_loose(&call.response, p))
     })

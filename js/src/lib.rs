@@ -152,6 +152,13 @@ impl Core {
         Ok(())
     }
 
+    /// Stops noting what ends (the last exporter shut down); what was sent
+    /// stays remembered for a later `watchOtlp`.
+    #[wasm_bindgen(js_name = unwatchOtlp)]
+    pub fn unwatch_otlp(&mut self) {
+        self.recorder.store_mut().unwatch_endings();
+    }
+
     /// The next request for an OTLP exporter (`TakeOptions`), as protobuf
     /// or JSON bytes; `None` when nothing is ready. What is returned counts
     /// as handed over.
@@ -162,7 +169,8 @@ impl Core {
             return Ok(None);
         };
         let take = Take {
-            max: options.max,
+            // Any positive number JS sends, as a count of traces.
+            max: options.max.clamp(1.0, f64::from(u32::MAX)) as usize,
             ready: if options.shutdown {
                 Ready::Ended
             } else {
@@ -280,8 +288,8 @@ struct TakeOptions {
     /// "protobuf" (default) or "json".
     #[serde(default)]
     encoding: String,
-    /// Traces per request.
-    max: usize,
+    /// Traces per request (JS may send a fraction).
+    max: f64,
     /// A last flush: also ended traces whose observations still run.
     #[serde(default)]
     shutdown: bool,

@@ -154,6 +154,31 @@ test('include: "new" does not send a loaded history again', async () => {
   await server.close();
 });
 
+test("a batch limit that is not a whole number still sends, in batches of its whole part", async () => {
+  const server = await endpoint();
+  const { tracer: t, problems } = tracer();
+  for (const name of ["a", "b", "c"]) record(t, name);
+  const result = await t.exportTo(server.url, { protocol: "http/json", maxTracesPerBatch: 2.5, intervalMs: 60000 }).shutdown();
+  assert.deepEqual(result, { batches: 2, failed: 0 });
+  const traces = server.requests.map((r) => JSON.parse(r.body).resourceSpans[0].scopeSpans[0].spans.filter((s) => !s.parentSpanId).length);
+  assert.deepEqual(traces, [2, 1]);
+  assert.deepEqual(problems, []);
+  await server.close();
+});
+
+test("after the last exporter shuts down, a new one still sends each trace once", async () => {
+  const server = await endpoint();
+  const { tracer: t, problems } = tracer();
+  record(t, "first");
+  await t.exportTo(server.url, { protocol: "http/json", intervalMs: 60000 }).shutdown();
+  record(t, "second");
+  await t.exportTo(server.url, { protocol: "http/json", intervalMs: 60000 }).shutdown();
+  const names = server.requests.map((r) => JSON.parse(r.body).resourceSpans[0].scopeSpans[0].spans[0].name);
+  assert.deepEqual(names, ["first", "second"]);
+  assert.deepEqual(problems, []);
+  await server.close();
+});
+
 test("a bad URL, bad headers or a bad protocol are reported once and never throw", async () => {
   const { tracer: t, problems } = tracer();
   record(t);

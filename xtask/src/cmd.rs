@@ -65,13 +65,13 @@ pub fn step_with(title: &str, command: &mut Command, limit: Limit) -> Result<(),
     let mut child = command
         .spawn()
         .map_err(|e| format!("{title}: could not start {}: {e}", describe(command)))?;
-    let status = wait(&mut child, limit, || true)
+    let waited = wait(&mut child, limit, || true)
         .map_err(|e| format!("{title}: waiting for {}: {e}", describe(command)))?;
     println!("    ({title}: {:.1} s)", started.elapsed().as_secs_f64());
-    match status {
-        Some(status) if status.success() => Ok(()),
-        Some(status) => Err(format!("{title} failed ({status}): {}", describe(command))),
-        None => Err(format!(
+    match waited {
+        Waited::Exited(status) if status.success() => Ok(()),
+        Waited::Exited(status) => Err(format!("{title} failed ({status}): {}", describe(command))),
+        Waited::TimedOut | Waited::Held => Err(format!(
             "{title} {}; it and the processes it started were stopped: {}",
             timed_out(limit),
             describe(command)
@@ -95,12 +95,19 @@ fn output_within(command: &mut Command, limit: Limit) -> Result<String, String> 
     // Read both pipes while waiting: a child blocked on a full pipe never ends.
     let stdout = read_all(child.stdout.take());
     let stderr = read_all(child.stderr.take());
-    let status = wait(&mut child, limit, || {
+    let waited = wait(&mut child, limit, || {
         stdout.is_finished() && stderr.is_finished()
     })
     .map_err(|e| format!("waiting for {}: {e}", describe(command)))?;
-    let Some(status) = status else {
-        return Err(format!("{} {}", describe(command), timed_out(limit)));
+    let status = match waited {
+        Waited::Exited(status) => status,
+        Waited::TimedOut => return Err(format!("{} {}", describe(command), timed_out(limit))),
+        Waited::Held => {
+            return Err(format!(
+                "{} exited, but processes it started still hold its output (left running)",
+                describe(command)
+            ))
+        }
     };
     let stdout = stdout.join().unwrap_or_default();
     let stderr = stderr.join().unwrap_or_default();
@@ -114,37 +121,49 @@ fn output_within(command: &mut Command, limit: Limit) -> Result<String, String> 
     Ok(String::from_utf8_lossy(&stdout).into_owned())
 }
 
+/// How waiting for a child ended.
+enum Waited {
+    Exited(ExitStatus),
+    /// Past the limit: the child and what it started were stopped.
+    TimedOut,
+    /// The child exited, but what it started still holds its output.
+    Held,
+}
+
 /// Waits until `child` has exited and `also_done()` holds. Past the limit
-/// it stops the child's whole process tree and returns `None`.
-fn wait(
-    child: &mut Child,
-    limit: Limit,
-    also_done: impl Fn() -> bool,
-) -> io::Result<Option<ExitStatus>> {
+/// it stops the child's whole process tree.
+fn wait(child: &mut Child, limit: Limit, also_done: impl Fn() -> bool) -> io::Result<Waited> {
     const POLL: Duration = Duration::from_millis(100);
+    /// How long a child's output may stay open after it exited.
+    const HELD: Duration = Duration::from_secs(5);
     // A limit past the end of time (`fuzz --seconds` huge) is no limit.
     let deadline = match limit {
         Limit::After(limit) => Instant::now().checked_add(limit),
         Limit::Never => None,
     };
     let Some(deadline) = deadline else {
-        return child.wait().map(Some);
+        return child.wait().map(Waited::Exited);
     };
-    let mut status = None;
+    let mut exited: Option<(ExitStatus, Instant)> = None;
     loop {
-        if status.is_none() {
-            status = child.try_wait()?;
+        if exited.is_none() {
+            exited = child.try_wait()?.map(|status| (status, Instant::now()));
         }
-        if status.is_some() && also_done() {
-            return Ok(status);
+        if let Some((status, at)) = exited {
+            if also_done() {
+                return Ok(Waited::Exited(status));
+            }
+            if at.elapsed() >= HELD {
+                // Its pid may already be another process's: nothing to stop.
+                return Ok(Waited::Held);
+            }
         }
         let now = Instant::now();
         if now >= deadline {
-            // Once reaped, the child's pid may already be another process's.
-            if status.is_none() {
+            if exited.is_none() {
                 process_tree::kill(child);
             }
-            return Ok(None);
+            return Ok(Waited::TimedOut);
         }
         thread::sleep(POLL.min(deadline - now));
     }
@@ -245,6 +264,26 @@ mod tests {
         let limit = Limit::After(Duration::from_secs(1));
         let error = output_within(&mut sh("sleep 60 & wait"), limit).unwrap_err();
         assert_eq!(error, "sh -c sleep 60 & wait timed out after 1 s");
+    }
+
+    /// A command that exits but leaves a process holding its output is not
+    /// waited for to the limit: it is named within seconds.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn output_of_a_command_whose_child_holds_its_output_is_named_early() {
+        let pid_file = std::env::temp_dir().join(format!("xtask-held-{}", std::process::id()));
+        let script = format!("sleep 60 & echo $! > {}; exit 0", pid_file.display());
+        let started = Instant::now();
+        let error = output_within(&mut sh(&script), Limit::minutes(1)).unwrap_err();
+        assert!(
+            error.ends_with("still hold its output (left running)"),
+            "{error}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(20));
+        if let Ok(pid) = std::fs::read_to_string(&pid_file) {
+            let _ = Command::new("kill").arg(pid.trim()).status();
+        }
+        let _ = std::fs::remove_file(&pid_file);
     }
 
     /// Whether a process runs. SIGKILL lands at once, but a killed process

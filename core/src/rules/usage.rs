@@ -8,8 +8,9 @@
 //!   name, including a synonym that lost, is kept as a detail.
 //! - `prompt_tokens_details` / `input_tokens_details` objects become
 //!   `input_<name>` details, their `completion…`/`output…` twins `output_<name>`.
-//! - A count is a whole number ≥ 0; anything else is left out and reported.
-//!   A cost is a number (its limits are `limits::check_cost`'s).
+//! - A count is a number ≥ 0: a fraction is rounded to the nearest whole
+//!   number (and reported); anything else is left out (and reported). A
+//!   cost is a number (its limits are `limits::check_cost`'s).
 //! - Sums ([`Tokens`]): a missing total is input + output.
 
 use serde::Serialize;
@@ -158,20 +159,33 @@ impl Cost {
     }
 }
 
-/// A whole number of tokens ≥ 0; `null` is silently nothing.
+/// A whole number of tokens: a fraction is rounded, with a problem; a
+/// negative or non-number is left out, with a problem; `null` is silently
+/// nothing.
 fn count(name: &str, value: &Value, problems: &mut Vec<String>) -> Option<u64> {
-    let n = value.as_u64().or_else(|| {
-        value
-            .as_f64()
-            .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f < 1.8e19)
-            .map(|f| f as u64)
-    });
-    if n.is_none() && !value.is_null() {
-        problems.push(format!(
-            "usage.{name} must be a whole number of tokens ≥ 0 (got {value}); it is left out"
-        ));
+    if let Some(n) = value.as_u64() {
+        return Some(n);
     }
-    n
+    let usable = value.as_f64().filter(|f| *f >= 0.0 && *f < 1.8e19);
+    match usable {
+        Some(f) => {
+            let rounded = f.round() as u64;
+            if f.fract() != 0.0 {
+                problems.push(format!(
+                    "usage.{name} must be a whole number of tokens ≥ 0 (got {value}); {rounded} is used"
+                ));
+            }
+            Some(rounded)
+        }
+        None => {
+            if !value.is_null() {
+                problems.push(format!(
+                    "usage.{name} must be a whole number of tokens ≥ 0 (got {value}); it is left out"
+                ));
+            }
+            None
+        }
+    }
 }
 
 #[cfg(test)]
@@ -215,11 +229,24 @@ mod tests {
     }
 
     #[test]
-    fn usage_reports_counts_that_are_not_whole_and_leaves_them_out() {
+    fn usage_rounds_fractions_and_leaves_out_what_is_not_a_count() {
         let (usage, problems) = read(json!({"input": 1.5, "output": -2, "total": null, "x": "a"}));
-        assert_eq!(usage, Some(Usage::default()));
+        assert_eq!(
+            usage,
+            Some(Usage {
+                input: Some(2),
+                ..Usage::default()
+            })
+        );
         assert_eq!(problems.len(), 3, "{problems:?}");
-        assert!(problems[0].starts_with("usage.input must be a whole number of tokens"));
+        assert!(
+            problems[0].ends_with("(got 1.5); 2 is used"),
+            "{problems:?}"
+        );
+        assert!(
+            problems[1].ends_with("(got -2); it is left out"),
+            "{problems:?}"
+        );
         assert_eq!(read(json!([1])).1.len(), 1);
     }
 

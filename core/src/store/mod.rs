@@ -198,7 +198,13 @@ impl Store {
         self.endings.get_or_insert_with(Vec::new);
     }
 
-    /// What ended since the last call, in order; the feed is emptied.
+    /// Stops noting what ends, and forgets what was noted.
+    pub fn unwatch_endings(&mut self) {
+        self.endings = None;
+    }
+
+    /// What ended since the last call, in order; the feed is emptied. It
+    /// has one reader: an `Outbox` (two would each miss what the other took).
     pub fn take_endings(&mut self) -> Vec<Ending> {
         self.endings
             .as_mut()

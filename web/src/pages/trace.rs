@@ -14,7 +14,7 @@ use crate::components::timeline::Timeline;
 use crate::links;
 use crate::state::{use_state, AppState};
 use crate::{format, loader, FileKind};
-use prompttrace::rollup::{CostTotals, PriceCache, Tokens};
+use prompttrace::rollup::{self, CostTotals, PriceCache, Tokens};
 
 /// The page is built again only when another trace is shown: a new
 /// selection (`&obs=`) reaches the selected row and the detail panel alone,
@@ -40,13 +40,17 @@ pub fn TracePage(id: Signal<Option<String>>, selected: Signal<Option<String>>) -
     }
 }
 
-/// Name, status and figures (from the shared rollups), and the actions.
+/// Name, status and figures (the core's figures of this trace alone, so
+/// a trace page never rolls up the whole store), and the actions.
 #[component]
 fn TraceHeader(trace: Memo<Option<Trace>>) -> impl IntoView {
     let state = use_state();
     let figures = Memo::new(move |_| {
         let id = trace.with(|t| t.as_ref().map(|t| t.id.clone()))?;
-        state.rollups().with(|all| all.traces.get(&id).cloned())
+        state.read(|store, prices| {
+            let entry = store.trace(&id)?;
+            Some(rollup::trace_figures(store, entry, prices))
+        })
     });
     move || {
         let (trace, figures) = (trace.get()?, figures.get()?);

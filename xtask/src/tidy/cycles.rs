@@ -10,6 +10,17 @@ use std::fmt;
 
 use super::module_graph::{uses, Module};
 
+/// Uses of an item through the crate root (`crate::Store` for
+/// `crate::store::Store`), which hide which module is used: the cycle
+/// check cannot see them, so they are not allowed. Each as `file:line`.
+pub fn root_uses(src: &str, files: &[(String, String)]) -> Vec<String> {
+    uses(files)
+        .into_iter()
+        .filter(|found| found.to.is_empty())
+        .map(|found| format!("{src}/{}:{}", found.file, found.line))
+        .collect()
+}
+
 /// Siblings that reach each other through their uses.
 #[derive(Debug)]
 pub struct Cycle {
@@ -205,6 +216,26 @@ mod tests {
                 ("b.rs", "use crate::a::S;"),
             ],
             "",
+        );
+    }
+
+    #[test]
+    fn cycles_need_module_paths_not_root_re_exports() {
+        let files = [
+            (
+                "lib.rs".to_string(),
+                "mod rules;\nmod store;\npub use store::Store;\n".to_string(),
+            ),
+            ("rules.rs".to_string(), "use crate::Store;\n".to_string()),
+            (
+                "store.rs".to_string(),
+                "use crate::rules::Violation;\n".to_string(),
+            ),
+        ];
+        assert_eq!(root_uses("src", &files), ["src/rules.rs:1"]);
+        assert!(
+            cycles("src", &files).is_empty(),
+            "the re-export hides the cycle"
         );
     }
 }

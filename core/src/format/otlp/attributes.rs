@@ -12,8 +12,8 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::conventions::{
-    self, CostFrom, KindFrom, MetadataFrom, Own, PrefixRule, Rule, AGENT_OPERATIONS, ENVIRONMENT,
-    IO,
+    self, CostFrom, KindFrom, MetadataFrom, Own, PrefixRule, Rule, Side, AGENT_OPERATIONS,
+    ENVIRONMENT, IO,
 };
 use super::values::{
     borrowed, count, gen_ai_operation, is_lower, json_object, level, number, openinference_kind,
@@ -162,9 +162,12 @@ impl<'a> Fields<'a> {
     pub fn input_output(&mut self) -> (Option<Json>, Option<Json>) {
         if !self.flattened.is_empty() {
             for (source, io) in IO.iter().enumerate() {
-                for (output, prefix) in io.flattened.iter().flatten().enumerate() {
+                let Some([input, output]) = io.flattened else {
+                    continue;
+                };
+                for (side, prefix) in [(Side::Input, input), (Side::Output, output)] {
                     if let Some(value) = unflatten(&self.flattened, prefix) {
-                        self.offer_io(source as u8, output == 1, Json::new(&value));
+                        self.offer_io(source as u8, side, Json::new(&value));
                     }
                 }
             }
@@ -200,9 +203,12 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn offer_io(&mut self, source: u8, output: bool, value: Json) {
+    fn offer_io(&mut self, source: u8, side: Side, value: Json) {
         let (input_slot, output_slot) = &mut self.io[usize::from(source)];
-        let slot = if output { output_slot } else { input_slot };
+        let slot = match side {
+            Side::Input => input_slot,
+            Side::Output => output_slot,
+        };
         if slot.is_none() {
             *slot = Some(value);
         }
@@ -263,7 +269,7 @@ impl<'a> Fields<'a> {
                     ..Cost::default()
                 },
             ),
-            Rule::Io { source, output } => self.offer_io(source, output, payload(value)),
+            Rule::Io { source, side } => self.offer_io(source, side, payload(value)),
             Rule::Level => self.level = Some(level(&str_of(value))?),
             Rule::StatusMessage => self.status_message = Some(text(value)),
             Rule::CompletionStart => {

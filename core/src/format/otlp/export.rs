@@ -1,6 +1,5 @@
-//! Writing the store as OTLP/JSON, as the spec writes it: one
-//! `ExportTraceServiceRequest`, hex ids, integer enums, 64-bit integers as
-//! decimal strings.
+//! Writing the store as OTLP: records become `out.rs`'s spans, which
+//! `json_out.rs` writes as OTLP/JSON and `protobuf.rs` as OTLP/protobuf.
 //!
 //! Each trace becomes a root span of its own (marked `prompttrace.trace`,
 //! named after the trace, carrying its `langfuse.trace.*` attributes), and

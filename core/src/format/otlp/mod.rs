@@ -5,13 +5,16 @@
 //! Reading (lenient, see `wire.rs`): every span becomes one observation;
 //! spans of one trace spread over several resources, scopes, requests or
 //! files are joined by trace id and parent span id; each trace is derived
-//! from its spans (`traces.rs`); attributes map to fields by the table in
-//! `attributes.rs` (documented in `docs/otlp-mapping.md`). A span whose
+//! from its spans (`traces.rs`); attributes map to fields by the tables in
+//! `conventions/`, applied by `attributes.rs` (documented in
+//! `docs/otlp-mapping.md`). A span whose
 //! parent is not in the file (nor stored) becomes a root of its trace and is
 //! flagged in its metadata (`prompttrace.missing_parent_span_id`), never
 //! dropped; when the parent arrives later, it is linked.
 //!
-//! Writing: `export.rs` (JSON), `protobuf.rs` (the `protobuf` feature).
+//! Writing: `export.rs` turns records into `out.rs`'s spans, which
+//! `json_out.rs` writes as JSON and `protobuf.rs` (the `protobuf` feature)
+//! as protobuf.
 
 mod attributes;
 mod conventions;

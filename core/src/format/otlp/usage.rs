@@ -23,9 +23,9 @@ pub(crate) fn from_counts(counts: &[(&str, u64)]) -> Option<Usage> {
     let audio = find(&names::AUDIO);
     let mut usage = Usage {
         input: find(&names::INPUT)
-            .map(|n| n.saturating_sub(cached.unwrap_or(0) + creation.unwrap_or(0))),
+            .map(|n| n.saturating_sub(cached.unwrap_or(0).saturating_add(creation.unwrap_or(0)))),
         output: find(&names::OUTPUT)
-            .map(|n| n.saturating_sub(reasoning.unwrap_or(0) + audio.unwrap_or(0))),
+            .map(|n| n.saturating_sub(reasoning.unwrap_or(0).saturating_add(audio.unwrap_or(0)))),
         total: find(&names::TOTAL),
         ..Usage::default()
     };

@@ -20,13 +20,17 @@ use crate::model::{Level, ObservationType};
 /// a 20,000-segment key must not recurse).
 pub(crate) const MAX_SEGMENTS: usize = 32;
 
+/// Items a flattened list may lack and still be a list (`gen_ai.prompt.0`
+/// and `gen_ai.prompt.2` without `gen_ai.prompt.1`).
+const GAP: usize = 8;
+
 /// Rebuilds `prefix.0.role`, `prefix.0.content`… into `[{role, content}]`.
 ///
 /// A node becomes an array when every child segment is an index below the
-/// number of keys under that node (each item needs a key of its own), else
-/// an object keyed by segment. So a 60-byte `gen_ai.prompt.0.10000` makes
-/// an object, not 10,001 nulls: the values built are bounded by the keys
-/// read times their depth.
+/// number of keys under that node plus [`GAP`] (each item needs a key of
+/// its own; a few may be missing), else an object keyed by segment. So a
+/// 60-byte `gen_ai.prompt.0.10000` makes an object, not 10,001 nulls: the
+/// values built are bounded by the keys read times their depth.
 pub(crate) fn unflatten(pairs: &[(&str, &AnyValue)], prefix: &str) -> Option<Value> {
     let mut root = Node::default();
     for (key, value) in pairs {
@@ -64,7 +68,7 @@ impl Node<'_, '_> {
         }
         let indexes: Option<Vec<usize>> = self.children.keys().map(|s| s.parse().ok()).collect();
         match indexes {
-            Some(indexes) if indexes.iter().all(|&i| i < self.keys) => {
+            Some(indexes) if indexes.iter().all(|&i| i < self.keys + GAP) => {
                 let len = indexes.iter().max().map_or(0, |&i| i + 1);
                 let mut items = vec![Value::Null; len];
                 for (i, child) in indexes.into_iter().zip(self.children.into_values()) {
@@ -296,10 +300,15 @@ mod tests {
         // One key cannot make an array of 10,001 items: "10000" is an
         // object key, and "0" (one key under the prefix) is an index.
         assert_eq!(value, serde_json::json!([{"10000": "x"}]));
-        let sparse = [("gen_ai.prompt.5", &hostile)];
+        let gap = [("gen_ai.prompt.0", &hostile), ("gen_ai.prompt.2", &hostile)];
         assert_eq!(
-            unflatten(&sparse, "gen_ai.prompt.").unwrap(),
-            serde_json::json!({"5": "x"})
+            unflatten(&gap, "gen_ai.prompt.").unwrap(),
+            serde_json::json!(["x", null, "x"])
+        );
+        let far = [("gen_ai.prompt.10", &hostile)];
+        assert_eq!(
+            unflatten(&far, "gen_ai.prompt.").unwrap(),
+            serde_json::json!({"10": "x"})
         );
     }
 }

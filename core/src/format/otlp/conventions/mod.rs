@@ -31,7 +31,7 @@ pub(crate) enum Rule {
     /// Input or output of the [`IO`] source at this rank.
     Io {
         source: u8,
-        output: bool,
+        side: Side,
     },
     Level,
     StatusMessage,
@@ -51,6 +51,13 @@ pub(crate) enum Rule {
     Own(Own),
 }
 
+/// Which of a source's two values a key holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Side {
+    Input,
+    Output,
+}
+
 /// What a key under a prefix sets (the key's rest names the item).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum PrefixRule {
@@ -59,7 +66,7 @@ pub(crate) enum PrefixRule {
     /// One token count (`gen_ai.usage.input_tokens`).
     UsageCount,
     /// Part of a flattened message list of the [`IO`] source at this rank.
-    Flattened { source: u8, output: bool },
+    Flattened { source: u8, side: Side },
     /// One observation metadata key.
     MetadataKey,
     /// One trace metadata key.
@@ -131,14 +138,14 @@ fn build_rules() -> HashMap<&'static str, Uses> {
                 input,
                 Rule::Io {
                     source: rank(i),
-                    output: false,
+                    side: Side::Input,
                 },
             );
             add(
                 output,
                 Rule::Io {
                     source: rank(i),
-                    output: true,
+                    side: Side::Output,
                 },
             );
         }
@@ -201,14 +208,14 @@ fn build_prefixes() -> Vec<(&'static str, PrefixRule)> {
                 input,
                 PrefixRule::Flattened {
                     source,
-                    output: false,
+                    side: Side::Input,
                 },
             ));
             prefixes.push((
                 output,
                 PrefixRule::Flattened {
                     source,
-                    output: true,
+                    side: Side::Output,
                 },
             ));
         }
@@ -245,7 +252,7 @@ mod tests {
             Some((
                 PrefixRule::Flattened {
                     source: 5,
-                    output: true
+                    side: Side::Output
                 },
                 20
             ))
