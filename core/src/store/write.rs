@@ -158,22 +158,21 @@ impl Store {
 
     /// Inserts or replaces a trace whose rules were checked; `true` if new.
     pub(super) fn put_trace(&mut self, trace: Trace) -> bool {
-        let ended = trace.status.is_ended();
-        let id = trace.id.clone();
-        let added = match self.traces.get_mut(&id) {
+        let ending = (trace.status.is_ended() && self.endings.is_some())
+            .then(|| Ending::Trace(trace.id.clone()));
+        let added = match self.traces.get_mut(trace.id.as_str()) {
             Some(entry) => {
                 let old = std::mem::replace(&mut entry.trace, trace);
                 self.indexes.remove_trace(&old);
-                self.indexes.add_trace(&self.traces[&id].trace);
+                self.indexes.add_trace(&entry.trace);
                 false
             }
             None => {
                 self.indexes.add_trace(&trace);
-                self.traces.insert(id.clone(), TraceEntry::new(trace));
+                self.traces.insert(trace.id.clone(), TraceEntry::new(trace));
                 true
             }
         };
-        let ending = (ended && self.endings.is_some()).then_some(Ending::Trace(id));
         note(&mut self.endings, ending);
         added
     }
