@@ -317,3 +317,55 @@ fn store_counts_running_observations_and_feeds_endings() {
     store.import(batch(vec![file], vec![])).unwrap();
     assert_eq!(store.take_endings(), [Ending::Trace("t2".into())]);
 }
+
+#[test]
+fn store_updates_set_named_fields_and_keep_indexes() {
+    use prompttrace::store::{TraceUpdate, Update};
+    let mut store = Store::new();
+    store.add_trace(trace("t1", Some("s1"))).unwrap();
+    let mut g = obs("g", "t1", None);
+    g.kind = ObservationType::Generation;
+    g.model = Some("gpt-4o".into());
+    store.add_observation(g).unwrap();
+    store
+        .update_observation(
+            "g",
+            Update {
+                model: Some("gpt-4o-2024-08-06".into()),
+                output: Some(serde_json::json!("hi").into()),
+                ..Update::default()
+            },
+        )
+        .unwrap();
+    let g = store.observation("g").unwrap();
+    assert_eq!(g.model.as_deref(), Some("gpt-4o-2024-08-06"));
+    assert_eq!(g.status, Status::Running, "an update never ends");
+    assert_eq!(store.models().collect::<Vec<_>>(), ["gpt-4o-2024-08-06"]);
+    store
+        .update_trace(
+            "t1",
+            TraceUpdate {
+                session_id: Some("s2".into()),
+                name: Some("renamed".into()),
+                ..TraceUpdate::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        store.sessions().map(|(id, _)| id).collect::<Vec<_>>(),
+        ["s2"]
+    );
+    assert_eq!(store.traces_named("renamed").count(), 1);
+    let too_long = Update {
+        model: Some("m".repeat(2_000)),
+        ..Update::default()
+    };
+    assert!(matches!(
+        store.update_observation("g", too_long),
+        Err(Violation::TooLong { .. })
+    ));
+    assert!(matches!(
+        store.update_observation("nope", Update::default()),
+        Err(Violation::Unknown { .. })
+    ));
+}

@@ -3,7 +3,14 @@
 // never throws into the app.
 
 import type { Tracer } from "./tracer.mjs";
-import type { CompleteOptions, GenerationOptions, ObservationOptions, TraceCompleteOptions } from "./types.mjs";
+import type {
+  CompleteOptions,
+  GenerationOptions,
+  ObservationOptions,
+  TraceCompleteOptions,
+  TraceUpdateOptions,
+  UpdateOptions,
+} from "./types.mjs";
 
 /** A trace: one workflow or request. Observations nest under it (and under each other). */
 export class Trace {
@@ -12,14 +19,19 @@ export class Trace {
   readonly id: string;
   /** @internal The trace children belong to: this one. */
   readonly _traceId: string;
-  readonly sessionId: string | undefined;
+  #sessionId: string | undefined;
 
   /** @internal Made by `Tracer.trace`. */
   constructor(tracer: Tracer, id: string, sessionId: string | undefined) {
     this._tracer = tracer;
     this.id = id;
     this._traceId = id;
-    this.sessionId = sessionId;
+    this.#sessionId = sessionId;
+  }
+
+  /** The session it belongs to, as given to `trace()` or `update()`. */
+  get sessionId(): string | undefined {
+    return this.#sessionId;
   }
 
   /** Starts a child span. */
@@ -49,6 +61,19 @@ export class Trace {
   /** Ends the trace as failed, with the error's message. */
   fail(error?: unknown): void {
     this._tracer._endTrace(this.id, {}, error ?? "failed");
+  }
+
+  /** The same as `complete` (as Langfuse's and OpenTelemetry's handles say it). */
+  end(options: TraceCompleteOptions = {}): void {
+    this.complete(options);
+  }
+
+  /** Sets the fields given (name, session, user, tags, input, output, metadata); never ends it. */
+  update(options: TraceUpdateOptions = {}): void {
+    if (options && typeof options === "object" && typeof options.sessionId === "string") {
+      this.#sessionId = options.sessionId;
+    }
+    this._tracer._updateTrace(this.id, options);
   }
 }
 
@@ -95,5 +120,15 @@ export class Observation {
   /** Ends it as failed (status error, level error), with the error's message. */
   fail(error?: unknown): void {
     this._tracer._endObservation(this.id, {}, error ?? "failed");
+  }
+
+  /** The same as `complete` (as Langfuse's and OpenTelemetry's handles say it). */
+  end(options: CompleteOptions = {}): void {
+    this.complete(options);
+  }
+
+  /** Sets the fields given (output, usage, model…) without ending it. */
+  update(options: UpdateOptions = {}): void {
+    this._tracer._updateObservation(this.id, options);
   }
 }

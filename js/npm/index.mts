@@ -32,10 +32,12 @@ export type {
   TraceCompleteOptions,
   TraceOptions,
   TraceSummary,
+  TraceUpdateOptions,
   Tokens,
   TrackOptions,
   TrackResult,
   Tracked,
   TracerOptions,
+  UpdateOptions,
   Usage,
 } from "./types.mjs";

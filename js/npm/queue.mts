@@ -45,19 +45,32 @@ export interface ObservationStart {
   variables: unknown;
 }
 
-/** The end of a trace or an observation as the core reads it (`EndCall`). */
-export interface EndCall {
+/** An end or an update of a trace or an observation (`ChangeCall`). */
+export interface ChangeCall {
   id: string;
-  /** Ends a trace (else an observation). */
+  /** About a trace (else an observation). */
   trace: boolean;
+  /** Sets fields without ending (else it ends the item). */
+  update?: boolean;
   at: number;
   /** Set when the item failed: the error's text. */
-  error: string | undefined;
-  output: unknown;
+  error?: string | undefined;
+  output?: unknown;
   /** Checked and converted by the core, so passed as given. */
-  usage: unknown;
-  cost: unknown;
-  completion_start_time: number | undefined;
+  usage?: unknown;
+  cost?: unknown;
+  completion_start_time?: number | undefined;
+  // Updates only.
+  metadata?: unknown;
+  level?: string | undefined;
+  status_message?: string | undefined;
+  model?: string | undefined;
+  model_parameters?: unknown;
+  name?: string | undefined;
+  session_id?: string | undefined;
+  user_id?: string | undefined;
+  tags?: string[] | undefined;
+  input?: unknown;
 }
 
 /** The start of a tracked call as the core reads it (`TrackStart`). */
@@ -87,7 +100,7 @@ export interface TrackEnd {
 export interface Batch {
   traces: TraceStart[];
   observations: ObservationStart[];
-  ends: EndCall[];
+  changes: ChangeCall[];
 }
 
 /** The free-form fields, which may hold values that cannot be JSON. */
@@ -116,7 +129,7 @@ export function toJson(value: object, calls: readonly object[], report: (error: 
   }
 }
 
-const empty = (): Batch => ({ traces: [], observations: [], ends: [] });
+const empty = (): Batch => ({ traces: [], observations: [], changes: [] });
 
 export class Queue {
   readonly #core: Pick<Core, "ingest">;
@@ -158,10 +171,10 @@ export class Queue {
     const calls = this.#calls;
     this.#calls = empty();
     this.#count = 0;
-    // Trace starts, then observation starts, then ends, as one batch would;
+    // Trace starts, then observation starts, then ends and updates, as one batch would;
     // in slices, because a long wasm call runs in the engine's baseline tier
     // and short ones let it switch to optimised code.
-    for (const kind of ["traces", "observations", "ends"] as const) {
+    for (const kind of ["traces", "observations", "changes"] as const) {
       const list = calls[kind];
       for (let at = 0; at < list.length; at += SLICE) {
         // One slice failing (a wasm trap) must not lose the others.

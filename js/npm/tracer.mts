@@ -28,8 +28,10 @@ import type {
   TracerOptions,
   TrackOptions,
   TrackResult,
+  TraceUpdateOptions,
+  UpdateOptions,
 } from "./types.mjs";
-import { errorText, text } from "./values.mjs";
+import { errorText, millis, text } from "./values.mjs";
 
 /** Internal callers may pass `undefined` for any option (it means "not given"). */
 type Loose<T> = { [K in keyof T]?: T[K] | undefined };
@@ -293,7 +295,7 @@ export class Tracer {
   #end(id: string, trace: boolean, options: Loose<CompleteOptions> | undefined, error: unknown): void {
     try {
       const opts: Loose<CompleteOptions> = options && typeof options === "object" ? options : {};
-      this.#queue.push("ends", {
+      this.#queue.push("changes", {
         id,
         trace,
         at: now(),
@@ -301,7 +303,53 @@ export class Tracer {
         output: opts.output,
         usage: opts.usage,
         cost: opts.cost,
-        completion_start_time: typeof opts.completionStartTime === "number" ? opts.completionStartTime : undefined,
+        completion_start_time: millis(opts.completionStartTime),
+      });
+    } catch (err) {
+      this._report(err);
+    }
+  }
+
+  /** @internal Queues an observation's update. */
+  _updateObservation(id: string, options: Loose<UpdateOptions> | undefined): void {
+    try {
+      const opts: Loose<UpdateOptions> = options && typeof options === "object" ? options : {};
+      this.#queue.push("changes", {
+        id,
+        trace: false,
+        update: true,
+        at: now(),
+        output: opts.output,
+        metadata: opts.metadata,
+        level: text(opts.level),
+        status_message: text(opts.statusMessage),
+        model: text(opts.model),
+        model_parameters: opts.modelParameters,
+        usage: opts.usage,
+        cost: opts.cost,
+        completion_start_time: millis(opts.completionStartTime),
+      });
+    } catch (err) {
+      this._report(err);
+    }
+  }
+
+  /** @internal Queues a trace's update. */
+  _updateTrace(id: string, options: Loose<TraceUpdateOptions> | undefined): void {
+    try {
+      const opts: Loose<TraceUpdateOptions> = options && typeof options === "object" ? options : {};
+      this.#queue.push("changes", {
+        id,
+        trace: true,
+        update: true,
+        at: now(),
+        name: text(opts.name),
+        session_id: text(opts.sessionId),
+        user_id: text(opts.userId),
+        tags: Array.isArray(opts.tags) ? opts.tags.map(String) : undefined,
+        input: opts.input,
+        output: opts.output,
+        metadata: opts.metadata,
       });
     } catch (err) {
       this._report(err);

@@ -95,8 +95,34 @@ export interface CompleteOptions {
   usage?: Usage;
   /** For generations: cost in USD. */
   cost?: Cost;
-  /** For generations: when the first token arrived (ms since the epoch). */
-  completionStartTime?: number;
+  /** For generations: when the first token arrived (a Date, or ms since the epoch). */
+  completionStartTime?: Date | number;
+}
+
+/** What `observation.update()` sets; what it leaves out stays as it was. Never ends it. */
+export interface UpdateOptions {
+  output?: unknown;
+  metadata?: unknown;
+  level?: Level;
+  statusMessage?: string;
+  /** For generations: the model that answered (e.g. the response's dated model name). */
+  model?: string;
+  modelParameters?: Record<string, unknown>;
+  usage?: Usage;
+  cost?: Cost;
+  /** When the first token arrived (a Date, or ms since the epoch). */
+  completionStartTime?: Date | number;
+}
+
+/** What `trace.update()` sets; what it leaves out stays as it was. Never ends it. */
+export interface TraceUpdateOptions {
+  name?: string;
+  sessionId?: string;
+  userId?: string;
+  tags?: string[];
+  input?: unknown;
+  output?: unknown;
+  metadata?: unknown;
 }
 
 export interface TrackOptions {

@@ -11,6 +11,12 @@ const wellFormed = (value: string): string =>
 export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
 
+/** A time as ms since the epoch: a Date, or a number of ms; else undefined. */
+export function millis(value: unknown): number | undefined {
+  if (value instanceof Date) return value.getTime();
+  return typeof value === "number" ? value : undefined;
+}
+
 /** An error's message (or name); other thrown values as text. */
 export function errorText(error: unknown): string {
   if (error instanceof Error) return error.message || error.name;

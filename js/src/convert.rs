@@ -8,7 +8,7 @@
 //! performance.now()`), so JS never formats dates.
 
 use prompttrace::model::{Cost, Level, Observation, ObservationType, Trace, Usage};
-use prompttrace::record::{object, End, LlmResponse, TrackCall};
+use prompttrace::record::{object, End, LlmResponse, TraceUpdate, TrackCall, Update};
 use prompttrace::{Json, Timestamp};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -17,7 +17,8 @@ use wasm_bindgen::JsError;
 
 /// One batch of queued calls. Within a batch, trace starts come first, then
 /// observation starts (parents before children, in call order), then ends
-/// in call order; that is the order they were made in for any one item.
+/// and updates in call order; that is the order they were made in for any
+/// one item.
 ///
 /// Each call is read on its own: one unreadable call (a lone surrogate in a
 /// name, a payload nested too deep) is reported and skipped, not the batch.
@@ -28,7 +29,7 @@ pub struct Batch {
     #[serde(default)]
     pub observations: Vec<Box<RawValue>>,
     #[serde(default)]
-    pub ends: Vec<Box<RawValue>>,
+    pub changes: Vec<Box<RawValue>>,
 }
 
 /// Reads one call of a batch; `None` (and a problem) when it cannot be read.
@@ -84,12 +85,16 @@ pub struct ObservationStart {
     variables: Option<Value>,
 }
 
+/// An end or an update of a trace or an observation.
 #[derive(Deserialize)]
-pub struct EndCall {
+pub struct ChangeCall {
     id: String,
-    /// Ends a trace (else an observation).
+    /// About a trace (else an observation).
     #[serde(default)]
     trace: bool,
+    /// Sets fields without ending (else it ends the item).
+    #[serde(default)]
+    update: bool,
     at: f64,
     /// Set when the item failed: the error's text.
     error: Option<String>,
@@ -97,6 +102,17 @@ pub struct EndCall {
     usage: Option<Value>,
     cost: Option<Value>,
     completion_start_time: Option<f64>,
+    // Updates only.
+    metadata: Option<Json>,
+    level: Option<String>,
+    status_message: Option<String>,
+    model: Option<String>,
+    model_parameters: Option<Value>,
+    name: Option<String>,
+    session_id: Option<String>,
+    user_id: Option<String>,
+    tags: Option<Vec<String>>,
+    input: Option<Json>,
 }
 
 /// Problems found while converting; reported through `onError`, never thrown.
@@ -149,15 +165,11 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
         id: &start.id,
     };
     let at = time(start.at, &who, problems);
-    let level = match &start.level {
-        None => Level::Default,
-        Some(level) => serde_json::from_value(Value::String(level.clone())).unwrap_or_else(|_| {
-            problems.push(format!(
-                "{who}: level \"{level}\" is not debug, default, warning or error; default is used"
-            ));
-            Level::Default
-        }),
-    };
+    let level = start
+        .level
+        .as_deref()
+        .and_then(|l| level(l, &who, problems, "default is used"))
+        .unwrap_or_default();
     let prompt_version = prompt_version(start.prompt_version.as_ref(), &who, problems);
     let (kind, exact) = start
         .kind
@@ -180,39 +192,70 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
     observation
 }
 
-/// What an end call asks: which item, whether it is a trace, when, and how.
-pub struct Ending {
-    pub id: String,
-    pub is_trace: bool,
-    pub at: Timestamp,
-    pub end: End,
+/// What a change call asks.
+pub enum Change {
+    EndTrace(String, Timestamp, End),
+    EndObservation(String, Timestamp, End),
+    UpdateTrace(String, TraceUpdate),
+    UpdateObservation(String, Update),
 }
 
-pub fn end(call: EndCall, problems: &mut Problems) -> Ending {
+pub fn change(call: ChangeCall, problems: &mut Problems) -> Change {
     let who = Who {
         kind: if call.trace { "trace" } else { "observation" },
         id: &call.id,
     };
+    let usage = call
+        .usage
+        .and_then(|usage| loose(&who, problems, |p| Usage::from_loose(&usage, p)));
+    let cost = call
+        .cost
+        .and_then(|cost| loose(&who, problems, |p| Cost::from_loose(&cost, p)));
+    let completion_start_time = call
+        .completion_start_time
+        .map(|ms| time(ms, &who, problems));
+    if call.update && call.trace {
+        let update = TraceUpdate {
+            name: call.name,
+            session_id: call.session_id,
+            user_id: call.user_id,
+            tags: call.tags,
+            input: call.input,
+            output: call.output,
+            metadata: call.metadata,
+        };
+        return Change::UpdateTrace(call.id, update);
+    }
+    if call.update {
+        let update = Update {
+            output: call.output,
+            metadata: call.metadata,
+            level: call
+                .level
+                .as_deref()
+                .and_then(|l| level(l, &who, problems, "it is left as it was")),
+            status_message: call.status_message,
+            model: call.model,
+            model_parameters: call.model_parameters.map(object),
+            usage,
+            cost,
+            completion_start_time,
+        };
+        return Change::UpdateObservation(call.id, update);
+    }
     let mut end = match call.error {
         Some(message) => End::failed(message),
         None => End::completed(),
     };
     let at = time(call.at, &who, problems);
     end.output = call.output;
-    end.usage = call
-        .usage
-        .and_then(|usage| loose(&who, problems, |p| Usage::from_loose(&usage, p)));
-    end.cost = call
-        .cost
-        .and_then(|cost| loose(&who, problems, |p| Cost::from_loose(&cost, p)));
-    end.completion_start_time = call
-        .completion_start_time
-        .map(|ms| time(ms, &who, problems));
-    Ending {
-        id: call.id,
-        is_trace: call.trace,
-        at,
-        end,
+    end.usage = usage;
+    end.cost = cost;
+    end.completion_start_time = completion_start_time;
+    if call.trace {
+        Change::EndTrace(call.id, at, end)
+    } else {
+        Change::EndObservation(call.id, at, end)
     }
 }
 
@@ -280,6 +323,17 @@ pub fn track_end(call: TrackEnd, problems: &mut Problems) -> (String, Timestamp,
     })
     .unwrap_or_default();
     (call.id, at, response.end(), response.text)
+}
+
+/// A level's name; `None` (and a problem) when it is not one.
+fn level(name: &str, who: &Who, problems: &mut Problems, otherwise: &str) -> Option<Level> {
+    let level = serde_json::from_value(Value::String(name.to_string())).ok();
+    if level.is_none() {
+        problems.push(format!(
+            "{who}: level \"{name}\" is not debug, default, warning or error; {otherwise}"
+        ));
+    }
+    level
 }
 
 /// Reads with core's loose readers, prefixing their problems with whose.

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
-use convert::{js_error, Batch, Problems};
+use convert::{js_error, Batch, Change, Problems};
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -257,17 +257,19 @@ impl Core {
                 problems.push(violation.to_string());
             }
         }
-        for raw in batch.ends {
+        for raw in batch.changes {
             let Some(call) = convert::call(&raw, problems) else {
                 continue;
             };
-            let ending = convert::end(call, problems);
-            let result = if ending.is_trace {
-                self.recorder
-                    .end_trace_at(&ending.id, ending.at, ending.end)
-            } else {
-                self.recorder
-                    .end_observation_at(&ending.id, ending.at, ending.end)
+            let result = match convert::change(call, problems) {
+                Change::EndTrace(id, at, end) => self.recorder.end_trace_at(&id, at, end),
+                Change::EndObservation(id, at, end) => {
+                    self.recorder.end_observation_at(&id, at, end)
+                }
+                Change::UpdateTrace(id, update) => self.recorder.update_trace(&id, update),
+                Change::UpdateObservation(id, update) => {
+                    self.recorder.update_observation(&id, update)
+                }
             };
             if let Err(violation) = result {
                 problems.push(violation.to_string());

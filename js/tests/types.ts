@@ -129,3 +129,16 @@ async function flows(): Promise<void> {
   void [generationOptions, observationOptions, traceOptions];
 }
 void [flows, session, traceId, belongsTo];
+
+// end() and update() on handles, as Langfuse and OpenTelemetry users type them.
+{
+  const t = new Tracer();
+  const trace = t.trace("t");
+  const gen = trace.generation({ name: "g" });
+  gen.update({ model: "m", usage: { input: 1 }, completionStartTime: new Date(), level: "warning", statusMessage: "slow" });
+  gen.end({ output: "x", completionStartTime: Date.now() });
+  trace.update({ sessionId: "s", userId: "u", tags: ["a"], name: "n", input: 1, output: 2, metadata: {} });
+  trace.end({ output: "done" });
+  // @ts-expect-error a trace has no usage
+  trace.update({ usage: { input: 1 } });
+}

@@ -44,7 +44,7 @@ mod recorder;
 mod tracer;
 mod track;
 
-pub use crate::store::End;
+pub use crate::store::{End, TraceUpdate, Update};
 pub use recorder::Recorder;
 pub use tracer::{ObservationBuilder, ObservationHandle, TraceBuilder, TraceHandle, Tracer};
 

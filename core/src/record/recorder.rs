@@ -5,7 +5,7 @@
 use crate::ids::IdSource;
 use crate::model::{Observation, ObservationType, Status, Trace};
 use crate::rules::Violation;
-use crate::store::{End, Store};
+use crate::store::{End, Store, TraceUpdate, Update};
 use crate::time::{Clock, Timestamp};
 
 /// Records into a store it owns.
@@ -92,5 +92,15 @@ impl Recorder {
         end: End,
     ) -> Result<(), Violation> {
         self.store.end_observation(id, at, end)
+    }
+
+    /// Sets fields of an observation without ending it.
+    pub fn update_observation(&mut self, id: &str, update: Update) -> Result<(), Violation> {
+        self.store.update_observation(id, update)
+    }
+
+    /// Sets fields of a trace without ending it.
+    pub fn update_trace(&mut self, id: &str, update: TraceUpdate) -> Result<(), Violation> {
+        self.store.update_trace(id, update)
     }
 }

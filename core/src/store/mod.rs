@@ -1,8 +1,8 @@
 //! The store: many traces in memory, indexed by id, session, name and
 //! model, and the one place records enter it: whole files through
 //! [`Store::import`], single records while an app runs through
-//! [`Store::add_trace`], [`Store::add_observation`], [`Store::end_trace`]
-//! and [`Store::end_observation`].
+//! [`Store::add_trace`], [`Store::add_observation`], [`Store::end_trace`],
+//! [`Store::end_observation`] and the two updates.
 //!
 //! Invariants:
 //! - Every stored record passes `rules::limits`, `rules::lifecycle::check`
@@ -17,6 +17,7 @@ mod entry;
 mod facts;
 mod import;
 mod index;
+mod update;
 mod write;
 
 use std::collections::BTreeSet;
@@ -27,6 +28,7 @@ use crate::model::Observation;
 pub use entry::{TraceEntry, Tree};
 pub use facts::Facts;
 pub use import::{Batch, ImportReport, RecordIndex, Rejection};
+pub use update::{TraceUpdate, Update};
 pub use write::End;
 
 use index::Indexes;

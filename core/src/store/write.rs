@@ -125,7 +125,7 @@ impl Store {
     /// Ends a stored observation at `at`; a failure also sets its level to
     /// error. What the end brings replaces what the start said.
     pub fn end_observation(&mut self, id: &str, at: Timestamp, end: End) -> Result<(), Violation> {
-        self.update_observation(id, |observation| {
+        self.change_in_place(id, |observation| {
             if let Some(cost) = &end.cost {
                 limits::check_cost(cost, || observation.subject())?;
             }
@@ -247,7 +247,7 @@ impl Store {
 
     /// Changes a stored observation in place. The change must keep its id,
     /// trace, parent and model; `None` if it is not stored.
-    fn update_observation<R>(
+    fn change_in_place<R>(
         &mut self,
         id: &str,
         update: impl FnOnce(&mut Observation) -> R,

@@ -21,6 +21,9 @@ async function record() {
     return inner() * 21;
   }, { name: "outer", parent: trace });
   outer();
+  // Children are shown in start order, ties by id; a browser's clock is
+  // coarse (0.1 ms), so wait a moment for a start of its own.
+  await new Promise((resolve) => setTimeout(resolve, 2));
   const { responseText } = await tracer.track(
     { promptName: "greet", template: "Hello {{name}}", variables: { name: "Ada" }, model: "gpt-4o-mini", trace },
     async (prompt) => ({ text: `${prompt}!`, usage: { input: 3, output: 2 } }),
