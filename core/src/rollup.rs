@@ -4,8 +4,9 @@
 //!
 //! - Counts: traces, observations, LLM calls (generations), errors. A
 //!   trace's errors are its observations in error (see
-//!   `lifecycle::is_error`) plus one if the trace itself failed; a group's
-//!   errors are the sum over its traces.
+//!   `lifecycle::is_error`), never the trace itself (a failed trace is its
+//!   status; counting it too made two failed steps read "3 errors"); a
+//!   group's errors are the sum over its traces.
 //! - Tokens: sums of usage (a missing total is input + output).
 //! - Cost: sums of `pricing::cost_of`; `None` when no item has a known cost.
 //! - Extent: first start to last end over every item in the group; unknown
@@ -21,7 +22,7 @@ use crate::hash::HashMap;
 
 use serde::Serialize;
 
-use crate::model::{Cost, Observation, Status, Trace};
+use crate::model::{Cost, Observation, Trace};
 use crate::rules::duration;
 use crate::rules::pricing::{cost_from, cost_of, Price, PriceTable};
 use crate::store::{Facts, Store, TraceEntry};
@@ -327,7 +328,6 @@ impl<'a> Group<'a> {
     fn finish_trace(mut self, trace: &Trace) -> Figures {
         let f = &mut self.figures;
         f.trace_count = 1;
-        f.error_count += usize::from(trace.status == Status::Error);
         f.add_times(trace.started_at, trace.ended_at);
         self.finish()
     }

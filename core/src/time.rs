@@ -40,6 +40,16 @@ impl Timestamp {
         self.0 as f64 / 1e6
     }
 
+    /// This instant plus a (finite, non-negative) number of milliseconds,
+    /// to the nanosecond; `None` past the representable range.
+    pub fn plus_millis(self, millis: f64) -> Option<Timestamp> {
+        let nanos = (millis * 1e6).round();
+        if !(nanos.is_finite() && nanos >= 0.0 && nanos < i64::MAX as f64) {
+            return None;
+        }
+        self.0.checked_add(nanos as i64).map(Timestamp)
+    }
+
     /// RFC 3339 text (UTC, `Z`), with as many fraction digits (0, 3, 6 or 9)
     /// as the value needs: deterministic and lossless.
     pub fn to_rfc3339(self) -> String {

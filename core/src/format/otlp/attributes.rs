@@ -12,14 +12,15 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use super::conventions::{
-    self, CostFrom, KindFrom, MetadataFrom, Own, PrefixRule, Rule, Side, AGENT_OPERATIONS,
-    ENVIRONMENT, IO,
+    self, CostFrom, KindFrom, MetadataFrom, Own, PrefixRule, Rule, Side, VercelOperation,
+    AGENT_OPERATIONS, CHOICE_EVENT, CONTENT_EVENTS, ENVIRONMENT, EVENTS_SOURCE,
+    GEN_AI_MESSAGES_SOURCE, IO, TRACELOOP_KINDS, VERCEL_OPERATIONS,
 };
 use super::values::{
     borrowed, count, gen_ai_operation, is_lower, json_object, level, number, openinference_kind,
     payload, str_of, strip, tags, text, unflatten, MAX_SEGMENTS,
 };
-use super::wire::{AnyValue, KeyValue};
+use super::wire::{AnyValue, Event, KeyValue};
 use crate::json::Json;
 use crate::model::{Cost, Level, ObservationType, Usage};
 use crate::time::Timestamp;
@@ -53,8 +54,11 @@ impl<T> Ranked<T> {
     }
 }
 
-/// Input and output of one source of [`IO`].
-type Io = (Option<Json>, Option<Json>);
+/// Input and output of one source of [`IO`], each ranked within it.
+type Io = (Ranked<Json>, Ranked<Json>);
+
+/// Flattened messages rank after every whole key of their source.
+const FLATTENED_RANK: u8 = u8::MAX;
 
 /// Everything one span's attributes say.
 #[derive(Default)]
@@ -63,7 +67,17 @@ pub(crate) struct Fields<'a> {
     pub name: Ranked<String>,
     pub type_label: Option<String>,
     pub model: Ranked<Cow<'a, str>>,
+    /// A model that alone makes the span an LLM call was given.
+    generation_model: bool,
     pub provider: Ranked<Cow<'a, str>>,
+    /// The AI SDK's operation (and the rank of the key that said it).
+    vercel: Option<(u8, VercelOperation, Cow<'a, str>)>,
+    function_id: Option<String>,
+    /// The AI SDK's reply text and tool calls, for one assistant message.
+    vercel_reply: [Option<Json>; 2],
+    system_instructions: Option<Json>,
+    /// Time to first token, in ms after the span's start.
+    pub ms_to_first_chunk: Ranked<f64>,
     /// An agent's step (`gen_ai.operation.name`): no model, usage or cost.
     agent_operation: bool,
     model_parameters: Ranked<Map<String, Value>>,
@@ -145,7 +159,69 @@ impl<'a> Fields<'a> {
             fields.usage_counts.clear();
             fields.cost = Ranked::default();
         }
+        fields.settle_vercel();
         fields
+    }
+
+    /// The AI SDK's operation, now that every attribute is read: its type
+    /// (an LLM call or embedding only with a model, as Langfuse), its name
+    /// `<function id>:<operation id>`, and a wrapper's token counts left
+    /// out (they repeat its LLM calls').
+    fn settle_vercel(&mut self) {
+        let Some((rank, operation, id)) = self.vercel.take() else {
+            return;
+        };
+        let has_model = self.model.get().is_some();
+        let kind = match operation {
+            VercelOperation::LlmCall if has_model => Some(ObservationType::Generation),
+            VercelOperation::Embedding if has_model => Some(ObservationType::Embedding),
+            VercelOperation::ToolCall => Some(ObservationType::Tool),
+            VercelOperation::Wrapper => Some(ObservationType::Span),
+            _ => None,
+        };
+        if let Some(kind) = kind {
+            self.kind.offer(rank, kind);
+        }
+        if operation == VercelOperation::Wrapper {
+            self.usage_counts.clear();
+        }
+        if self.name.get().is_none() {
+            let name = match &self.function_id {
+                Some(function) => format!("{function}:{id}"),
+                None => id.into_owned(),
+            };
+            self.name.offer(u8::MAX, name);
+        }
+    }
+
+    /// The GenAI conventions' older content events as input and output.
+    pub fn read_events(&mut self, events: &'a [Event<'a>]) {
+        let mut input = Vec::new();
+        let mut choices = Vec::new();
+        for event in events {
+            let attributes = || {
+                event
+                    .attributes
+                    .iter()
+                    .map(|kv| (kv.key.to_string(), payload(&kv.value).to_value().unwrap_or(Value::Null)))
+            };
+            if event.name == CHOICE_EVENT {
+                choices.push(Value::Object(attributes().collect()));
+            } else if let Some((_, role)) = CONTENT_EVENTS.iter().find(|(n, _)| *n == event.name) {
+                let mut message = Map::from_iter([("role".to_string(), Value::from(*role))]);
+                message.extend(attributes());
+                input.push(Value::Object(message));
+            }
+        }
+        let source = EVENTS_SOURCE as u8;
+        if !input.is_empty() {
+            self.offer_io(source, Side::Input, 0, Json::new(&input));
+        }
+        match choices.len() {
+            0 => {}
+            1 => self.offer_io(source, Side::Output, 0, Json::new(&choices[0])),
+            _ => self.offer_io(source, Side::Output, 0, Json::new(&choices)),
+        }
     }
 
     /// The observation type: the first rule that names one, else "has a
@@ -153,7 +229,7 @@ impl<'a> Fields<'a> {
     pub fn observation_type(&self) -> ObservationType {
         match self.kind.get() {
             Some(kind) => *kind,
-            None if self.model.get().is_some() => ObservationType::Generation,
+            None if self.generation_model => ObservationType::Generation,
             None => ObservationType::Span,
         }
     }
@@ -167,16 +243,44 @@ impl<'a> Fields<'a> {
                 };
                 for (side, prefix) in [(Side::Input, input), (Side::Output, output)] {
                     if let Some(value) = unflatten(&self.flattened, prefix) {
-                        self.offer_io(source as u8, side, Json::new(&value));
+                        self.offer_io(source as u8, side, FLATTENED_RANK, Json::new(&value));
                     }
                 }
             }
         }
+        if let [Some(text), Some(calls)] = &self.vercel_reply {
+            let reply = serde_json::json!({
+                "role": "assistant",
+                "content": text.to_value().unwrap_or(Value::Null),
+                "tool_calls": calls.to_value().unwrap_or(Value::Null),
+            });
+            self.io[1].1 = Ranked::default();
+            self.offer_io(1, Side::Output, 0, Json::new(&reply));
+        }
+        if let Some(instructions) = self.system_instructions.take() {
+            self.join_system_instructions(instructions);
+        }
         self.io
             .iter_mut()
-            .find(|(input, output)| input.is_some() || output.is_some())
+            .find(|(input, output)| input.get().is_some() || output.get().is_some())
             .map(|(input, output)| (input.take(), output.take()))
             .unwrap_or((None, None))
+    }
+
+    /// `gen_ai.system_instructions` as the first input message, the way the
+    /// GenAI conventions write messages: `{role: "system", parts}`.
+    fn join_system_instructions(&mut self, instructions: Json) {
+        let system = serde_json::json!({"role": "system", "parts": instructions.to_value().unwrap_or(Value::Null)});
+        let slot = &mut self.io[GEN_AI_MESSAGES_SOURCE].0;
+        let messages = match slot.take().map(|m| m.to_value().unwrap_or(Value::Null)) {
+            Some(Value::Array(mut messages)) => {
+                messages.insert(0, system);
+                messages
+            }
+            Some(other) => vec![system, other],
+            None => vec![system],
+        };
+        slot.offer(0, Json::new(&messages));
     }
 
     /// Token counts: the usage details object as given (any shape
@@ -203,14 +307,11 @@ impl<'a> Fields<'a> {
         }
     }
 
-    fn offer_io(&mut self, source: u8, side: Side, value: Json) {
+    fn offer_io(&mut self, source: u8, side: Side, rank: u8, value: Json) {
         let (input_slot, output_slot) = &mut self.io[usize::from(source)];
-        let slot = match side {
-            Side::Input => input_slot,
-            Side::Output => output_slot,
-        };
-        if slot.is_none() {
-            *slot = Some(value);
+        match side {
+            Side::Input => input_slot.offer(rank, value),
+            Side::Output => output_slot.offer(rank, value),
         }
     }
 
@@ -248,10 +349,27 @@ impl<'a> Fields<'a> {
                         self.agent_operation = AGENT_OPERATIONS.contains(&name.as_ref());
                         gen_ai_operation(&name)?
                     }
+                    KindFrom::VercelOperation => {
+                        self.offer_vercel(rank, borrowed(value)?, false)?;
+                        return Some(());
+                    }
+                    KindFrom::VercelOperationName => {
+                        self.offer_vercel(rank, borrowed(value)?, true)?;
+                        return Some(());
+                    }
+                    KindFrom::Traceloop => {
+                        let name = str_of(value);
+                        TRACELOOP_KINDS
+                            .iter()
+                            .find(|(known, _)| *known == name)
+                            .map(|(_, kind)| *kind)?
+                    }
                     KindFrom::Tool => ObservationType::Tool,
                 };
                 self.kind.offer(rank, kind);
             }
+            Rule::GenerationModel => self.generation_model = borrowed(value).is_some(),
+            Rule::FunctionId => self.function_id = Some(text(value)),
             Rule::Name(rank) => self.name.offer(rank, text(value)),
             Rule::Model(rank) => self.model.offer(rank, borrowed(value)?),
             Rule::Provider(rank) => self.provider.offer(rank, borrowed(value)?),
@@ -262,14 +380,11 @@ impl<'a> Fields<'a> {
                 self.cost
                     .offer(rank, Cost::from_fields(&details, &mut Vec::new()));
             }
-            Rule::Cost(rank, CostFrom::Total) => self.cost.offer(
-                rank,
-                Cost {
-                    total: number(value),
-                    ..Cost::default()
-                },
-            ),
-            Rule::Io { source, side } => self.offer_io(source, side, payload(value)),
+            Rule::Cost(rank, part) => self.offer_cost_part(rank, part, number(value)),
+            Rule::Io { source, side, rank } => self.offer_io(source, side, rank, payload(value)),
+            Rule::VercelReply(part) => self.vercel_reply[usize::from(part)] = Some(payload(value)),
+            Rule::SystemInstructions => self.system_instructions = Some(payload(value)),
+            Rule::MsToFirstChunk(rank) => self.ms_to_first_chunk.offer(rank, number(value)?),
             Rule::Level => self.level = Some(level(&str_of(value))?),
             Rule::StatusMessage => self.status_message = Some(text(value)),
             Rule::CompletionStart => {
@@ -296,6 +411,46 @@ impl<'a> Fields<'a> {
             Rule::Own(own) => self.apply_own(own, value)?,
         }
         Some(())
+    }
+
+    /// An AI SDK operation id (or `operation.name`, whose first word it is;
+    /// only `ai.` operations count).
+    fn offer_vercel(&mut self, rank: u8, value: Cow<'a, str>, first_word: bool) -> Option<()> {
+        let id = match (first_word, value) {
+            (true, Cow::Borrowed(name)) => Cow::Borrowed(name.split(' ').next()?),
+            (true, Cow::Owned(name)) => Cow::Owned(name.split(' ').next()?.to_string()),
+            (false, id) => id,
+        };
+        if !id.starts_with("ai.") {
+            return None;
+        }
+        let operation = VERCEL_OPERATIONS
+            .iter()
+            .find(|(known, _)| *known == id)
+            .map_or(VercelOperation::Wrapper, |(_, operation)| *operation);
+        if self.vercel.as_ref().is_none_or(|(held, _, _)| rank < *held) {
+            self.vercel = Some((rank, operation, id));
+        }
+        Some(())
+    }
+
+    /// One part of a cost: keys of one rank make one cost together.
+    fn offer_cost_part(&mut self, rank: u8, part: CostFrom, usd: Option<f64>) {
+        let held = self.cost.0.as_ref().map(|(held, _)| *held);
+        if held.is_some_and(|held| held < rank) {
+            return;
+        }
+        if held != Some(rank) {
+            self.cost = Ranked(Some((rank, Cost::default())));
+        }
+        let Some((_, cost)) = self.cost.0.as_mut() else {
+            return;
+        };
+        match part {
+            CostFrom::Input => cost.input = usd,
+            CostFrom::Output => cost.output = usd,
+            CostFrom::Total | CostFrom::Details => cost.total = usd,
+        }
     }
 
     fn apply_own(&mut self, own: Own, value: &'a AnyValue<'a>) -> Option<()> {

@@ -83,7 +83,12 @@ where
         (true, StatusCode::Error) => Status::Error,
         (true, _) => Status::Completed,
     };
+    fields.read_events(&span.events);
     let (input, output) = fields.input_output();
+    let first_chunk = fields
+        .ms_to_first_chunk
+        .take()
+        .and_then(|ms| start.plus_millis(ms));
     let kind = fields.observation_type();
     let model_parameters = fields.model_parameters();
     let usage = fields.usage();
@@ -113,7 +118,7 @@ where
             .or(span_message.map(str::to_string)),
         started_at: start,
         ended_at: end.filter(|_| ended),
-        completion_start_time: fields.completion_start,
+        completion_start_time: fields.completion_start.or(first_chunk),
         input,
         output,
         metadata,

@@ -71,6 +71,8 @@ pub(crate) mod gen_ai {
     pub const USAGE_INPUT_TOKENS: &str = "gen_ai.usage.input_tokens";
     pub const USAGE_OUTPUT_TOKENS: &str = "gen_ai.usage.output_tokens";
     pub const USAGE_COST: &str = "gen_ai.usage.cost";
+    /// The system prompt, apart from the input messages.
+    pub const SYSTEM_INSTRUCTIONS: &str = "gen_ai.system_instructions";
 
     /// `gen_ai.request.<parameter>` (temperature, max_tokens…).
     pub const REQUEST_PREFIX: &str = "gen_ai.request.";
@@ -90,6 +92,9 @@ pub(crate) mod openinference {
     pub const SYSTEM: &str = "llm.system";
     pub const INVOCATION_PARAMETERS: &str = "llm.invocation_parameters";
     pub const COST_TOTAL: &str = "llm.cost.total";
+    pub const COST_PROMPT: &str = "llm.cost.prompt";
+    pub const COST_COMPLETION: &str = "llm.cost.completion";
+    pub const EMBEDDING_MODEL_NAME: &str = "embedding.model_name";
     pub const TOKEN_COUNT_PROMPT: &str = "llm.token_count.prompt";
     pub const TOKEN_COUNT_COMPLETION: &str = "llm.token_count.completion";
     pub const TOKEN_COUNT_TOTAL: &str = "llm.token_count.total";
@@ -110,9 +115,55 @@ pub(crate) mod openinference {
     pub const OUTPUT_MESSAGES_PREFIX: &str = "llm.output_messages.";
 }
 
-/// The Vercel AI SDK's telemetry (`ai.*`).
+/// The Vercel AI SDK's telemetry (`ai.*`, v4–v6).
 pub(crate) mod vercel_ai {
+    /// The operation: `ai.generateText`, `ai.generateText.doGenerate`,
+    /// `ai.toolCall`…
+    pub const OPERATION_ID: &str = "ai.operationId";
+    /// The operation and the function id: `ai.generateText chat-support`.
+    pub const OPERATION_NAME: &str = "operation.name";
+    pub const FUNCTION_ID: &str = "ai.telemetry.functionId";
     pub const MODEL_ID: &str = "ai.model.id";
+    pub const MODEL_PROVIDER: &str = "ai.model.provider";
+    pub const RESPONSE_MODEL: &str = "ai.response.model";
+    pub const METADATA_SESSION: &str = "ai.telemetry.metadata.sessionId";
+    pub const METADATA_USER: &str = "ai.telemetry.metadata.userId";
+    pub const METADATA_TAGS: &str = "ai.telemetry.metadata.tags";
+    /// Every other `experimental_telemetry.metadata` key.
+    pub const METADATA_PREFIX: &str = "ai.telemetry.metadata.";
+    pub const PROMPT_MESSAGES: &str = "ai.prompt.messages";
+    pub const PROMPT: &str = "ai.prompt";
+    pub const TOOL_CALL_NAME: &str = "ai.toolCall.name";
+    pub const TOOL_CALL_ARGS: &str = "ai.toolCall.args";
+    pub const TOOL_CALL_RESULT: &str = "ai.toolCall.result";
+    pub const RESPONSE_TEXT: &str = "ai.response.text";
+    pub const RESPONSE_TOOL_CALLS: &str = "ai.response.toolCalls";
+    pub const RESPONSE_OBJECT: &str = "ai.response.object";
+    /// Before v4.
+    pub const RESULT_TEXT: &str = "ai.result.text";
+    pub const RESULT_TOOL_CALLS: &str = "ai.result.toolCalls";
+    pub const RESULT_OBJECT: &str = "ai.result.object";
+    pub const MS_TO_FIRST_CHUNK: &str = "ai.response.msToFirstChunk";
+    /// Before v5.
+    pub const STREAM_MS_TO_FIRST_CHUNK: &str = "ai.stream.msToFirstChunk";
+    /// `ai.usage.<count>`: promptTokens, inputTokens, cachedInputTokens…
+    pub const USAGE_PREFIX: &str = "ai.usage.";
+    /// `ai.settings.<parameter>`: maxRetries, temperature…
+    pub const SETTINGS_PREFIX: &str = "ai.settings.";
+}
+
+/// Traceloop's OpenLLMetry (`traceloop.*`, `llm.usage.*`).
+pub(crate) mod traceloop {
+    /// workflow, task, agent, tool.
+    pub const SPAN_KIND: &str = "traceloop.span.kind";
+    pub const ENTITY_INPUT: &str = "traceloop.entity.input";
+    pub const ENTITY_OUTPUT: &str = "traceloop.entity.output";
+    pub const SESSION: &str = "traceloop.association.properties.session_id";
+    pub const USER: &str = "traceloop.association.properties.user_id";
+    /// Every other association property.
+    pub const ASSOCIATION_PREFIX: &str = "traceloop.association.properties.";
+    /// `llm.usage.<count>`: total_tokens, cache_read_input_tokens…
+    pub const USAGE_PREFIX: &str = "llm.usage.";
 }
 
 /// OpenTelemetry's general semantic conventions (resource and identity).

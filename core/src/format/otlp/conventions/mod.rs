@@ -13,7 +13,7 @@ use std::sync::LazyLock;
 
 use crate::hash::HashMap;
 
-pub(crate) use keys::{gen_ai, langfuse, openinference, otel, ours};
+pub(crate) use keys::{gen_ai, langfuse, openinference, otel, ours, vercel_ai};
 pub(crate) use tables::*;
 
 /// What an attribute key sets. Ranked fields carry the key's place in its
@@ -24,15 +24,21 @@ pub(crate) enum Rule {
     Kind(u8, KindFrom),
     Name(u8),
     Model(u8),
+    /// A model that alone makes the span an LLM call.
+    GenerationModel,
+    /// The AI SDK's function id (part of the observation's name).
+    FunctionId,
     Provider(u8),
     Parameters(u8),
     UsageDetails,
     Cost(u8, CostFrom),
-    /// Input or output of the [`IO`] source at this rank.
-    Io {
-        source: u8,
-        side: Side,
-    },
+    /// Input or output of the [`IO`] source at this rank (`rank`: the
+    /// key's place in that source's list).
+    Io { source: u8, side: Side, rank: u8 },
+    /// Part of the AI SDK's reply ([`VERCEL_REPLY`]): 0 text, 1 tool calls.
+    VercelReply(u8),
+    SystemInstructions,
+    MsToFirstChunk(u8),
     Level,
     StatusMessage,
     CompletionStart,
@@ -122,6 +128,10 @@ fn build_rules() -> HashMap<&'static str, Uses> {
     for (i, key) in MODEL.iter().enumerate() {
         add(key, Rule::Model(rank(i)));
     }
+    for key in MODEL_MAKES_GENERATION {
+        add(key, Rule::GenerationModel);
+    }
+    add(vercel_ai::FUNCTION_ID, Rule::FunctionId);
     for (i, key) in PROVIDER.iter().enumerate() {
         add(key, Rule::Provider(rank(i)));
     }
@@ -129,26 +139,31 @@ fn build_rules() -> HashMap<&'static str, Uses> {
         add(key, Rule::Parameters(rank(i)));
     }
     add(USAGE_DETAILS, Rule::UsageDetails);
-    for (i, (key, from)) in COST.iter().enumerate() {
-        add(key, Rule::Cost(rank(i), *from));
+    for (i, group) in COST.iter().enumerate() {
+        for (key, from) in group.iter() {
+            add(key, Rule::Cost(rank(i), *from));
+        }
     }
     for (i, source) in IO.iter().enumerate() {
-        if let Some([input, output]) = source.whole {
-            add(
-                input,
-                Rule::Io {
-                    source: rank(i),
-                    side: Side::Input,
-                },
-            );
-            add(
-                output,
-                Rule::Io {
-                    source: rank(i),
-                    side: Side::Output,
-                },
-            );
+        for (side, keys) in [(Side::Input, source.inputs), (Side::Output, source.outputs)] {
+            for (j, key) in keys.iter().enumerate() {
+                add(
+                    key,
+                    Rule::Io {
+                        source: rank(i),
+                        side,
+                        rank: rank(j),
+                    },
+                );
+            }
         }
+    }
+    for (i, key) in VERCEL_REPLY.iter().enumerate() {
+        add(key, Rule::VercelReply(rank(i)));
+    }
+    add(gen_ai::SYSTEM_INSTRUCTIONS, Rule::SystemInstructions);
+    for (i, key) in MS_TO_FIRST_CHUNK.iter().enumerate() {
+        add(key, Rule::MsToFirstChunk(rank(i)));
     }
     add(langfuse::LEVEL, Rule::Level);
     add(langfuse::STATUS_MESSAGE, Rule::StatusMessage);
@@ -234,11 +249,18 @@ mod tests {
     #[test]
     fn conventions_rank_keys_by_their_place_in_the_tables() {
         let rules = |key| uses(key).unwrap().rules;
-        assert_eq!(rules(langfuse::MODEL_NAME), [Some(Rule::Model(0)), None]);
-        assert_eq!(rules(gen_ai::REQUEST_MODEL), [Some(Rule::Model(3)), None]);
+        assert_eq!(
+            rules(langfuse::MODEL_NAME),
+            [Some(Rule::Model(0)), Some(Rule::GenerationModel)]
+        );
+        assert_eq!(rules(vercel_ai::MODEL_ID), [Some(Rule::Model(3)), None]);
+        assert_eq!(
+            rules(gen_ai::REQUEST_MODEL),
+            [Some(Rule::Model(4)), Some(Rule::GenerationModel)]
+        );
         assert_eq!(
             rules(gen_ai::TOOL_NAME),
-            [Some(Rule::Kind(3, KindFrom::Tool)), Some(Rule::Name(0))]
+            [Some(Rule::Kind(6, KindFrom::Tool)), Some(Rule::Name(0))]
         );
         assert!(uses(gen_ai::REQUEST_MODEL).unwrap().kept_visible);
         assert!(!uses(langfuse::MODEL_NAME).unwrap().kept_visible);
@@ -251,7 +273,7 @@ mod tests {
             prefix_rule("llm.output_messages.0.message.role"),
             Some((
                 PrefixRule::Flattened {
-                    source: 5,
+                    source: 8,
                     side: Side::Output
                 },
                 20

@@ -8,7 +8,7 @@
 //! Also here: the value vocabularies that reading and writing share
 //! (OpenInference span kinds, GenAI operation names, level names).
 
-use super::keys::{gen_ai, langfuse, openinference, otel, ours, plain, vercel_ai};
+use super::keys::{gen_ai, langfuse, openinference, otel, ours, plain, traceloop, vercel_ai};
 use crate::model::{Level, ObservationType};
 
 /// How a key's value names the observation type.
@@ -20,39 +20,101 @@ pub(crate) enum KindFrom {
     OpenInference,
     /// A GenAI operation name ([`GEN_AI_OPERATIONS`]).
     GenAiOperation,
+    /// A Vercel AI SDK operation id ([`VERCEL_OPERATIONS`], exactly).
+    VercelOperation,
+    /// The AI SDK's `operation.name`: the operation id, then the function id.
+    VercelOperationName,
+    /// An OpenLLMetry span kind ([`TRACELOOP_KINDS`]).
+    Traceloop,
     /// The key's presence makes the span a tool call.
     Tool,
 }
 
-/// The observation type, first match wins; else a model makes it a
-/// generation, else it is a span.
-pub(crate) const KIND: [(&str, KindFrom); 5] = [
+/// The observation type, first match wins; else a model of
+/// [`MODEL_MAKES_GENERATION`] makes it a generation, else it is a span.
+pub(crate) const KIND: [(&str, KindFrom); 8] = [
     (langfuse::OBSERVATION_TYPE, KindFrom::Langfuse),
     (openinference::SPAN_KIND, KindFrom::OpenInference),
     (gen_ai::OPERATION_NAME, KindFrom::GenAiOperation),
+    (vercel_ai::OPERATION_ID, KindFrom::VercelOperation),
+    (vercel_ai::OPERATION_NAME, KindFrom::VercelOperationName),
+    (traceloop::SPAN_KIND, KindFrom::Traceloop),
     (gen_ai::TOOL_NAME, KindFrom::Tool),
     (gen_ai::TOOL_CALL_ID, KindFrom::Tool),
 ];
 
-/// The observation's name, else the span's name.
-pub(crate) const NAME: [&str; 2] = [gen_ai::TOOL_NAME, plain::LOGFIRE_MSG];
+/// What an AI SDK operation is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum VercelOperation {
+    /// A call to the model (`doGenerate`, `doStream`): a generation, when a
+    /// model is known (as Langfuse).
+    LlmCall,
+    /// `doEmbed`: an embedding, when a model is known.
+    Embedding,
+    ToolCall,
+    /// The function the app called (`ai.generateText`…): a span, whose
+    /// token counts repeat its LLM calls' and are not counted again.
+    Wrapper,
+}
 
-pub(crate) const MODEL: [&str; 7] = [
+/// AI SDK operations other than [`VercelOperation::Wrapper`] (every other
+/// `ai.*` operation is one).
+pub(crate) const VERCEL_OPERATIONS: [(&str, VercelOperation); 7] = [
+    ("ai.generateText.doGenerate", VercelOperation::LlmCall),
+    ("ai.streamText.doStream", VercelOperation::LlmCall),
+    ("ai.generateObject.doGenerate", VercelOperation::LlmCall),
+    ("ai.streamObject.doStream", VercelOperation::LlmCall),
+    ("ai.embed.doEmbed", VercelOperation::Embedding),
+    ("ai.embedMany.doEmbed", VercelOperation::Embedding),
+    ("ai.toolCall", VercelOperation::ToolCall),
+];
+
+/// OpenLLMetry's span kinds (ours: Langfuse does not read them).
+pub(crate) const TRACELOOP_KINDS: [(&str, ObservationType); 4] = [
+    ("workflow", ObservationType::Chain),
+    ("task", ObservationType::Span),
+    ("agent", ObservationType::Agent),
+    ("tool", ObservationType::Tool),
+];
+
+/// The observation's name, else (for the AI SDK) `<function id>:<operation
+/// id>`, else the span's name.
+pub(crate) const NAME: [&str; 3] = [
+    gen_ai::TOOL_NAME,
+    plain::LOGFIRE_MSG,
+    vercel_ai::TOOL_CALL_NAME,
+];
+
+pub(crate) const MODEL: [&str; 9] = [
     langfuse::MODEL_NAME,
     gen_ai::RESPONSE_MODEL,
+    vercel_ai::RESPONSE_MODEL,
     vercel_ai::MODEL_ID,
     gen_ai::REQUEST_MODEL,
     openinference::RESPONSE_MODEL,
+    openinference::MODEL_NAME,
+    openinference::EMBEDDING_MODEL_NAME,
+    plain::MODEL,
+];
+
+/// Models whose presence alone makes a span an LLM call (Langfuse's
+/// "model based" rule: not the AI SDK's `ai.model.id`, which its wrapper
+/// spans carry too).
+pub(crate) const MODEL_MAKES_GENERATION: [&str; 5] = [
+    langfuse::MODEL_NAME,
+    gen_ai::REQUEST_MODEL,
+    gen_ai::RESPONSE_MODEL,
     openinference::MODEL_NAME,
     plain::MODEL,
 ];
 
 /// Ours: Langfuse has no provider field.
-pub(crate) const PROVIDER: [&str; 4] = [
+pub(crate) const PROVIDER: [&str; 5] = [
     gen_ai::PROVIDER_NAME,
     gen_ai::SYSTEM,
     openinference::PROVIDER,
     openinference::SYSTEM,
+    vercel_ai::MODEL_PROVIDER,
 ];
 
 /// Model parameters as one JSON object; without one, the
@@ -63,17 +125,22 @@ pub(crate) const PARAMETERS: [&str; 3] = [
     plain::MODEL_CONFIG,
 ];
 
-pub(crate) const REQUEST_PARAMETER_PREFIXES: [&str; 2] = [
+pub(crate) const REQUEST_PARAMETER_PREFIXES: [&str; 3] = [
     gen_ai::REQUEST_PREFIX,
     openinference::INVOCATION_PARAMETERS_PREFIX,
+    vercel_ai::SETTINGS_PREFIX,
 ];
 
 /// Token counts as one JSON object; without it, the
 /// [`USAGE_COUNT_PREFIXES`] keys (named by [`usage_names`]).
 pub(crate) const USAGE_DETAILS: &str = langfuse::USAGE_DETAILS;
 
-pub(crate) const USAGE_COUNT_PREFIXES: [&str; 2] =
-    [gen_ai::USAGE_PREFIX, openinference::TOKEN_COUNT_PREFIX];
+pub(crate) const USAGE_COUNT_PREFIXES: [&str; 4] = [
+    gen_ai::USAGE_PREFIX,
+    openinference::TOKEN_COUNT_PREFIX,
+    vercel_ai::USAGE_PREFIX,
+    traceloop::USAGE_PREFIX,
+];
 
 /// How a cost key's value reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -82,58 +149,113 @@ pub(crate) enum CostFrom {
     Details,
     /// A number: the total.
     Total,
+    /// A number: the input's cost.
+    Input,
+    /// A number: the output's cost.
+    Output,
 }
 
-pub(crate) const COST: [(&str, CostFrom); 3] = [
-    (langfuse::COST_DETAILS, CostFrom::Details),
-    (gen_ai::USAGE_COST, CostFrom::Total),
-    (openinference::COST_TOTAL, CostFrom::Total),
+/// Cost, by rank: the keys of one rank make one cost together.
+pub(crate) const COST: [&[(&str, CostFrom)]; 3] = [
+    &[(langfuse::COST_DETAILS, CostFrom::Details)],
+    &[(gen_ai::USAGE_COST, CostFrom::Total)],
+    &[
+        (openinference::COST_TOTAL, CostFrom::Total),
+        (openinference::COST_PROMPT, CostFrom::Input),
+        (openinference::COST_COMPLETION, CostFrom::Output),
+    ],
 ];
 
-/// One place input and output are read from: whole values, or messages
-/// flattened into `<prefix>N.<field>` keys.
+/// One place input and output are read from: whole values (the first key
+/// present of each list), or messages flattened into `<prefix>N.<field>`
+/// keys.
 pub(crate) struct IoSource {
-    pub whole: Option<[&'static str; 2]>,
+    pub inputs: &'static [&'static str],
+    pub outputs: &'static [&'static str],
     pub flattened: Option<[&'static str; 2]>,
 }
 
+const fn whole(input: &'static [&'static str], output: &'static [&'static str]) -> IoSource {
+    IoSource {
+        inputs: input,
+        outputs: output,
+        flattened: None,
+    }
+}
+
 /// Input and output: the first source holding either gives both.
-pub(crate) const IO: [IoSource; 8] = [
+pub(crate) const IO: [IoSource; 11] = [
+    whole(&[langfuse::INPUT], &[langfuse::OUTPUT]),
+    whole(
+        &[
+            vercel_ai::PROMPT_MESSAGES,
+            vercel_ai::PROMPT,
+            vercel_ai::TOOL_CALL_ARGS,
+        ],
+        &[
+            vercel_ai::RESPONSE_TEXT,
+            vercel_ai::RESULT_TEXT,
+            vercel_ai::TOOL_CALL_RESULT,
+            vercel_ai::RESPONSE_OBJECT,
+            vercel_ai::RESULT_OBJECT,
+            vercel_ai::RESPONSE_TOOL_CALLS,
+            vercel_ai::RESULT_TOOL_CALLS,
+        ],
+    ),
+    // Filled from the span's events (the GenAI conventions' older content
+    // events, `CONTENT_EVENTS`), not from keys.
+    whole(&[], &[]),
+    whole(&[traceloop::ENTITY_INPUT], &[traceloop::ENTITY_OUTPUT]),
+    whole(
+        &[openinference::INPUT_VALUE],
+        &[openinference::OUTPUT_VALUE],
+    ),
+    whole(&[plain::INPUT], &[plain::OUTPUT]),
+    whole(&[plain::TOOL_ARGUMENTS], &[plain::TOOL_RESPONSE]),
     IoSource {
-        whole: Some([langfuse::INPUT, langfuse::OUTPUT]),
-        flattened: None,
-    },
-    IoSource {
-        whole: Some([openinference::INPUT_VALUE, openinference::OUTPUT_VALUE]),
-        flattened: None,
-    },
-    IoSource {
-        whole: Some([plain::INPUT, plain::OUTPUT]),
-        flattened: None,
-    },
-    IoSource {
-        whole: Some([plain::TOOL_ARGUMENTS, plain::TOOL_RESPONSE]),
-        flattened: None,
-    },
-    IoSource {
-        whole: Some([gen_ai::PROMPT, gen_ai::COMPLETION]),
+        inputs: &[gen_ai::PROMPT],
+        outputs: &[gen_ai::COMPLETION],
         flattened: Some([gen_ai::PROMPT_PREFIX, gen_ai::COMPLETION_PREFIX]),
     },
     IoSource {
-        whole: None,
+        inputs: &[],
+        outputs: &[],
         flattened: Some([
             openinference::INPUT_MESSAGES_PREFIX,
             openinference::OUTPUT_MESSAGES_PREFIX,
         ]),
     },
-    IoSource {
-        whole: Some([gen_ai::INPUT_MESSAGES, gen_ai::OUTPUT_MESSAGES]),
-        flattened: None,
-    },
-    IoSource {
-        whole: Some([gen_ai::TOOL_CALL_ARGUMENTS, gen_ai::TOOL_CALL_RESULT]),
-        flattened: None,
-    },
+    whole(&[gen_ai::INPUT_MESSAGES], &[gen_ai::OUTPUT_MESSAGES]),
+    whole(
+        &[gen_ai::TOOL_CALL_ARGUMENTS],
+        &[gen_ai::TOOL_CALL_RESULT],
+    ),
+];
+
+/// The source of [`IO`] filled from span events.
+pub(crate) const EVENTS_SOURCE: usize = 2;
+/// The source of [`IO`] that `gen_ai.system_instructions` joins, as a
+/// first message `{role: "system", parts}`.
+pub(crate) const GEN_AI_MESSAGES_SOURCE: usize = 9;
+
+/// The AI SDK's reply when it holds both text and tool calls: one
+/// assistant message `{role, content, tool_calls}` (as Langfuse).
+pub(crate) const VERCEL_REPLY: [&str; 2] = [vercel_ai::RESPONSE_TEXT, vercel_ai::RESPONSE_TOOL_CALLS];
+
+/// The GenAI conventions' older content events: input messages with the
+/// role they stand for, and the reply.
+pub(crate) const CONTENT_EVENTS: [(&str, &str); 4] = [
+    ("gen_ai.system.message", "system"),
+    ("gen_ai.user.message", "user"),
+    ("gen_ai.assistant.message", "assistant"),
+    ("gen_ai.tool.message", "tool"),
+];
+pub(crate) const CHOICE_EVENT: &str = "gen_ai.choice";
+
+/// Time to first token, in ms after the span's start.
+pub(crate) const MS_TO_FIRST_CHUNK: [&str; 2] = [
+    vercel_ai::MS_TO_FIRST_CHUNK,
+    vercel_ai::STREAM_MS_TO_FIRST_CHUNK,
 ];
 
 pub(crate) const PROMPT_NAME: [&str; 2] = [langfuse::PROMPT_NAME, langfuse::LEGACY_PROMPT_NAME];
@@ -157,9 +279,11 @@ pub(crate) const METADATA: [(&str, MetadataFrom); 3] = [
     (langfuse::METADATA, MetadataFrom::Payload),
 ];
 /// One metadata key per attribute: `<prefix><key>`.
-pub(crate) const METADATA_KEY_PREFIXES: [&str; 2] = [
+pub(crate) const METADATA_KEY_PREFIXES: [&str; 4] = [
     langfuse::OBSERVATION_METADATA_PREFIX,
     langfuse::METADATA_PREFIX,
+    vercel_ai::METADATA_PREFIX,
+    traceloop::ASSOCIATION_PREFIX,
 ];
 
 pub(crate) const TRACE_METADATA: [(&str, MetadataFrom); 2] = [
@@ -168,27 +292,32 @@ pub(crate) const TRACE_METADATA: [(&str, MetadataFrom); 2] = [
 ];
 pub(crate) const TRACE_METADATA_KEY_PREFIX: &str = langfuse::TRACE_METADATA_PREFIX;
 
-pub(crate) const SESSION: [&str; 5] = [
+pub(crate) const SESSION: [&str; 7] = [
     langfuse::SESSION_ID,
     openinference::SESSION_ID,
     gen_ai::CONVERSATION_ID,
     langfuse::OBSERVATION_METADATA_SESSION,
     langfuse::TRACE_METADATA_SESSION,
+    vercel_ai::METADATA_SESSION,
+    traceloop::SESSION,
 ];
 
-pub(crate) const USER: [&str; 5] = [
+pub(crate) const USER: [&str; 7] = [
     langfuse::USER_ID,
     openinference::USER_ID,
     langfuse::OBSERVATION_METADATA_USER,
     langfuse::TRACE_METADATA_USER,
+    vercel_ai::METADATA_USER,
+    traceloop::USER,
     otel::ENDUSER_ID,
 ];
 
-pub(crate) const TAGS: [&str; 5] = [
+pub(crate) const TAGS: [&str; 6] = [
     langfuse::TRACE_TAGS,
     langfuse::TAGS,
     langfuse::OBSERVATION_METADATA_TAGS,
     langfuse::TRACE_METADATA_TAGS,
+    vercel_ai::METADATA_TAGS,
     openinference::TAGS,
 ];
 
@@ -203,7 +332,18 @@ pub(crate) const ENVIRONMENT: [&str; 3] = [
 /// "attributes", as Langfuse keeps them: every other convention's keys for
 /// type, model, provider, parameters, usage and cost. (Langfuse's own keys
 /// and ours are claimed; so are input/output and identity keys.)
-pub(crate) const KEPT_VISIBLE: [&str; 19] = [
+pub(crate) const KEPT_VISIBLE: [&str; 30] = [
+    vercel_ai::MODEL_PROVIDER,
+    vercel_ai::RESPONSE_MODEL,
+    vercel_ai::OPERATION_ID,
+    vercel_ai::OPERATION_NAME,
+    vercel_ai::FUNCTION_ID,
+    vercel_ai::TOOL_CALL_NAME,
+    traceloop::SPAN_KIND,
+    openinference::EMBEDDING_MODEL_NAME,
+    openinference::COST_PROMPT,
+    openinference::COST_COMPLETION,
+    vercel_ai::MS_TO_FIRST_CHUNK,
     gen_ai::PROVIDER_NAME,
     gen_ai::SYSTEM,
     openinference::PROVIDER,
@@ -228,10 +368,23 @@ pub(crate) const KEPT_VISIBLE: [&str; 19] = [
 /// Names of token counts under the [`USAGE_COUNT_PREFIXES`], first choice
 /// first, and the detail names we store them under (Langfuse's).
 pub(crate) mod usage_names {
-    pub const INPUT: [&str; 3] = ["prompt_tokens", "input_tokens", "prompt"];
-    pub const OUTPUT: [&str; 3] = ["completion_tokens", "output_tokens", "completion"];
-    pub const TOTAL: [&str; 2] = ["total_tokens", "total"];
-    pub const CACHE_READ: [&str; 7] = [
+    pub const INPUT: [&str; 5] = [
+        "prompt_tokens",
+        "input_tokens",
+        "prompt",
+        "promptTokens",
+        "inputTokens",
+    ];
+    pub const OUTPUT: [&str; 5] = [
+        "completion_tokens",
+        "output_tokens",
+        "completion",
+        "completionTokens",
+        "outputTokens",
+    ];
+    pub const TOTAL: [&str; 4] = ["total_tokens", "total", "totalTokens", "tokens"];
+    pub const CACHE_READ: [&str; 8] = [
+        "cachedInputTokens",
         "cache_read.input_tokens",
         "cache_read_input_tokens",
         "cache_read_tokens",
@@ -249,7 +402,11 @@ pub(crate) mod usage_names {
         "prompt_details.cache_write",
         "input_cache_creation",
     ];
-    pub const REASONING: [&str; 2] = ["reasoning.output_tokens", "completion_details.reasoning"];
+    pub const REASONING: [&str; 3] = [
+        "reasoning.output_tokens",
+        "completion_details.reasoning",
+        "reasoningTokens",
+    ];
     pub const AUDIO: [&str; 1] = ["completion_details.audio"];
 
     /// Cached and cache-creation tokens are part of the input count, and
