@@ -14,7 +14,11 @@ use prompttrace::summary::summarize;
 use prompttrace::{PriceTable, Store};
 use support::{repo_tests, scenarios};
 
-const FIXTURES: [(&str, Format); 8] = [
+const FIXTURES: [(&str, Format); 12] = [
+    ("ai-sdk-6.json", Format::Otlp),
+    ("ai-sdk-7.json", Format::Otlp),
+    ("langchain-openinference.json", Format::Otlp),
+    ("openllmetry-openai.json", Format::Otlp),
     ("otel-js-genai.json", Format::Otlp),
     ("otel-py-protojson.json", Format::Otlp),
     ("otel-py-lines.jsonl", Format::Otlp),

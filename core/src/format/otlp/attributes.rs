@@ -78,6 +78,8 @@ pub(crate) struct Fields<'a> {
     system_instructions: Option<Json>,
     /// Time to first token, in ms after the span's start.
     pub ms_to_first_chunk: Ranked<f64>,
+    /// An embedding's only count is its input (the AI SDK's `ai.usage.tokens`).
+    total_is_input: bool,
     /// An agent's step (`gen_ai.operation.name`): no model, usage or cost.
     agent_operation: bool,
     model_parameters: Ranked<Map<String, Value>>,
@@ -182,8 +184,10 @@ impl<'a> Fields<'a> {
         if let Some(kind) = kind {
             self.kind.offer(rank, kind);
         }
-        if operation == VercelOperation::Wrapper {
-            self.usage_counts.clear();
+        match operation {
+            VercelOperation::Wrapper => self.usage_counts.clear(),
+            VercelOperation::Embedding => self.total_is_input = true,
+            _ => {}
         }
         if self.name.get().is_none() {
             let name = match &self.function_id {
@@ -200,10 +204,12 @@ impl<'a> Fields<'a> {
         let mut choices = Vec::new();
         for event in events {
             let attributes = || {
-                event
-                    .attributes
-                    .iter()
-                    .map(|kv| (kv.key.to_string(), payload(&kv.value).to_value().unwrap_or(Value::Null)))
+                event.attributes.iter().map(|kv| {
+                    (
+                        kv.key.to_string(),
+                        payload(&kv.value).to_value().unwrap_or(Value::Null),
+                    )
+                })
             };
             if event.name == CHOICE_EVENT {
                 choices.push(Value::Object(attributes().collect()));
@@ -286,10 +292,14 @@ impl<'a> Fields<'a> {
     /// Token counts: the usage details object as given (any shape
     /// `Usage::from_fields` reads), else the count attributes.
     pub fn usage(&self) -> Option<Usage> {
-        match &self.usage_details {
-            Some(details) => Some(Usage::from_fields(details, &mut Vec::new())),
-            None => super::usage::from_counts(&self.usage_counts),
+        let mut usage = match &self.usage_details {
+            Some(details) => Usage::from_fields(details, &mut Vec::new()),
+            None => super::usage::from_counts(&self.usage_counts)?,
+        };
+        if self.total_is_input && usage.input.is_none() {
+            usage.input = usage.total;
         }
+        Some(usage)
     }
 
     pub fn take_cost(&mut self) -> Option<Cost> {

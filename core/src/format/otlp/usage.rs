@@ -2,7 +2,8 @@
 //! (`gen_ai.usage.<name>`, `llm.token_count.<name>`), named as Langfuse
 //! stores them: input without cached and cache-creation tokens, output
 //! without reasoning and audio tokens; those four as details, and every
-//! other count as a detail under its own name.
+//! other count as a detail under its own name. Without a total, the total
+//! is the whole input and output, as the provider counted them.
 
 use super::conventions::usage_names as names;
 use crate::model::Usage;
@@ -21,12 +22,19 @@ pub(crate) fn from_counts(counts: &[(&str, u64)]) -> Option<Usage> {
     let creation = find(&names::CACHE_CREATION);
     let reasoning = find(&names::REASONING);
     let audio = find(&names::AUDIO);
+    let (input, output) = (find(&names::INPUT), find(&names::OUTPUT));
+    // The provider's total, else its input and output counted whole (before
+    // cached and reasoning tokens are split out of them).
+    let total = find(&names::TOTAL).or_else(|| match (input, output) {
+        (None, None) => None,
+        (input, output) => Some(input.unwrap_or(0).saturating_add(output.unwrap_or(0))),
+    });
     let mut usage = Usage {
-        input: find(&names::INPUT)
+        input: input
             .map(|n| n.saturating_sub(cached.unwrap_or(0).saturating_add(creation.unwrap_or(0)))),
-        output: find(&names::OUTPUT)
+        output: output
             .map(|n| n.saturating_sub(reasoning.unwrap_or(0).saturating_add(audio.unwrap_or(0)))),
-        total: find(&names::TOTAL),
+        total,
         ..Usage::default()
     };
     for (name, n) in [

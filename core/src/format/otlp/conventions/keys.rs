@@ -131,6 +131,15 @@ pub(crate) mod vercel_ai {
     pub const METADATA_TAGS: &str = "ai.telemetry.metadata.tags";
     /// Every other `experimental_telemetry.metadata` key.
     pub const METADATA_PREFIX: &str = "ai.telemetry.metadata.";
+    /// AI SDK 7's runtime context (it has no telemetry metadata).
+    pub const CONTEXT_SESSION: &str = "ai.settings.context.sessionId";
+    pub const CONTEXT_USER: &str = "ai.settings.context.userId";
+    pub const CONTEXT_PREFIX: &str = "ai.settings.context.";
+    /// What `embed`/`embedMany` embedded, and the vectors.
+    pub const VALUE: &str = "ai.value";
+    pub const VALUES: &str = "ai.values";
+    pub const EMBEDDING: &str = "ai.embedding";
+    pub const EMBEDDINGS: &str = "ai.embeddings";
     pub const PROMPT_MESSAGES: &str = "ai.prompt.messages";
     pub const PROMPT: &str = "ai.prompt";
     pub const TOOL_CALL_NAME: &str = "ai.toolCall.name";

@@ -34,7 +34,11 @@ pub(crate) enum Rule {
     Cost(u8, CostFrom),
     /// Input or output of the [`IO`] source at this rank (`rank`: the
     /// key's place in that source's list).
-    Io { source: u8, side: Side, rank: u8 },
+    Io {
+        source: u8,
+        side: Side,
+        rank: u8,
+    },
     /// Part of the AI SDK's reply ([`VERCEL_REPLY`]): 0 text, 1 tool calls.
     VercelReply(u8),
     SystemInstructions,
@@ -239,6 +243,8 @@ fn build_prefixes() -> Vec<(&'static str, PrefixRule)> {
         prefixes.push((prefix, PrefixRule::MetadataKey));
     }
     prefixes.push((TRACE_METADATA_KEY_PREFIX, PrefixRule::TraceMetadataKey));
+    // The longest prefix wins: `ai.settings.context.` before `ai.settings.`.
+    prefixes.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
     prefixes
 }
 
@@ -273,7 +279,7 @@ mod tests {
             prefix_rule("llm.output_messages.0.message.role"),
             Some((
                 PrefixRule::Flattened {
-                    source: 8,
+                    source: 4,
                     side: Side::Output
                 },
                 20

@@ -191,6 +191,8 @@ pub(crate) const IO: [IoSource; 11] = [
             vercel_ai::PROMPT_MESSAGES,
             vercel_ai::PROMPT,
             vercel_ai::TOOL_CALL_ARGS,
+            vercel_ai::VALUE,
+            vercel_ai::VALUES,
         ],
         &[
             vercel_ai::RESPONSE_TEXT,
@@ -200,12 +202,24 @@ pub(crate) const IO: [IoSource; 11] = [
             vercel_ai::RESULT_OBJECT,
             vercel_ai::RESPONSE_TOOL_CALLS,
             vercel_ai::RESULT_TOOL_CALLS,
+            vercel_ai::EMBEDDING,
+            vercel_ai::EMBEDDINGS,
         ],
     ),
     // Filled from the span's events (the GenAI conventions' older content
     // events, `CONTENT_EVENTS`), not from keys.
     whole(&[], &[]),
     whole(&[traceloop::ENTITY_INPUT], &[traceloop::ENTITY_OUTPUT]),
+    // Ours: an OpenInference LLM span's messages before its raw
+    // `input.value` (Langfuse reads the raw value first).
+    IoSource {
+        inputs: &[],
+        outputs: &[],
+        flattened: Some([
+            openinference::INPUT_MESSAGES_PREFIX,
+            openinference::OUTPUT_MESSAGES_PREFIX,
+        ]),
+    },
     whole(
         &[openinference::INPUT_VALUE],
         &[openinference::OUTPUT_VALUE],
@@ -217,19 +231,8 @@ pub(crate) const IO: [IoSource; 11] = [
         outputs: &[gen_ai::COMPLETION],
         flattened: Some([gen_ai::PROMPT_PREFIX, gen_ai::COMPLETION_PREFIX]),
     },
-    IoSource {
-        inputs: &[],
-        outputs: &[],
-        flattened: Some([
-            openinference::INPUT_MESSAGES_PREFIX,
-            openinference::OUTPUT_MESSAGES_PREFIX,
-        ]),
-    },
     whole(&[gen_ai::INPUT_MESSAGES], &[gen_ai::OUTPUT_MESSAGES]),
-    whole(
-        &[gen_ai::TOOL_CALL_ARGUMENTS],
-        &[gen_ai::TOOL_CALL_RESULT],
-    ),
+    whole(&[gen_ai::TOOL_CALL_ARGUMENTS], &[gen_ai::TOOL_CALL_RESULT]),
 ];
 
 /// The source of [`IO`] filled from span events.
@@ -238,9 +241,25 @@ pub(crate) const EVENTS_SOURCE: usize = 2;
 /// first message `{role: "system", parts}`.
 pub(crate) const GEN_AI_MESSAGES_SOURCE: usize = 9;
 
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conventions_sources_named_by_index_are_the_right_ones() {
+        assert!(IO[EVENTS_SOURCE].inputs.is_empty() && IO[EVENTS_SOURCE].flattened.is_none());
+        assert_eq!(IO[GEN_AI_MESSAGES_SOURCE].inputs, [gen_ai::INPUT_MESSAGES]);
+        assert_eq!(
+            IO[1].outputs[0], VERCEL_REPLY[0],
+            "the AI SDK's reply source"
+        );
+    }
+}
+
 /// The AI SDK's reply when it holds both text and tool calls: one
 /// assistant message `{role, content, tool_calls}` (as Langfuse).
-pub(crate) const VERCEL_REPLY: [&str; 2] = [vercel_ai::RESPONSE_TEXT, vercel_ai::RESPONSE_TOOL_CALLS];
+pub(crate) const VERCEL_REPLY: [&str; 2] =
+    [vercel_ai::RESPONSE_TEXT, vercel_ai::RESPONSE_TOOL_CALLS];
 
 /// The GenAI conventions' older content events: input messages with the
 /// role they stand for, and the reply.
@@ -279,10 +298,11 @@ pub(crate) const METADATA: [(&str, MetadataFrom); 3] = [
     (langfuse::METADATA, MetadataFrom::Payload),
 ];
 /// One metadata key per attribute: `<prefix><key>`.
-pub(crate) const METADATA_KEY_PREFIXES: [&str; 4] = [
+pub(crate) const METADATA_KEY_PREFIXES: [&str; 5] = [
     langfuse::OBSERVATION_METADATA_PREFIX,
     langfuse::METADATA_PREFIX,
     vercel_ai::METADATA_PREFIX,
+    vercel_ai::CONTEXT_PREFIX,
     traceloop::ASSOCIATION_PREFIX,
 ];
 
@@ -292,22 +312,24 @@ pub(crate) const TRACE_METADATA: [(&str, MetadataFrom); 2] = [
 ];
 pub(crate) const TRACE_METADATA_KEY_PREFIX: &str = langfuse::TRACE_METADATA_PREFIX;
 
-pub(crate) const SESSION: [&str; 7] = [
+pub(crate) const SESSION: [&str; 8] = [
     langfuse::SESSION_ID,
     openinference::SESSION_ID,
     gen_ai::CONVERSATION_ID,
     langfuse::OBSERVATION_METADATA_SESSION,
     langfuse::TRACE_METADATA_SESSION,
     vercel_ai::METADATA_SESSION,
+    vercel_ai::CONTEXT_SESSION,
     traceloop::SESSION,
 ];
 
-pub(crate) const USER: [&str; 7] = [
+pub(crate) const USER: [&str; 8] = [
     langfuse::USER_ID,
     openinference::USER_ID,
     langfuse::OBSERVATION_METADATA_USER,
     langfuse::TRACE_METADATA_USER,
     vercel_ai::METADATA_USER,
+    vercel_ai::CONTEXT_USER,
     traceloop::USER,
     otel::ENDUSER_ID,
 ];
@@ -383,8 +405,9 @@ pub(crate) mod usage_names {
         "outputTokens",
     ];
     pub const TOTAL: [&str; 4] = ["total_tokens", "total", "totalTokens", "tokens"];
-    pub const CACHE_READ: [&str; 8] = [
+    pub const CACHE_READ: [&str; 9] = [
         "cachedInputTokens",
+        "inputTokenDetails.cacheReadTokens",
         "cache_read.input_tokens",
         "cache_read_input_tokens",
         "cache_read_tokens",
@@ -393,7 +416,8 @@ pub(crate) mod usage_names {
         "prompt_details.cache_read",
         "input_cached_tokens",
     ];
-    pub const CACHE_CREATION: [&str; 7] = [
+    pub const CACHE_CREATION: [&str; 8] = [
+        "inputTokenDetails.cacheWriteTokens",
         "cache_creation.input_tokens",
         "cache_creation_input_tokens",
         "cache_write_tokens",
@@ -402,10 +426,18 @@ pub(crate) mod usage_names {
         "prompt_details.cache_write",
         "input_cache_creation",
     ];
-    pub const REASONING: [&str; 3] = [
+    pub const REASONING: [&str; 5] = [
         "reasoning.output_tokens",
         "completion_details.reasoning",
         "reasoningTokens",
+        "outputTokenDetails.reasoningTokens",
+        "reasoning_tokens",
+    ];
+    /// Counts that only repeat the others (the AI SDK's input without cache
+    /// and output without reasoning): read by none, kept as no detail.
+    pub const REPEATS: [&str; 2] = [
+        "inputTokenDetails.noCacheTokens",
+        "outputTokenDetails.textTokens",
     ];
     pub const AUDIO: [&str; 1] = ["completion_details.audio"];
 
@@ -427,6 +459,7 @@ pub(crate) mod usage_names {
             &CACHE_CREATION,
             &REASONING,
             &AUDIO,
+            &REPEATS,
         ]
         .iter()
         .any(|names| names.contains(&name))
