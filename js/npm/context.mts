@@ -22,10 +22,16 @@ let context: Context = {
   },
 };
 
+let followsAsync = false;
+
 /** @internal Called by the Node entry to use AsyncLocalStorage. */
 export function useContext(next: Context): void {
   context = next;
+  followsAsync = true;
 }
+
+/** Whether the current observation follows async calls (AsyncLocalStorage). */
+export const contextFollowsAsync = (): boolean => followsAsync;
 
 /** The observation observed code is running in, if any. */
 export const currentObservation = (): Observation | undefined => context.current();

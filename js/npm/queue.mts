@@ -101,6 +101,8 @@ export interface Batch {
   traces: TraceStart[];
   observations: ObservationStart[];
   changes: ChangeCall[];
+  /** OpenTelemetry spans: OTLP/JSON requests, one a line (`Core.ingestSpans`). */
+  spans: string[];
 }
 
 /** The free-form fields, which may hold values that cannot be JSON. */
@@ -129,23 +131,32 @@ export function toJson(value: object, calls: readonly object[], report: (error: 
   }
 }
 
-const empty = (): Batch => ({ traces: [], observations: [], changes: [] });
+const empty = (): Batch => ({ traces: [], observations: [], changes: [], spans: [] });
 
 export class Queue {
-  readonly #core: Pick<Core, "ingest">;
+  readonly #core: Pick<Core, "ingest" | "ingestSpans">;
   readonly #report: (error: unknown) => void;
   #calls: Batch = empty();
   #count = 0;
   #scheduled = false;
 
   /** `report` hands an error to onError and never throws. */
-  constructor(core: Pick<Core, "ingest">, report: (error: unknown) => void) {
+  constructor(core: Pick<Core, "ingest" | "ingestSpans">, report: (error: unknown) => void) {
     this.#core = core;
     this.#report = report;
   }
 
   /** Queues a call; it is applied when the app is idle, or now at the high-water mark. */
   push<K extends keyof Batch>(kind: K, call: Batch[K][number]): void {
+    // Spans and our own calls may nest under each other (a span under an
+    // `observe` observation, an observation under a span): what waits of
+    // the other sort is applied first, so every parent arrives before its
+    // children.
+    const isSpan = kind === "spans";
+    const otherWaits = isSpan
+      ? this.#count > this.#calls.spans.length
+      : this.#calls.spans.length > 0;
+    if (otherWaits) this.apply();
     const calls: Batch[K][number][] = this.#calls[kind];
     calls.push(call);
     this.#count++;
@@ -185,6 +196,14 @@ export class Queue {
         } catch (error) {
           this.#report(error);
         }
+      }
+    }
+    for (let at = 0; at < calls.spans.length; at += SLICE) {
+      try {
+        const problems: unknown = JSON.parse(this.#core.ingestSpans(calls.spans.slice(at, at + SLICE).join("\n")));
+        for (const problem of problems as string[]) this.#report(new Error(problem));
+      } catch (error) {
+        this.#report(error);
       }
     }
   }

@@ -11,6 +11,8 @@ import { readFile } from "./files.mjs";
 import { Observation, Trace } from "./handles.mjs";
 import { now, randomHex } from "./ids.mjs";
 import { observe } from "./observe.mjs";
+import { PromptSpanProcessor } from "./otel-processor.mjs";
+import { PromptTracer } from "./otel-tracer.mjs";
 import { Queue, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
 import { type Storage, storageFor } from "./storage.mjs";
 import { track } from "./track.mjs";
@@ -19,6 +21,8 @@ import type {
   GenerationOptions,
   ImportReport,
   ObserveOptions,
+  OtelSpanProcessor,
+  OtelTracer,
   OtlpExporter,
   OtlpExportOptions,
   Prices,
@@ -211,6 +215,29 @@ export class Tracer {
     }, undefined);
   }
 
+  /**
+   * An OpenTelemetry API `Tracer` that records into this tracer, with no
+   * OpenTelemetry SDK: pass it to the Vercel AI SDK ≤ 6 as
+   * `experimental_telemetry: { isEnabled: true, tracer }`, or to AI SDK 7's
+   * `new OpenTelemetry({ tracer })` from `@ai-sdk/otel`. Spans read exactly
+   * as the same spans read from an OTLP file, and nest under the current
+   * `observe` observation.
+   */
+  otelTracer(name: string = "prompttrace.otel", version?: string): OtelTracer {
+    return new PromptTracer(this, String(name), version === undefined ? undefined : String(version));
+  }
+
+  /**
+   * An OpenTelemetry SDK `SpanProcessor` that records every span the app's
+   * SDK makes into this tracer (`new BasicTracerProvider({ spanProcessors:
+   * [tracer.spanProcessor()] })`, or `NodeSDK`): for AI SDK 7 with
+   * `@ai-sdk/otel`, LangChain.js through OpenInference, OpenLLMetry JS, or
+   * any instrumentation.
+   */
+  spanProcessor(): OtelSpanProcessor {
+    return new PromptSpanProcessor(this);
+  }
+
   /** Overrides or extends model prices: `{ "my-model": { input, output } }` in USD per 1M tokens. */
   setPrices(prices: Prices): void {
     try {
@@ -375,6 +402,20 @@ export class Tracer {
       this.#problems(reply.problems);
       return reply.text;
     }, "");
+  }
+
+  /** @internal Queues an OpenTelemetry span, as one OTLP/JSON request line. */
+  _recordSpan(line: string): void {
+    try {
+      this.#queue.push("spans", line);
+    } catch (error) {
+      this._report(error);
+    }
+  }
+
+  /** @internal Applies every queued call now. */
+  _applyQueue(): void {
+    this.#read(() => undefined, undefined);
   }
 
   /** @internal Hands an error to onError, which must not throw either. */

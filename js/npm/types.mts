@@ -268,3 +268,107 @@ export interface Summary {
   sessions: SessionSummary[];
   generations_without_trace: number;
 }
+
+// --- OpenTelemetry (`otelTracer`, `spanProcessor`) ---------------------------
+// Structural copies of the `@opentelemetry/api` types these implement, so
+// the package needs no OpenTelemetry dependency; they are assignable to the
+// API's `Tracer` and the SDK's `SpanProcessor`.
+
+export type OtelAttributeValue =
+  | string
+  | number
+  | boolean
+  | Array<null | undefined | string>
+  | Array<null | undefined | number>
+  | Array<null | undefined | boolean>;
+
+export interface OtelAttributes {
+  [attributeKey: string]: OtelAttributeValue | undefined;
+}
+
+/** `[seconds, nanoseconds]`, ms since the epoch (or `performance.now()`), or a Date. */
+export type OtelTimeInput = [number, number] | number | Date;
+
+export interface OtelTraceState {
+  set(key: string, value: string): OtelTraceState;
+  unset(key: string): OtelTraceState;
+  get(key: string): string | undefined;
+  serialize(): string;
+}
+
+export interface OtelSpanContext {
+  traceId: string;
+  spanId: string;
+  isRemote?: boolean;
+  traceFlags: number;
+  traceState?: OtelTraceState;
+}
+
+export interface OtelContext {
+  getValue(key: symbol): unknown;
+  setValue(key: symbol, value: unknown): OtelContext;
+  deleteValue(key: symbol): OtelContext;
+}
+
+export interface OtelLink {
+  context: OtelSpanContext;
+  attributes?: OtelAttributes;
+  droppedAttributesCount?: number;
+}
+
+export interface OtelSpanOptions {
+  /** The API's `SpanKind`: INTERNAL 0, SERVER 1, CLIENT 2, PRODUCER 3, CONSUMER 4. */
+  kind?: number;
+  attributes?: OtelAttributes;
+  links?: OtelLink[];
+  startTime?: OtelTimeInput;
+  root?: boolean;
+}
+
+export interface OtelSpanStatus {
+  /** UNSET 0, OK 1, ERROR 2. */
+  code: number;
+  message?: string;
+}
+
+export type OtelException =
+  | { code: string | number; name?: string; message?: string; stack?: string }
+  | { code?: string | number; message: string; name?: string; stack?: string }
+  | { code?: string | number; message?: string; name: string; stack?: string }
+  | string;
+
+/** An OpenTelemetry API `Span` recorded into prompttrace. */
+export interface OtelSpan {
+  spanContext(): OtelSpanContext;
+  setAttribute(key: string, value: OtelAttributeValue): this;
+  setAttributes(attributes: OtelAttributes): this;
+  addEvent(name: string, attributesOrStartTime?: OtelAttributes | OtelTimeInput, startTime?: OtelTimeInput): this;
+  addLink(link: OtelLink): this;
+  addLinks(links: OtelLink[]): this;
+  setStatus(status: OtelSpanStatus): this;
+  updateName(name: string): this;
+  end(endTime?: OtelTimeInput): void;
+  isRecording(): boolean;
+  recordException(exception: OtelException, time?: OtelTimeInput): void;
+}
+
+/** An OpenTelemetry API `Tracer` that records into prompttrace (see `Tracer.otelTracer`). */
+export interface OtelTracer {
+  startSpan(name: string, options?: OtelSpanOptions, context?: OtelContext): OtelSpan;
+  startActiveSpan<F extends (span: OtelSpan) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: OtelSpan) => unknown>(name: string, options: OtelSpanOptions, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: OtelSpan) => unknown>(
+    name: string,
+    options: OtelSpanOptions,
+    context: OtelContext,
+    fn: F,
+  ): ReturnType<F>;
+}
+
+/** An OpenTelemetry SDK `SpanProcessor` that records into prompttrace (see `Tracer.spanProcessor`). */
+export interface OtelSpanProcessor {
+  onStart(span: unknown, parentContext?: unknown): void;
+  onEnd(span: unknown): void;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}

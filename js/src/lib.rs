@@ -124,6 +124,28 @@ impl Core {
         serde_wasm_bindgen::to_value(&report).map_err(js_error)
     }
 
+    /// Records OpenTelemetry spans made in this process (`otelTracer`,
+    /// `spanProcessor`), given as OTLP/JSON requests, one a line: the same
+    /// reading as a file's, so a span recorded live and the same span read
+    /// from a file give the same record. A span that breaks a rule is
+    /// reported and skipped; the others are kept. Returns the problems as a
+    /// JSON array of messages; it never throws.
+    #[wasm_bindgen(js_name = ingestSpans)]
+    pub fn ingest_spans(&mut self, lines: &str) -> String {
+        const NAME: &str = "OpenTelemetry spans";
+        let store = self.recorder.store_mut();
+        let mut problems: Problems = Vec::new();
+        if format::import(store, NAME, lines.as_bytes()).is_err() {
+            // All or nothing failed: one span at a time, to keep the rest.
+            for line in lines.lines().filter(|l| !l.trim().is_empty()) {
+                if let Err(error) = format::import(store, NAME, line.as_bytes()) {
+                    problems.push(error.to_string());
+                }
+            }
+        }
+        serde_json::to_string(&problems).unwrap_or_else(|_| "[]".to_string())
+    }
+
     /// Everything as OTLP/JSON (an `ExportTraceServiceRequest`).
     #[wasm_bindgen(js_name = exportOtlp)]
     pub fn export_otlp(&self) -> String {

@@ -15,7 +15,10 @@ const expected = {
   "chatbot-session": { traces: 3, sessions: 1, errors: 0 },
   "rag-pipeline": { traces: 1, sessions: 1, errors: 0 },
   "nested-multi-step": { traces: 1, sessions: 0, errors: 0 },
-  error: { traces: 1, sessions: 1, errors: 2 },
+  error: { traces: 1, sessions: 1, errors: 1 },
+  "ai-sdk": { traces: 1, sessions: 1, errors: 0 },
+  langchain: { traces: 1, sessions: 1, errors: 0 },
+  otel: { traces: 1, sessions: 1, errors: 1 },
 };
 
 test("every example writes a trace file that the CLI summarises", () => {

@@ -142,3 +142,13 @@ void [flows, session, traceId, belongsTo];
   // @ts-expect-error a trace has no usage
   trace.update({ usage: { input: 1 } });
 }
+
+// The OpenTelemetry integrations are what the OTel API and SDK take.
+import type { Tracer as OtelApiTracer } from "@opentelemetry/api";
+import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
+{
+  const t = new Tracer();
+  const apiTracer: OtelApiTracer = t.otelTracer("ai");
+  const processor: SpanProcessor = t.spanProcessor();
+  void [apiTracer, processor];
+}

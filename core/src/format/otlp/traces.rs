@@ -54,7 +54,9 @@ pub(crate) struct TraceDraft {
     pub id: String,
     pub explicit: Option<Trace>,
     name_attribute: Option<String>,
+    /// The root span's start and name, and which span it is.
     root: Option<(Timestamp, String)>,
+    root_span: SpanKey,
     earliest: Option<(Timestamp, String)>,
     session: Option<String>,
     user: Option<String>,
@@ -82,6 +84,7 @@ impl TraceDraft {
             explicit: None,
             name_attribute: None,
             root: None,
+            root_span: SpanKey::default(),
             earliest: None,
             session: None,
             user: None,
@@ -111,8 +114,12 @@ impl TraceDraft {
     ) {
         let at = observation.started_at;
         let mut fields = facts.fields;
-        if is_root && self.root.as_ref().is_none_or(|(first, _)| at < *first) {
+        // The earliest root; a later state of the same span (a running copy,
+        // then the ended one) replaces what it said.
+        let earlier = |(first, _): &(Timestamp, String)| at < *first;
+        if is_root && (self.root.as_ref().is_none_or(earlier) || self.root_span == span) {
             self.root = Some((at, observation.name.clone()));
+            self.root_span = span;
             self.root_input = observation.input.clone();
             self.root_output = observation.output.clone();
             // Failed, or logged at level ERROR (Langfuse's only error mark).

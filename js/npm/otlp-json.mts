@@ -1,0 +1,117 @@
+// OpenTelemetry spans made in this process, as the OTLP/JSON request lines
+// the core reads (`Core.ingestSpans`): the same reading as a file's, so a
+// span recorded live gives the record the same span gives from a file.
+// Conversion only: which attribute means what is the core's.
+
+import { safeText } from "./values.mjs";
+
+/** OTLP/JSON's `AnyValue`. */
+type AnyValue =
+  | { stringValue: string }
+  | { intValue: string }
+  | { doubleValue: number }
+  | { boolValue: boolean }
+  | { arrayValue: { values: AnyValue[] } }
+  | Record<string, never>;
+
+interface KeyValue {
+  key: string;
+  value: AnyValue;
+}
+
+/** A span as the OTel API and SDK describe it, read loosely (any field may be odd). */
+export interface SpanRecord {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  name: string;
+  /** The API's `SpanKind` (INTERNAL 0 … CONSUMER 4). */
+  kind: number;
+  /** Nanoseconds since the epoch, as decimal text. */
+  start: string;
+  end: string | undefined;
+  attributes: unknown;
+  events: { name: string; time: string; attributes: unknown }[];
+  /** The API's status: code UNSET 0, OK 1, ERROR 2. */
+  status: { code: number; message?: string | undefined } | undefined;
+  scope: { name: string; version?: string | undefined };
+  resource: unknown;
+}
+
+/** One OTLP/JSON request holding one span, on one line. */
+export function requestLine(span: SpanRecord): string {
+  const otlpSpan: Record<string, unknown> = {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    name: span.name,
+    kind: Number.isInteger(span.kind) && span.kind >= 0 && span.kind <= 4 ? span.kind + 1 : 1,
+    startTimeUnixNano: span.start,
+    attributes: attributes(span.attributes),
+  };
+  if (span.parentSpanId) otlpSpan.parentSpanId = span.parentSpanId;
+  if (span.end !== undefined) otlpSpan.endTimeUnixNano = span.end;
+  if (span.events.length > 0) {
+    otlpSpan.events = span.events.map((e) => ({
+      name: String(e.name),
+      timeUnixNano: e.time,
+      attributes: attributes(e.attributes),
+    }));
+  }
+  const code = span.status?.code;
+  if (code === 1 || code === 2) {
+    otlpSpan.status = { code, ...(span.status?.message ? { message: String(span.status.message) } : {}) };
+  }
+  const scope: Record<string, string> = { name: String(span.scope.name ?? "") };
+  if (span.scope.version) scope.version = String(span.scope.version);
+  const request = {
+    resourceSpans: [{ resource: { attributes: attributes(span.resource) }, scopeSpans: [{ scope, spans: [otlpSpan] }] }],
+  };
+  return JSON.stringify(request);
+}
+
+/** An attribute record as OTLP key-values; values OTel cannot hold are their text. */
+function attributes(record: unknown): KeyValue[] {
+  if (!record || typeof record !== "object") return [];
+  const out: KeyValue[] = [];
+  for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    out.push({ key, value: anyValue(value) });
+  }
+  return out;
+}
+
+function anyValue(value: unknown): AnyValue {
+  switch (typeof value) {
+    case "string":
+      return { stringValue: value };
+    case "boolean":
+      return { boolValue: value };
+    case "number":
+      if (Number.isSafeInteger(value)) return { intValue: String(value) };
+      // JSON has no NaN or Infinity; OTLP/JSON writes them as text.
+      return Number.isFinite(value) ? { doubleValue: value } : ({ doubleValue: String(value) } as unknown as AnyValue);
+    case "bigint":
+      return { intValue: value.toString() };
+    default:
+      if (Array.isArray(value)) {
+        return { arrayValue: { values: value.map((v) => (v === null || v === undefined ? {} : anyValue(v))) } };
+      }
+      return { stringValue: safeText(value) };
+  }
+}
+
+/** OTel's `HrTime` ([seconds, nanoseconds]) as decimal nanoseconds. */
+export function hrTimeNanos(time: unknown): string | undefined {
+  if (!Array.isArray(time) || time.length !== 2) return undefined;
+  const [seconds, nanos] = time as [unknown, unknown];
+  if (typeof seconds !== "number" || typeof nanos !== "number") return undefined;
+  if (seconds <= 0 && nanos <= 0) return undefined;
+  return (BigInt(Math.trunc(seconds)) * 1_000_000_000n + BigInt(Math.trunc(nanos))).toString();
+}
+
+/** Milliseconds since the epoch as decimal nanoseconds, kept to the microsecond. */
+export function millisNanos(ms: number): string {
+  const whole = Math.floor(ms);
+  const micros = Math.round((ms - whole) * 1000);
+  return (BigInt(whole) * 1_000_000n + BigInt(micros) * 1_000n).toString();
+}
