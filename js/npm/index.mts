@@ -28,6 +28,7 @@ export type {
   OtlpExportOptions,
   OtlpExportResult,
   Prices,
+  PropagatedAttributes,
   SessionSummary,
   Status,
   Summary,

@@ -6,12 +6,12 @@ import { readFile } from "node:fs/promises";
 import { AsyncLocalStorage } from "node:async_hooks";
 import { initSync } from "./wasm/prompttrace_js.js";
 import { useContext } from "./context.mjs";
-import type { Observation } from "./handles.mjs";
+import type { Scope } from "./context.mjs";
 import { useFileReader } from "./files.mjs";
 
 initSync({ module: readFileSync(new URL("./wasm/prompttrace_js_bg.wasm", import.meta.url)) });
 
-const storage = new AsyncLocalStorage<Observation>();
+const storage = new AsyncLocalStorage<Scope>();
 useContext({ current: () => storage.getStore(), run: (value, fn) => storage.run(value, fn) });
 useFileReader((path) => readFile(path)); // bytes: no UTF-8 decode and re-encode
 

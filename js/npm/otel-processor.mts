@@ -5,7 +5,8 @@
 // one OTLP mapping. Spans are read loosely: SDK 1.x and 2.x name the parent
 // and the scope differently, and a broken span is reported, never thrown.
 
-import { hrTimeNanos, requestLine, type SpanRecord } from "./otlp-json.mjs";
+import { currentAttributes } from "./context.mjs";
+import { hrTimeNanos, propagatedAttributes, requestLine, type SpanRecord } from "./otlp-json.mjs";
 import type { Tracer } from "./tracer.mjs";
 import type { OtelSpanProcessor } from "./types.mjs";
 
@@ -29,12 +30,16 @@ interface SdkSpan {
 
 export class PromptSpanProcessor implements OtelSpanProcessor {
   readonly #tracer: Tracer;
+  /** `withAttributes`' attributes where each span started (it may end elsewhere). */
+  readonly #scopes = new WeakMap<object, Record<string, unknown>>();
 
   constructor(tracer: Tracer) {
     this.#tracer = tracer;
   }
 
   onStart(span: unknown, _parentContext?: unknown): void {
+    const propagated = propagatedAttributes(currentAttributes());
+    if (span && typeof span === "object" && Object.keys(propagated).length > 0) this.#scopes.set(span, propagated);
     this.#record(span as SdkSpan, false);
   }
 
@@ -66,7 +71,7 @@ export class PromptSpanProcessor implements OtelSpanProcessor {
         kind: typeof span.kind === "number" ? span.kind : 0,
         start,
         end: ended ? hrTimeNanos(span.endTime) ?? start : undefined,
-        attributes: span.attributes,
+        attributes: { ...(span && this.#scopes.get(span)), ...(span.attributes as object | undefined) },
         events: (Array.isArray(span.events) ? span.events : []).map((event) => ({
           name: String(event?.name ?? "event"),
           time: hrTimeNanos(event?.time) ?? start,

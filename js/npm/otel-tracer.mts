@@ -11,10 +11,10 @@
 // AsyncLocalStorage (browsers) — the innermost span still open that was
 // started active by this tracer.
 
-import { contextFollowsAsync, currentObservation, runIn } from "./context.mjs";
+import { contextFollowsAsync, currentAttributes, currentObservation, runIn } from "./context.mjs";
 import { Observation } from "./handles.mjs";
 import { now, randomHex } from "./ids.mjs";
-import { hrTimeNanos, millisNanos, requestLine, type SpanRecord } from "./otlp-json.mjs";
+import { hrTimeNanos, millisNanos, propagatedAttributes, requestLine, type SpanRecord } from "./otlp-json.mjs";
 import type { Tracer } from "./tracer.mjs";
 import type {
   OtelAttributes,
@@ -163,7 +163,7 @@ class RecordingSpan implements OtelSpan {
       kind: typeof options.kind === "number" ? options.kind : 0,
       start: nanos(options.startTime) ?? millisNanos(now()),
       end: undefined,
-      attributes: { ...(options.attributes ?? {}) },
+      attributes: { ...propagatedAttributes(currentAttributes()), ...(options.attributes ?? {}) },
       events: [],
       status: undefined,
       scope,

@@ -3,6 +3,7 @@
 // span recorded live gives the record the same span gives from a file.
 // Conversion only: which attribute means what is the core's.
 
+import type { Propagated } from "./context.mjs";
 import { safeText } from "./values.mjs";
 
 /** OTLP/JSON's `AnyValue`. */
@@ -36,6 +37,32 @@ export interface SpanRecord {
   status: { code: number; message?: string | undefined } | undefined;
   scope: { name: string; version?: string | undefined };
   resource: unknown;
+}
+
+/**
+ * `withAttributes`' attributes on a span, as the Langfuse attributes the
+ * core reads for the trace (session, user, tags, name) and the
+ * observation's metadata.
+ */
+export function propagatedAttributes(scope: Propagated | undefined): Record<string, unknown> {
+  if (!scope) return {};
+  const out: Record<string, unknown> = {};
+  if (scope.sessionId !== undefined) out["langfuse.session.id"] = scope.sessionId;
+  if (scope.userId !== undefined) out["langfuse.user.id"] = scope.userId;
+  if (scope.tags) out["langfuse.trace.tags"] = scope.tags;
+  if (scope.traceName !== undefined) out["langfuse.trace.name"] = scope.traceName;
+  for (const [key, value] of Object.entries(scope.metadata ?? {})) {
+    out[`langfuse.observation.metadata.${key}`] = typeof value === "string" ? value : safeJson(value);
+  }
+  return out;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? safeText(value);
+  } catch {
+    return safeText(value);
+  }
 }
 
 /** One OTLP/JSON request holding one span, on one line. */

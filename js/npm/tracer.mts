@@ -5,7 +5,7 @@
 // to onError.
 
 import { Core } from "./wasm/prompttrace_js.js";
-import { currentObservation } from "./context.mjs";
+import { currentAttributes, currentObservation, type Propagated, runWith, withMetadata } from "./context.mjs";
 import { OtlpExporter as Exporter, type TakeBatch } from "./exporter.mjs";
 import { readFile } from "./files.mjs";
 import { Observation, Trace } from "./handles.mjs";
@@ -26,6 +26,7 @@ import type {
   OtlpExporter,
   OtlpExportOptions,
   Prices,
+  PropagatedAttributes,
   Summary,
   TraceOptions,
   Tracked,
@@ -93,23 +94,46 @@ export class Tracer {
     const opts: TraceOptions =
       typeof options === "string" ? { name: options } : options && typeof options === "object" ? options : {};
     const id = text(opts.id) ?? randomHex(16);
+    const scope = currentAttributes();
+    const sessionId = text(opts.sessionId ?? scope?.sessionId);
     try {
+      const tags = [...(scope?.tags ?? []), ...(Array.isArray(opts.tags) ? opts.tags.map(String) : [])];
       this.#queue.push("traces", {
         id,
         at: now(),
-        name: text(opts.name) ?? "trace",
-        session_id: text(opts.sessionId),
-        user_id: text(opts.userId),
+        name: text(opts.name ?? scope?.traceName) ?? "trace",
+        session_id: sessionId,
+        user_id: text(opts.userId ?? scope?.userId),
         input: opts.input,
-        metadata: opts.metadata,
-        tags: Array.isArray(opts.tags) ? opts.tags.map(String) : undefined,
+        metadata: withMetadata(opts.metadata, scope),
+        tags: tags.length > 0 ? [...new Set(tags)] : undefined,
         environment: text(opts.environment),
         release: text(opts.release),
       });
+      scope?.updated.add(id);
     } catch (error) {
       this._report(error);
     }
-    return new Trace(this, id, text(opts.sessionId));
+    return new Trace(this, id, sessionId);
+  }
+
+  /**
+   * Runs `fn` so that everything recorded inside — traces, observations,
+   * `observe`, `track`, and the OpenTelemetry and OpenAI integrations —
+   * gets these attributes (like Langfuse's `propagateAttributes`): traces
+   * started inside take the session, user, tags and name; traces started
+   * outside that get a step inside take the session, user and tags; every
+   * trace's and observation's metadata takes the metadata. Returns what
+   * `fn` returns (or its promise); `fn`'s own errors pass through.
+   */
+  withAttributes<T>(attributes: PropagatedAttributes, fn: () => T): T {
+    let inner: PropagatedAttributes = {};
+    try {
+      inner = attributes && typeof attributes === "object" ? attributes : {};
+    } catch (error) {
+      this._report(error);
+    }
+    return runWith(inner, fn);
   }
 
   /** Starts an LLM call outside any trace (still counted in rollups). */
@@ -283,7 +307,9 @@ export class Tracer {
     const opts: Loose<GenerationOptions> =
       typeof options === "string" ? { name: options } : options && typeof options === "object" ? options : {};
     const id = text(opts.id) ?? randomHex(8);
+    const scope = currentAttributes();
     try {
+      if (scope && traceId && !scope.updated.has(traceId)) this.#propagateTo(traceId, scope);
       const kind = text(opts.type) ?? type;
       this.#queue.push("observations", {
         id,
@@ -293,7 +319,7 @@ export class Tracer {
         name: text(opts.name) ?? kind,
         type: kind,
         input: opts.input,
-        metadata: opts.metadata,
+        metadata: withMetadata(opts.metadata, scope),
         level: text(opts.level),
         provider: text(opts.provider),
         model: text(opts.model),
@@ -307,6 +333,17 @@ export class Tracer {
       this._report(error);
     }
     return new Observation(this, id, traceId);
+  }
+
+  /** Gives a trace started outside the current `withAttributes` its trace-level attributes, once. */
+  #propagateTo(traceId: string, scope: Propagated): void {
+    scope.updated.add(traceId);
+    if (scope.sessionId === undefined && scope.userId === undefined && !scope.tags) return;
+    const update: TraceUpdateOptions = {};
+    if (scope.sessionId !== undefined) update.sessionId = scope.sessionId;
+    if (scope.userId !== undefined) update.userId = scope.userId;
+    if (scope.tags) update.tags = scope.tags;
+    this._updateTrace(traceId, update);
   }
 
   /** @internal Queues a trace's end. */

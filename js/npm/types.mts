@@ -372,3 +372,16 @@ export interface OtelSpanProcessor {
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
+
+/** What `tracer.withAttributes` gives everything recorded inside it. */
+export interface PropagatedAttributes {
+  /** The session of every trace recorded inside (and of traces that get steps inside). */
+  sessionId?: string;
+  userId?: string;
+  /** Added to the traces' tags. */
+  tags?: string[];
+  /** Merged into every trace's and observation's metadata. */
+  metadata?: Record<string, unknown>;
+  /** The name of traces started inside. */
+  traceName?: string;
+}

@@ -19,6 +19,7 @@ import {
   type OtlpExportOptions,
   type OtlpExportResult,
   type Prices,
+  type PropagatedAttributes,
   type SessionSummary,
   type Status,
   type Summary,
@@ -151,4 +152,15 @@ import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
   const apiTracer: OtelApiTracer = t.otelTracer("ai");
   const processor: SpanProcessor = t.spanProcessor();
   void [apiTracer, processor];
+}
+
+// withAttributes returns what its function returns, promise or not.
+{
+  const t = new Tracer();
+  const attributes: PropagatedAttributes = { sessionId: "s", userId: "u", tags: ["a"], metadata: { k: 1 }, traceName: "n" };
+  const n: number = t.withAttributes(attributes, () => 1);
+  const p: Promise<string> = t.withAttributes({ sessionId: "s" }, async () => "x");
+  // @ts-expect-error tags are strings
+  t.withAttributes({ tags: "a" }, () => 0);
+  void [n, p];
 }
