@@ -5,8 +5,16 @@ export async function fakeLlm(prompt, answer = `Echo: ${prompt.slice(0, 40)}`, m
   return { text: answer, usage: { input: Math.ceil(prompt.length / 4), output: Math.ceil(answer.length / 4) } };
 }
 
-/** Writes the tracer's file as `<dir>/<name>.json` (dir: argv[2] or ./traces). */
+/**
+ * Writes the tracer's file as `<dir>/<name>.json` (dir: argv[2] or
+ * ./traces). In a browser (the package tests run the framework examples in
+ * headless Chromium too) the file goes to `globalThis.prompttraceFiles`.
+ */
 export async function save(tracer, name) {
+  if (typeof process === "undefined" || !process.versions?.node) {
+    globalThis.prompttraceFiles = { ...globalThis.prompttraceFiles, [name]: tracer.export() };
+    return;
+  }
   const { mkdirSync, writeFileSync } = await import("node:fs");
   const dir = process.argv[2] ?? "traces";
   mkdirSync(dir, { recursive: true });

@@ -1,10 +1,9 @@
 // LangChain.js, traced by OpenInference's instrumentation into an
 // OpenTelemetry SDK that hands every span to prompttrace: one span
 // processor. The chat model is LangChain's own fake: no network, no keys.
-import { context } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
+// Spans nest by LangChain's run ids and the session comes from the run's
+// metadata, so no context manager is needed: Node and browsers alike.
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
-import { setSession, setUser } from "@arizeai/openinference-core";
 import { LangChainInstrumentation } from "@arizeai/openinference-instrumentation-langchain";
 import * as CallbackManagerModule from "@langchain/core/callbacks/manager";
 import { StringOutputParser } from "@langchain/core/output_parsers";
@@ -14,9 +13,10 @@ import { Tracer } from "prompttrace";
 import { save } from "./fake-llm.mjs";
 
 const tracer = new Tracer();
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
 const provider = new BasicTracerProvider({ spanProcessors: [tracer.spanProcessor()] });
-new LangChainInstrumentation({ tracerProvider: provider }).manuallyInstrument(CallbackManagerModule);
+// Instrumented by hand (ES modules cannot be hooked), so the automatic
+// require hooks stay off; in browsers they do not exist.
+new LangChainInstrumentation({ tracerProvider: provider, instrumentationConfig: { enabled: false } }).manuallyInstrument(CallbackManagerModule);
 
 const prompt = ChatPromptTemplate.fromMessages([
   ["system", "You answer in one sentence."],
@@ -25,8 +25,7 @@ const prompt = ChatPromptTemplate.fromMessages([
 const model = new FakeListChatModel({ responses: ["Orders ship within two days."] });
 const chain = prompt.pipe(model).pipe(new StringOutputParser()).withConfig({ runName: "support_answer" });
 
-const session = setUser(setSession(context.active(), { sessionId: "chat-lc" }), { userId: "user-7" });
-const answer = await context.with(session, () => chain.invoke({ question: "When do orders ship?" }));
+const answer = await chain.invoke({ question: "When do orders ship?" }, { metadata: { session_id: "chat-lc" } });
 console.log(answer);
 await provider.forceFlush();
 await save(tracer, "langchain");

@@ -1,19 +1,20 @@
 // Any OpenTelemetry instrumentation: an app that already runs the OTel SDK
 // adds prompttrace's span processor; spans with the GenAI semantic
 // conventions' attributes become traces, generations and tools.
+// Parents are passed explicitly, which works in Node and in browsers alike
+// (a Node app may register a context manager instead).
 import { context, SpanStatusCode, trace } from "@opentelemetry/api";
-import { AsyncLocalStorageContextManager } from "@opentelemetry/context-async-hooks";
 import { BasicTracerProvider } from "@opentelemetry/sdk-trace-base";
 import { Tracer } from "prompttrace";
 import { save } from "./fake-llm.mjs";
 
 const tracer = new Tracer();
-context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [tracer.spanProcessor()] }));
+const provider = new BasicTracerProvider({ spanProcessors: [tracer.spanProcessor()] });
+const otel = provider.getTracer("support-app");
 
-const otel = trace.getTracer("support-app");
 await otel.startActiveSpan("invoke_agent support", { attributes: { "gen_ai.operation.name": "invoke_agent", "gen_ai.conversation.id": "chat-otel" } }, async (agent) => {
-  await otel.startActiveSpan("chat gpt-4o-mini", { kind: 2 }, async (chat) => {
+  const inAgent = trace.setSpan(context.active(), agent);
+  await otel.startActiveSpan("chat gpt-4o-mini", { kind: 2 }, inAgent, async (chat) => {
     chat.setAttributes({
       "gen_ai.operation.name": "chat",
       "gen_ai.provider.name": "openai",
@@ -29,7 +30,7 @@ await otel.startActiveSpan("invoke_agent support", { attributes: { "gen_ai.opera
     });
     chat.end();
   });
-  await otel.startActiveSpan("execute_tool refund", async (tool) => {
+  await otel.startActiveSpan("execute_tool refund", {}, inAgent, async (tool) => {
     tool.setAttributes({ "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "refund" });
     tool.setStatus({ code: SpanStatusCode.ERROR, message: "refunds are closed" });
     tool.end();

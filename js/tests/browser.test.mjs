@@ -1,7 +1,8 @@
 // The package in a real browser: a Vite production build of a page that
 // imports it, served over HTTP to headless Chromium, records a trace into
-// IndexedDB; after a reload the trace is read back. Expects `vite build`
-// to have written browser/dist (cargo xtask test does).
+// IndexedDB; after a reload the trace is read back. The framework examples
+// run there too. Expects `vite build` to have written browser/dist (cargo
+// xtask test does).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
@@ -9,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { chromium } from "playwright-core";
+import { exampleChecks } from "./example-checks.mjs";
 
 const dist = new URL("./browser/dist/", import.meta.url).pathname;
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
@@ -28,7 +30,8 @@ function serve() {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-test("a Vite build records into IndexedDB and reads it back after a reload", async () => {
+/** Runs `fn(page, base, errors)` in headless Chromium with a fresh profile, serving the built page. */
+async function inChromium(fn) {
   const server = await serve();
   const profile = mkdtempSync(join(tmpdir(), "prompttrace-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -41,8 +44,16 @@ test("a Vite build records into IndexedDB and reads it back after a reload", asy
     const page = context.pages()[0] ?? (await context.newPage());
     const errors = [];
     page.on("pageerror", (error) => errors.push(error.message));
-    const base = `http://127.0.0.1:${server.address().port}/`;
+    await fn(page, `http://127.0.0.1:${server.address().port}/`, errors);
+  } finally {
+    await context.close();
+    server.close();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}
 
+test("a Vite build records into IndexedDB and reads it back after a reload", () =>
+  inChromium(async (page, base, errors) => {
     await page.goto(`${base}?phase=record`);
     await page.waitForFunction(() => window.result, null, { timeout: 20_000 });
     const recorded = await page.evaluate(() => window.result);
@@ -61,9 +72,18 @@ test("a Vite build records into IndexedDB and reads it back after a reload", asy
     assert.deepEqual(restored.problems, []);
     assert.deepEqual(restored.summary, recorded.summary);
     assert.deepEqual(errors, []);
-  } finally {
-    await context.close();
-    server.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-});
+  }));
+
+// The framework examples, bundled by Vite with the real framework packages
+// and run in the browser: the same checks as in Node.
+for (const [name, check] of Object.entries(exampleChecks)) {
+  test(`in Chromium, the ${name} example records the right names, types, session, messages and tokens`, () =>
+    inChromium(async (page, base, errors) => {
+      await page.goto(`${base}?phase=example&name=${name}`);
+      await page.waitForFunction(() => window.result, null, { timeout: 20_000 });
+      const { file, error } = await page.evaluate(() => window.result);
+      assert.equal(error, undefined, error);
+      check(JSON.parse(file));
+      assert.deepEqual(errors, []);
+    }));
+}

@@ -13,6 +13,7 @@ import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "
 import { generateText, stepCountIs, tool } from "ai-v6";
 import { MockLanguageModelV3 } from "ai-v6/test";
 import { z } from "zod";
+import { exampleChecks } from "./example-checks.mjs";
 import { tracer } from "./helpers.mjs";
 
 const examples = new URL("./examples/", import.meta.url).pathname;
@@ -88,37 +89,11 @@ test("AI SDK 6: otelTracer records sessions, types, messages and tokens once", a
   assert.deepEqual(problems, []);
 });
 
-test("AI SDK 7 with @ai-sdk/otel: the example records the agent, its steps, the tool and the session", () => {
-  const file = runExample("ai-sdk");
-  assert.equal(file.traces[0].session_id, "chat-42");
-  assert.equal(file.traces[0].user_id, "user-7");
-  const kinds = Object.fromEntries(file.observations.map((o) => [o.name, o.type]));
-  assert.equal(kinds["invoke_agent gpt-4o-mini"], "agent");
-  assert.equal(kinds["chat gpt-4o-mini"], "generation");
-  assert.equal(kinds.lookupOrder, "tool");
-  const chats = file.observations.filter((o) => o.name === "chat gpt-4o-mini");
-  assert.equal(chats.length, 2);
-  assert.equal(chats[0].input[0].role, "system", "the instructions lead the messages");
-  assert.equal(chats.reduce((n, o) => n + o.usage.total, 0), 310);
-});
-
-test("LangChain through OpenInference: the example records the chain, the model call and the session", () => {
-  const file = runExample("langchain");
-  const [trace] = file.traces;
-  assert.deepEqual([trace.name, trace.session_id, trace.user_id], ["support_answer", "chat-lc", "user-7"]);
-  const llm = file.observations.find((o) => o.type === "generation");
-  assert.equal(llm.name, "FakeListChatModel");
-  assert.ok(JSON.stringify(llm.input).includes("When do orders ship?"), JSON.stringify(llm.input));
-  assert.ok(JSON.stringify(llm.output).includes("Orders ship within two days."));
-});
-
-test("any OpenTelemetry SDK: the span processor records GenAI spans and a failed tool", () => {
-  const file = runExample("otel");
-  const kinds = Object.fromEntries(file.observations.map((o) => [o.name, [o.type, o.status]]));
-  assert.deepEqual(kinds["chat gpt-4o-mini"], ["generation", "completed"]);
-  assert.deepEqual(kinds["execute_tool refund"] ?? kinds.refund, ["tool", "error"]);
-  assert.equal(file.traces[0].session_id, "chat-otel");
-});
+// The examples, run as a user runs them (browser.test.mjs runs them in
+// headless Chromium with the same checks).
+for (const [name, check] of Object.entries(exampleChecks)) {
+  test(`the ${name} example records the right names, types, session, messages and tokens`, () => check(runExample(name)));
+}
 
 test("a span recorded live gives the record the same span gives from an OTLP file", async () => {
   const { tracer: live } = tracer();

@@ -3,7 +3,21 @@
 // reads `window.result`.
 import { Tracer } from "prompttrace";
 
-const phase = new URLSearchParams(location.search).get("phase");
+const params = new URLSearchParams(location.search);
+const phase = params.get("phase");
+
+// The framework examples, bundled as an app bundles them; each hands its
+// file to `globalThis.prompttraceFiles` (see examples/fake-llm.mjs).
+const examples = {
+  "ai-sdk": () => import("../examples/ai-sdk.mjs"),
+  langchain: () => import("../examples/langchain.mjs"),
+  otel: () => import("../examples/otel.mjs"),
+};
+
+async function runExample(name) {
+  await examples[name]();
+  return globalThis.prompttraceFiles[name];
+}
 const problems = [];
 const onError = (error) => problems.push(error.message);
 
@@ -38,12 +52,23 @@ async function read() {
   return tracer.summary();
 }
 
-(phase === "read" ? read() : record()).then(
-  (summary) => {
-    window.result = { summary, problems };
-    document.getElementById("out").textContent = JSON.stringify(window.result, null, 2);
-  },
-  (error) => {
-    window.result = { error: String(error), problems };
-  },
-);
+if (phase === "example") {
+  runExample(params.get("name")).then(
+    (file) => {
+      window.result = { file };
+    },
+    (error) => {
+      window.result = { error: String(error?.stack ?? error) };
+    },
+  );
+} else {
+  (phase === "read" ? read() : record()).then(
+    (summary) => {
+      window.result = { summary, problems };
+      document.getElementById("out").textContent = JSON.stringify(window.result, null, 2);
+    },
+    (error) => {
+      window.result = { error: String(error), problems };
+    },
+  );
+}
