@@ -12,6 +12,7 @@ import { Observation, Trace } from "./handles.mjs";
 import { now, randomHex } from "./ids.mjs";
 import { observe } from "./observe.mjs";
 import { Queue, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
+import type { Batch } from "./queue.mjs";
 import { type Storage, storageFor } from "./storage.mjs";
 import { track } from "./track.mjs";
 import type {
@@ -375,6 +376,15 @@ export class Tracer {
       this.#problems(reply.problems);
       return reply.text;
     }, "");
+  }
+
+  /** @internal Queues a call built by a wrapper (`observeOpenAI`). */
+  _push<K extends keyof Batch>(kind: K, call: Batch[K][number]): void {
+    try {
+      this.#queue.push(kind, call);
+    } catch (error) {
+      this._report(error);
+    }
   }
 
   /** @internal Hands an error to onError, which must not throw either. */
