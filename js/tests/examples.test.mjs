@@ -16,6 +16,7 @@ const expected = {
   "rag-pipeline": { traces: 1, sessions: 1, errors: 0 },
   "nested-multi-step": { traces: 1, sessions: 0, errors: 0 },
   error: { traces: 1, sessions: 1, errors: 2 },
+  openai: { traces: 3, sessions: 1, errors: 0 },
 };
 
 test("every example writes a trace file that the CLI summarises", () => {
@@ -32,6 +33,25 @@ test("every example writes a trace file that the CLI summarises", () => {
       assert.equal(summary.traces.reduce((n, t) => n + t.error_count, 0), want.errors, name);
       assert.ok(summary.traces.every((t) => t.status !== "running"), `${name}: everything ended`);
     }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+});
+
+test("the openai example records the client's calls with their models and usage", () => {
+  assert.ok(cli, "PROMPTTRACE_CLI must name the prompttrace binary (cargo xtask test sets it)");
+  const out = mkdtempSync(join(tmpdir(), "prompttrace-openai-"));
+  try {
+    execFileSync(process.execPath, [join(examples, "openai.mjs"), out], { stdio: "pipe" });
+    const summary = JSON.parse(execFileSync(cli, ["summary", "--json", join(out, "openai.json")], { encoding: "utf8" }));
+    const calls = summary.traces.map((t) => t.tree.map((n) => [n.name, n.type, n.model]));
+    assert.deepEqual(calls, [
+      [["OpenAI.chat", "generation", "gpt-4o-mini-2024-07-18"]],
+      [["OpenAI.chat", "generation", "gpt-4o-mini-2024-07-18"]],
+      [["OpenAI.embeddings", "embedding", "text-embedding-3-small"]],
+    ]);
+    assert.equal(summary.sessions[0].tokens.total, 54 + 54 + 5);
+    assert.ok(summary.sessions[0].cost.total > 0);
   } finally {
     rmSync(out, { recursive: true, force: true });
   }
