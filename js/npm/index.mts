@@ -11,6 +11,7 @@
 
 export { Tracer } from "./tracer.mjs";
 export { Trace, Observation } from "./handles.mjs";
+export { observeOpenAI, type ObserveOpenAIOptions } from "./openai.mjs";
 export type {
   CompleteOptions,
   Cost,

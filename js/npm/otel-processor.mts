@@ -87,7 +87,7 @@ export class PromptSpanProcessor implements OtelSpanProcessor {
         },
         resource: span.resource?.attributes,
       };
-      this.#tracer._recordSpan(requestLine(record));
+      this.#tracer._push("spans", requestLine(record));
     } catch (error) {
       this.#tracer._report(error);
     }

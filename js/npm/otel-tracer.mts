@@ -244,7 +244,7 @@ class RecordingSpan implements OtelSpan {
 
   #send(): void {
     try {
-      this.#tracer._recordSpan(requestLine(this.#record));
+      this.#tracer._push("spans", requestLine(this.#record));
     } catch (error) {
       this.#tracer._report(error);
     }

@@ -43,6 +43,8 @@ export interface ObservationStart {
   prompt_version: unknown;
   template: string | undefined;
   variables: unknown;
+  /** A call of the OpenAI client (`observeOpenAI`): the core maps its request. */
+  openai?: OpenAiStart;
 }
 
 /** An end or an update of a trace or an observation (`ChangeCall`). */
@@ -71,6 +73,27 @@ export interface ChangeCall {
   user_id?: string | undefined;
   tags?: string[] | undefined;
   input?: unknown;
+  /** How a call of the OpenAI client ended: the core maps its answer and ends it. */
+  openai?: OpenAiEnd;
+}
+
+/** What `observeOpenAI` sends as a generation starts (`convert/openai.rs`). */
+export interface OpenAiStart {
+  /** "chat", "responses" or "embeddings". */
+  kind: string;
+  /** The client's `params`, as given. */
+  request: unknown;
+}
+
+/** What `observeOpenAI` sends as a call ends: a whole answer, or what a stream yielded. */
+export interface OpenAiEnd {
+  kind: string;
+  response?: unknown;
+  chunks?: unknown[];
+  /** Each chunk's arrival, ms since the epoch. */
+  times?: number[];
+  /** The id of the trace started for the call alone: it ends with the call. */
+  trace: string | undefined;
 }
 
 /** The start of a tracked call as the core reads it (`TrackStart`). */
@@ -106,7 +129,7 @@ export interface Batch {
 }
 
 /** The free-form fields, which may hold values that cannot be JSON. */
-const PAYLOADS = ["input", "output", "metadata", "variables", "model_parameters", "usage", "cost", "response"] as const;
+const PAYLOADS = ["input", "output", "metadata", "variables", "model_parameters", "usage", "cost", "response", "openai"] as const;
 
 /**
  * JSON of calls, in one `JSON.stringify`; a free-form value that cannot be

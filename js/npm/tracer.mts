@@ -14,6 +14,7 @@ import { observe } from "./observe.mjs";
 import { PromptSpanProcessor } from "./otel-processor.mjs";
 import { PromptTracer } from "./otel-tracer.mjs";
 import { Queue, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
+import type { Batch } from "./queue.mjs";
 import { type Storage, storageFor } from "./storage.mjs";
 import { track } from "./track.mjs";
 import type {
@@ -441,10 +442,10 @@ export class Tracer {
     }, "");
   }
 
-  /** @internal Queues an OpenTelemetry span, as one OTLP/JSON request line. */
-  _recordSpan(line: string): void {
+  /** @internal Queues a call built by a wrapper (`observeOpenAI`; OpenTelemetry spans as OTLP/JSON lines). */
+  _push<K extends keyof Batch>(kind: K, call: Batch[K][number]): void {
     try {
-      this.#queue.push("spans", line);
+      this.#queue.push(kind, call);
     } catch (error) {
       this._report(error);
     }

@@ -8,12 +8,15 @@
 //! performance.now()`), so JS never formats dates.
 
 use prompttrace::model::{Cost, Level, Observation, ObservationType, Trace, Usage};
+use prompttrace::record::openai::Finish;
 use prompttrace::record::{object, End, LlmResponse, TraceUpdate, TrackCall, Update};
 use prompttrace::{Json, Timestamp};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 use wasm_bindgen::JsError;
+
+mod openai;
 
 /// One batch of queued calls. Within a batch, trace starts come first, then
 /// observation starts (parents before children, in call order), then ends
@@ -83,6 +86,8 @@ pub struct ObservationStart {
     prompt_version: Option<Value>,
     template: Option<String>,
     variables: Option<Value>,
+    /// A call of the OpenAI client (`convert/openai.rs`).
+    openai: Option<Box<RawValue>>,
 }
 
 /// An end or an update of a trace or an observation.
@@ -113,6 +118,8 @@ pub struct ChangeCall {
     user_id: Option<String>,
     tags: Option<Vec<String>>,
     input: Option<Json>,
+    /// How a call of the OpenAI client ended (`convert/openai.rs`).
+    openai: Option<Box<RawValue>>,
 }
 
 /// Problems found while converting; reported through `onError`, never thrown.
@@ -189,6 +196,13 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
     observation.prompt_version = prompt_version;
     observation.template = start.template;
     observation.variables = start.variables.map(object);
+    if let Some(call) = start.openai {
+        let who = Who {
+            kind: "observation",
+            id: &observation.id.clone(),
+        };
+        openai::start(&call, &mut observation, &who, problems);
+    }
     observation
 }
 
@@ -198,6 +212,8 @@ pub enum Change {
     EndObservation(String, Timestamp, End),
     UpdateTrace(String, TraceUpdate),
     UpdateObservation(String, Update),
+    /// A call of the OpenAI client ended (the core's `record::openai::finish`).
+    FinishOpenAi(String, Finish),
 }
 
 pub fn change(call: ChangeCall, problems: &mut Problems) -> Change {
@@ -205,6 +221,11 @@ pub fn change(call: ChangeCall, problems: &mut Problems) -> Change {
         kind: if call.trace { "trace" } else { "observation" },
         id: &call.id,
     };
+    if let (Some(ended), false, false) = (&call.openai, call.trace, call.update) {
+        let at = time(call.at, &who, problems);
+        let finish = openai::end(ended, at, call.error, &who, problems);
+        return Change::FinishOpenAi(call.id, finish);
+    }
     let usage = call
         .usage
         .and_then(|usage| loose(&who, problems, |p| Usage::from_loose(&usage, p)));

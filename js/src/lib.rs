@@ -8,6 +8,7 @@ mod convert;
 
 use prompttrace::format::{self, jsonl, native, otlp};
 use prompttrace::outbox::{Include, Outbox, Ready, Take};
+use prompttrace::record::openai;
 use prompttrace::record::Recorder;
 use prompttrace::summary::summarize;
 use prompttrace::{ManualClock, Price, PriceTable, SeededIds};
@@ -291,6 +292,11 @@ impl Core {
                 Change::UpdateTrace(id, update) => self.recorder.update_trace(&id, update),
                 Change::UpdateObservation(id, update) => {
                     self.recorder.update_observation(&id, update)
+                }
+                Change::FinishOpenAi(id, finish) => {
+                    let broken = openai::finish(&mut self.recorder, &id, finish);
+                    problems.extend(broken.iter().map(ToString::to_string));
+                    Ok(())
                 }
             };
             if let Err(violation) = result {

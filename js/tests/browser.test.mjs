@@ -1,6 +1,7 @@
 // The package in a real browser: a Vite production build of a page that
-// imports it, served over HTTP to headless Chromium, records a trace into
-// IndexedDB; after a reload the trace is read back. The framework examples
+// imports it, served over HTTP to headless Chromium, records a trace (and
+// two calls of the real `openai` client through observeOpenAI) into
+// IndexedDB; after a reload the traces are read back. The framework examples
 // run there too. Expects `vite build` to have written browser/dist (cargo
 // xtask test does).
 import { test } from "node:test";
@@ -65,6 +66,14 @@ test("a Vite build records into IndexedDB and reads it back after a reload", () 
     assert.deepEqual(trace.tree.map((n) => [n.name, n.type]), [["search", "retriever"], ["outer", "span"], ["greet", "generation"]]);
     assert.equal(trace.tree[1].children[0].name, "inner", "sync nesting follows the call stack");
     assert.deepEqual(trace.tokens, { input: 3, output: 2, total: 5 });
+    const openai = recorded.summary.traces[1];
+    assert.equal(openai.name, "browser_openai", "observeOpenAI records the real openai client");
+    assert.deepEqual(openai.tree.map((n) => [n.name, n.type, n.status, n.model]), [
+      ["OpenAI.chat", "generation", "completed", "gpt-4o-mini-2024-07-18"],
+      ["OpenAI.chat", "generation", "completed", "gpt-4o-mini-2024-07-18"],
+    ]);
+    assert.deepEqual(openai.tokens, { input: 16, output: 4, total: 20 });
+    assert.ok(openai.cost.total > 0);
 
     await page.goto(`${base}?phase=read`);
     await page.waitForFunction(() => window.result, null, { timeout: 20_000 });

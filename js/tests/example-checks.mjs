@@ -2,6 +2,7 @@
 // writes: the same checks whether it ran in Node (frameworks.test.mjs) or
 // in headless Chromium (browser.test.mjs).
 import assert from "node:assert/strict";
+import { Tracer } from "prompttrace";
 
 /** The observations of a file by name: [type, status]. */
 const kinds = (file) => Object.fromEntries(file.observations.map((o) => [o.name, [o.type, o.status]]));
@@ -42,5 +43,24 @@ export const exampleChecks = {
     assert.equal(chat.input[0].role, "user");
     const agent = file.observations.find((o) => o.name === "invoke_agent support");
     assert.equal(chat.parent_id, agent.id);
+  },  openai(file) {
+    assert.equal(file.traces.length, 3, "each call of the client is a trace of its own");
+    for (const trace of file.traces) assert.deepEqual([trace.session_id, trace.user_id], ["chat_42", "user_42"]);
+    const calls = file.observations.map((o) => [o.name, o.type, o.status, o.model]);
+    assert.deepEqual(calls, [
+      ["OpenAI.chat", "generation", "completed", "gpt-4o-mini-2024-07-18"],
+      ["OpenAI.chat", "generation", "completed", "gpt-4o-mini-2024-07-18"],
+      ["OpenAI.embeddings", "embedding", "completed", "text-embedding-3-small"],
+    ]);
+    const [plain, streamed] = file.observations;
+    assert.equal(plain.input.at(-1).content, "What is a trace?");
+    assert.equal(plain.output.content, "A trace records one request, step by step.");
+    assert.equal(streamed.output.content, "A session groups the traces of one chat.", "the streamed text is assembled");
+    assert.ok(streamed.completion_start_time, "a stream has its time to first token");
+    assert.equal(file.observations.reduce((n, o) => n + o.usage.total, 0), 54 + 54 + 5);
+    // Files keep what was recorded; cost comes from the price table on reading.
+    const reader = new Tracer();
+    assert.ok(reader.import(JSON.stringify(file), "openai.json"));
+    assert.ok(reader.summary().traces.every((trace) => trace.cost.total > 0), "every call is priced");
   },
 };

@@ -19,6 +19,7 @@ const expected = {
   "ai-sdk": { traces: 1, sessions: 1, errors: 0 },
   langchain: { traces: 1, sessions: 1, errors: 0 },
   otel: { traces: 1, sessions: 1, errors: 1 },
+  openai: { traces: 3, sessions: 1, errors: 0 },
 };
 
 test("every example writes a trace file that the CLI summarises", () => {

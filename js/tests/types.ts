@@ -164,3 +164,40 @@ import type { SpanProcessor } from "@opentelemetry/sdk-trace-base";
   t.withAttributes({ tags: "a" }, () => 0);
   void [n, p];
 }
+
+// observeOpenAI returns the client with its own type. (A client class of
+// our own: the real `openai` typings reach for undici's, which need Node's
+// typings, when another test tool installs undici.)
+import { observeOpenAI, type ObserveOpenAIOptions } from "prompttrace";
+{
+  interface Message {
+    role: "system" | "user" | "assistant";
+    content: string;
+  }
+  class Client {
+    readonly chat = {
+      completions: {
+        create: async (params: { model: string; messages: Message[] }): Promise<{ model: string; choices: { message: Message }[] }> =>
+          ({ model: params.model, choices: [] }),
+      },
+    };
+    withOptions(): Client {
+      return this;
+    }
+  }
+  const t = new Tracer();
+  const options: ObserveOpenAIOptions = { tracer: t, parent: t.trace("p"), sessionId: "s", userId: "u", name: "n", metadata: { a: 1 } };
+  const openai: Client = observeOpenAI(new Client(), options);
+  async function ask(): Promise<string | undefined> {
+    const reply = await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Hi" }] });
+    return reply.choices[0]?.message.content;
+  }
+  const again: Client = observeOpenAI(openai, { tracer: t, parent: t.trace("p").span("s") }).withOptions();
+  // @ts-expect-error the tracer is required
+  observeOpenAI(openai, {});
+  // @ts-expect-error a parent is a Trace or an Observation
+  observeOpenAI(openai, { tracer: t, parent: "trace-id" });
+  // @ts-expect-error the wrapped client keeps its methods' parameters
+  void openai.chat.completions.create({ model: "m", messages: [{ role: "robot", content: "Hi" }] });
+  void [ask, again];
+}

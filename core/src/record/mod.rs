@@ -40,6 +40,7 @@
 //! Invariant: every rule is checked by the store (`Store::add_trace` and
 //! friends); this module only adds time, ids and handles.
 
+pub mod openai;
 mod recorder;
 mod tracer;
 mod track;

@@ -1,7 +1,8 @@
 // A page that uses the package as an app would, built by Vite. `?phase=record`
 // records into IndexedDB; `?phase=read` restores it after a reload. The test
 // reads `window.result`.
-import { Tracer } from "prompttrace";
+import OpenAI from "openai";
+import { Tracer, observeOpenAI } from "prompttrace";
 
 const params = new URLSearchParams(location.search);
 const phase = params.get("phase");
@@ -12,6 +13,7 @@ const examples = {
   "ai-sdk": () => import("../examples/ai-sdk.mjs"),
   langchain: () => import("../examples/langchain.mjs"),
   otel: () => import("../examples/otel.mjs"),
+  openai: () => import("../examples/openai.mjs"),
 };
 
 async function runExample(name) {
@@ -43,8 +45,34 @@ async function record() {
     async (prompt) => ({ text: `${prompt}!`, usage: { input: 3, output: 2 } }),
   );
   trace.complete({ output: responseText });
+  await askOpenAI(tracer);
   await tracer.flush();
   return tracer.summary();
+}
+
+/** One wrapped chat completion, plain and streamed, on a canned fetch. */
+async function askOpenAI(tracer) {
+  const model = "gpt-4o-mini-2024-07-18";
+  const usage = { prompt_tokens: 8, completion_tokens: 2, total_tokens: 10 };
+  const chunk = (delta, extra) => ({ object: "chat.completion.chunk", model, choices: [{ index: 0, delta }], ...extra });
+  const fetch = async (url, init) => {
+    if (!JSON.parse(init.body).stream) {
+      return Response.json({ object: "chat.completion", model, choices: [{ index: 0, message: { role: "assistant", content: "Hi Ada" } }], usage });
+    }
+    const events = [chunk({ role: "assistant", content: "Hi" }), chunk({ content: " Ada" }), chunk({}, { choices: [], usage })];
+    const body = events.map((e) => `data: ${JSON.stringify(e)}\n\n`).join("") + "data: [DONE]\n\n";
+    return new Response(body, { headers: { "content-type": "text/event-stream" } });
+  };
+  const trace = tracer.trace({ name: "browser_openai" });
+  const client = new OpenAI({ apiKey: "sk-test", fetch, maxRetries: 0, dangerouslyAllowBrowser: true });
+  const openai = observeOpenAI(client, { tracer, parent: trace });
+  const messages = [{ role: "user", content: "Greet Ada" }];
+  const reply = await openai.chat.completions.create({ model: "gpt-4o-mini", messages });
+  await new Promise((resolve) => setTimeout(resolve, 2));
+  let streamed = "";
+  const stream = await openai.chat.completions.create({ model: "gpt-4o-mini", messages, stream: true, stream_options: { include_usage: true } });
+  for await (const part of stream) streamed += part.choices[0]?.delta.content ?? "";
+  trace.complete({ output: [reply.choices[0].message.content, streamed] });
 }
 
 async function read() {
