@@ -55,3 +55,28 @@ test("OTLP and Langfuse files load, and a trace exports as OTLP", async () => {
     await viewer.close();
   }
 });
+
+test("a Vercel AI SDK file shows its session, steps as generations and cached and reasoning tokens", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.goto("?page=storage");
+    await viewer.loadFiles([interop("ai-sdk-6.json")]);
+    assert.equal(await viewer.errors(), "");
+    const expected = JSON.parse(readFileSync(interop("expected/ai-sdk-6.json"), "utf8"));
+    const trace = expected.traces[0];
+    const call = expected.observations.find((o) => o.trace_id === trace.id && o.type === "generation");
+    await viewer.openTrace(trace.id, call.id);
+    assert.equal(await page.textContent("[data-testid=trace-session]"), "sess-ai-1");
+    assert.equal(await viewer.waitForDetail("chat-support:ai.generateText.doGenerate"), "chat-support:ai.generateText.doGenerate");
+    assert.equal(await page.textContent("[data-testid=detail-tokens]"), "470 (156 in, 26 out)");
+    assert.equal(await page.textContent("[data-testid=detail-token-details]"), "256 input_cached_tokens, 32 output_reasoning_tokens");
+    const types = await page.$$eval("[data-testid=timeline-row]", (rows) => rows.map((r) => r.querySelector(".type")?.textContent));
+    assert.equal(types.filter((t) => t === "generation").length, 3, types.join());
+    assert.equal(await page.textContent("[data-testid=trace-user]"), "user-7");
+    await viewer.screenshot("ai-sdk-trace");
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});

@@ -63,8 +63,8 @@ fn TraceHeader(trace: Memo<Option<Trace>>) -> impl IntoView {
                     <div><dt>"Cost"</dt><dd data-testid="trace-cost">{format::cost(figures.cost.total)}</dd></div>
                     <div><dt>"LLM calls"</dt><dd data-testid="trace-calls">{figures.llm_call_count}</dd></div>
                     <div><dt>"Errors"</dt><dd data-testid="trace-errors">{figures.error_count}</dd></div>
-                    <div><dt>"Session"</dt><dd>{trace.session_id.clone().map(|s| view! { <A href=links::session(&s)>{s.clone()}</A> })}</dd></div>
-                    <div><dt>"User"</dt><dd>{trace.user_id.clone()}</dd></div>
+                    <div><dt>"Session"</dt><dd data-testid="trace-session">{trace.session_id.clone().map(|s| view! { <A href=links::session(&s)>{s.clone()}</A> })}</dd></div>
+                    <div><dt>"User"</dt><dd data-testid="trace-user">{trace.user_id.clone()}</dd></div>
                 </dl>
                 <TraceActions state=state id=trace.id.clone()/>
             </div>
@@ -146,6 +146,17 @@ fn details(o: Observation, subtree: Option<(Tokens, CostTotals)>) -> impl IntoVi
     let first_token = o
         .completion_start_time
         .map(|t| prompttrace::time::millis_between(o.started_at, t));
+    // Cached and reasoning tokens (Langfuse's names), which the in/out
+    // counts leave out: the call's own, as the provider reported them.
+    let token_details = o.usage.as_ref().and_then(|u| {
+        let parts: Vec<String> = u
+            .details
+            .iter()
+            .filter(|(_, n)| **n > 0)
+            .map(|(name, n)| format!("{} {name}", format::count(*n)))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    });
     view! {
         <h2 data-testid="detail-name">{o.name.clone()}</h2>
         <dl class="facts">
@@ -163,6 +174,7 @@ fn details(o: Observation, subtree: Option<(Tokens, CostTotals)>) -> impl IntoVi
                 <dt>"Tokens"</dt><dd data-testid="detail-tokens">{format!("{} ({} in, {} out)", format::count(tokens.total), format::count(tokens.input), format::count(tokens.output))}</dd>
                 <dt>"Cost"</dt><dd data-testid="detail-cost">{format::cost(cost.total)}</dd>
             })}
+            {token_details.map(|d| view! { <dt>"Token details"</dt><dd data-testid="detail-token-details">{d}</dd> })}
         </dl>
         <Section title="Input" value=o.input.clone()/>
         <Section title="Output" value=o.output.clone()/>
