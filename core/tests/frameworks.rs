@@ -177,6 +177,15 @@ fn frameworks_ai_sdk_7_reads_the_gen_ai_attributes_and_runtime_context() {
         assert_eq!(entry.trace().session_id.as_deref(), Some("sess-ai-1"));
         assert_eq!(entry.trace().user_id.as_deref(), Some("user-7"));
     }
+    // @ai-sdk/otel's time to first chunk is in seconds.
+    let stream = store
+        .traces()
+        .flat_map(|t| t.observations().iter())
+        .find(|o| o.kind == ObservationType::Generation && o.completion_start_time.is_some())
+        .expect("the streamed call has its time to first token");
+    let first = stream.completion_start_time.unwrap();
+    let ms = prompttrace::time::millis_between(stream.started_at, first);
+    assert!((ms - 310.0).abs() < 0.01, "{ms} ms");
     // The same app on AI SDK 6 and 7 counts the same tokens.
     assert_eq!(
         llm_call_tokens(&store),
@@ -201,7 +210,7 @@ fn frameworks_langchain_openinference_sessions_types_and_messages() {
     assert_eq!(llm.model.as_deref(), Some("gpt-4o-mini"));
     // The structured messages, not LangChain's serialized run input.
     let input = json(&llm.input);
-    assert_eq!(input[0]["message"]["role"], "system", "{input}");
+    assert_eq!(input[0]["role"], "system", "{input}");
     assert_eq!(named(&store, "open_courier_trace")[0].status, Status::Error);
 }
 
@@ -224,6 +233,13 @@ fn frameworks_openllmetry_kinds_sessions_and_entity_io() {
     assert_eq!(
         json(&workflow.input)["args"][0],
         "Where is my order A-1042? It was due yesterday."
+    );
+    // Entity IO is JSON text: a string output is the string, not its quotes.
+    let agent = named(&store, "order_agent.agent")[0];
+    let output = json(&agent.output);
+    assert!(
+        output.as_str().is_some_and(|s| s.starts_with("Your order")),
+        "{output}"
     );
     let chat = named(&store, "openai.chat")[0];
     assert_eq!(chat.model.as_deref(), Some("gpt-4o-mini-2024-07-18"));

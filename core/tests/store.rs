@@ -369,3 +369,78 @@ fn store_updates_set_named_fields_and_keep_indexes() {
         Err(Violation::Unknown { .. })
     ));
 }
+
+#[test]
+fn store_updates_merge_metadata_and_add_tags() {
+    use prompttrace::store::{TraceUpdate, Update};
+    let mut store = Store::new();
+    let mut t = trace("t1", None);
+    t.tags = vec!["web".into()];
+    t.metadata = Some(serde_json::json!({"page": "/help"}).into());
+    store.add_trace(t).unwrap();
+    let mut g = obs("g", "t1", None);
+    g.metadata = Some(serde_json::json!({"table": "orders", "rows": 1}).into());
+    store.add_observation(g).unwrap();
+    let set_metadata = |store: &mut Store, metadata: serde_json::Value| {
+        let update = Update {
+            metadata: Some(metadata.into()),
+            ..Update::default()
+        };
+        store.update_observation("g", update).unwrap();
+        let g = store.observation("g").unwrap();
+        g.metadata.as_ref().unwrap().as_str().to_string()
+    };
+    assert_eq!(
+        set_metadata(&mut store, serde_json::json!({"rows": 3, "tenant": "acme"})),
+        r#"{"rows":3,"table":"orders","tenant":"acme"}"#,
+        "keys merge in place; a key given again takes the new value"
+    );
+    let update = TraceUpdate {
+        tags: Some(vec!["vip".into(), "web".into()]),
+        metadata: Some(serde_json::json!({"tenant": "acme"}).into()),
+        ..TraceUpdate::default()
+    };
+    store.update_trace("t1", update).unwrap();
+    let t = store.trace("t1").unwrap().trace();
+    assert_eq!(t.tags, ["web", "vip"]);
+    assert_eq!(
+        t.metadata.as_ref().unwrap().as_str(),
+        r#"{"page":"/help","tenant":"acme"}"#
+    );
+    // A value that is not an object replaces.
+    assert_eq!(
+        set_metadata(&mut store, serde_json::json!("note")),
+        r#""note""#
+    );
+}
+
+#[test]
+fn store_moving_a_stored_subtree_checks_the_depth_of_its_descendants() {
+    let mut store = Store::new();
+    let chain = |name: &str, len: usize| -> Vec<Observation> {
+        (0..len)
+            .map(|i| {
+                let parent = (i > 0).then(|| format!("{name}{}", i - 1));
+                obs(&format!("{name}{i}"), "t1", parent.as_deref())
+            })
+            .collect()
+    };
+    let mut observations = chain("c", 200);
+    observations.extend(chain("d", 100));
+    store
+        .import(batch(vec![trace("t1", None)], observations))
+        .unwrap();
+    // Only d0 arrives again, under c199: its stored descendants go 300 deep.
+    let rejection = store
+        .import(batch(vec![], vec![obs("d0", "t1", Some("c199"))]))
+        .unwrap_err();
+    assert!(
+        matches!(rejection.violation, Violation::TooDeep { .. }),
+        "{}",
+        rejection.violation
+    );
+    // New children cost what they bring: a 101st link of d is fine.
+    store
+        .import(batch(vec![], vec![obs("d100", "t1", Some("d99"))]))
+        .unwrap();
+}

@@ -150,8 +150,20 @@ impl Store {
             let observation = written.get(id).copied().or_else(|| self.observation(id))?;
             Some(links(observation))
         };
+        // A stored observation's depth or ancestry changes only when one of
+        // its ancestors (or itself) moves to another parent: only then are
+        // the touched trees' stored observations checked too. New records
+        // cannot have stored children (a parent must exist first), so the
+        // common batch — new spans, or the ends of running ones — costs what
+        // it brings, not what its trace holds.
+        let moves = plan.observations.iter().any(|&i| {
+            let incoming = &batch.observations[i];
+            self.observation(&incoming.id)
+                .is_some_and(|stored| stored.parent_id != incoming.parent_id)
+        });
         let stored_in_touched = touched
             .iter()
+            .filter(|_| moves)
             .filter_map(|trace_id| self.traces.get(*trace_id))
             .flat_map(|entry| entry.observations.iter().map(|o| o.id.as_str()));
         let written_ids = plan

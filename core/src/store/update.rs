@@ -2,7 +2,9 @@
 //! the `update` of Langfuse's and OpenTelemetry's handles. An update sets
 //! the fields it names and leaves the rest, never the status or the times
 //! (ending is `end_trace`/`end_observation`), and passes the same limits as
-//! any record.
+//! any record. As in Langfuse, metadata merges (an object's keys are added
+//! to the stored object's, a key given again replaces its value) and tags
+//! are added to a trace's; every other field is replaced.
 
 use serde_json::{Map, Value};
 
@@ -61,7 +63,7 @@ impl Store {
             completion_start_time,
         } = update;
         set(&mut observation.output, output);
-        set(&mut observation.metadata, metadata);
+        merge_metadata(&mut observation.metadata, metadata);
         set(&mut observation.status_message, status_message);
         set(&mut observation.model, model);
         set(&mut observation.model_parameters, model_parameters);
@@ -101,19 +103,31 @@ impl Store {
         if let Some(name) = name {
             trace.name = name;
         }
-        if let Some(tags) = tags {
-            trace.tags = tags;
+        for tag in tags.into_iter().flatten() {
+            if !trace.tags.contains(&tag) {
+                trace.tags.push(tag);
+            }
         }
         set(&mut trace.session_id, session_id);
         set(&mut trace.user_id, user_id);
         set(&mut trace.input, input);
         set(&mut trace.output, output);
-        set(&mut trace.metadata, metadata);
+        merge_metadata(&mut trace.metadata, metadata);
         super::write::check_trace(&trace)?;
         // Through the replace path: the session and name indexes follow.
         self.put_trace(trace);
         Ok(())
     }
+}
+
+/// An object's keys merge into a stored object's; any other value replaces.
+fn merge_metadata(field: &mut Option<Json>, value: Option<Json>) {
+    let Some(value) = value else { return };
+    let merged = match (field.as_ref().and_then(Json::entries), value.entries()) {
+        (Some(stored), Some(given)) => Json::from_entries(stored.into_iter().chain(given)),
+        _ => value,
+    };
+    *field = Some(merged);
 }
 
 fn set<T>(field: &mut Option<T>, value: Option<T>) {

@@ -17,8 +17,8 @@ use super::conventions::{
     GEN_AI_MESSAGES_SOURCE, IO, TRACELOOP_KINDS, VERCEL_OPERATIONS,
 };
 use super::values::{
-    borrowed, count, gen_ai_operation, is_lower, json_object, level, number, openinference_kind,
-    payload, str_of, strip, tags, text, unflatten, MAX_SEGMENTS,
+    borrowed, count, encoded_payload, gen_ai_operation, is_lower, json_object, level, number,
+    openinference_kind, payload, str_of, strip, tags, text, unflatten, MAX_SEGMENTS,
 };
 use super::wire::{AnyValue, Event, KeyValue};
 use crate::json::Json;
@@ -391,10 +391,24 @@ impl<'a> Fields<'a> {
                     .offer(rank, Cost::from_fields(&details, &mut Vec::new()));
             }
             Rule::Cost(rank, part) => self.offer_cost_part(rank, part, number(value)),
-            Rule::Io { source, side, rank } => self.offer_io(source, side, rank, payload(value)),
+            Rule::Io {
+                source,
+                side,
+                rank,
+                encoded,
+            } => {
+                let value = if encoded {
+                    encoded_payload(value)
+                } else {
+                    payload(value)
+                };
+                self.offer_io(source, side, rank, value)
+            }
             Rule::VercelReply(part) => self.vercel_reply[usize::from(part)] = Some(payload(value)),
             Rule::SystemInstructions => self.system_instructions = Some(payload(value)),
-            Rule::MsToFirstChunk(rank) => self.ms_to_first_chunk.offer(rank, number(value)?),
+            Rule::FirstChunk(rank, unit_ms) => self
+                .ms_to_first_chunk
+                .offer(rank, number(value)? * f64::from(unit_ms)),
             Rule::Level => self.level = Some(level(&str_of(value))?),
             Rule::StatusMessage => self.status_message = Some(text(value)),
             Rule::CompletionStart => {

@@ -276,12 +276,22 @@ impl OtlpParts {
             let Some(entry) = store.trace(&draft.id) else {
                 continue;
             };
-            let stored_running = entry
-                .observations()
+            // Running observations other than those this batch brings again
+            // (a live span's start, now ending): counted, not scanned, as a
+            // trace recorded live is settled once per batch.
+            let arriving_running = arriving
                 .iter()
-                .any(|o| o.status == crate::model::Status::Running && !arriving.contains(&o.id));
+                .filter_map(|id| store.observation(id))
+                .filter(|o| o.trace_id.as_deref() == Some(draft.id.as_str()))
+                .filter(|o| o.status == crate::model::Status::Running)
+                .count();
+            let stored_running = entry.running_observations() > arriving_running;
             *trace = draft.derive(Some(entry.trace()), stored_running);
             for stored in entry.observations() {
+                // Only a root can be flagged: checked before its metadata is read.
+                if stored.parent_id.is_some() {
+                    continue;
+                }
                 let Some(parent) = missing_parent(stored) else {
                     continue;
                 };

@@ -10,7 +10,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::conventions::{GEN_AI_OPERATIONS, LEVELS, OPENINFERENCE_KINDS};
+use super::conventions::{GEN_AI_OPERATIONS, ITEM_WRAPPERS, LEVELS, OPENINFERENCE_KINDS};
 use super::wire::{AnyValue, KeyValue};
 use crate::json::Json;
 use crate::model::{Level, ObservationType};
@@ -24,7 +24,8 @@ pub(crate) const MAX_SEGMENTS: usize = 32;
 /// and `gen_ai.prompt.2` without `gen_ai.prompt.1`).
 const GAP: usize = 8;
 
-/// Rebuilds `prefix.0.role`, `prefix.0.content`… into `[{role, content}]`.
+/// Rebuilds `prefix.0.role`, `prefix.0.content`… into `[{role, content}]`
+/// (a wrapper segment right after an index, [`ITEM_WRAPPERS`], is left out).
 ///
 /// A node becomes an array when every child segment is an index below the
 /// number of keys under that node plus [`GAP`] (each item needs a key of
@@ -42,7 +43,13 @@ pub(crate) fn unflatten(pairs: &[(&str, &AnyValue)], prefix: &str) -> Option<Val
         }
         let mut node = &mut root;
         node.keys += 1;
+        let mut after_index = false;
         for segment in path.split('.') {
+            if after_index && ITEM_WRAPPERS.contains(&segment) {
+                after_index = false;
+                continue;
+            }
+            after_index = segment.bytes().all(|b| b.is_ascii_digit()) && !segment.is_empty();
             node = node.children.entry(segment).or_default();
             node.keys += 1;
         }
@@ -185,6 +192,28 @@ pub(crate) fn payload(value: &AnyValue) -> Json {
     }
 }
 
+/// A payload an SDK always writes as JSON text: a string is read whole (a
+/// JSON string literal is its text), a list's items each; what does not
+/// parse reads as [`payload`] does.
+pub(crate) fn encoded_payload(value: &AnyValue) -> Json {
+    match value {
+        AnyValue::String(s) => Json::parse(s).unwrap_or_else(|_| payload(value)),
+        AnyValue::Array(items) => {
+            let decoded: Vec<Value> = items
+                .iter()
+                .map(|item| match item {
+                    AnyValue::String(s) => {
+                        serde_json::from_str(s).unwrap_or_else(|_| Value::String(s.to_string()))
+                    }
+                    other => serde_json::to_value(other).unwrap_or(Value::Null),
+                })
+                .collect();
+            Json::new(&decoded)
+        }
+        other => payload(other),
+    }
+}
+
 /// A JSON object given as a string attribute or a key-value list.
 pub(crate) fn json_object(value: &AnyValue) -> Option<Map<String, Value>> {
     match value {
@@ -289,6 +318,27 @@ mod tests {
         assert_eq!(
             value,
             serde_json::json!([{"content": "hi", "role": "user"}, {"content": "there"}])
+        );
+    }
+
+    #[test]
+    fn unflatten_leaves_out_openinference_item_wrappers() {
+        let (role, name, id) = (string("assistant"), string("lookup"), string("c1"));
+        let pairs = [
+            ("llm.output_messages.0.message.role", &role),
+            (
+                "llm.output_messages.0.message.tool_calls.0.tool_call.function.name",
+                &name,
+            ),
+            (
+                "llm.output_messages.0.message.tool_calls.0.tool_call.id",
+                &id,
+            ),
+        ];
+        let value = unflatten(&pairs, "llm.output_messages.").unwrap();
+        assert_eq!(
+            value,
+            serde_json::json!([{"role": "assistant", "tool_calls": [{"function": {"name": "lookup"}, "id": "c1"}]}])
         );
     }
 

@@ -53,6 +53,8 @@ pub(crate) mod langfuse {
 /// OpenTelemetry's GenAI semantic conventions (`gen_ai.*`).
 pub(crate) mod gen_ai {
     pub const OPERATION_NAME: &str = "gen_ai.operation.name";
+    /// Seconds from the request to the first streamed chunk (`@ai-sdk/otel`).
+    pub const TIME_TO_FIRST_CHUNK: &str = "gen_ai.client.operation.time_to_first_chunk";
     pub const PROVIDER_NAME: &str = "gen_ai.provider.name";
     /// The provider's older key.
     pub const SYSTEM: &str = "gen_ai.system";

@@ -38,11 +38,14 @@ pub(crate) enum Rule {
         source: u8,
         side: Side,
         rank: u8,
+        /// Written as JSON text whatever the value ([`JSON_ENCODED`]).
+        encoded: bool,
     },
     /// Part of the AI SDK's reply ([`VERCEL_REPLY`]): 0 text, 1 tool calls.
     VercelReply(u8),
     SystemInstructions,
-    MsToFirstChunk(u8),
+    /// Time to first token at this rank, in units of this many ms.
+    FirstChunk(u8, u16),
     Level,
     StatusMessage,
     CompletionStart,
@@ -157,6 +160,7 @@ fn build_rules() -> HashMap<&'static str, Uses> {
                         source: rank(i),
                         side,
                         rank: rank(j),
+                        encoded: JSON_ENCODED.contains(key),
                     },
                 );
             }
@@ -166,8 +170,8 @@ fn build_rules() -> HashMap<&'static str, Uses> {
         add(key, Rule::VercelReply(rank(i)));
     }
     add(gen_ai::SYSTEM_INSTRUCTIONS, Rule::SystemInstructions);
-    for (i, key) in MS_TO_FIRST_CHUNK.iter().enumerate() {
-        add(key, Rule::MsToFirstChunk(rank(i)));
+    for (i, (key, unit_ms)) in FIRST_CHUNK.iter().enumerate() {
+        add(key, Rule::FirstChunk(rank(i), *unit_ms));
     }
     add(langfuse::LEVEL, Rule::Level);
     add(langfuse::STATUS_MESSAGE, Rule::StatusMessage);

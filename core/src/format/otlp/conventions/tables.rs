@@ -235,6 +235,17 @@ pub(crate) const IO: [IoSource; 11] = [
     whole(&[gen_ai::TOOL_CALL_ARGUMENTS], &[gen_ai::TOOL_CALL_RESULT]),
 ];
 
+/// Input and output keys the SDKs always write with `JSON.stringify` (or
+/// `json.dumps`), so a JSON string in them is text, not a quoted string; a
+/// list's items are each encoded.
+pub(crate) const JSON_ENCODED: [&str; 5] = [
+    traceloop::ENTITY_INPUT,
+    traceloop::ENTITY_OUTPUT,
+    vercel_ai::VALUE,
+    vercel_ai::VALUES,
+    vercel_ai::EMBEDDINGS,
+];
+
 /// The source of [`IO`] filled from span events.
 pub(crate) const EVENTS_SOURCE: usize = 2;
 /// The source of [`IO`] that `gen_ai.system_instructions` joins, as a
@@ -271,10 +282,17 @@ pub(crate) const CONTENT_EVENTS: [(&str, &str); 4] = [
 ];
 pub(crate) const CHOICE_EVENT: &str = "gen_ai.choice";
 
-/// Time to first token, in ms after the span's start.
-pub(crate) const MS_TO_FIRST_CHUNK: [&str; 2] = [
-    vercel_ai::MS_TO_FIRST_CHUNK,
-    vercel_ai::STREAM_MS_TO_FIRST_CHUNK,
+/// Segments OpenInference wraps each flattened list item in
+/// (`llm.input_messages.0.message.role`, `…tool_calls.0.tool_call.id`,
+/// `…contents.0.message_content.text`): left out when the list is rebuilt,
+/// so messages read as `[{role, content}]` like every other convention's.
+pub(crate) const ITEM_WRAPPERS: [&str; 3] = ["message", "tool_call", "message_content"];
+
+/// Time to first token after the span's start, and how many ms its unit is.
+pub(crate) const FIRST_CHUNK: [(&str, u16); 3] = [
+    (vercel_ai::MS_TO_FIRST_CHUNK, 1),
+    (vercel_ai::STREAM_MS_TO_FIRST_CHUNK, 1),
+    (gen_ai::TIME_TO_FIRST_CHUNK, 1000),
 ];
 
 pub(crate) const PROMPT_NAME: [&str; 2] = [langfuse::PROMPT_NAME, langfuse::LEGACY_PROMPT_NAME];
@@ -354,7 +372,7 @@ pub(crate) const ENVIRONMENT: [&str; 3] = [
 /// "attributes", as Langfuse keeps them: every other convention's keys for
 /// type, model, provider, parameters, usage and cost. (Langfuse's own keys
 /// and ours are claimed; so are input/output and identity keys.)
-pub(crate) const KEPT_VISIBLE: [&str; 30] = [
+pub(crate) const KEPT_VISIBLE: [&str; 32] = [
     vercel_ai::MODEL_PROVIDER,
     vercel_ai::RESPONSE_MODEL,
     vercel_ai::OPERATION_ID,
@@ -366,6 +384,8 @@ pub(crate) const KEPT_VISIBLE: [&str; 30] = [
     openinference::COST_PROMPT,
     openinference::COST_COMPLETION,
     vercel_ai::MS_TO_FIRST_CHUNK,
+    vercel_ai::STREAM_MS_TO_FIRST_CHUNK,
+    gen_ai::TIME_TO_FIRST_CHUNK,
     gen_ai::PROVIDER_NAME,
     gen_ai::SYSTEM,
     openinference::PROVIDER,
