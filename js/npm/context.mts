@@ -5,11 +5,18 @@
 
 import type { Observation } from "./handles.mjs";
 import type { PropagatedAttributes } from "./types.mjs";
+import { text } from "./values.mjs";
 
 /** Everything a scope carries. */
 export interface Scope {
   observation?: Observation | undefined;
   attributes?: Propagated | undefined;
+  /**
+   * The span OpenTelemetry's context manager held when `observation` was
+   * entered: if another is active now, it was entered later and is the
+   * innermost (see otel-tracer.mts).
+   */
+  otelSpan?: unknown;
 }
 
 /** Propagated attributes, and the traces already given them. */
@@ -53,21 +60,38 @@ export const currentObservation = (): Observation | undefined => context.current
 /** The attributes `withAttributes` propagates here, if any. */
 export const currentAttributes = (): Propagated | undefined => context.current()?.attributes;
 
-/** Runs `fn` with `value` as the current observation. */
-export function runIn<T>(value: Observation, fn: () => T): T {
-  return context.run({ ...context.current(), observation: value }, fn);
+let activeOtelSpan: () => unknown = () => undefined;
+
+/** @internal Set by the OpenTelemetry tracer: reads the span active in a registered context manager. */
+export function readActiveOtelSpanWith(read: () => unknown): void {
+  activeOtelSpan = read;
 }
 
-/** Runs `fn` with `attributes` added to those propagated already. */
-export function runWith<T>(attributes: PropagatedAttributes, fn: () => T): T {
-  const outer = context.current();
-  return context.run({ ...outer, attributes: merged(outer?.attributes, attributes) }, fn);
+/** The OpenTelemetry span that was active when the current observation was entered. */
+export const otelSpanAtEntry = (): unknown => context.current()?.otelSpan;
+
+/** Runs `fn` with `value` as the current observation. */
+export function runIn<T>(value: Observation, fn: () => T): T {
+  return context.run({ ...context.current(), observation: value, otelSpan: activeOtelSpan() }, fn);
+}
+
+/** `attributes` added to those propagated here (may throw on hostile input: the caller reports). */
+export function propagated(attributes: PropagatedAttributes): Propagated {
+  return merged(currentAttributes(), attributes && typeof attributes === "object" ? attributes : {});
+}
+
+/** Runs `fn` with `attributes` (from `propagated`) as those propagated. */
+export function runWith<T>(attributes: Propagated, fn: () => T): T {
+  return context.run({ ...context.current(), attributes }, fn);
 }
 
 function merged(outer: Propagated | undefined, inner: PropagatedAttributes): Propagated {
-  const pick = (key: "sessionId" | "userId" | "traceName"): string | undefined =>
-    typeof inner[key] === "string" ? inner[key] : outer?.[key];
-  const tags = [...(outer?.tags ?? []), ...(Array.isArray(inner.tags) ? inner.tags.map(String) : [])];
+  const pick = (key: "sessionId" | "userId" | "traceName"): string | undefined => {
+    const value = inner[key];
+    return typeof value === "string" ? (text(value) ?? value) : outer?.[key];
+  };
+  const given = Array.isArray(inner.tags) ? inner.tags.map((tag) => text(tag) ?? "") : [];
+  const tags = [...(outer?.tags ?? []), ...given];
   const metadata = inner.metadata && typeof inner.metadata === "object" ? inner.metadata : undefined;
   const result: Propagated = { updated: new Set() };
   const sessionId = pick("sessionId");

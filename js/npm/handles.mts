@@ -70,8 +70,11 @@ export class Trace {
 
   /** Sets the fields given (name, session, user, tags, input, output, metadata); never ends it. */
   update(options: TraceUpdateOptions = {}): void {
-    if (options && typeof options === "object" && typeof options.sessionId === "string") {
-      this.#sessionId = options.sessionId;
+    try {
+      const sessionId: unknown = options && typeof options === "object" ? options.sessionId : undefined;
+      if (typeof sessionId === "string") this.#sessionId = sessionId;
+    } catch (error) {
+      this._tracer._report(error);
     }
     this._tracer._updateTrace(this.id, options);
   }

@@ -82,6 +82,9 @@ interface Context {
  * const openai = observeOpenAI(new OpenAI(), { tracer, sessionId: "chat_123" });
  * ```
  */
+/** Each client `observeOpenAI` returned → the client it wraps. */
+const wrapped = new WeakMap<object, object>();
+
 export function observeOpenAI<C>(client: C, options: ObserveOpenAIOptions): C {
   const opts: Partial<ObserveOpenAIOptions> = options && typeof options === "object" ? options : {};
   const tracer = opts.tracer;
@@ -111,7 +114,12 @@ export function observeOpenAI<C>(client: C, options: ObserveOpenAIOptions): C {
       userId: text(opts.userId),
       metadata: opts.metadata,
     };
-    return wrap(client, PLAN, context);
+    // A client wrapped already is wrapped again from the original, so each
+    // call is recorded once, with the newest options.
+    const original = (wrapped.get(client as object) ?? client) as C & object;
+    const proxy = wrap(original, PLAN, context);
+    wrapped.set(proxy, original);
+    return proxy;
   } catch (error) {
     tracer._report(error);
     return client;
@@ -225,7 +233,7 @@ function begin(context: Context, kind: Kind, params: unknown): Call | undefined 
       // The core sets the type from the endpoint.
       type: "generation",
       input: undefined,
-      metadata: context.metadata,
+      metadata: tracer._scoped(traceId, context.metadata),
       level: undefined,
       provider: undefined,
       model: undefined,

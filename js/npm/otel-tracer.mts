@@ -5,13 +5,21 @@
 // (running) and when it ends, so the core's one OTLP mapping reads it.
 //
 // Nesting: a span's parent is the span in the context passed to it, else the
-// span active in a context manager the app registered with
-// `@opentelemetry/api`, else the current span or `observe` observation of
+// innermost of the span active in a context manager the app registered with
+// `@opentelemetry/api` and the current span or `observe` observation of
 // this package (AsyncLocalStorage in Node), else — where there is no
 // AsyncLocalStorage (browsers) — the innermost span still open that was
-// started active by this tracer.
+// started active by this tracer. A context passed without a span does not
+// make a root (AI SDK 7 passes its own); `{ root: true }` does.
 
-import { contextFollowsAsync, currentAttributes, currentObservation, runIn } from "./context.mjs";
+import {
+  contextFollowsAsync,
+  currentAttributes,
+  currentObservation,
+  otelSpanAtEntry,
+  readActiveOtelSpanWith,
+  runIn,
+} from "./context.mjs";
 import { Observation } from "./handles.mjs";
 import { now, randomHex } from "./ids.mjs";
 import { hrTimeNanos, millisNanos, propagatedAttributes, requestLine, type SpanRecord } from "./otlp-json.mjs";
@@ -38,6 +46,8 @@ const API_GLOBAL = Symbol.for("opentelemetry.js.api.1");
 
 const HEX_32 = /^[0-9a-f]{32}$/;
 const HEX_16 = /^[0-9a-f]{16}$/;
+/** Our own attribute for a trace id that is not OTLP's (the core reads it as the trace's id). */
+const OUR_TRACE_ID = "prompttrace.trace.id";
 
 interface ContextManager {
   active(): OtelContext;
@@ -53,21 +63,56 @@ function registeredContextManager(): ContextManager | undefined {
     : undefined;
 }
 
-/** The span a context holds, as a trace id and span id. */
-function spanIn(context: unknown): { traceId: string; spanId: string } | undefined {
+/** The span object a context holds, if any. */
+function spanObjectIn(context: unknown): unknown {
   try {
-    const span = (context as OtelContext | undefined)?.getValue?.(SPAN_KEY) as { spanContext?: () => OtelSpanContext } | undefined;
-    const ids = span?.spanContext?.();
-    return ids && HEX_32.test(ids.traceId) && HEX_16.test(ids.spanId) ? ids : undefined;
+    return (context as OtelContext | undefined)?.getValue?.(SPAN_KEY);
   } catch {
     return undefined;
   }
 }
 
+/** The span active in the registered context manager, if any. */
+function activeSpanObject(): unknown {
+  try {
+    return spanObjectIn(registeredContextManager()?.active());
+  } catch {
+    return undefined;
+  }
+}
+readActiveOtelSpanWith(activeSpanObject);
+
+/** Where a new span goes: its trace (and parent span), as OTLP ids. */
+interface Parent {
+  traceId: string;
+  spanId?: string | undefined;
+  /** The trace's own id when it is not 32 hex digits (a trace started with `{ id }`). */
+  ourTraceId?: string | undefined;
+}
+
+/** A span object's ids, when they are valid OTel ids. */
+function idsOf(span: unknown): Parent | undefined {
+  if (span instanceof RecordingSpan) return span.parent;
+  try {
+    const ids = (span as { spanContext?: () => OtelSpanContext } | undefined)?.spanContext?.();
+    return ids && HEX_32.test(ids.traceId) && HEX_16.test(ids.spanId) ? { traceId: ids.traceId, spanId: ids.spanId } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** An observation of ours as a parent; a trace id that is not OTLP's kept beside a stand-in. */
+function observationParent(observation: Observation): Parent | undefined {
+  const traceId = observation._traceId;
+  if (traceId === undefined || traceId === null) return undefined;
+  const spanId = HEX_16.test(observation.id) ? observation.id : undefined;
+  return HEX_32.test(traceId) ? { traceId, spanId } : { traceId: randomHex(16), spanId, ourTraceId: traceId };
+}
+
 export class PromptTracer implements OtelTracer {
   readonly #tracer: Tracer;
   readonly #scope: { name: string; version?: string };
-  /** Spans started active and still open, innermost last (browsers' fallback). */
+  /** Spans started active and still open, innermost last (the fallback where there is no AsyncLocalStorage). */
   readonly #open: RecordingSpan[] = [];
 
   constructor(tracer: Tracer, name: string, version: string | undefined) {
@@ -78,7 +123,7 @@ export class PromptTracer implements OtelTracer {
   startSpan(name: string, options: OtelSpanOptions = {}, context?: OtelContext): OtelSpan {
     try {
       const parent = options?.root ? undefined : this.#parent(context);
-      return new RecordingSpan(this.#tracer, this.#scope, String(name), options ?? {}, parent, this.#close);
+      return new RecordingSpan(this.#tracer, this.#scope, text(name) ?? "span", options ?? {}, parent, this.#close);
     } catch (error) {
       this.#tracer._report(error);
       return new RecordingSpan(this.#tracer, this.#scope, "span", {}, undefined, this.#close);
@@ -94,21 +139,28 @@ export class PromptTracer implements OtelTracer {
     fn: F,
   ): ReturnType<F>;
   startActiveSpan(name: string, ...rest: unknown[]): unknown {
-    const fn = rest[rest.length - 1] as (span: OtelSpan) => unknown;
-    const options = (rest.length >= 2 ? rest[0] : {}) as OtelSpanOptions;
-    const context = (rest.length >= 3 ? rest[1] : undefined) as OtelContext | undefined;
-    const span = this.startSpan(name, options, context) as RecordingSpan;
-    this.#open.push(span);
-    const run = (): unknown => runIn(span.handle, () => fn(span));
-    const manager = registeredContextManager();
-    if (!manager) return run();
-    let active: OtelContext | undefined;
-    try {
-      active = (context ?? manager.active()).setValue(SPAN_KEY, span);
-    } catch {
-      return run();
+    const fn = rest[rest.length - 1];
+    if (typeof fn !== "function") {
+      // The OTel API's own tracers return undefined here too.
+      this.#tracer._report(new Error(`startActiveSpan("${text(name)}") needs a function to run; no span started`));
+      return undefined;
     }
-    return manager.with(active, run);
+    let span: RecordingSpan | undefined;
+    let active: OtelContext | undefined;
+    const manager = registeredContextManager();
+    try {
+      const options = (rest.length >= 2 ? rest[0] : {}) as OtelSpanOptions;
+      const context = (rest.length >= 3 ? rest[1] : undefined) as OtelContext | undefined;
+      span = this.startSpan(name, options, context) as RecordingSpan;
+      if (!contextFollowsAsync()) this.#open.push(span);
+      if (manager) active = (context ?? manager.active()).setValue(SPAN_KEY, span);
+    } catch (error) {
+      this.#tracer._report(error);
+    }
+    const current = span ?? new RecordingSpan(this.#tracer, this.#scope, "span", {}, undefined, this.#close);
+    const run = (): unknown => runIn(current.handle, () => fn(current));
+    // The app's function runs once, outside any try: its errors are its own.
+    return manager && active ? manager.with(active, run) : run();
   }
 
   /** Forgets an open span once it ends. */
@@ -117,28 +169,33 @@ export class PromptTracer implements OtelTracer {
     if (at >= 0) this.#open.splice(at, 1);
   };
 
-
-  #parent(context: OtelContext | undefined): { traceId: string; spanId: string } | undefined {
-    const explicit = context === undefined ? undefined : spanIn(context);
+  #parent(context: OtelContext | undefined): Parent | undefined {
+    const explicit = context === undefined ? undefined : idsOf(spanObjectIn(context));
     if (explicit) return explicit;
-    const manager = registeredContextManager();
-    const active = manager ? spanIn(manager.active()) : undefined;
-    if (active) return active;
     const current = currentObservation();
-    if (current && HEX_16.test(current.id) && current._traceId && HEX_32.test(current._traceId)) {
-      return { traceId: current._traceId, spanId: current.id };
+    const active = activeSpanObject();
+    // The innermost of the two wins: an OTel span made active after the
+    // current observation was entered, else the observation.
+    if (active !== undefined && (!current || active !== otelSpanAtEntry())) {
+      const ids = idsOf(active);
+      if (ids) return ids;
     }
-    if (current || contextFollowsAsync()) return undefined;
+    if (current) return observationParent(current);
+    if (contextFollowsAsync()) return undefined;
+    // No async context (browsers): the innermost span still open. Right for
+    // one chain of calls at a time; concurrent chains may nest under each
+    // other (register a context manager, or pass contexts, to avoid it).
     const open = this.#open[this.#open.length - 1];
-    return open ? open.ids : undefined;
+    return open ? open.parent : undefined;
   }
 }
 
-/** A live span: recorded when it starts and again when it ends. */
+/** A live span: recorded when it starts and again when it ends. Never throws. */
 class RecordingSpan implements OtelSpan {
   readonly #tracer: Tracer;
   readonly #record: SpanRecord;
   readonly #closed: (span: RecordingSpan) => void;
+  readonly #ourTraceId: string | undefined;
   #ended = false;
   /** Its observation, for `observe` and `track` nesting under it. */
   readonly handle: Observation;
@@ -148,13 +205,16 @@ class RecordingSpan implements OtelSpan {
     scope: { name: string; version?: string },
     name: string,
     options: OtelSpanOptions,
-    parent: { traceId: string; spanId: string } | undefined,
+    parent: Parent | undefined,
     closed: (span: RecordingSpan) => void,
   ) {
     this.#tracer = tracer;
     this.#closed = closed;
     const traceId = parent?.traceId ?? randomHex(16);
     const spanId = randomHex(8);
+    this.#ourTraceId = parent?.ourTraceId;
+    const attributes: OtelAttributes = { ...propagatedAttributes(currentAttributes()) };
+    if (this.#ourTraceId !== undefined) attributes[OUR_TRACE_ID] = this.#ourTraceId;
     this.#record = {
       traceId,
       spanId,
@@ -163,18 +223,20 @@ class RecordingSpan implements OtelSpan {
       kind: typeof options.kind === "number" ? options.kind : 0,
       start: nanos(options.startTime) ?? millisNanos(now()),
       end: undefined,
-      attributes: { ...propagatedAttributes(currentAttributes()), ...(options.attributes ?? {}) },
+      attributes,
       events: [],
       status: undefined,
       scope,
       resource: {},
     };
-    this.handle = new Observation(tracer, spanId, traceId);
+    this.handle = new Observation(tracer, spanId, this.#ourTraceId ?? traceId);
+    this.#guard(() => this.setAttributes(options.attributes ?? {}));
     this.#send();
   }
 
-  get ids(): { traceId: string; spanId: string } {
-    return { traceId: this.#record.traceId, spanId: this.#record.spanId };
+  /** Where its children go. */
+  get parent(): Parent {
+    return { traceId: this.#record.traceId, spanId: this.#record.spanId, ourTraceId: this.#ourTraceId };
   }
 
   spanContext(): OtelSpanContext {
@@ -182,23 +244,27 @@ class RecordingSpan implements OtelSpan {
   }
 
   setAttribute(key: string, value: OtelAttributeValue): this {
-    if (!this.#ended && value !== undefined) (this.#record.attributes as OtelAttributes)[String(key)] = value;
-    return this;
+    return this.#guard(() => {
+      if (!this.#ended && value !== undefined) (this.#record.attributes as OtelAttributes)[text(key) ?? ""] = value;
+    });
   }
 
   setAttributes(attributes: OtelAttributes): this {
-    if (!this.#ended && attributes && typeof attributes === "object") {
+    return this.#guard(() => {
+      if (this.#ended || !attributes || typeof attributes !== "object") return;
       for (const [key, value] of Object.entries(attributes)) this.setAttribute(key, value as OtelAttributeValue);
-    }
-    return this;
+    });
   }
 
   addEvent(name: string, attributesOrTime?: OtelAttributes | OtelTimeInput, time?: OtelTimeInput): this {
-    if (this.#ended) return this;
-    const isTime = typeof attributesOrTime === "number" || attributesOrTime instanceof Date || Array.isArray(attributesOrTime);
-    const at = nanos(isTime ? (attributesOrTime as OtelTimeInput) : time) ?? millisNanos(now());
-    this.#record.events.push({ name: String(name), time: at, attributes: isTime ? {} : (attributesOrTime ?? {}) });
-    return this;
+    return this.#guard(() => {
+      if (this.#ended) return;
+      const isTime = typeof attributesOrTime === "number" || attributesOrTime instanceof Date || Array.isArray(attributesOrTime);
+      const at = nanos(isTime ? (attributesOrTime as OtelTimeInput) : time) ?? millisNanos(now());
+      const attributes: OtelAttributes =
+        isTime || !attributesOrTime || typeof attributesOrTime !== "object" ? {} : { ...(attributesOrTime as OtelAttributes) };
+      this.#record.events.push({ name: text(name) ?? "event", time: at, attributes });
+    });
   }
 
   addLink(_link: OtelLink): this {
@@ -209,37 +275,64 @@ class RecordingSpan implements OtelSpan {
     return this;
   }
 
+  /** As the OTel SDK does: UNSET is ignored, OK is final, a message belongs to ERROR only. */
   setStatus(status: OtelSpanStatus): this {
-    if (!this.#ended && status && typeof status === "object") {
-      this.#record.status = { code: Number(status.code), message: text(status.message) };
-    }
-    return this;
+    return this.#guard(() => {
+      if (this.#ended || !status || typeof status !== "object") return;
+      const code = status.code;
+      if ((code !== 1 && code !== 2) || this.#record.status?.code === 1) return;
+      this.#record.status = code === 2 && typeof status.message === "string" ? { code, message: status.message } : { code };
+    });
   }
 
   updateName(name: string): this {
-    if (!this.#ended) this.#record.name = String(name);
-    return this;
+    return this.#guard(() => {
+      if (!this.#ended) this.#record.name = text(name) ?? this.#record.name;
+    });
   }
 
   end(endTime?: OtelTimeInput): void {
-    if (this.#ended) return; // OTel ignores a second end
-    this.#ended = true;
-    this.#record.end = nanos(endTime) ?? millisNanos(now());
-    this.#closed(this);
-    this.#send();
+    this.#guard(() => {
+      if (this.#ended) return; // OTel ignores a second end
+      this.#ended = true;
+      this.#record.end = nanos(endTime) ?? millisNanos(now());
+      this.#closed(this);
+      this.#send();
+    });
   }
 
   isRecording(): boolean {
     return !this.#ended;
   }
 
+  /** As the OTel SDK reads an exception: any object's code or name, message and stack. */
   recordException(exception: OtelException, time?: OtelTimeInput): void {
-    const attributes: OtelAttributes = { "exception.message": errorText(exception) };
-    if (exception instanceof Error) {
-      attributes["exception.type"] = exception.name;
-      if (exception.stack) attributes["exception.stacktrace"] = exception.stack;
+    this.#guard(() => {
+      const attributes: OtelAttributes = {};
+      if (typeof exception === "string") {
+        attributes["exception.message"] = exception;
+      } else if (exception && typeof exception === "object") {
+        const { code, name, message, stack } = exception as { code?: unknown; name?: unknown; message?: unknown; stack?: unknown };
+        const type = code !== undefined && code !== null && code !== "" ? code : name;
+        if (type !== undefined && type !== null && type !== "") attributes["exception.type"] = text(type) ?? "";
+        if (message !== undefined && message !== null) attributes["exception.message"] = text(message) ?? "";
+        if (typeof stack === "string") attributes["exception.stacktrace"] = stack;
+      }
+      if (attributes["exception.type"] === undefined && attributes["exception.message"] === undefined) {
+        attributes["exception.message"] = errorText(exception);
+      }
+      this.addEvent("exception", attributes, time);
+    });
+  }
+
+  /** Runs a span method's body; what goes wrong is reported, never thrown. */
+  #guard(body: () => void): this {
+    try {
+      body();
+    } catch (error) {
+      this.#tracer._report(error);
     }
-    this.addEvent("exception", attributes, time);
+    return this;
   }
 
   #send(): void {

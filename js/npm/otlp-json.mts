@@ -4,7 +4,7 @@
 // Conversion only: which attribute means what is the core's.
 
 import type { Propagated } from "./context.mjs";
-import { safeText } from "./values.mjs";
+import { safeText, text } from "./values.mjs";
 
 /** OTLP/JSON's `AnyValue`. */
 type AnyValue =
@@ -44,9 +44,9 @@ export interface SpanRecord {
  * core reads for the trace (session, user, tags, name) and the
  * observation's metadata.
  */
-export function propagatedAttributes(scope: Propagated | undefined): Record<string, unknown> {
+export function propagatedAttributes(scope: Propagated | undefined): Record<string, string | string[]> {
   if (!scope) return {};
-  const out: Record<string, unknown> = {};
+  const out: Record<string, string | string[]> = {};
   if (scope.sessionId !== undefined) out["langfuse.session.id"] = scope.sessionId;
   if (scope.userId !== undefined) out["langfuse.user.id"] = scope.userId;
   if (scope.tags) out["langfuse.trace.tags"] = scope.tags;
@@ -70,7 +70,7 @@ export function requestLine(span: SpanRecord): string {
   const otlpSpan: Record<string, unknown> = {
     traceId: span.traceId,
     spanId: span.spanId,
-    name: span.name,
+    name: text(span.name) ?? "span",
     kind: Number.isInteger(span.kind) && span.kind >= 0 && span.kind <= 4 ? span.kind + 1 : 1,
     startTimeUnixNano: span.start,
     attributes: attributes(span.attributes),
@@ -79,38 +79,59 @@ export function requestLine(span: SpanRecord): string {
   if (span.end !== undefined) otlpSpan.endTimeUnixNano = span.end;
   if (span.events.length > 0) {
     otlpSpan.events = span.events.map((e) => ({
-      name: String(e.name),
+      name: text(e.name) ?? "event",
       timeUnixNano: e.time,
       attributes: attributes(e.attributes),
     }));
   }
   const code = span.status?.code;
   if (code === 1 || code === 2) {
-    otlpSpan.status = { code, ...(span.status?.message ? { message: String(span.status.message) } : {}) };
+    otlpSpan.status = { code, ...(span.status?.message ? { message: text(span.status.message) } : {}) };
   }
-  const scope: Record<string, string> = { name: String(span.scope.name ?? "") };
-  if (span.scope.version) scope.version = String(span.scope.version);
+  const scope: Record<string, string> = { name: text(span.scope.name) ?? "" };
+  if (span.scope.version) scope.version = text(span.scope.version) ?? "";
   const request = {
     resourceSpans: [{ resource: { attributes: attributes(span.resource) }, scopeSpans: [{ scope, spans: [otlpSpan] }] }],
   };
   return JSON.stringify(request);
 }
 
-/** An attribute record as OTLP key-values; values OTel cannot hold are their text. */
+/**
+ * An attribute record as OTLP key-values. Values an OTel attribute cannot
+ * hold (objects, arrays of mixed types) are left out, as the OTel SDK does,
+ * so a span recorded live reads as the SDK would have written it; text is
+ * made well-formed (a string cut inside an emoji would make the line
+ * unreadable).
+ */
 function attributes(record: unknown): KeyValue[] {
   if (!record || typeof record !== "object") return [];
   const out: KeyValue[] = [];
   for (const [key, value] of Object.entries(record as Record<string, unknown>)) {
-    if (value === undefined || value === null) continue;
-    out.push({ key, value: anyValue(value) });
+    if (value === undefined || value === null || !isAttributeValue(value)) continue;
+    out.push({ key: text(key) ?? "", value: anyValue(value) });
   }
   return out;
 }
 
+/** What the OTel SDK keeps: a primitive, or an array of one primitive type (with gaps). */
+function isAttributeValue(value: unknown): boolean {
+  if (!Array.isArray(value)) return isPrimitive(value);
+  let type: string | undefined;
+  for (const element of value) {
+    if (element === null || element === undefined) continue;
+    if (!isPrimitive(element) || (type !== undefined && typeof element !== type)) return false;
+    type = typeof element;
+  }
+  return true;
+}
+
+const isPrimitive = (value: unknown): boolean =>
+  typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint";
+
 function anyValue(value: unknown): AnyValue {
   switch (typeof value) {
     case "string":
-      return { stringValue: value };
+      return { stringValue: text(value) ?? "" };
     case "boolean":
       return { boolValue: value };
     case "number":
@@ -132,12 +153,14 @@ export function hrTimeNanos(time: unknown): string | undefined {
   if (!Array.isArray(time) || time.length !== 2) return undefined;
   const [seconds, nanos] = time as [unknown, unknown];
   if (typeof seconds !== "number" || typeof nanos !== "number") return undefined;
+  if (!Number.isFinite(seconds) || !Number.isFinite(nanos)) return undefined;
   if (seconds <= 0 && nanos <= 0) return undefined;
   return (BigInt(Math.trunc(seconds)) * 1_000_000_000n + BigInt(Math.trunc(nanos))).toString();
 }
 
 /** Milliseconds since the epoch as decimal nanoseconds, kept to the microsecond. */
 export function millisNanos(ms: number): string {
+  if (!Number.isFinite(ms)) ms = Date.now();
   const whole = Math.floor(ms);
   const micros = Math.round((ms - whole) * 1000);
   return (BigInt(whole) * 1_000_000n + BigInt(micros) * 1_000n).toString();

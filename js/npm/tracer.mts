@@ -5,7 +5,7 @@
 // to onError.
 
 import { Core } from "./wasm/prompttrace_js.js";
-import { currentAttributes, currentObservation, type Propagated, runWith, withMetadata } from "./context.mjs";
+import { currentAttributes, currentObservation, type Propagated, propagated, runWith, withMetadata } from "./context.mjs";
 import { OtlpExporter as Exporter, type TakeBatch } from "./exporter.mjs";
 import { readFile } from "./files.mjs";
 import { Observation, Trace } from "./handles.mjs";
@@ -123,18 +123,21 @@ export class Tracer {
    * `observe`, `track`, and the OpenTelemetry and OpenAI integrations —
    * gets these attributes (like Langfuse's `propagateAttributes`): traces
    * started inside take the session, user, tags and name; traces started
-   * outside that get a step inside take the session, user and tags; every
-   * trace's and observation's metadata takes the metadata. Returns what
-   * `fn` returns (or its promise); `fn`'s own errors pass through.
+   * outside that get a step inside take the session and user, and add the
+   * tags; every trace's and observation's metadata takes the metadata.
+   * Returns what `fn` returns (or its promise); `fn`'s own errors pass
+   * through. In Node the attributes follow awaits (AsyncLocalStorage); in
+   * browsers only `fn`'s synchronous part.
    */
   withAttributes<T>(attributes: PropagatedAttributes, fn: () => T): T {
-    let inner: PropagatedAttributes = {};
+    let scope: Propagated | undefined;
     try {
-      inner = attributes && typeof attributes === "object" ? attributes : {};
+      scope = propagated(attributes);
     } catch (error) {
       this._report(error);
     }
-    return runWith(inner, fn);
+    // `fn` runs once, outside any try: its errors are the app's.
+    return scope ? runWith(scope, fn) : fn();
   }
 
   /** Starts an LLM call outside any trace (still counted in rollups). */
@@ -249,7 +252,7 @@ export class Tracer {
    * `observe` observation.
    */
   otelTracer(name: string = "prompttrace.otel", version?: string): OtelTracer {
-    return new PromptTracer(this, String(name), version === undefined ? undefined : String(version));
+    return new PromptTracer(this, text(name) ?? "prompttrace.otel", text(version));
   }
 
   /**
@@ -308,9 +311,8 @@ export class Tracer {
     const opts: Loose<GenerationOptions> =
       typeof options === "string" ? { name: options } : options && typeof options === "object" ? options : {};
     const id = text(opts.id) ?? randomHex(8);
-    const scope = currentAttributes();
     try {
-      if (scope && traceId && !scope.updated.has(traceId)) this.#propagateTo(traceId, scope);
+      const metadata = this._scoped(traceId, opts.metadata);
       const kind = text(opts.type) ?? type;
       this.#queue.push("observations", {
         id,
@@ -320,7 +322,7 @@ export class Tracer {
         name: text(opts.name) ?? kind,
         type: kind,
         input: opts.input,
-        metadata: withMetadata(opts.metadata, scope),
+        metadata,
         level: text(opts.level),
         provider: text(opts.provider),
         model: text(opts.model),
@@ -334,6 +336,18 @@ export class Tracer {
       this._report(error);
     }
     return new Observation(this, id, traceId);
+  }
+
+  /**
+   * @internal What `withAttributes` gives an observation starting now in
+   * `traceId`: its metadata under the propagated metadata, returned; and the
+   * trace, if it started outside the scope, the session, user and tags (once).
+   */
+  _scoped(traceId: string | null | undefined, metadata: unknown): unknown {
+    const scope = currentAttributes();
+    if (!scope) return metadata;
+    if (traceId && !scope.updated.has(traceId)) this.#propagateTo(traceId, scope);
+    return withMetadata(metadata, scope);
   }
 
   /** Gives a trace started outside the current `withAttributes` its trace-level attributes, once. */

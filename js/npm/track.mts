@@ -39,6 +39,9 @@ export function track<R extends TrackResult | Promise<TrackResult>>(
       model: text(opts.model),
       model_parameters: opts.modelParameters,
     });
+    // `withAttributes`: the trace joins its session; the call takes its metadata.
+    const metadata = tracer._scoped(traceId, undefined);
+    if (metadata !== undefined) tracer._updateObservation(id, { metadata });
   } catch (error) {
     tracer._report(error);
   }

@@ -3,7 +3,7 @@
 
 /** Names and ids are text; a string cut inside an emoji is made well-formed. */
 export const text = (value: unknown): string | undefined =>
-  value === undefined || value === null ? undefined : wellFormed(String(value));
+  value === undefined || value === null ? undefined : wellFormed(typeof value === "string" ? value : safeText(value));
 
 const wellFormed = (value: string): string =>
   typeof value.toWellFormed === "function" ? value.toWellFormed() : value;

@@ -103,3 +103,24 @@ test("fn's errors pass through; bad attributes are ignored, never thrown", async
   const sessions = JSON.parse(t.export()).traces.map((trace) => trace.session_id);
   assert.deepEqual(sessions, [undefined, undefined, undefined, undefined]);
 });
+
+test("track() takes the session and metadata; update() and trace.update() merge with what was propagated", async () => {
+  const { tracer: t, problems } = tracer();
+  const outside = t.trace({ name: "request", tags: ["web"], metadata: { page: "/help" } });
+  await t.withAttributes({ sessionId: "s-4", tags: ["vip"], metadata: { tenant: "acme" } }, async () => {
+    await t.track({ promptName: "greet", template: "Hi {{n}}", variables: { n: "Ada" }, model: "gpt-4o-mini", trace: outside }, async (p) => ({ text: p, usage: { input: 2, output: 1 } }));
+    const span = outside.span({ name: "lookup", metadata: { table: "orders" } });
+    span.update({ metadata: { rows: 3 } });
+    span.end();
+  });
+  outside.update({ metadata: { done: true } });
+  outside.end();
+  const file = JSON.parse(t.export());
+  assert.deepEqual(problems, []);
+  assert.equal(file.traces[0].session_id, "s-4");
+  assert.deepEqual(file.traces[0].tags, ["web", "vip"], "propagated tags are added");
+  assert.deepEqual(file.traces[0].metadata, { page: "/help", done: true });
+  const byName = Object.fromEntries(file.observations.map((o) => [o.name, o]));
+  assert.deepEqual(byName.greet.metadata, { tenant: "acme" });
+  assert.deepEqual(byName.lookup.metadata, { tenant: "acme", table: "orders", rows: 3 });
+});

@@ -146,6 +146,34 @@ for (const [version, OpenAI] of [["openai 6", OpenAI6], ["openai 7", OpenAI7]]) 
       assert.deepEqual(traces[0].output, completion.choices[0].message);
     });
 
+    test("a client wrapped twice records each call once, with the newest options", async () => {
+      const { wrapped, tracer, problems } = clients({ sessionId: "first" });
+      const again = observeOpenAI(wrapped, { tracer, sessionId: "second" });
+      await again.chat.completions.create({ model: "gpt-4o-mini", messages });
+      const { summary } = recorded(tracer);
+      assert.deepEqual(problems, []);
+      assert.equal(summary.traces.length, 1);
+      assert.equal(summary.traces[0].session_id, "second");
+      assert.deepEqual(summary.traces[0].tokens, { input: 1200, output: 300, total: 1500 });
+    });
+
+    test("withAttributes gives the call its session and metadata", async () => {
+      const { wrapped, tracer, problems } = clients({ metadata: { feature: "greet" } });
+      const outside = tracer.trace("request");
+      await tracer.withAttributes({ sessionId: "s-wa", metadata: { tenant: "acme" } }, async () => {
+        await wrapped.chat.completions.create({ model: "gpt-4o-mini", messages });
+        await observeOpenAI(wrapped, { tracer, parent: outside }).chat.completions.create({ model: "gpt-4o-mini", messages });
+      });
+      outside.end();
+      const { traces, observations } = recorded(tracer);
+      assert.deepEqual(problems, []);
+      assert.deepEqual(traces.map((t) => t.session_id), ["s-wa", "s-wa"], "its own trace, and one started outside");
+      const inside = observations.find((o) => o.trace_id !== outside.id);
+      const underOutside = observations.find((o) => o.trace_id === outside.id);
+      assert.deepEqual(inside.metadata, { tenant: "acme", feature: "greet" });
+      assert.deepEqual(underOutside.metadata, { tenant: "acme" });
+    });
+
     test("withResponse and asResponse still work, and record the call", async () => {
       const { wrapped, tracer, problems } = clients();
       const params = { model: "gpt-4o-mini", messages };
