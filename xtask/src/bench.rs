@@ -42,12 +42,13 @@ fn viewer_benchmark() -> Result<(), String> {
     )
 }
 
-/// The npm package against the OpenTelemetry and Langfuse SDKs, in Node.
+/// The npm package against the OpenTelemetry and Langfuse SDKs, and its
+/// framework integrations (observeOpenAI, otelTracer, spanProcessor), in Node.
 fn npm_benchmark() -> Result<(), String> {
     let package = npm::build()?;
     let scratch = root().join("target/npm-bench");
     std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-    for file in ["package.json", "bench.mjs", "otlp.mjs"] {
+    for file in ["package.json", "bench.mjs", "frameworks.mjs", "otlp.mjs"] {
         std::fs::copy(root().join("js/bench").join(file), scratch.join(file))
             .map_err(|e| format!("js/bench/{file}: {e}"))?;
     }
@@ -59,6 +60,10 @@ fn npm_benchmark() -> Result<(), String> {
             .current_dir(&scratch)
             .env("PROMPTTRACE_TARBALL", &package.tarball)
             .arg("bench.mjs"),
+    )?;
+    step(
+        "npm package: observeOpenAI and otelTracer",
+        program("node").current_dir(&scratch).arg("frameworks.mjs"),
     )?;
     step(
         "npm package: OTLP import in wasm",
