@@ -248,7 +248,7 @@ impl<'a> Fields<'a> {
                     continue;
                 };
                 for (side, prefix) in [(Side::Input, input), (Side::Output, output)] {
-                    if let Some(value) = unflatten(&self.flattened, prefix) {
+                    if let Some(value) = unflatten(&self.flattened, prefix, io.item_wrappers) {
                         self.offer_io(source as u8, side, FLATTENED_RANK, Json::new(&value));
                     }
                 }

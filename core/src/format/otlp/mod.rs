@@ -271,21 +271,27 @@ impl OtlpParts {
             return orphans; // no stored trace gets spans: nothing to merge
         }
         let arriving: HashSet<String> = batch.observations.iter().map(|o| o.id.clone()).collect();
+        // Per trace, how many of its running observations this batch brings
+        // again (a live span's start, now ending): one pass over the batch.
+        let mut arriving_running: HashMap<&str, usize> = HashMap::default();
+        for stored in arriving.iter().filter_map(|id| store.observation(id)) {
+            if let (Some(trace_id), crate::model::Status::Running) =
+                (stored.trace_id.as_deref(), stored.status)
+            {
+                *arriving_running.entry(trace_id).or_default() += 1;
+            }
+        }
         let mut relinked = Vec::new();
         for (trace, draft) in batch.traces.iter_mut().zip(&self.drafts) {
             let Some(entry) = store.trace(&draft.id) else {
                 continue;
             };
-            // Running observations other than those this batch brings again
-            // (a live span's start, now ending): counted, not scanned, as a
-            // trace recorded live is settled once per batch.
-            let arriving_running = arriving
-                .iter()
-                .filter_map(|id| store.observation(id))
-                .filter(|o| o.trace_id.as_deref() == Some(draft.id.as_str()))
-                .filter(|o| o.status == crate::model::Status::Running)
-                .count();
-            let stored_running = entry.running_observations() > arriving_running;
+            // Still running: an observation this batch does not bring again.
+            let brought_again = arriving_running
+                .get(draft.id.as_str())
+                .copied()
+                .unwrap_or(0);
+            let stored_running = entry.running_observations() > brought_again;
             *trace = draft.derive(Some(entry.trace()), stored_running);
             for stored in entry.observations() {
                 // Only a root can be flagged: checked before its metadata is read.

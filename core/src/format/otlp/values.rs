@@ -10,7 +10,7 @@ use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Serialize, Serializer};
 use serde_json::{Map, Value};
 
-use super::conventions::{GEN_AI_OPERATIONS, ITEM_WRAPPERS, LEVELS, OPENINFERENCE_KINDS};
+use super::conventions::{GEN_AI_OPERATIONS, LEVELS, OPENINFERENCE_KINDS};
 use super::wire::{AnyValue, KeyValue};
 use crate::json::Json;
 use crate::model::{Level, ObservationType};
@@ -25,14 +25,19 @@ pub(crate) const MAX_SEGMENTS: usize = 32;
 const GAP: usize = 8;
 
 /// Rebuilds `prefix.0.role`, `prefix.0.content`… into `[{role, content}]`
-/// (a wrapper segment right after an index, [`ITEM_WRAPPERS`], is left out).
+/// (a segment of `wrappers` right after an index is left out: OpenInference's
+/// `0.message.role`).
 ///
 /// A node becomes an array when every child segment is an index below the
 /// number of keys under that node plus [`GAP`] (each item needs a key of
 /// its own; a few may be missing), else an object keyed by segment. So a
 /// 60-byte `gen_ai.prompt.0.10000` makes an object, not 10,001 nulls: the
 /// values built are bounded by the keys read times their depth.
-pub(crate) fn unflatten(pairs: &[(&str, &AnyValue)], prefix: &str) -> Option<Value> {
+pub(crate) fn unflatten(
+    pairs: &[(&str, &AnyValue)],
+    prefix: &str,
+    wrappers: &[&str],
+) -> Option<Value> {
     let mut root = Node::default();
     for (key, value) in pairs {
         let Some(path) = key.strip_prefix(prefix) else {
@@ -45,7 +50,7 @@ pub(crate) fn unflatten(pairs: &[(&str, &AnyValue)], prefix: &str) -> Option<Val
         node.keys += 1;
         let mut after_index = false;
         for segment in path.split('.') {
-            if after_index && ITEM_WRAPPERS.contains(&segment) {
+            if after_index && wrappers.contains(&segment) {
                 after_index = false;
                 continue;
             }
@@ -314,7 +319,7 @@ mod tests {
             ("gen_ai.prompt.0.content", &content),
             ("gen_ai.prompt.1.content", &second),
         ];
-        let value = unflatten(&pairs, "gen_ai.prompt.").unwrap();
+        let value = unflatten(&pairs, "gen_ai.prompt.", &[]).unwrap();
         assert_eq!(
             value,
             serde_json::json!([{"content": "hi", "role": "user"}, {"content": "there"}])
@@ -335,7 +340,8 @@ mod tests {
                 &id,
             ),
         ];
-        let value = unflatten(&pairs, "llm.output_messages.").unwrap();
+        let wrappers = ["message", "tool_call"];
+        let value = unflatten(&pairs, "llm.output_messages.", &wrappers).unwrap();
         assert_eq!(
             value,
             serde_json::json!([{"role": "assistant", "tool_calls": [{"function": {"name": "lookup"}, "id": "c1"}]}])
@@ -346,18 +352,18 @@ mod tests {
     fn unflatten_bounds_an_index_by_the_keys_under_its_prefix() {
         let hostile = string("x");
         let pairs = [("gen_ai.prompt.0.10000", &hostile)];
-        let value = unflatten(&pairs, "gen_ai.prompt.").unwrap();
+        let value = unflatten(&pairs, "gen_ai.prompt.", &[]).unwrap();
         // One key cannot make an array of 10,001 items: "10000" is an
         // object key, and "0" (one key under the prefix) is an index.
         assert_eq!(value, serde_json::json!([{"10000": "x"}]));
         let gap = [("gen_ai.prompt.0", &hostile), ("gen_ai.prompt.2", &hostile)];
         assert_eq!(
-            unflatten(&gap, "gen_ai.prompt.").unwrap(),
+            unflatten(&gap, "gen_ai.prompt.", &[]).unwrap(),
             serde_json::json!(["x", null, "x"])
         );
         let far = [("gen_ai.prompt.10", &hostile)];
         assert_eq!(
-            unflatten(&far, "gen_ai.prompt.").unwrap(),
+            unflatten(&far, "gen_ai.prompt.", &[]).unwrap(),
             serde_json::json!({"10": "x"})
         );
     }

@@ -173,6 +173,8 @@ pub(crate) struct IoSource {
     pub inputs: &'static [&'static str],
     pub outputs: &'static [&'static str],
     pub flattened: Option<[&'static str; 2]>,
+    /// Segments each flattened item is wrapped in, left out on rebuilding.
+    pub item_wrappers: &'static [&'static str],
 }
 
 const fn whole(input: &'static [&'static str], output: &'static [&'static str]) -> IoSource {
@@ -180,6 +182,7 @@ const fn whole(input: &'static [&'static str], output: &'static [&'static str]) 
         inputs: input,
         outputs: output,
         flattened: None,
+        item_wrappers: &[],
     }
 }
 
@@ -219,6 +222,7 @@ pub(crate) const IO: [IoSource; 11] = [
             openinference::INPUT_MESSAGES_PREFIX,
             openinference::OUTPUT_MESSAGES_PREFIX,
         ]),
+        item_wrappers: &ITEM_WRAPPERS,
     },
     whole(
         &[openinference::INPUT_VALUE],
@@ -230,6 +234,7 @@ pub(crate) const IO: [IoSource; 11] = [
         inputs: &[gen_ai::PROMPT],
         outputs: &[gen_ai::COMPLETION],
         flattened: Some([gen_ai::PROMPT_PREFIX, gen_ai::COMPLETION_PREFIX]),
+        item_wrappers: &[],
     },
     whole(&[gen_ai::INPUT_MESSAGES], &[gen_ai::OUTPUT_MESSAGES]),
     whole(&[gen_ai::TOOL_CALL_ARGUMENTS], &[gen_ai::TOOL_CALL_RESULT]),
@@ -284,8 +289,9 @@ pub(crate) const CHOICE_EVENT: &str = "gen_ai.choice";
 
 /// Segments OpenInference wraps each flattened list item in
 /// (`llm.input_messages.0.message.role`, `…tool_calls.0.tool_call.id`,
-/// `…contents.0.message_content.text`): left out when the list is rebuilt,
-/// so messages read as `[{role, content}]` like every other convention's.
+/// `…contents.0.message_content.text`): left out when OpenInference's lists
+/// are rebuilt, so messages read as `[{role, content}]` like every other
+/// convention's.
 pub(crate) const ITEM_WRAPPERS: [&str; 3] = ["message", "tool_call", "message_content"];
 
 /// Time to first token after the span's start, and how many ms its unit is.
