@@ -5,7 +5,7 @@
 
 import type { Observation } from "./handles.mjs";
 import type { PropagatedAttributes } from "./types.mjs";
-import { text } from "./values.mjs";
+import { tagList, text } from "./values.mjs";
 
 /** Everything a scope carries. */
 export interface Scope {
@@ -55,16 +55,35 @@ export function useContext(next: Context): void {
 export const contextFollowsAsync = (): boolean => followsAsync;
 
 /** The observation observed code is running in, if any. */
-export const currentObservation = (): Observation | undefined => context.current()?.observation;
+export const currentObservation = (): Observation | undefined => {
+  const scope = context.current();
+  // An OpenTelemetry span of this package made active (in a registered
+  // context manager) after the scope opened is the innermost: AI SDK 7 runs
+  // a tool inside its span's context without calling startActiveSpan.
+  const active = otel.active();
+  if (active !== undefined && active !== scope?.otelSpan) {
+    const handle = otel.handleOf(active);
+    if (handle) return handle;
+  }
+  return scope?.observation;
+};
 
 /** The attributes `withAttributes` propagates here, if any. */
 export const currentAttributes = (): Propagated | undefined => context.current()?.attributes;
 
-let activeOtelSpan: () => unknown = () => undefined;
+/** What the OpenTelemetry tracer tells about OTel's own context (nothing until it loads). */
+export interface OtelContextReader {
+  /** The span active in a context manager the app registered, if any. */
+  active(): unknown;
+  /** That span's observation, when it is one of this package's spans. */
+  handleOf(span: unknown): Observation | undefined;
+}
 
-/** @internal Set by the OpenTelemetry tracer: reads the span active in a registered context manager. */
-export function readActiveOtelSpanWith(read: () => unknown): void {
-  activeOtelSpan = read;
+let otel: OtelContextReader = { active: () => undefined, handleOf: () => undefined };
+
+/** @internal Set by the OpenTelemetry tracer. */
+export function readOtelContextWith(reader: OtelContextReader): void {
+  otel = reader;
 }
 
 /** The OpenTelemetry span that was active when the current observation was entered. */
@@ -72,7 +91,7 @@ export const otelSpanAtEntry = (): unknown => context.current()?.otelSpan;
 
 /** Runs `fn` with `value` as the current observation. */
 export function runIn<T>(value: Observation, fn: () => T): T {
-  return context.run({ ...context.current(), observation: value, otelSpan: activeOtelSpan() }, fn);
+  return context.run({ ...context.current(), observation: value, otelSpan: otel.active() }, fn);
 }
 
 /** `attributes` added to those propagated here (may throw on hostile input: the caller reports). */
@@ -90,7 +109,7 @@ function merged(outer: Propagated | undefined, inner: PropagatedAttributes): Pro
     const value = inner[key];
     return typeof value === "string" ? (text(value) ?? value) : outer?.[key];
   };
-  const given = Array.isArray(inner.tags) ? inner.tags.map((tag) => text(tag) ?? "") : [];
+  const given = tagList(inner.tags);
   const tags = [...(outer?.tags ?? []), ...given];
   const metadata = inner.metadata && typeof inner.metadata === "object" ? inner.metadata : undefined;
   const result: Propagated = { updated: new Set() };

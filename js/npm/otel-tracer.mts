@@ -17,12 +17,12 @@ import {
   currentAttributes,
   currentObservation,
   otelSpanAtEntry,
-  readActiveOtelSpanWith,
+  readOtelContextWith,
   runIn,
 } from "./context.mjs";
 import { Observation } from "./handles.mjs";
 import { now, randomHex } from "./ids.mjs";
-import { hrTimeNanos, millisNanos, propagatedAttributes, requestLine, type SpanRecord } from "./otlp-json.mjs";
+import { hrTimeNanos, isAttributeValue, millisNanos, propagatedAttributes, requestLine, type SpanRecord } from "./otlp-json.mjs";
 import type { Tracer } from "./tracer.mjs";
 import type {
   OtelAttributes,
@@ -37,7 +37,7 @@ import type {
   OtelTimeInput,
   OtelTracer,
 } from "./types.mjs";
-import { errorText, text } from "./values.mjs";
+import { text } from "./values.mjs";
 
 /** `@opentelemetry/api`'s context key for the active span. */
 const SPAN_KEY = Symbol.for("OpenTelemetry Context Key SPAN");
@@ -80,7 +80,10 @@ function activeSpanObject(): unknown {
     return undefined;
   }
 }
-readActiveOtelSpanWith(activeSpanObject);
+readOtelContextWith({
+  active: activeSpanObject,
+  handleOf: (span) => (span instanceof RecordingSpan ? span.handle : undefined),
+});
 
 /** Where a new span goes: its trace (and parent span), as OTLP ids. */
 interface Parent {
@@ -106,7 +109,26 @@ function observationParent(observation: Observation): Parent | undefined {
   const traceId = observation._traceId;
   if (traceId === undefined || traceId === null) return undefined;
   const spanId = HEX_16.test(observation.id) ? observation.id : undefined;
-  return HEX_32.test(traceId) ? { traceId, spanId } : { traceId: randomHex(16), spanId, ourTraceId: traceId };
+  return HEX_32.test(traceId) ? { traceId, spanId } : { traceId: standInTraceId(traceId), spanId, ourTraceId: traceId };
+}
+
+/**
+ * The same 32 hex digits for the same trace id, every time: spans of one
+ * batch find their parent by OTLP trace id and span id, so every span of
+ * a trace whose id is not OTLP's must carry the same stand-in (two FNV-1a
+ * 64-bit hashes; the core files them under `prompttrace.trace.id`).
+ */
+function standInTraceId(id: string): string {
+  const prime = 0x100000001b3n;
+  const mask = (1n << 64n) - 1n;
+  let a = 0xcbf29ce484222325n;
+  let b = 0x84222325cbf29ce4n;
+  for (let i = 0; i < id.length; i++) {
+    const unit = BigInt(id.charCodeAt(i));
+    a = ((a ^ unit) * prime) & mask;
+    b = ((b ^ (unit + 0x9en)) * prime) & mask;
+  }
+  return a.toString(16).padStart(16, "0") + b.toString(16).padStart(16, "0");
 }
 
 export class PromptTracer implements OtelTracer {
@@ -172,14 +194,15 @@ export class PromptTracer implements OtelTracer {
   #parent(context: OtelContext | undefined): Parent | undefined {
     const explicit = context === undefined ? undefined : idsOf(spanObjectIn(context));
     if (explicit) return explicit;
-    const current = currentObservation();
+    // The innermost wins: another SDK's span made active after the current
+    // scope opened, else the current observation (ours, or one of our spans
+    // made active, which `currentObservation` already picks).
     const active = activeSpanObject();
-    // The innermost of the two wins: an OTel span made active after the
-    // current observation was entered, else the observation.
-    if (active !== undefined && (!current || active !== otelSpanAtEntry())) {
+    if (active !== undefined && !(active instanceof RecordingSpan) && active !== otelSpanAtEntry()) {
       const ids = idsOf(active);
       if (ids) return ids;
     }
+    const current = currentObservation();
     if (current) return observationParent(current);
     if (contextFollowsAsync()) return undefined;
     // No async context (browsers): the innermost span still open. Right for
@@ -243,9 +266,12 @@ class RecordingSpan implements OtelSpan {
     return { traceId: this.#record.traceId, spanId: this.#record.spanId, traceFlags: 1 };
   }
 
+  /** As the OTel SDK does: an empty key, null or a value OTel cannot hold is ignored; a list is copied. */
   setAttribute(key: string, value: OtelAttributeValue): this {
     return this.#guard(() => {
-      if (!this.#ended && value !== undefined) (this.#record.attributes as OtelAttributes)[text(key) ?? ""] = value;
+      const name = text(key);
+      if (this.#ended || !name || value === undefined || value === null || !isAttributeValue(value)) return;
+      (this.#record.attributes as OtelAttributes)[name] = Array.isArray(value) ? ([...value] as OtelAttributeValue) : value;
     });
   }
 
@@ -295,7 +321,9 @@ class RecordingSpan implements OtelSpan {
     this.#guard(() => {
       if (this.#ended) return; // OTel ignores a second end
       this.#ended = true;
-      this.#record.end = nanos(endTime) ?? millisNanos(now());
+      const end = nanos(endTime) ?? millisNanos(now());
+      // An end before the start is the start, as the OTel SDK clamps it.
+      this.#record.end = BigInt(end) < BigInt(this.#record.start) ? this.#record.start : end;
       this.#closed(this);
       this.#send();
     });
@@ -305,7 +333,12 @@ class RecordingSpan implements OtelSpan {
     return !this.#ended;
   }
 
-  /** As the OTel SDK reads an exception: any object's code or name, message and stack. */
+  /**
+   * As the OTel SDK reads an exception: a string is the message; of an
+   * object, a truthy `code` (else `name`) is the type, and a truthy
+   * `message` and `stack` are kept. Nothing is recorded without a type or a
+   * message.
+   */
   recordException(exception: OtelException, time?: OtelTimeInput): void {
     this.#guard(() => {
       const attributes: OtelAttributes = {};
@@ -313,15 +346,12 @@ class RecordingSpan implements OtelSpan {
         attributes["exception.message"] = exception;
       } else if (exception && typeof exception === "object") {
         const { code, name, message, stack } = exception as { code?: unknown; name?: unknown; message?: unknown; stack?: unknown };
-        const type = code !== undefined && code !== null && code !== "" ? code : name;
-        if (type !== undefined && type !== null && type !== "") attributes["exception.type"] = text(type) ?? "";
-        if (message !== undefined && message !== null) attributes["exception.message"] = text(message) ?? "";
-        if (typeof stack === "string") attributes["exception.stacktrace"] = stack;
+        if (code) attributes["exception.type"] = text(code) ?? "";
+        else if (name) attributes["exception.type"] = name as OtelAttributeValue;
+        if (message) attributes["exception.message"] = message as OtelAttributeValue;
+        if (stack) attributes["exception.stacktrace"] = stack as OtelAttributeValue;
       }
-      if (attributes["exception.type"] === undefined && attributes["exception.message"] === undefined) {
-        attributes["exception.message"] = errorText(exception);
-      }
-      this.addEvent("exception", attributes, time);
+      if (attributes["exception.type"] || attributes["exception.message"]) this.addEvent("exception", attributes, time);
     });
   }
 

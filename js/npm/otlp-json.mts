@@ -114,7 +114,7 @@ function attributes(record: unknown): KeyValue[] {
 }
 
 /** What the OTel SDK keeps: a primitive, or an array of one primitive type (with gaps). */
-function isAttributeValue(value: unknown): boolean {
+export function isAttributeValue(value: unknown): boolean {
   if (!Array.isArray(value)) return isPrimitive(value);
   let type: string | undefined;
   for (const element of value) {
@@ -126,7 +126,7 @@ function isAttributeValue(value: unknown): boolean {
 }
 
 const isPrimitive = (value: unknown): boolean =>
-  typeof value === "string" || typeof value === "number" || typeof value === "boolean" || typeof value === "bigint";
+  typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 
 function anyValue(value: unknown): AnyValue {
   switch (typeof value) {

@@ -37,7 +37,7 @@ import type {
   TraceUpdateOptions,
   UpdateOptions,
 } from "./types.mjs";
-import { errorText, millis, text } from "./values.mjs";
+import { errorText, millis, tagList, text } from "./values.mjs";
 
 /** Internal callers may pass `undefined` for any option (it means "not given"). */
 type Loose<T> = { [K in keyof T]?: T[K] | undefined };
@@ -98,7 +98,7 @@ export class Tracer {
     const scope = currentAttributes();
     const sessionId = text(opts.sessionId ?? scope?.sessionId);
     try {
-      const tags = [...(scope?.tags ?? []), ...(Array.isArray(opts.tags) ? opts.tags.map(String) : [])];
+      const tags = [...(scope?.tags ?? []), ...tagList(opts.tags)];
       this.#queue.push("traces", {
         id,
         at: now(),
@@ -425,7 +425,7 @@ export class Tracer {
         name: text(opts.name),
         session_id: text(opts.sessionId),
         user_id: text(opts.userId),
-        tags: Array.isArray(opts.tags) ? opts.tags.map(String) : undefined,
+        tags: Array.isArray(opts.tags) ? tagList(opts.tags) : undefined,
         input: opts.input,
         output: opts.output,
         metadata: opts.metadata,

@@ -8,6 +8,10 @@ export const text = (value: unknown): string | undefined =>
 const wellFormed = (value: string): string =>
   typeof value.toWellFormed === "function" ? value.toWellFormed() : value;
 
+/** Tags: the list's items as text, leaving out null, undefined and empty ones. */
+export const tagList = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map((tag) => text(tag)).filter((tag): tag is string => !!tag) : [];
+
 export const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   value !== null && typeof value === "object" && typeof (value as { then?: unknown }).then === "function";
 

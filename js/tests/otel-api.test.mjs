@@ -46,14 +46,29 @@ test("no span or tracer method throws into the app, whatever it is given", () =>
 });
 
 test("exceptions, statuses and attribute values read as the OTel SDK writes them", async () => {
+  const startTime = new Date(Date.now() - 1000);
   const record = (tracer) => {
-    const span = tracer.startSpan("tool", { attributes: { "gen_ai.operation.name": "execute_tool", kept: "yes", dropped: { an: "object" }, mixed: [1, "a"] } });
-    // What AI SDK 6 passes: a plain object, not an Error.
+    const list = ["a"];
+    const span = tracer.startSpan("tool", {
+      startTime,
+      attributes: { "gen_ai.operation.name": "execute_tool", "gen_ai.request.model": "gpt-4o", kept: "yes", dropped: { an: "object" }, mixed: [1, "a"], list },
+    });
+    list.push("b"); // set values are copies
+    span.setAttribute("gen_ai.request.model", null); // ignored, not a removal
+    span.setAttribute("kept", { an: "object" });
+    span.setAttribute("", "no key");
+    span.setAttribute("big", 2n ** 70n);
+    // What AI SDK 6 passes: a plain object, not an Error; and odd ones.
     span.recordException({ name: "TypeError", message: "model exploded", stack: "TypeError: model exploded\n    at tool" });
+    span.recordException({ code: 0, name: "E", message: "", stack: 5 });
+    span.recordException({});
+    span.recordException(undefined);
+    span.recordException(42);
+    span.recordException({ name: "Odd", message: { not: "text" } });
     span.setStatus({ code: 1 });
     span.setStatus({ code: 2, message: "too late: OK is final" });
     span.setStatus({ code: 0 });
-    span.end();
+    span.end(new Date(startTime.getTime() - 5000)); // before its start: clamped
   };
   const { tracer: live } = tracer();
   record(live.otelTracer("same"));
@@ -66,9 +81,16 @@ test("exceptions, statuses and attribute values read as the OTel SDK writes them
   assert.deepEqual(problems, []);
   const [a] = JSON.parse(live.export()).observations;
   const [b] = JSON.parse(fromFile.export()).observations;
-  for (const field of ["name", "type", "status", "level", "status_message"]) assert.deepEqual(a[field], b[field], field);
+  for (const field of ["name", "type", "status", "level", "status_message", "model", "started_at", "ended_at"]) assert.deepEqual(a[field], b[field], field);
   assert.equal(a.status, "completed", "OK set first stays");
-  assert.deepEqual(a.metadata.attributes, b.metadata.attributes);
+  assert.equal(a.ended_at, a.started_at, "an end before the start is the start");
+  assert.equal(a.model, "gpt-4o");
+  // Alike but for when each event happened (each run has its own clock).
+  // The SDK adds its resource; ours has none.
+  const untimed = ({ resourceAttributes, ...metadata }) => ({ ...metadata, events: metadata.events?.map(({ time, ...event }) => event) });
+  assert.deepEqual(untimed(a.metadata), untimed(b.metadata), "attributes and exception events alike");
+  assert.equal(a.metadata.events.length, 3, JSON.stringify(a.metadata.events));
+  assert.deepEqual(a.metadata.attributes.list, ["a"]);
   assert.equal(a.metadata.attributes.kept, "yes");
   assert.equal(a.metadata.attributes.dropped, undefined, "objects are not attribute values");
   const exception = (file) => JSON.stringify(file.metadata);
@@ -91,13 +113,20 @@ test("spans nest under a trace whose id is not OTLP's (a UUID given by the app)"
   const { tracer: t, problems } = tracer();
   const ot = t.otelTracer();
   const trace = t.trace({ id: randomUUID(), name: "request", sessionId: "s1" });
-  const step = t.observe(async () => ot.startActiveSpan("llm", { attributes: { "gen_ai.request.model": "gpt-4o-mini" } }, (span) => span.end()), { name: "step", parent: trace });
+  const step = t.observe(async () =>
+    ot.startActiveSpan("agent", (agent) => {
+      // Two levels of spans, recorded in one batch with the step.
+      ot.startSpan("llm", { attributes: { "gen_ai.request.model": "gpt-4o-mini" } }).end();
+      agent.end();
+    }), { name: "step", parent: trace });
   await step();
   trace.end();
   const traces = t.summary().traces;
   assert.equal(traces.length, 1, traces.map((x) => x.name).join());
   assert.equal(traces[0].id, trace.id);
-  assert.deepEqual(traces[0].tree.map((n) => [n.name, n.children.map((c) => c.name)]), [["step", ["llm"]]]);
+  const [root] = traces[0].tree;
+  assert.equal(root.name, "step");
+  assert.deepEqual(root.children.map((n) => [n.name, n.children.map((c) => c.name)]), [["agent", ["llm"]]]);
   assert.deepEqual(problems, []);
 });
 
