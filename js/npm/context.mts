@@ -68,8 +68,12 @@ export const currentObservation = (): Observation | undefined => {
   return scope?.observation;
 };
 
+/** Whether `withAttributes` ran at all: until then, starting an observation reads no context for it. */
+let propagating = false;
+
 /** The attributes `withAttributes` propagates here, if any. */
-export const currentAttributes = (): Propagated | undefined => context.current()?.attributes;
+export const currentAttributes = (): Propagated | undefined =>
+  propagating ? context.current()?.attributes : undefined;
 
 /** What the OpenTelemetry tracer tells about OTel's own context (nothing until it loads). */
 export interface OtelContextReader {
@@ -101,6 +105,7 @@ export function propagated(attributes: PropagatedAttributes): Propagated {
 
 /** Runs `fn` with `attributes` (from `propagated`) as those propagated. */
 export function runWith<T>(attributes: Propagated, fn: () => T): T {
+  propagating = true;
   return context.run({ ...context.current(), attributes }, fn);
 }
 

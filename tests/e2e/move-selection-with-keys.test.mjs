@@ -9,11 +9,7 @@ test("ArrowDown selects the next observation and keeps the timeline, its scroll 
   const viewer = await Viewer.open();
   const page = viewer.page;
   try {
-    await viewer.loadSampleTrace("deep", 60);
-    await page.setViewportSize({ width: 1400, height: 600 });
-    await viewer.openTrace("deep", "o12");
-    await viewer.waitForDetail("step 12");
-    await viewer.scrollTimeline(200);
+    await viewer.openDeepTraceScrolled();
     await page.focus("[data-testid=timeline]");
     await page.evaluate(() => window.scrollTo(0, 60));
     await viewer.markTimeline();

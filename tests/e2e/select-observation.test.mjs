@@ -9,12 +9,7 @@ test("selecting an observation by click keeps the timeline, its scroll and the h
   const viewer = await Viewer.open();
   const page = viewer.page;
   try {
-    await viewer.loadSampleTrace("deep", 60);
-    // Short enough that the page scrolls too, so a page scroll would show.
-    await page.setViewportSize({ width: 1400, height: 600 });
-    await viewer.openTrace("deep", "o12");
-    await viewer.waitForDetail("step 12");
-    await viewer.scrollTimeline(200);
+    await viewer.openDeepTraceScrolled();
     await page.evaluate(() => window.scrollTo(0, 60));
     await viewer.markTimeline();
     const before = await viewer.timelineState();

@@ -111,6 +111,16 @@ export class Viewer {
     if (errors) throw new Error(`the sample trace was refused: ${errors}`);
   }
 
+  /** The 60-step sample trace with step 12 selected and the timeline scrolled
+   * 200 px, on a page short enough that a page scroll would show. */
+  async openDeepTraceScrolled() {
+    await this.loadSampleTrace("deep", 60);
+    await this.page.setViewportSize({ width: 1400, height: 600 });
+    await this.openTrace("deep", "o12");
+    await this.waitForDetail("step 12");
+    await this.scrollTimeline(200);
+  }
+
   async errors() {
     const banner = await this.page.$("[data-testid=errors]");
     return banner ? (await banner.textContent()).trim() : "";

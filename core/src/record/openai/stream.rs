@@ -230,23 +230,8 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    fn json(value: Value) -> Json {
-        Json::new(&value)
-    }
-
-    fn text_of(json: &Option<Json>) -> Option<&str> {
-        json.as_ref().map(Json::as_str)
-    }
-
-    fn usage(input: u64, output: u64, total: u64, details: &[(&str, u64)]) -> Option<Usage> {
-        Some(Usage {
-            input: Some(input),
-            output: Some(output),
-            total: Some(total),
-            details: details.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
-        })
-    }
+    // The mapping's shared test helpers.
+    use crate::record::openai::tests::{json, text_of, usage};
 
     /// A streamed answer's reply, with no problems.
     fn streamed(endpoint: Endpoint, chunks: Value) -> Reply {

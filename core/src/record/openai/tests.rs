@@ -8,11 +8,11 @@ use crate::ids::SeededIds;
 use crate::model::{Status, Trace};
 use crate::time::ManualClock;
 
-fn json(value: Value) -> Json {
+pub(super) fn json(value: Value) -> Json {
     Json::new(&value)
 }
 
-fn text_of(json: &Option<Json>) -> Option<&str> {
+pub(super) fn text_of(json: &Option<Json>) -> Option<&str> {
     json.as_ref().map(Json::as_str)
 }
 
@@ -24,7 +24,7 @@ fn reply(endpoint: Endpoint, body: Value) -> Reply {
     reply
 }
 
-fn usage(input: u64, output: u64, total: u64, details: &[(&str, u64)]) -> Option<Usage> {
+pub(super) fn usage(input: u64, output: u64, total: u64, details: &[(&str, u64)]) -> Option<Usage> {
     Some(Usage {
         input: Some(input),
         output: Some(output),
