@@ -14,7 +14,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 use prompttrace::format::{self, jsonl, native, otlp, ImportError};
 use prompttrace::store::ImportReport;
-use prompttrace::summary::{render_text, summarize};
+use prompttrace::summary::{render_text, render_trace, summarize};
 use prompttrace::{Price, PriceTable, Store};
 
 #[derive(Parser)]
@@ -46,6 +46,15 @@ enum Command {
         json: bool,
         /// A JSON file of model prices (USD per 1M tokens) that override or
         /// extend the built-in table: {"my-model": {"input": 1.0, "output": 2.0}}.
+        #[arg(long)]
+        prices: Option<PathBuf>,
+    },
+    /// Print one trace: its tree, and each LLM call's messages (roles, tool
+    /// calls and results) as a conversation.
+    Show {
+        file: PathBuf,
+        /// The trace's id (`prompttrace summary` lists them).
+        trace_id: String,
         #[arg(long)]
         prices: Option<PathBuf>,
     },
@@ -96,6 +105,18 @@ fn run(command: Command) -> Result<ExitCode, String> {
             } else {
                 render_text(&summary)
             };
+            write_out(None, &text)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Show {
+            file,
+            trace_id,
+            prices,
+        } => {
+            let prices = load_prices(prices.as_deref())?;
+            let store = load_all(std::slice::from_ref(&file))?;
+            let text = render_trace(&store, &prices, &trace_id)
+                .ok_or_else(|| format!("{}: no trace with id {trace_id}", file.display()))?;
             write_out(None, &text)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -12,6 +12,7 @@ pub mod format;
 mod hash;
 pub mod ids;
 pub mod json;
+pub mod messages;
 pub mod model;
 pub mod outbox;
 pub mod record;

@@ -12,6 +12,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::messages::{self, Conversation};
 use crate::model::{Level, Observation, ObservationType, Status};
 use crate::rollup::{rollups, CostTotals, Figures, PriceCache, Tokens};
 use crate::rules::duration;
@@ -174,26 +175,8 @@ pub fn render_text(summary: &Summary) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "Traces ({})", summary.traces.len());
     for trace in &summary.traces {
-        let _ = writeln!(
-            out,
-            "\n{}  [{}]  {}  {}  {}  {}  {}",
-            trace.name,
-            trace.status.as_str(),
-            duration_text(trace.duration_ms),
-            plural(trace.observation_count, "observation"),
-            plural(trace.error_count, "error"),
-            tokens_text(trace.tokens),
-            cost_text(trace.cost.total),
-        );
-        let mut about = format!("  id {}", trace.id);
-        if let Some(session) = &trace.session_id {
-            let _ = write!(about, "  session {session}");
-        }
-        if let Some(user) = &trace.user_id {
-            let _ = write!(about, "  user {user}");
-        }
-        let _ = writeln!(out, "{about}  started {}", trace.started_at);
-        render_nodes(&mut out, &trace.tree, "  ");
+        render_trace_header(&mut out, trace);
+        render_nodes(&mut out, &trace.tree, "  ", &|_, _, _| {});
     }
     let _ = writeln!(out, "\nSessions ({})", summary.sessions.len());
     for session in &summary.sessions {
@@ -216,7 +199,57 @@ pub fn render_text(summary: &Summary) -> String {
     out
 }
 
-fn render_nodes(out: &mut String, nodes: &[Node], indent: &str) {
+/// One trace as text with its tree, each generation (and each other
+/// observation whose input or output reads as messages) followed by its
+/// conversation: what `prompttrace show` prints.
+pub fn render_trace(store: &Store, prices: &PriceTable, trace_id: &str) -> Option<String> {
+    let entry = store.trace(trace_id)?;
+    let figures = crate::rollup::trace_figures(store, entry, prices);
+    let trace = trace_summary(entry, &figures, &mut PriceCache::new(prices));
+    let mut out = String::new();
+    render_trace_header(&mut out, &trace);
+    let conversation = |id: &str, out: &mut String, indent: &str| {
+        let Some(observation) = store.observation(id) else {
+            return;
+        };
+        let Conversation { input, output } = messages::of_observation(observation);
+        for (label, messages) in [("input", input), ("output", output)] {
+            if let Some(messages) = messages {
+                let _ = writeln!(out, "{indent}{label}:");
+                messages::render_messages(out, &messages, &format!("{indent}  "));
+            }
+        }
+    };
+    render_nodes(&mut out, &trace.tree, "  ", &conversation);
+    Some(out)
+}
+
+fn render_trace_header(out: &mut String, trace: &TraceSummary) {
+    let _ = writeln!(
+        out,
+        "\n{}  [{}]  {}  {}  {}  {}  {}",
+        trace.name,
+        trace.status.as_str(),
+        duration_text(trace.duration_ms),
+        plural(trace.observation_count, "observation"),
+        plural(trace.error_count, "error"),
+        tokens_text(trace.tokens),
+        cost_text(trace.cost.total),
+    );
+    let mut about = format!("  id {}", trace.id);
+    if let Some(session) = &trace.session_id {
+        let _ = write!(about, "  session {session}");
+    }
+    if let Some(user) = &trace.user_id {
+        let _ = write!(about, "  user {user}");
+    }
+    let _ = writeln!(out, "{about}  started {}", trace.started_at);
+}
+
+/// What a renderer adds below a node's line: (observation id, out, indent).
+type Below<'a> = dyn Fn(&str, &mut String, &str) + 'a;
+
+fn render_nodes(out: &mut String, nodes: &[Node], indent: &str, below: &Below) {
     for (i, node) in nodes.iter().enumerate() {
         let last = i + 1 == nodes.len();
         let mut line = format!(
@@ -241,7 +274,8 @@ fn render_nodes(out: &mut String, nodes: &[Node], indent: &str) {
         }
         let _ = writeln!(out, "{line}");
         let deeper = format!("{indent}{}", if last { "   " } else { "│  " });
-        render_nodes(out, &node.children, &deeper);
+        below(&node.id, out, &format!("{deeper}  "));
+        render_nodes(out, &node.children, &deeper, below);
     }
 }
 
