@@ -31,6 +31,7 @@ use state::AppState;
 pub fn App() -> impl IntoView {
     let state = AppState::new(Store::new());
     provide_context(state);
+    components::content::provide_content_choice();
     let theme = RwSignal::new(storage::setting(storage::THEME).unwrap_or_else(|| "light".into()));
     Effect::new(move |_| {
         let theme = theme.get();

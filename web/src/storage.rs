@@ -14,6 +14,8 @@ const KEY: &str = "store";
 /// Settings keys (localStorage).
 pub const THEME: &str = "prompttrace.theme";
 pub const DEMO_SEEN: &str = "prompttrace.demo-seen";
+/// Messages, Markdown or JSON: how content is shown.
+pub const CONTENT_VIEW: &str = "prompttrace.content-view";
 
 pub fn setting(key: &str) -> Option<String> {
     LocalStorage::get(key).ok()

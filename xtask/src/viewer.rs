@@ -13,7 +13,7 @@ use crate::tools::{ensure_trunk, ensure_wasm_bindgen, ensure_wasm_target, tools_
 /// No inline script, no eval (wasm compilation is allowed), no plugins, no
 /// framing; fetch (`?url=`) may reach any https/http origin.
 const CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; \
-img-src 'self' data:; connect-src *; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+img-src 'self' data: blob:; connect-src *; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /// A cold release build of the viewer (Leptos, LTO, one codegen unit)
 /// takes several minutes on this 2-core machine.

@@ -1,5 +1,8 @@
 //! Components shared by pages.
 
+pub mod content;
 pub mod json_view;
+pub mod markdown;
+pub mod messages;
 pub mod timeline;
 pub mod virtual_list;

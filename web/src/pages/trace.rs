@@ -5,10 +5,12 @@ use std::collections::HashMap;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use prompttrace::messages::{self, Message};
 use prompttrace::model::{Observation, Trace};
 use prompttrace::rules::duration;
 use prompttrace::summary::{tree, Node};
 
+use crate::components::content::{Content, ContentToggle};
 use crate::components::json_view::JsonView;
 use crate::components::timeline::Timeline;
 use crate::links;
@@ -157,6 +159,7 @@ fn details(o: Observation, subtree: Option<(Tokens, CostTotals)>) -> impl IntoVi
             .collect();
         (!parts.is_empty()).then(|| parts.join(", "))
     });
+    let conversation = messages::of_observation(&o);
     view! {
         <h2 data-testid="detail-name">{o.name.clone()}</h2>
         <dl class="facts">
@@ -176,13 +179,30 @@ fn details(o: Observation, subtree: Option<(Tokens, CostTotals)>) -> impl IntoVi
             })}
             {token_details.map(|d| view! { <dt>"Token details"</dt><dd data-testid="detail-token-details">{d}</dd> })}
         </dl>
-        <Section title="Input" value=o.input.clone()/>
-        <Section title="Output" value=o.output.clone()/>
+        {(o.input.is_some() || o.output.is_some()).then(|| view! { <ContentToggle/> })}
+        <IoSection title="Input" value=o.input.clone() messages=conversation.input/>
+        <IoSection title="Output" value=o.output.clone() messages=conversation.output/>
         <Section title="Metadata" value=o.metadata.clone()/>
         <Section title="Model parameters" value=o.model_parameters.clone().map(|m| serde_json::Value::Object(m).into())/>
         <Section title="Variables" value=o.variables.clone().map(|m| serde_json::Value::Object(m).into())/>
         {o.template.clone().map(|t| view! { <section><h3>"Template"</h3><pre class="text">{t}</pre></section> })}
     }
+}
+
+/// Input or output, in the view the user picked (Messages, Markdown, JSON).
+#[component]
+fn IoSection(title: &'static str, value: Option<prompttrace::Json>, messages: Option<Vec<Message>>) -> impl IntoView {
+    value.map(|value| {
+        let text = value.as_str().to_string();
+        view! {
+            <section data-testid=format!("detail-{}", title.to_ascii_lowercase())>
+                <h3>{title}
+                    <button class="copy" title="Copy as JSON" on:click=move |_| copy(&text)>"Copy"</button>
+                </h3>
+                <Content value=value messages=messages/>
+            </section>
+        }
+    })
 }
 
 #[component]
