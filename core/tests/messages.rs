@@ -132,3 +132,218 @@ fn messages_a_reply_with_tool_calls_names_the_tool_and_arguments() {
     let names: Vec<String> = calls(&output).into_iter().map(|(_, name)| name).collect();
     assert_eq!(names, ["get_weather", "book_flight"]);
 }
+
+/// The same support conversation, as each SDK sends and receives it
+/// (`tests/fixtures/messages/`, written by the SDKs' own code): a system
+/// prompt, a user's photo (inline) and receipt (a remote URL), a call of
+/// `lookup_order`, its result, and the answer.
+mod sdk_shapes {
+    use super::*;
+    use prompttrace::messages::{read, Side};
+    use serde_json::Value;
+
+    const FILES: &[(&str, &str)] = &[
+        ("openai-chat.json", "openai-chat"),
+        ("openai-responses.json", "openai-responses"),
+        ("anthropic-messages.json", "anthropic"),
+        ("gemini-contents.json", "gemini"),
+        ("ai-sdk-messages.json", "ai-sdk"),
+        ("langchain-messages.json", "langchain"),
+        ("openinference-messages.json", "openai-chat"),
+        ("otel-genai-messages.json", "genai"),
+    ];
+
+    /// Providers whose model shows reasoning in these conversations.
+    fn reasons(file: &str, case: &str) -> bool {
+        !(file.starts_with("openai-chat")
+            || file.starts_with("openinference")
+            || file.starts_with("otel-genai"))
+            && !case.starts_with("chat_")
+    }
+
+    /// Instrumentations' cases hold span attributes: they are read the way a
+    /// file is, as one span of an OTLP/JSON request, and the generation's
+    /// input and output stand for the case's.
+    fn through_a_span(file: &str, data: &Value) -> Value {
+        let kind = match file {
+            "openinference-messages.json" => ("openinference.span.kind", "LLM"),
+            _ => ("gen_ai.operation.name", "chat"),
+        };
+        let mut attributes =
+            vec![serde_json::json!({"key": kind.0, "value": {"stringValue": kind.1}})];
+        for side in ["input", "output"] {
+            for (key, value) in data[side].as_object().unwrap() {
+                let value = match value {
+                    Value::String(text) => serde_json::json!({"stringValue": text}),
+                    Value::Number(n) => serde_json::json!({"intValue": n.to_string()}),
+                    other => serde_json::json!({"stringValue": other.to_string()}),
+                };
+                attributes.push(serde_json::json!({"key": key, "value": value}));
+            }
+        }
+        let request = serde_json::json!({"resourceSpans": [{"scopeSpans": [{"spans": [{
+            "traceId": "0af7651916cd43dd8448eb211c80319c", "spanId": "b7ad6b7169203331",
+            "name": data["span"], "startTimeUnixNano": "1000000", "endTimeUnixNano": "2000000",
+            "attributes": attributes
+        }]}]}]});
+        let mut store = Store::new();
+        format::import(&mut store, file, request.to_string().as_bytes()).unwrap();
+        let observation = store
+            .traces()
+            .flat_map(|t| t.observations())
+            .next()
+            .unwrap()
+            .clone();
+        assert_eq!(observation.kind, ObservationType::Generation, "{file}");
+        let value = |json: &Option<prompttrace::Json>| {
+            json.as_ref().map_or(Value::Null, |j| j.to_value().unwrap())
+        };
+        serde_json::json!({"input": value(&observation.input), "output": value(&observation.output)})
+    }
+
+    fn cases(file: &str) -> Vec<(String, Value)> {
+        let path = repo_tests(&format!("fixtures/messages/{file}"));
+        let text =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let document: Value = serde_json::from_str(&text).unwrap();
+        document["cases"]
+            .as_object()
+            .unwrap()
+            .clone()
+            .into_iter()
+            .collect()
+    }
+
+    fn parts(messages: &[Message]) -> Vec<&Part> {
+        messages.iter().flat_map(|m| &m.parts).collect()
+    }
+
+    fn call_ids(messages: &[Message]) -> Vec<Option<String>> {
+        parts(messages)
+            .into_iter()
+            .filter_map(|part| match part {
+                Part::ToolCall {
+                    id,
+                    name,
+                    arguments,
+                } => {
+                    assert_eq!(name, "lookup_order");
+                    assert_eq!(arguments["orderId"], "A-1042", "arguments are JSON");
+                    Some(id.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn messages_each_sdk_shape_reads_as_the_conversation() {
+        for (file, adapter) in FILES {
+            for (case, data) in cases(file) {
+                let what = format!("{file} {case}");
+                let data = if data.get("span").is_some() {
+                    through_a_span(file, &data)
+                } else {
+                    data
+                };
+                let input =
+                    read(&data["input"], Side::Input).unwrap_or_else(|| panic!("{what}: input"));
+                let output =
+                    read(&data["output"], Side::Output).unwrap_or_else(|| panic!("{what}: output"));
+                assert_eq!(
+                    prompttrace::messages::adapter_of(&data["input"], Side::Input),
+                    Some(*adapter),
+                    "{what}"
+                );
+                assert_eq!(
+                    input[0].role,
+                    Role::System,
+                    "{what}: the system prompt comes first"
+                );
+                assert!(
+                    output.iter().all(|m| m.role == Role::Assistant),
+                    "{what}: {output:?}"
+                );
+                let images: Vec<&str> = parts(&input)
+                    .into_iter()
+                    .filter_map(|p| match p {
+                        Part::Image { url } => Some(url.as_str()),
+                        _ => None,
+                    })
+                    .collect();
+                // OpenTelemetry's openai-v2 instrumentation drops image messages.
+                if !file.starts_with("otel-genai") {
+                    assert!(
+                        images
+                            .iter()
+                            .any(|u| u.starts_with("data:image/png;base64,")),
+                        "{what}: inline image in {images:?}"
+                    );
+                    assert!(
+                        images.contains(&"https://example.com/receipts/A-1042.jpg"),
+                        "{what}: remote image in {images:?}"
+                    );
+                }
+                if case.contains("tool_call") {
+                    assert_eq!(
+                        call_ids(&output).len(),
+                        1,
+                        "{what}: the model calls the tool"
+                    );
+                    let reasoning = parts(&output)
+                        .into_iter()
+                        .any(|p| matches!(p, Part::Reasoning { .. }));
+                    assert_eq!(reasoning, reasons(file, &case), "{what}: reasoning");
+                } else {
+                    let calls = call_ids(&input);
+                    assert_eq!(calls.len(), 1, "{what}: the history holds the call");
+                    let results: Vec<&Part> = parts(&input)
+                        .into_iter()
+                        .filter(|p| matches!(p, Part::ToolResult { .. }))
+                        .collect();
+                    assert_eq!(results.len(), 1, "{what}: and its result");
+                    if let (
+                        Part::ToolResult {
+                            id: Some(id),
+                            content,
+                            ..
+                        },
+                        Some(Some(call)),
+                    ) = (results[0], calls.first())
+                    {
+                        assert_eq!(id, call, "{what}: the result answers the call");
+                        assert!(!content.is_empty(), "{what}: the result has content");
+                    }
+                    let said = parts(&output)
+                        .into_iter()
+                        .any(|p| matches!(p, Part::Text { text } if !text.is_empty()));
+                    assert!(said, "{what}: the answer is text");
+                }
+            }
+        }
+    }
+
+    /// What the AI SDK's telemetry writes (`ai.prompt.messages`,
+    /// `gen_ai.*.messages`) reads as the same conversation.
+    #[test]
+    fn messages_the_ai_sdk_span_attributes_read_as_messages() {
+        for (case, data) in cases("ai-sdk-messages.json") {
+            for span in data["spans"].as_array().unwrap() {
+                for (key, value) in span["attributes"].as_object().unwrap() {
+                    if key.ends_with(".messages") {
+                        let side = if key.contains("output") {
+                            Side::Output
+                        } else {
+                            Side::Input
+                        };
+                        assert!(
+                            read(value, side).is_some(),
+                            "{case} {}: {key}",
+                            span["name"]
+                        );
+                    }
+                }
+            }
+        }
+    }
+}

@@ -68,14 +68,22 @@ fn read_part(part: &Value) -> Option<Part> {
                 value: part.clone(),
             },
         },
-        "file" => match fields.get("data")? {
-            Value::String(data) if parts::is_image_type(media_type(fields)) => {
-                parts::image(media_type(fields), data)
+        "file" => {
+            // v7 wraps the data: `{type: "data", data}` or `{type: "url", url}`.
+            let data = fields.get("data")?;
+            let data = data
+                .as_str()
+                .or_else(|| str_at(data, "data"))
+                .or_else(|| str_at(data, "url"));
+            match data {
+                Some(data) if parts::is_image_type(media_type(fields)) => {
+                    parts::image(media_type(fields), data)
+                }
+                _ => Part::Json {
+                    value: part.clone(),
+                },
             }
-            _ => Part::Json {
-                value: part.clone(),
-            },
-        },
+        }
         _ => return None,
     })
 }
@@ -88,16 +96,31 @@ fn media_type(fields: &Map<String, Value>) -> Option<&str> {
         .as_str()
 }
 
-/// v5 on: `output: {type: "text" | "json" | "error-text" | "error-json" |
-/// "content" | "execution-denied", value}`; before: `result` and `isError`.
+/// In a prompt from v5 on, `output: {type: "text" | "json" | "error-text" |
+/// "error-json" | "content" | "execution-denied", value}`; in a step's
+/// content, `output` is the tool's value itself; before v5, `result` and
+/// `isError`.
 fn tool_result(fields: &Map<String, Value>) -> Option<Part> {
-    let (content, is_error) = match fields.get("output") {
-        Some(output) => {
-            let kind = str_at(output, "type")?;
-            let value = output
+    const KINDS: [&str; 6] = [
+        "text",
+        "json",
+        "error-text",
+        "error-json",
+        "content",
+        "execution-denied",
+    ];
+    let wrapped = fields.get("output").and_then(|output| {
+        let kind = str_at(output, "type").filter(|k| KINDS.contains(k))?;
+        Some((
+            kind,
+            output
                 .get("value")
                 .or_else(|| output.get("reason"))
-                .unwrap_or(&Value::Null);
+                .unwrap_or(&Value::Null),
+        ))
+    });
+    let (content, is_error) = match wrapped {
+        Some((kind, value)) => {
             let content = match (kind, value) {
                 ("content", Value::Array(items)) => {
                     all(items, |item| match str_at(item, "type")? {
@@ -118,7 +141,12 @@ fn tool_result(fields: &Map<String, Value>) -> Option<Part> {
             )
         }
         None => (
-            result_content(fields.get("result").unwrap_or(&Value::Null)),
+            result_content(
+                fields
+                    .get("output")
+                    .or_else(|| fields.get("result"))
+                    .unwrap_or(&Value::Null),
+            ),
             fields
                 .get("isError")
                 .and_then(Value::as_bool)

@@ -13,8 +13,8 @@ pub(super) fn read(value: &Value, _side: Side) -> Option<Vec<Message>> {
     let messages = match value {
         Value::Array(items) => all(items, |m| read_message(m, &mut marked))?,
         Value::Object(fields) => {
-            if str_at(value, "type") == Some("message") {
-                marked = true;
+            if str_at(value, "type") == Some("message") || fields.contains_key("role") {
+                marked |= str_at(value, "type") == Some("message");
                 vec![read_message(value, &mut marked)?]
             } else {
                 read_request(fields, &mut marked)?

@@ -49,7 +49,10 @@ fn read_message(value: &Value) -> Option<Message> {
         _ => return None,
     };
     let name = str_at(fields, "name");
-    let content = fields.get("content");
+    // Messages built from standard blocks keep them under `content_blocks`.
+    let content = fields
+        .get("content")
+        .or_else(|| fields.get("content_blocks"));
     if role == Role::Tool {
         let result = Part::ToolResult {
             id: str_at(fields, "tool_call_id").map(str::to_string),

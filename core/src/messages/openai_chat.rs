@@ -2,6 +2,8 @@
 //! content, tool_calls}` messages (OpenInference's rebuilt lists too), a
 //! request's `{messages}`, a response's `{choices: [{message}]}`.
 //!
+//! OpenInference's flattened messages, rebuilt by the import, read here too.
+//!
 //! The generic reader, last in the registry: a part type it does not know
 //! is kept as JSON rather than refusing the message.
 
@@ -55,7 +57,12 @@ pub(super) fn read_message(value: &Value) -> Option<Message> {
             });
         }
     }
-    parts.extend(content(fields.get("content"), read_part)?);
+    // OpenInference flattens content parts as `message.contents`.
+    let listed = fields
+        .get("content")
+        .filter(|c| !c.is_null())
+        .or_else(|| fields.get("contents"));
+    parts.extend(content(listed, read_part)?);
     if let Some(refusal) = str_at(value, "refusal") {
         parts.push(parts::text(refusal));
     }
@@ -77,6 +84,12 @@ fn read_part(value: &Value) -> Option<Part> {
         Some("image_url") => {
             let image = value.get("image_url")?;
             let url = image.as_str().or_else(|| str_at(image, "url"))?;
+            parts::image(None, url)
+        }
+        // OpenInference's `message_content.image.image.url`.
+        Some("image") => {
+            let image = value.get("image")?;
+            let url = str_at(image, "url").or_else(|| str_at(image.get("image")?, "url"))?;
             parts::image(None, url)
         }
         _ => Part::Json {

@@ -22,7 +22,11 @@ pub enum ContentMode {
 }
 
 impl ContentMode {
-    const ALL: [ContentMode; 3] = [ContentMode::Messages, ContentMode::Markdown, ContentMode::Json];
+    const ALL: [ContentMode; 3] = [
+        ContentMode::Messages,
+        ContentMode::Markdown,
+        ContentMode::Json,
+    ];
 
     fn as_str(self) -> &'static str {
         match self {

@@ -11,7 +11,8 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag};
 
 #[component]
 pub fn Markdown(text: String) -> impl IntoView {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     // A stack of open elements, each with the children read so far.
     let mut stack: Vec<(Option<Tag>, Vec<AnyView>)> = vec![(None, Vec::new())];
     for event in Parser::new_ext(&text, options) {
@@ -31,9 +32,13 @@ pub fn Markdown(text: String) -> impl IntoView {
             }
             Event::Text(text) => text.to_string().into_any(),
             Event::Code(code) => view! { <code>{code.to_string()}</code> }.into_any(),
-            Event::InlineMath(math) | Event::DisplayMath(math) => view! { <code>{math.to_string()}</code> }.into_any(),
+            Event::InlineMath(math) | Event::DisplayMath(math) => {
+                view! { <code>{math.to_string()}</code> }.into_any()
+            }
             // Raw HTML is text here, by design.
-            Event::Html(html) | Event::InlineHtml(html) => view! { <span class="md-html">{html.to_string()}</span> }.into_any(),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                view! { <span class="md-html">{html.to_string()}</span> }.into_any()
+            }
             Event::FootnoteReference(name) => format!("[^{name}]").into_any(),
             Event::SoftBreak => "\n".into_any(),
             Event::HardBreak => view! { <br/> }.into_any(),
@@ -52,17 +57,22 @@ fn element(tag: Tag, children: Vec<AnyView>) -> AnyView {
         Tag::Paragraph => view! { <p>{children}</p> }.into_any(),
         // Headings inside a message sit below the panel's own headings.
         Tag::Heading { level, .. } => match level {
-            HeadingLevel::H1 | HeadingLevel::H2 => view! { <h4 class="md-heading">{children}</h4> }.into_any(),
+            HeadingLevel::H1 | HeadingLevel::H2 => {
+                view! { <h4 class="md-heading">{children}</h4> }.into_any()
+            }
             HeadingLevel::H3 => view! { <h5 class="md-heading">{children}</h5> }.into_any(),
             _ => view! { <h6 class="md-heading">{children}</h6> }.into_any(),
         },
         Tag::BlockQuote(_) => view! { <blockquote>{children}</blockquote> }.into_any(),
         Tag::CodeBlock(kind) => {
             let language = match kind {
-                CodeBlockKind::Fenced(info) => info.split_whitespace().next().unwrap_or("").to_string(),
+                CodeBlockKind::Fenced(info) => {
+                    info.split_whitespace().next().unwrap_or("").to_string()
+                }
                 CodeBlockKind::Indented => String::new(),
             };
-            view! { <pre class="code" data-language=language><code>{children}</code></pre> }.into_any()
+            view! { <pre class="code" data-language=language><code>{children}</code></pre> }
+                .into_any()
         }
         Tag::List(Some(start)) => view! { <ol start=start>{children}</ol> }.into_any(),
         Tag::List(None) => view! { <ul>{children}</ul> }.into_any(),

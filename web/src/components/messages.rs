@@ -30,7 +30,9 @@ pub fn MessageList(messages: Vec<Message>, markdown: bool) -> impl IntoView {
             .iter()
             .flat_map(|m| &m.parts)
             .filter_map(|part| match part {
-                Part::ToolCall { id: Some(id), name, .. } => Some((id.clone(), name.clone())),
+                Part::ToolCall {
+                    id: Some(id), name, ..
+                } => Some((id.clone(), name.clone())),
                 _ => None,
             })
             .collect(),
@@ -42,7 +44,11 @@ pub fn MessageList(messages: Vec<Message>, markdown: bool) -> impl IntoView {
     view! { <div class="messages" data-testid="messages">{blocks}</div> }
 }
 
-fn message_view(message: Message, markdown: bool, tools: &Arc<HashMap<String, String>>) -> impl IntoView {
+fn message_view(
+    message: Message,
+    markdown: bool,
+    tools: &Arc<HashMap<String, String>>,
+) -> impl IntoView {
     let role = message.role.as_str();
     let parts = message
         .parts
@@ -61,7 +67,11 @@ fn part_view(part: Part, markdown: bool, tools: &Arc<HashMap<String, String>>) -
     match part {
         Part::Text { text } => view! { <FoldedText text=text markdown=markdown/> }.into_any(),
         Part::Image { url } => image(url),
-        Part::ToolCall { id, name, arguments } => {
+        Part::ToolCall {
+            id,
+            name,
+            arguments,
+        } => {
             let call_id = id.clone().unwrap_or_default();
             let arguments = match &arguments {
                 Value::String(text) => text.clone(),
@@ -76,7 +86,12 @@ fn part_view(part: Part, markdown: bool, tools: &Arc<HashMap<String, String>>) -
             }
             .into_any()
         }
-        Part::ToolResult { id, name, content, is_error } => {
+        Part::ToolResult {
+            id,
+            name,
+            content,
+            is_error,
+        } => {
             let name = name.or_else(|| tools.get(id.as_deref()?).cloned());
             let label = match (&name, &id) {
                 (Some(name), _) => name.clone(),
@@ -91,7 +106,10 @@ fn part_view(part: Part, markdown: bool, tools: &Arc<HashMap<String, String>>) -
                 .into_any(),
                 None => view! { <strong class="tool-name">{label}</strong> }.into_any(),
             };
-            let parts = content.into_iter().map(|p| part_view(p, markdown, tools)).collect_view();
+            let parts = content
+                .into_iter()
+                .map(|p| part_view(p, markdown, tools))
+                .collect_view();
             let result_of = id.clone().unwrap_or_default();
             view! {
                 <div class="tool-result" class:error=is_error data-result-of=result_of>
@@ -103,7 +121,8 @@ fn part_view(part: Part, markdown: bool, tools: &Arc<HashMap<String, String>>) -
             .into_any()
         }
         Part::Reasoning { text } if text.is_empty() => {
-            view! { <p class="reasoning muted">"Reasoning (not shown by the provider)"</p> }.into_any()
+            view! { <p class="reasoning muted">"Reasoning (not shown by the provider)"</p> }
+                .into_any()
         }
         Part::Reasoning { text } => view! {
             <details class="reasoning">
@@ -118,7 +137,10 @@ fn part_view(part: Part, markdown: bool, tools: &Arc<HashMap<String, String>>) -
 
 /// A `data:` image is drawn; any other URL is shown, not loaded.
 fn image(url: String) -> AnyView {
-    if url.get(..11).is_some_and(|s| s.eq_ignore_ascii_case("data:image/")) {
+    if url
+        .get(..11)
+        .is_some_and(|s| s.eq_ignore_ascii_case("data:image/"))
+    {
         view! { <img class="thumb" src=url alt="image from the message"/> }.into_any()
     } else {
         view! { <span class="remote-image" title="Remote images are not loaded">"Image (not loaded): "{url}</span> }
@@ -140,7 +162,10 @@ fn show_call(event: leptos::ev::MouseEvent, id: &str) {
         return;
     };
     for i in 0..calls.length() {
-        let Some(call) = calls.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else {
+        let Some(call) = calls
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+        else {
             continue;
         };
         if call.get_attribute("data-call-id").as_deref() == Some(id) {

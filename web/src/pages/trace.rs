@@ -191,7 +191,11 @@ fn details(o: Observation, subtree: Option<(Tokens, CostTotals)>) -> impl IntoVi
 
 /// Input or output, in the view the user picked (Messages, Markdown, JSON).
 #[component]
-fn IoSection(title: &'static str, value: Option<prompttrace::Json>, messages: Option<Vec<Message>>) -> impl IntoView {
+fn IoSection(
+    title: &'static str,
+    value: Option<prompttrace::Json>,
+    messages: Option<Vec<Message>>,
+) -> impl IntoView {
     value.map(|value| {
         let text = value.as_str().to_string();
         view! {
