@@ -1,18 +1,43 @@
-//! Session detail: the conversation, each trace's input and output in order.
+//! Session detail: the conversation, each trace a turn (the user's question
+//! and the answer as chat), its LLM and tool calls expandable inline.
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use prompttrace::messages::{self, Message, Turn};
+use prompttrace::model::{Observation, ObservationType};
 use prompttrace::rules::duration;
+use prompttrace::Json;
 
 use crate::components::json_view::JsonView;
+use crate::components::messages::MessageList;
 use crate::links;
 use crate::state::use_state;
 use crate::{format, loader, FileKind};
 
-fn turn_view(trace: prompttrace::Trace, cost: Option<f64>) -> impl IntoView {
+/// One trace of the session as a turn: the question and the answer as
+/// chat (core's `messages::turn`), falling back to JSON for other shapes,
+/// and its LLM and tool calls, expandable in place.
+#[derive(Clone, PartialEq)]
+struct TurnRow {
+    trace: prompttrace::Trace,
+    cost: Option<f64>,
+    turn: Turn,
+    steps: Vec<Observation>,
+}
+
+fn turn_view(row: TurnRow) -> impl IntoView {
+    let TurnRow {
+        trace,
+        cost,
+        turn,
+        steps,
+    } = row;
     let duration = format::duration(duration::duration_ms(&trace));
+    let question = side(turn.question, trace.input.clone());
+    let answer = side(turn.answer, trace.output.clone());
+    let trace_id = trace.id.clone();
     view! {
-        <li class=format!("turn status-{}", trace.status.as_str())>
+        <li class=format!("turn status-{}", trace.status.as_str()) data-testid="turn">
             <div class="turn-head">
                 <A href=links::trace(&trace.id)>{trace.name.clone()}</A>
                 <span class="status">{trace.status.as_str()}</span>
@@ -20,11 +45,70 @@ fn turn_view(trace: prompttrace::Trace, cost: Option<f64>) -> impl IntoView {
                 <span>{format::cost(cost)}</span>
                 <span class="muted">{format::time(Some(trace.started_at))}</span>
             </div>
-            <div class="io">
-                <div class="input"><h4>"Input"</h4>{trace.input.map(|v| view! { <JsonView value=v/> })}</div>
-                <div class="output"><h4>"Output"</h4>{trace.output.map(|v| view! { <JsonView value=v/> })}</div>
+            <div class="chat">
+                {question}
+                {(!steps.is_empty()).then(|| steps_view(&trace_id, steps))}
+                {answer}
             </div>
         </li>
+    }
+}
+
+fn side(messages: Option<Vec<Message>>, raw: Option<Json>) -> Option<AnyView> {
+    match (messages, raw) {
+        (Some(messages), _) => {
+            Some(view! { <MessageList messages=messages markdown=true/> }.into_any())
+        }
+        (None, Some(raw)) => Some(view! { <JsonView value=raw/> }.into_any()),
+        (None, None) => None,
+    }
+}
+
+/// The turn's LLM and tool calls, folded: each with its own output.
+fn steps_view(trace_id: &str, steps: Vec<Observation>) -> impl IntoView {
+    let calls = steps.iter().filter(|o| o.is_llm_call()).count();
+    let tools = steps.len() - calls;
+    let summary = format!(
+        "{} · {}",
+        plural(calls, "LLM call"),
+        plural(tools, "tool call")
+    );
+    let items = steps
+        .into_iter()
+        .map(|o| {
+            let conversation = messages::of_observation(&o);
+            let href = links::observation(trace_id, &o.id);
+            let output = side(conversation.output, o.output.clone());
+            let input = (o.kind != ObservationType::Generation).then(|| side(conversation.input, o.input.clone())).flatten();
+            let (name, took) = (o.name.clone(), format::duration(duration::duration_ms(&o)));
+            view! {
+                <li class="step" data-type=o.kind.as_str()>
+                    <div class="step-head">
+                        <span class="type">{o.kind.as_str()}</span>
+                        <A href=href>{name}</A>
+                        {o.model.clone().map(|m| view! { <span class="muted">{m}</span> })}
+                        <span class=format!("status-{}", o.status.as_str())>{o.status.as_str()}</span>
+                        <span class="muted">{took}</span>
+                    </div>
+                    {input.map(|i| view! { <div class="step-io"><h5>"Input"</h5>{i}</div> })}
+                    {output.map(|out| view! { <div class="step-io"><h5>"Output"</h5>{out}</div> })}
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <details class="steps" data-testid="turn-steps">
+            <summary>{summary}</summary>
+            <ol>{items}</ol>
+        </details>
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
     }
 }
 
@@ -44,7 +128,18 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
                 .map(|entry| {
                     let trace = entry.trace().clone();
                     let cost = figures.traces.get(&trace.id).and_then(|f| f.cost.total);
-                    (trace, cost)
+                    let steps = entry
+                        .observations_in_order()
+                        .into_iter()
+                        .filter(|o| o.is_llm_call() || o.kind == ObservationType::Tool)
+                        .cloned()
+                        .collect();
+                    TurnRow {
+                        trace,
+                        cost,
+                        turn: messages::turn(entry),
+                        steps,
+                    }
                 })
                 .collect::<Vec<_>>()
         })
@@ -62,7 +157,7 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
         let ids: Vec<String> = turns
             .get_untracked()
             .into_iter()
-            .map(|(trace, _)| trace.id)
+            .map(|row| row.trace.id)
             .collect();
         let stem = format!("session-{}", id.get_untracked().unwrap_or_default());
         crate::export_traces(state, &ids, &stem, kind);
@@ -75,8 +170,8 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
             <button class="danger" on:click=delete>"Delete this session"</button>
         </div>
         <ol class="conversation" data-testid="conversation">
-            <For each=move || turns.get() key=|(trace, _)| trace.id.clone() let:turn>
-                {turn_view(turn.0, turn.1)}
+            <For each=move || turns.get() key=|row| row.trace.id.clone() let:row>
+                {turn_view(row)}
             </For>
         </ol>
         <Show when=move || turns.with(Vec::is_empty)>

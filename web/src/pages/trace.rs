@@ -168,7 +168,7 @@ fn details(o: Observation, subtree: Option<(Tokens, CostTotals)>) -> impl IntoVi
             <dt>"Level"</dt><dd>{o.level.as_str()}</dd>
             <dt>"Duration"</dt><dd data-testid="detail-duration">{format::duration(duration::duration_ms(&o))}</dd>
             <dt>"Started"</dt><dd>{format::time(Some(o.started_at))}</dd>
-            {o.status_message.clone().map(|m| view! { <dt>"Status message"</dt><dd class="message">{m}</dd> })}
+            {o.status_message.clone().map(|m| view! { <dt>"Status message"</dt><dd class="status-message">{m}</dd> })}
             {o.model.clone().map(|m| view! { <dt>"Model"</dt><dd>{m}</dd> })}
             {o.provider.clone().map(|p| view! { <dt>"Provider"</dt><dd>{p}</dd> })}
             {o.prompt_name.clone().map(|p| view! { <dt>"Prompt"</dt><dd>{p}{o.prompt_version.map(|v| format!(" v{v}"))}</dd> })}
