@@ -33,6 +33,7 @@ test("files load by picker and by drop; a bad file changes nothing", async () =>
 
     await viewer.goto("?page=session&id=chat_123");
     await page.click("text=Delete this session");
+    await page.click("text=Yes, delete");
     await viewer.goto("?page=storage");
     assert.equal(await page.textContent("[data-testid=stored-traces]"), "2");
     await page.click("[data-testid=clear]");

@@ -44,3 +44,35 @@ test("ArrowDown selects the next observation and keeps the timeline, its scroll 
     await viewer.close();
   }
 });
+
+test("arrow keys add no history entry: Back leaves the trace page, and the page stays where it was", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.loadSampleTrace("deep", 60);
+    await page.setViewportSize({ width: 1400, height: 600 });
+    await viewer.goto("?page=traces");
+    await page.click('[data-testid=traces] a >> text="deep trace"');
+    await page.waitForSelector("[data-testid=timeline-row]");
+    await viewer.clickRow("step 3");
+    await viewer.waitForDetail("step 3");
+    await page.evaluate(() => window.scrollTo(0, 60));
+    const before = await page.evaluate(() => ({ history: history.length, pageY: window.scrollY }));
+    assert.equal(before.pageY, 60, "the page scrolls (a jump to the top would show)");
+
+    for (const key of ["ArrowDown", "ArrowDown", "ArrowDown", "ArrowDown", "ArrowDown", "ArrowUp", "ArrowUp"]) {
+      await page.keyboard.press(key);
+    }
+    assert.equal(await viewer.waitForDetail("step 6"), "step 6");
+    assert.match(page.url(), /[?&]obs=o6(&|$)/);
+    assert.deepEqual(await page.evaluate(() => ({ history: history.length, pageY: window.scrollY })), before,
+      "no history entry per key, no scroll to the top");
+
+    await page.goBack();
+    await page.waitForSelector("[data-testid=traces] tbody tr");
+    assert.match(page.url(), /[?&]page=traces(&|$)/, "Back returns to the traces page");
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});

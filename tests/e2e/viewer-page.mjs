@@ -10,13 +10,18 @@ import { bigTrace } from "./sample-traces.mjs";
 export const repo = process.env.PROMPTTRACE_REPO ?? new URL("../../", import.meta.url).pathname;
 const dist = join(repo, "dist");
 export const screenshots = join(repo, "test-output", "screenshots");
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json" };
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json",
+  ".svg": "image/svg+xml" };
 
-function serve(root) {
+/** A static server on `root`; every answer is pushed to `served` as
+ * [status, path] (the browser's own requests, such as its icon, never reach
+ * the page's "response" events). */
+function serve(root, served) {
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
     const fixtures = join(repo, "tests/fixtures/traces");
     const file = path.startsWith("/demo/") ? join(fixtures, path.slice(6)) : join(root, path.endsWith("/") ? "index.html" : path);
+    response.on("finish", () => served.push([response.statusCode, path]));
     try {
       const body = readFileSync(file);
       response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "access-control-allow-origin": "*" });
@@ -31,7 +36,8 @@ function serve(root) {
 export class Viewer {
   static async open() {
     const viewer = new Viewer();
-    viewer.server = await serve(dist);
+    viewer.served = [];
+    viewer.server = await serve(dist, viewer.served);
     viewer.base = `http://127.0.0.1:${viewer.server.address().port}/`;
     viewer.profile = mkdtempSync(join(tmpdir(), "prompttrace-viewer-"));
     viewer.context = await chromium.launchPersistentContext(viewer.profile, {
@@ -119,6 +125,21 @@ export class Viewer {
     await this.openTrace("deep", "o12");
     await this.waitForDetail("step 12");
     await this.scrollTimeline(200);
+  }
+
+  /** Empties the store (the Storage page's "Clear everything"). */
+  async clearStorage() {
+    await this.goto("?page=storage");
+    await this.page.click("[data-testid=clear]");
+    await this.page.waitForFunction(() => document.querySelector("[data-testid=stored-traces]")?.textContent === "0");
+    await this.idle();
+  }
+
+  /** How many traces the Storage page counts, after a reload: what a
+   * later visit finds. */
+  async storedTraces() {
+    await this.goto("?page=storage");
+    return this.page.textContent("[data-testid=stored-traces]");
   }
 
   async errors() {

@@ -26,7 +26,8 @@ pub fn session(id: &str) -> String {
     to("session", &[("id", id)])
 }
 
-fn encode(value: &str) -> String {
+/// Percent-encodes all but unreserved URL characters.
+pub fn encode(value: &str) -> String {
     let mut out = String::with_capacity(value.len());
     for byte in value.bytes() {
         if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {

@@ -9,32 +9,36 @@ pub mod traces;
 
 use leptos::prelude::*;
 
-/// A sortable column header: clicking it sorts by `key`, again reverses.
+/// A sortable column header: a button in the `<th>` (so Tab reaches it and
+/// Enter or Space presses it) that sorts by `key`, and again reverses; the
+/// `<th>` states the order in `aria-sort`.
 #[component]
 pub fn SortHeader<K: PartialEq + Copy + Send + Sync + 'static>(
     label: &'static str,
     key: K,
     sort: RwSignal<(K, bool)>,
 ) -> impl IntoView {
-    let arrow = move || match sort.get() {
-        (current, ascending) if current == key => {
-            if ascending {
-                " ▲"
-            } else {
-                " ▼"
-            }
-        }
-        _ => "",
+    let order = move || match sort.get() {
+        (current, true) if current == key => Some("ascending"),
+        (current, false) if current == key => Some("descending"),
+        _ => None,
+    };
+    let arrow = move || match order() {
+        Some("ascending") => " ▲",
+        Some(_) => " ▼",
+        None => "",
     };
     view! {
-        <th class="sortable" on:click=move |_| sort.update(|(current, ascending)| {
-            if *current == key {
-                *ascending = !*ascending;
-            } else {
-                *current = key;
-                *ascending = false;
-            }
-        })>{label}{arrow}</th>
+        <th class="sortable" aria-sort=order>
+            <button type="button" class="sort" on:click=move |_| sort.update(|(current, ascending)| {
+                if *current == key {
+                    *ascending = !*ascending;
+                } else {
+                    *current = key;
+                    *ascending = false;
+                }
+            })>{label}<span aria-hidden="true">{arrow}</span></button>
+        </th>
     }
 }
 

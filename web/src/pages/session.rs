@@ -8,6 +8,7 @@ use prompttrace::model::{Observation, ObservationType};
 use prompttrace::rules::duration;
 use prompttrace::Json;
 
+use crate::components::confirm_delete::ConfirmDelete;
 use crate::components::json_view::JsonView;
 use crate::components::messages::MessageList;
 use crate::links;
@@ -144,7 +145,7 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let delete = move |_| {
+    let delete = Callback::new(move |()| {
         if let Some(id) = id.get_untracked() {
             let removed = state.change(|store| store.remove_session(&id));
             state
@@ -152,7 +153,7 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
                 .set(Some(format!("Deleted session {id} ({removed} traces)")));
             loader::persist(state);
         }
-    };
+    });
     let export = move |kind: FileKind| {
         let ids: Vec<String> = turns
             .get_untracked()
@@ -167,7 +168,7 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
         <div class="actions">
             <button on:click=move |_| export(FileKind::Native)>"Export session"</button>
             <button data-testid="export-session-otlp" on:click=move |_| export(FileKind::Otlp)>"Export as OTLP"</button>
-            <button class="danger" on:click=delete>"Delete this session"</button>
+            <ConfirmDelete label="Delete this session" on_delete=delete/>
         </div>
         <ol class="conversation" data-testid="conversation">
             <For each=move || turns.get() key=|row| row.trace.id.clone() let:row>

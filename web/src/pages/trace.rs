@@ -10,6 +10,7 @@ use prompttrace::model::{Observation, Trace};
 use prompttrace::rules::duration;
 use prompttrace::summary::{tree, Node};
 
+use crate::components::confirm_delete::ConfirmDelete;
 use crate::components::content::{Content, ContentToggle};
 use crate::components::json_view::JsonView;
 use crate::components::timeline::Timeline;
@@ -79,11 +80,11 @@ fn TraceActions(state: AppState, id: String) -> impl IntoView {
     let stem = format!("trace-{id}");
     let delete = {
         let id = id.clone();
-        move |_| {
+        Callback::new(move |()| {
             state.change(|store| store.remove_trace(&id));
             state.notice.set(Some(format!("Deleted trace {id}")));
             loader::persist(state);
-        }
+        })
     };
     let export =
         move |kind: FileKind| crate::export_traces(state, std::slice::from_ref(&id), &stem, kind);
@@ -92,7 +93,7 @@ fn TraceActions(state: AppState, id: String) -> impl IntoView {
         <div class="actions">
             <button on:click=move |_| export(FileKind::Native)>"Export trace"</button>
             <button data-testid="export-trace-otlp" on:click=move |_| export_otlp(FileKind::Otlp)>"Export as OTLP"</button>
-            <button class="danger" on:click=delete>"Delete trace"</button>
+            <ConfirmDelete label="Delete trace" on_delete=delete/>
         </div>
     }
 }

@@ -7,6 +7,10 @@
 //! Selecting (click, arrows) replaces the URL's `&obs=` without a history
 //! entry or a page scroll; the container is not built again, so its node and
 //! its scroll position stay.
+//!
+//! Accessibility: the container is an ARIA treegrid and the one Tab stop;
+//! rows are not focused (most are not in the DOM), the grid names the
+//! selected row with `aria-activedescendant`.
 
 pub mod keys;
 pub mod row;
@@ -96,10 +100,18 @@ pub fn Timeline(trace_id: String, selected: Signal<Option<String>>) -> impl Into
     };
 
     view! {
-        <div class="timeline" tabindex="0" on:keydown=on_key data-testid="timeline">
-            <div class="timeline-head">
-                <span class="name-cell">"Observation"</span>
-                <span class="bar-cell">{move || format!("0 → {}", crate::format::duration(Some(span.get())))}</span>
+        <div
+            class="timeline"
+            role="treegrid"
+            aria-label="Observations"
+            aria-activedescendant=move || selected.get().map(|id| row::dom_id(&id))
+            tabindex="0"
+            on:keydown=on_key
+            data-testid="timeline"
+        >
+            <div class="timeline-head" role="row">
+                <span class="name-cell" role="columnheader">"Observation"</span>
+                <span class="bar-cell" role="columnheader">{move || format!("0 → {}", crate::format::duration(Some(span.get())))}</span>
             </div>
             <VirtualList
                 count=Signal::derive(move || rows.with(Vec::len))
