@@ -126,8 +126,8 @@ test("a session reads as a chat, each turn's calls expand in place", async () =>
     const roles = await turn.locator(".chat > [data-testid=messages] .message").evaluateAll((n) => n.map((e) => e.dataset.role));
     assert.deepEqual(roles, ["user", "assistant"], "the question, then the answer");
     const steps = turn.locator("[data-testid=turn-steps]");
-    assert.match(await steps.locator("summary").textContent(), /LLM calls? · \d+ tool calls?/);
-    await steps.locator("summary").click();
+    assert.match(await steps.locator(":scope > summary").textContent(), /LLM calls? · \d+ tool calls?/);
+    await steps.locator(":scope > summary").click();
     assert.ok(await steps.locator(".step[data-type=tool]").count() > 0, "tool calls listed");
     assert.ok(await steps.locator(".step[data-type=generation] .tool-call").count() > 0, "an LLM call's tool call shows");
     await viewer.screenshot("session-chat");
