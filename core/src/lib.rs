@@ -18,6 +18,7 @@ pub mod outbox;
 pub mod record;
 pub mod rollup;
 pub mod rules;
+pub mod search;
 pub mod store;
 pub mod summary;
 pub mod time;

@@ -10,6 +10,7 @@ use prompttrace::format::{self, jsonl, native, otlp};
 use prompttrace::outbox::{Include, Outbox, Ready, Take};
 use prompttrace::record::openai;
 use prompttrace::record::Recorder;
+use prompttrace::search::{self, Query};
 use prompttrace::summary::summarize;
 use prompttrace::{ManualClock, Price, PriceTable, SeededIds};
 use serde::{Deserialize, Serialize};
@@ -242,6 +243,20 @@ impl Core {
             }
         }
         serde_json::json!({ "text": text, "problems": problems }).to_string()
+    }
+
+    /// Ids of the traces in which the trace or any of its observations
+    /// holds `query` (the core's `search`: one phrase, any case), by start
+    /// time; none for an empty query.
+    #[wasm_bindgen(js_name = searchTraces)]
+    pub fn search_traces(&self, query: &str) -> Vec<String> {
+        let Some(query) = Query::new(query) else {
+            return Vec::new();
+        };
+        search::traces_matching(self.recorder.store(), &query)
+            .into_iter()
+            .map(String::from)
+            .collect()
     }
 
     #[wasm_bindgen(js_name = traceCount)]

@@ -1,19 +1,32 @@
 //! `cargo xtask bench`: prints speed, size and memory figures. They are
 //! figures, not pass/fail checks: this machine is shared and noisy.
 
+use std::path::{Path, PathBuf};
+
 use crate::cmd::{cargo, program, root, step};
 use crate::npm;
 use crate::tools::{install_tarball, npm_install};
 
 pub fn run(args: &[String]) -> Result<(), String> {
-    if let Some(unknown) = args.first() {
-        return Err(format!(
-            "unknown option {unknown}; `cargo xtask bench` takes none"
-        ));
+    match args {
+        [] => {}
+        [only] if only == "search" => return search_benchmark(),
+        [unknown, ..] => {
+            return Err(format!(
+                "unknown option {unknown}; `cargo xtask bench` takes none, or `search` for the search figures only"
+            ))
+        }
     }
-    step(
-        "core benchmark",
-        cargo().args([
+    step("core benchmark", &mut core_example(&[]))?;
+    npm_benchmark()?;
+    viewer_benchmark()
+}
+
+/// The core's benchmark example, with its arguments.
+fn core_example(args: &[&str]) -> std::process::Command {
+    let mut command = cargo();
+    command
+        .args([
             "run",
             "--release",
             "--quiet",
@@ -21,10 +34,31 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "prompttrace",
             "--example",
             "bench",
-        ]),
-    )?;
-    npm_benchmark()?;
-    viewer_benchmark()
+            "--",
+        ])
+        .args(args);
+    command
+}
+
+/// `bench search`: content search, natively and in the npm package's wasm.
+fn search_benchmark() -> Result<(), String> {
+    step("core benchmark: search", &mut core_example(&["search"]))?;
+    let (scratch, _) = npm_scratch()?;
+    search_in_wasm(&scratch)
+}
+
+/// Content search in wasm, over the store the core benchmark wrote.
+fn search_in_wasm(scratch: &Path) -> Result<(), String> {
+    step(
+        "npm package: content search in wasm",
+        program("node")
+            .current_dir(scratch)
+            .env(
+                "PROMPTTRACE_SEARCH_FILE",
+                root().join("target/bench/search-50k.jsonl"),
+            )
+            .arg("search.mjs"),
+    )
 }
 
 /// The viewer in headless Chromium (playwright-core comes with the npm benchmark's install).
@@ -45,20 +79,12 @@ fn viewer_benchmark() -> Result<(), String> {
 /// The npm package against the OpenTelemetry and Langfuse SDKs, and its
 /// framework integrations (observeOpenAI, otelTracer, spanProcessor), in Node.
 fn npm_benchmark() -> Result<(), String> {
-    let package = npm::build()?;
-    let scratch = root().join("target/npm-bench");
-    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-    for file in ["package.json", "bench.mjs", "frameworks.mjs", "otlp.mjs"] {
-        std::fs::copy(root().join("js/bench").join(file), scratch.join(file))
-            .map_err(|e| format!("js/bench/{file}: {e}"))?;
-    }
-    npm_install(&scratch, &[], "install the peer SDKs")?;
-    install_tarball(&scratch, &package.tarball)?;
+    let (scratch, tarball) = npm_scratch()?;
     step(
         "npm package benchmark",
         program("node")
             .current_dir(&scratch)
-            .env("PROMPTTRACE_TARBALL", &package.tarball)
+            .env("PROMPTTRACE_TARBALL", &tarball)
             .arg("bench.mjs"),
     )?;
     step(
@@ -75,5 +101,27 @@ fn npm_benchmark() -> Result<(), String> {
                 root().join("target/bench/otlp-50k.json"),
             )
             .arg("otlp.mjs"),
-    )
+    )?;
+    search_in_wasm(&scratch)
+}
+
+/// The packed package and the peer SDKs in a scratch project, with the
+/// benchmark scripts; returns the project and the tarball.
+fn npm_scratch() -> Result<(PathBuf, PathBuf), String> {
+    let package = npm::build()?;
+    let scratch = root().join("target/npm-bench");
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    for file in [
+        "package.json",
+        "bench.mjs",
+        "frameworks.mjs",
+        "otlp.mjs",
+        "search.mjs",
+    ] {
+        std::fs::copy(root().join("js/bench").join(file), scratch.join(file))
+            .map_err(|e| format!("js/bench/{file}: {e}"))?;
+    }
+    npm_install(&scratch, &[], "install the peer SDKs")?;
+    install_tarball(&scratch, &package.tarball)?;
+    Ok((scratch, package.tarball))
 }

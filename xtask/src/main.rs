@@ -31,7 +31,8 @@ commands:
            check the round trip to a real Arize Phoenix (what CI runs);
            --js: only the npm package's tests; --web: only the viewer's;
            --interop: only the Phoenix round trip
-  bench    print the benchmark figures (rollups, file parsing, OTLP import, memory)
+  bench    print the benchmark figures (rollups, file parsing, OTLP import,
+           content search, memory); `bench search`: only content search
   fuzz     run the fuzz targets (fuzz/) for 60 s each [--seconds N] [target...]
   npm      build and pack the npm package into target/npm/
   serve    build the viewer and serve it on http://127.0.0.1:8080 [--port N]

@@ -90,3 +90,18 @@ pub struct Tree<'a> {
     pub children: Vec<Vec<usize>>,
     pub roots: Vec<usize>,
 }
+
+impl Tree<'_> {
+    /// Indexes into `ordered` depth first, children in start order: the
+    /// order a timeline shows its rows in (nothing collapsed), and the order
+    /// search results are numbered in.
+    pub fn depth_first(&self) -> Vec<usize> {
+        let mut order = Vec::with_capacity(self.ordered.len());
+        let mut stack: Vec<usize> = self.roots.iter().rev().copied().collect();
+        while let Some(i) = stack.pop() {
+            order.push(i);
+            stack.extend(self.children[i].iter().rev());
+        }
+        order
+    }
+}

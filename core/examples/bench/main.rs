@@ -1,8 +1,11 @@
 //! Benchmark figures for `cargo xtask bench` (run in release mode):
 //! rollups over 1,000,000 observations, native file parse throughput
 //! against a plain `serde_json::Value` parse of the same bytes (the peer,
-//! measured in the same run), and memory. Prints figures; never fails on
-//! a slow machine.
+//! measured in the same run), content search (`search.rs`), and memory.
+//! Prints figures; never fails on a slow machine. `bench search` prints
+//! the search figures only.
+
+mod search;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -25,6 +28,10 @@ const MODELS: [&str; 6] = [
 
 fn main() {
     println!("prompttrace core benchmark (release build; median of repeated runs)\n");
+    if std::env::args().nth(1).as_deref() == Some("search") {
+        search::figures();
+        return;
+    }
     // First, so the peak memory it prints is its own.
     otlp_figures();
     println!();
@@ -79,6 +86,8 @@ fn main() {
     ] {
         parse_figures(variant, &text);
     }
+    println!();
+    search::figures();
     println!("\npeak memory of this run: {}", peak_memory());
 }
 
