@@ -210,3 +210,27 @@ fn cli_notes_spans_whose_parent_is_missing() {
         .contains("span child  [completed]"));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+/// `show` prints the tree with each LLM call's conversation: roles, the
+/// tool calls with their arguments, the results that answer them.
+#[test]
+fn cli_show_prints_a_trace_as_conversations() {
+    let file = repo("tests/fixtures/interop/otel-js-genai.json");
+    let out = stdout(&run(&[
+        "show",
+        &file.display().to_string(),
+        "226a79cf62ef3cfdfd444790751c79d7",
+    ]));
+    assert_eq!(out, golden("show-otel-js-genai.txt"));
+}
+
+#[test]
+fn cli_show_names_the_file_when_the_trace_is_not_there() {
+    let output = run(&["show", &fixture("chat-session.json"), "nope"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("chat-session.json: no trace with id nope"),
+        "{stderr}"
+    );
+}

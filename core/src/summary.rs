@@ -221,7 +221,9 @@ pub fn render_trace(store: &Store, prices: &PriceTable, trace_id: &str) -> Optio
         }
     };
     render_nodes(&mut out, &trace.tree, "  ", &conversation);
-    Some(out)
+    // The header's blank line separates traces in a summary; one trace
+    // needs none.
+    Some(out.trim_start_matches('\n').to_string())
 }
 
 fn render_trace_header(out: &mut String, trace: &TraceSummary) {

@@ -188,7 +188,7 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
                 {move || match page.get().as_str() {
                     "session" => view! { <pages::session::SessionPage id=param("id")/> }.into_any(),
                     "traces" => view! { <pages::traces::TracesPage/> }.into_any(),
-                    "trace" => view! { <pages::trace::TracePage id=param("id") selected=param("obs")/> }.into_any(),
+                    "trace" => view! { <pages::trace::TracePage id=param("id") selected=param("obs") query=param("q")/> }.into_any(),
                     "generations" => view! { <pages::generations::GenerationsPage/> }.into_any(),
                     "storage" => view! { <pages::storage::StoragePage/> }.into_any(),
                     _ => view! { <pages::sessions::SessionsPage/> }.into_any(),

@@ -22,6 +22,14 @@ pub fn observation(trace: &str, observation: &str) -> String {
     to("trace", &[("id", trace), ("obs", observation)])
 }
 
+/// A trace page with its search (`&q=`) and selection kept.
+pub fn trace_view(trace: &str, observation: Option<&str>, query: Option<&str>) -> String {
+    let mut params = vec![("id", trace)];
+    params.extend(observation.map(|o| ("obs", o)));
+    params.extend(query.filter(|q| !q.is_empty()).map(|q| ("q", q)));
+    to("trace", &params)
+}
+
 pub fn session(id: &str) -> String {
     to("session", &[("id", id)])
 }

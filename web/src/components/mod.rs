@@ -6,4 +6,5 @@ pub mod json_view;
 pub mod markdown;
 pub mod messages;
 pub mod timeline;
+pub mod trace_search;
 pub mod virtual_list;

@@ -1,19 +1,22 @@
 //! Trace detail: header figures, the tree and waterfall, and a side panel
 //! for the selected observation (selection is `&obs=` in the URL).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use prompttrace::messages::{self, Message};
 use prompttrace::model::{Observation, Trace};
 use prompttrace::rules::duration;
+use prompttrace::search::{self, Query, TraceMatches};
 use prompttrace::summary::{tree, Node};
 
 use crate::components::confirm_delete::ConfirmDelete;
 use crate::components::content::{Content, ContentToggle};
 use crate::components::json_view::JsonView;
 use crate::components::timeline::Timeline;
+use crate::components::trace_search::TraceSearch;
 use crate::links;
 use crate::state::{use_state, AppState};
 use crate::{format, loader, FileKind};
@@ -23,20 +26,40 @@ use prompttrace::rollup::{self, CostTotals, PriceCache, Tokens};
 /// selection (`&obs=`) reaches the selected row and the detail panel alone,
 /// and a store change reaches the header and rows, never the timeline node.
 #[component]
-pub fn TracePage(id: Signal<Option<String>>, selected: Signal<Option<String>>) -> impl IntoView {
+pub fn TracePage(
+    id: Signal<Option<String>>,
+    selected: Signal<Option<String>>,
+    query: Signal<Option<String>>,
+) -> impl IntoView {
     let state = use_state();
     let trace = Memo::new(move |_| {
         let id = id.get()?;
         state.read(|store, _| store.trace(&id).map(|entry| entry.trace().clone()))
     });
     let shown = Memo::new(move |_| trace.with(|t| t.as_ref().map(|t| t.id.clone())));
+    // The search runs again when the query or the store changes, never on a
+    // new selection.
+    let found = Memo::new(move |_| {
+        let query = Query::new(&query.get()?)?;
+        let id = id.get()?;
+        state.read(|store, _| store.trace(&id).map(|entry| search::trace_matches(entry, &query)))
+    });
+    let matches = Signal::derive(move || {
+        Arc::new(found.with(|f| {
+            f.iter()
+                .flat_map(|f| &f.observations)
+                .map(|m| m.id.clone())
+                .collect::<HashSet<_>>()
+        }))
+    });
     move || match shown.get() {
         None => view! { <p class="empty">"This trace is not stored here."</p> }.into_any(),
         Some(trace_id) => view! {
             <TraceHeader trace=trace/>
+            <TraceSearch trace_id=trace_id.clone() query=query selected=selected found=found/>
             <div class="trace-body">
-                <Timeline trace_id=trace_id.clone() selected=selected/>
-                <Detail trace_id=trace_id selected=selected/>
+                <Timeline trace_id=trace_id.clone() selected=selected query=query matches=matches/>
+                <Detail trace_id=trace_id selected=selected found=found/>
             </div>
         }
         .into_any(),
@@ -103,7 +126,7 @@ fn TraceActions(state: AppState, id: String) -> impl IntoView {
 type Subtotals = HashMap<String, (Tokens, CostTotals)>;
 
 #[component]
-fn Detail(trace_id: String, selected: Signal<Option<String>>) -> impl IntoView {
+fn Detail(trace_id: String, selected: Signal<Option<String>>, found: Memo<Option<TraceMatches>>) -> impl IntoView {
     let state = use_state();
     let observation = Memo::new(move |_| {
         let id = selected.get()?;
@@ -131,6 +154,14 @@ fn Detail(trace_id: String, selected: Signal<Option<String>>) -> impl IntoView {
         });
         (all, true)
     });
+    // Where the search found the selected observation.
+    let matched_in = move || {
+        let id = selected.get()?;
+        found.with(|f| {
+            let fields = f.as_ref()?.observations.iter().find(|m| m.id == id)?.fields;
+            Some(fields.iter().map(|field| field.label()).collect::<Vec<_>>().join(", "))
+        })
+    };
     let subtree = move || {
         let id = selected.get()?;
         subtotals.with(|all| all.get(&id).copied())
@@ -139,7 +170,10 @@ fn Detail(trace_id: String, selected: Signal<Option<String>>) -> impl IntoView {
         <aside class="detail" data-testid="detail">
             {move || match observation.get() {
                 None => view! { <p class="muted">"Select an observation (click, or arrows and Enter)."</p> }.into_any(),
-                Some(o) => details(o, subtree()).into_any(),
+                Some(o) => view! {
+                    {matched_in().map(|fields| view! { <p class="matched-in" data-testid="detail-matches">"Search matches in " {fields}</p> })}
+                    {details(o, subtree())}
+                }.into_any(),
             }}
         </aside>
     }

@@ -1,10 +1,14 @@
 //! Traces: every trace, filtered (name, status, session, user, model, tag,
-//! time range), sorted and paged.
+//! time range, and content through core's search), sorted and paged.
+
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
 use prompttrace::model::Status;
 use prompttrace::rules::duration;
+use prompttrace::search::{self, Query};
 use prompttrace::Timestamp;
 
 use super::{Pager, SortHeader};
@@ -160,11 +164,30 @@ pub fn TracesPage() -> impl IntoView {
     let models = Memo::new(move |_| {
         state.read(|store, _| store.models().map(str::to_string).collect::<Vec<_>>())
     });
+    // Content search (core's `search`): the traces in which anything holds
+    // the text. Typing settles before it runs.
+    let content = RwSignal::new(String::new());
+    let matching = Memo::new(move |_| {
+        let query = Query::new(&content.get())?;
+        let ids = state.read(|store, _| {
+            search::traces_matching(store, &query)
+                .into_iter()
+                .map(str::to_string)
+                .collect::<HashSet<_>>()
+        });
+        Some(Arc::new(ids))
+    });
     let kept = {
         let filters = filters.clone();
         Memo::new(move |_| {
             let (key, ascending) = sort.get();
-            let mut rows: Vec<Row> = all.get().into_iter().filter(|r| filters.keeps(r)).collect();
+            let matching = matching.get();
+            let mut rows: Vec<Row> = all
+                .get()
+                .into_iter()
+                .filter(|r| filters.keeps(r))
+                .filter(|r| matching.as_ref().is_none_or(|ids| ids.contains(&r.id)))
+                .collect();
             rows.sort_by(|a, b| {
                 let order = match key {
                     Key::Name => a.name.cmp(&b.name),
@@ -206,9 +229,25 @@ pub fn TracesPage() -> impl IntoView {
         }
     };
     let f = filters.clone();
+    let pending = StoredValue::new_local(None::<TimeoutHandle>);
+    let on_content = move |event: leptos::ev::Event| {
+        let text = event_target_value(&event);
+        if let Some(handle) = pending.try_update_value(Option::take).flatten() {
+            handle.clear();
+        }
+        let handle = set_timeout_with_handle(move || content.set(text), std::time::Duration::from_millis(200));
+        pending.set_value(handle.ok());
+    };
+    // A trace opened from a content search opens on its matches.
+    let open = move |id: &str| {
+        let query = content.get_untracked();
+        links::trace_view(id, None, Some(query.trim()))
+    };
     view! {
         <h1>"Traces"</h1>
         <div class="filters" data-testid="trace-filters">
+            <input type="search" role="searchbox" class="content-search" placeholder="Search content: input, output, metadata…"
+                aria-label="Search the content of every trace" data-testid="content-search" on:input=on_content/>
             {text_filter("Name", f.name)}
             <select aria-label="Status" on:change=move |e| f.status.set(event_target_value(&e))>
                 <option value="">"Any status"</option>
@@ -242,7 +281,7 @@ pub fn TracesPage() -> impl IntoView {
             <tbody>
                 <For each=shown key=|row| row.id.clone() let:row>
                     <tr class=format!("status-{}", row.status.as_str())>
-                        <td><A href=links::trace(&row.id)>{row.name.clone()}</A></td>
+                        <td><A href=open(&row.id)>{row.name.clone()}</A></td>
                         <td>{row.status.as_str()}</td>
                         <td>{row.session.clone().map(|s| view! { <A href=links::session(&s)>{s.clone()}</A> })}</td>
                         <td>{row.user.clone()}</td>

@@ -17,6 +17,7 @@ pub mod row;
 pub mod rows;
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -33,7 +34,14 @@ const ROW_HEIGHT: f64 = 28.0;
 const VIEWPORT: f64 = 560.0;
 
 #[component]
-pub fn Timeline(trace_id: String, selected: Signal<Option<String>>) -> impl IntoView {
+pub fn Timeline(
+    trace_id: String,
+    selected: Signal<Option<String>>,
+    /// The trace search (`&q=`), kept when the selection changes.
+    query: Signal<Option<String>>,
+    /// What the search found: those rows are marked.
+    matches: Signal<Arc<HashSet<String>>>,
+) -> impl IntoView {
     let state = use_state();
     let collapsed = RwSignal::new(HashSet::<String>::new());
     let rows = {
@@ -65,7 +73,32 @@ pub fn Timeline(trace_id: String, selected: Signal<Option<String>>) -> impl Into
             scroll: false,
             ..Default::default()
         };
-        navigate.with_value(|go| go(&links::observation(&trace_id, &id), options));
+        let href = links::trace_view(&trace_id, Some(&id), query.get_untracked().as_deref());
+        navigate.with_value(|go| go(&href, options));
+    });
+    // A selection inside a folded node (a search result, a deep link)
+    // unfolds the nodes above it, so its row can be shown.
+    Effect::new(move |_| {
+        let Some(id) = selected.get() else {
+            return;
+        };
+        if selected_index.get().is_some() {
+            return;
+        }
+        let above = state.peek(|store| {
+            let mut above = Vec::new();
+            let mut parent = store.observation(&id).and_then(|o| o.parent_id.clone());
+            while let Some(id) = parent {
+                parent = store.observation(&id).and_then(|o| o.parent_id.clone());
+                above.push(id);
+            }
+            above
+        });
+        if collapsed.with_untracked(|set| above.iter().any(|id| set.contains(id))) {
+            collapsed.update(|set| above.iter().for_each(|id| {
+                set.remove(id);
+            }));
+        }
     });
     let fold = move |id: String, on: bool| {
         collapsed.update(|set| {
@@ -120,7 +153,7 @@ pub fn Timeline(trace_id: String, selected: Signal<Option<String>>) -> impl Into
                 key=move |i| rows.with(|rows| rows.get(i).cloned())
                 render=move |i| {
                     rows.with_untracked(|rows| rows.get(i).cloned()).map(|row| view! {
-                        <TimelineRow row=row span=span selected=selected on_select=select on_toggle=toggle/>
+                        <TimelineRow row=row span=span selected=selected matches=matches on_select=select on_toggle=toggle/>
                     })
                 }
                 reveal=selected_index

@@ -3,6 +3,9 @@
 //! with its duration beside it. Drawn once per `Row` value; only its
 //! selected state follows the selection.
 
+use std::collections::HashSet;
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::custom_attribute;
 
@@ -19,12 +22,18 @@ pub fn TimelineRow(
     /// The time axis, in ms from the trace start.
     span: Memo<f64>,
     selected: Signal<Option<String>>,
+    /// The observations the trace search found.
+    matches: Signal<Arc<HashSet<String>>>,
     on_select: Callback<String>,
     on_toggle: Callback<String>,
 ) -> impl IntoView {
     let is_selected = {
         let id = row.id.clone();
         Memo::new(move |_| selected.with(|s| s.as_deref() == Some(id.as_str())))
+    };
+    let is_match = {
+        let id = row.id.clone();
+        Memo::new(move |_| matches.with(|m| m.contains(&id)))
     };
     let (start_ms, duration_ms) = (row.start_ms, row.duration_ms);
     let extent = move || bar_extent(start_ms, duration_ms, span.get());
@@ -59,7 +68,7 @@ pub fn TimelineRow(
             id=dom_id(&row.id)
             aria-expanded=expanded
             aria-selected=move || is_selected.get().to_string()
-            class=move || row_class(status, level, is_selected.get())
+            class=move || row_class(status, level, is_selected.get(), is_match.get())
             data-testid="timeline-row"
             on:click=move |_| on_select.run(select_id.clone())
             // Leptos has no typed `aria-level`.
@@ -85,10 +94,13 @@ pub fn TimelineRow(
 
 /// The row's classes. A state shown on the row (selected; later, say, a
 /// search match) is one more class here and one rule in style.css.
-fn row_class(status: &str, level: &str, selected: bool) -> String {
+fn row_class(status: &str, level: &str, selected: bool, matched: bool) -> String {
     let mut class = format!("row status-{status} level-{level}");
     if selected {
         class.push_str(" selected");
+    }
+    if matched {
+        class.push_str(" match");
     }
     class
 }
