@@ -170,6 +170,15 @@ pub fn tree<'a>(entry: &'a TraceEntry, pricing: &mut PriceCache<'_, 'a>) -> Vec<
         .collect()
 }
 
+/// Text from files is untrusted: control characters other than line
+/// breaks and tabs (terminal escape sequences) are shown as `�`, never sent
+/// to the terminal.
+fn terminal_safe(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c })
+        .collect()
+}
+
 /// The summary as a readable tree, for terminals.
 pub fn render_text(summary: &Summary) -> String {
     let mut out = String::new();
@@ -196,7 +205,7 @@ pub fn render_text(summary: &Summary) -> String {
         "\nLLM calls without a trace: {}",
         summary.generations_without_trace
     );
-    out
+    terminal_safe(&out)
 }
 
 /// One trace as text with its tree, each generation (and each other
@@ -223,7 +232,7 @@ pub fn render_trace(store: &Store, prices: &PriceTable, trace_id: &str) -> Optio
     render_nodes(&mut out, &trace.tree, "  ", &conversation);
     // The header's blank line separates traces in a summary; one trace
     // needs none.
-    Some(out.trim_start_matches('\n').to_string())
+    Some(terminal_safe(out.trim_start_matches('\n')))
 }
 
 fn render_trace_header(out: &mut String, trace: &TraceSummary) {
@@ -310,5 +319,18 @@ fn cost_text(total: Option<f64>) -> String {
             let decimals = (2 - total.log10().floor() as i32).max(0) as usize;
             format!("${total:.decimals$}")
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn text_from_files_cannot_drive_the_terminal() {
+        assert_eq!(
+            terminal_safe("a\u{1b}]0;title\u{7}b\nc\td"),
+            "a\u{FFFD}]0;title\u{FFFD}b\nc\td"
+        );
     }
 }

@@ -300,17 +300,12 @@ mod sdk_shapes {
                         .filter(|p| matches!(p, Part::ToolResult { .. }))
                         .collect();
                     assert_eq!(results.len(), 1, "{what}: and its result");
-                    if let (
-                        Part::ToolResult {
-                            id: Some(id),
-                            content,
-                            ..
-                        },
-                        Some(Some(call)),
-                    ) = (results[0], calls.first())
-                    {
+                    let Part::ToolResult { id, content, .. } = results[0] else {
+                        unreachable!()
+                    };
+                    assert!(!content.is_empty(), "{what}: the result has content");
+                    if let (Some(id), Some(Some(call))) = (id, calls.first()) {
                         assert_eq!(id, call, "{what}: the result answers the call");
-                        assert!(!content.is_empty(), "{what}: the result has content");
                     }
                     let said = parts(&output)
                         .into_iter()
@@ -334,14 +329,195 @@ mod sdk_shapes {
                         } else {
                             Side::Input
                         };
-                        assert!(
-                            read(value, side).is_some(),
-                            "{case} {}: {key}",
-                            span["name"]
-                        );
+                        let messages = read(value, side)
+                            .unwrap_or_else(|| panic!("{case} {}: {key}", span["name"]));
+                        let roles: Vec<Role> = messages.iter().map(|m| m.role).collect();
+                        match side {
+                            Side::Output => assert!(
+                                roles.iter().all(|r| *r == Role::Assistant),
+                                "{case} {key}: {roles:?}"
+                            ),
+                            Side::Input => {
+                                assert!(roles.contains(&Role::User), "{case} {key}: {roles:?}")
+                            }
+                        }
                     }
                 }
             }
         }
+    }
+}
+
+/// Values that look like chat but are not, and chat that looks odd: each
+/// reads as the user would expect, and nothing is dropped.
+mod edges {
+    use prompttrace::messages::{adapter_of, read, Part, Role, Side};
+    use serde_json::{json, Value};
+
+    fn parts_of(value: &Value) -> Vec<Part> {
+        read(value, Side::Input)
+            .unwrap()
+            .into_iter()
+            .flat_map(|m| m.parts)
+            .collect()
+    }
+
+    #[test]
+    fn messages_records_that_have_a_role_are_not_conversations() {
+        let not_chat = [
+            json!([{"id": 1, "name": "Bob", "role": "user", "email": "bob@example.com"}]),
+            json!({"role": "developer", "permissions": ["read"]}),
+            json!({"path": "a.txt", "contents": "hello world"}),
+            json!({"type": "function", "data": {"name": "lookup"}}),
+            // Gemini content with a key Gemini does not write: shown as JSON, not emptied.
+            json!([{"role": "model", "parts": [{"text": "A"}], "id": "x"}]),
+        ];
+        for value in not_chat {
+            assert_eq!(read(&value, Side::Input), None, "{value}");
+        }
+    }
+
+    #[test]
+    fn messages_each_shape_goes_to_its_own_reader() {
+        let cases = [
+            (
+                json!({"model": "gpt-4.1", "instructions": "Be brief.", "input": [{"role": "user", "content": "Hi"}]}),
+                "openai-responses",
+            ),
+            (
+                json!([{"type": "message", "role": "assistant", "content": [{"type": "tool_use", "id": "t", "name": "look", "input": {}}]}]),
+                "anthropic",
+            ),
+            (
+                json!({"type": "message", "role": "assistant", "context_management": {}, "content": [{"type": "tool_use", "id": "t", "name": "look", "input": {}}]}),
+                "anthropic",
+            ),
+            (
+                json!([{"role": "assistant", "content": [{"type": "source", "sourceType": "url", "url": "https://x"}, {"type": "tool-call", "toolCallId": "c", "toolName": "look", "input": {}}]}]),
+                "ai-sdk",
+            ),
+        ];
+        for (value, adapter) in cases {
+            assert_eq!(adapter_of(&value, Side::Input), Some(adapter), "{value}");
+            let calls = parts_of(&value)
+                .into_iter()
+                .filter(|p| matches!(p, Part::ToolCall { .. }))
+                .count();
+            let roles: Vec<Role> = read(&value, Side::Input)
+                .unwrap()
+                .iter()
+                .map(|m| m.role)
+                .collect();
+            assert!(
+                calls == 1 || roles.contains(&Role::User),
+                "{value}: the call is a call"
+            );
+        }
+    }
+
+    #[test]
+    fn messages_keep_what_no_part_type_says() {
+        let custom = json!([{"role": "assistant", "content": null, "tool_calls": [{"id": "c", "type": "custom", "custom": {"name": "sql", "input": "select 1"}}]}]);
+        assert_eq!(
+            parts_of(&custom),
+            [Part::ToolCall {
+                id: Some("c".into()),
+                name: "sql".into(),
+                arguments: json!("select 1")
+            }]
+        );
+        let cited = json!([{"role": "assistant", "content": "See the docs.", "annotations": [{"type": "url_citation", "url_citation": {"url": "https://x"}}]}]);
+        assert!(
+            matches!(&parts_of(&cited)[1], Part::Json { value } if value["annotations"][0]["type"] == "url_citation")
+        );
+        let invalid = json!({"lc": 1, "type": "constructor", "id": ["langchain_core", "messages", "AIMessage"],
+            "kwargs": {"content": "", "tool_calls": [], "invalid_tool_calls": [{"name": "look", "args": "{oops", "error": "bad JSON"}]}});
+        assert!(
+            matches!(&parts_of(&invalid)[0], Part::Json { value } if value["invalid_tool_call"]["error"] == "bad JSON")
+        );
+        let twice = json!({"lc": 1, "type": "constructor", "id": ["langchain_core", "messages", "AIMessage"],
+            "kwargs": {"content": [{"type": "tool_call", "id": "c", "name": "look", "args": {"q": 1}}], "tool_calls": [{"id": "c", "name": "look", "args": {"q": 1}, "type": "tool_call"}]}});
+        assert_eq!(parts_of(&twice).len(), 1, "one call, not two");
+        let gs = json!({"contents": [{"role": "user", "parts": [{"fileData": {"mimeType": "image/png", "fileUri": "gs://bucket/cat.png"}}]}]});
+        assert_eq!(
+            parts_of(&gs),
+            [Part::Image {
+                url: "gs://bucket/cat.png".into()
+            }],
+            "a reference stays what it is"
+        );
+    }
+
+    proptest::proptest! {
+        /// Whatever a file holds, reading it never panics.
+        #[test]
+        fn messages_any_json_reads_without_panicking(value in json_values()) {
+            let _ = read(&value, Side::Input);
+            let _ = read(&value, Side::Output);
+        }
+    }
+
+    /// JSON built from the words and shapes the readers look for, with
+    /// multi-byte text where URLs and base64 are expected.
+    fn json_values() -> impl proptest::strategy::Strategy<Value = Value> {
+        use proptest::prelude::*;
+        let words = prop_oneof![
+            Just("role"),
+            Just("content"),
+            Just("type"),
+            Just("text"),
+            Just("parts"),
+            Just("user"),
+            Just("assistant"),
+            Just("tool"),
+            Just("image_url"),
+            Just("url"),
+            Just("data"),
+            Just("source"),
+            Just("base64"),
+            Just("inlineData"),
+            Just("fileData"),
+            Just("fileUri"),
+            Just("image"),
+            Just("file"),
+            Just("mediaType"),
+            Just("tool_calls"),
+            Just("function"),
+            Just("arguments"),
+            Just("tool_use"),
+            Just("tool-call"),
+            Just("toolName"),
+            Just("input"),
+            Just("output"),
+            Just("messages"),
+            Just("contents"),
+            Just("kwargs"),
+            Just("constructor"),
+            Just("id"),
+            Just("ééé"),
+            Just("日本語"),
+            Just("data:é"),
+            Just("gs://x"),
+            Just("https://é"),
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            words.clone().prop_map(|w| Value::String(w.to_string())),
+            "\\PC{0,12}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(5, 64, 6, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(Value::Array),
+                proptest::collection::vec((words.clone(), inner), 0..5).prop_map(|entries| {
+                    Value::Object(
+                        entries
+                            .into_iter()
+                            .map(|(k, v)| (k.to_string(), v))
+                            .collect(),
+                    )
+                }),
+            ]
+        })
     }
 }

@@ -63,7 +63,7 @@ fn read_part(part: &Value) -> Option<Part> {
         "tool-call" => tool_call(part)?,
         "tool-result" => tool_result(fields)?,
         "image" => match fields.get("image")? {
-            Value::String(data) => parts::image(media_type(fields), data),
+            Value::String(data) => parts::image_either(media_type(fields), data),
             _ => Part::Json {
                 value: part.clone(),
             },
@@ -77,13 +77,17 @@ fn read_part(part: &Value) -> Option<Part> {
                 .or_else(|| str_at(data, "url"));
             match data {
                 Some(data) if parts::is_image_type(media_type(fields)) => {
-                    parts::image(media_type(fields), data)
+                    parts::image_either(media_type(fields), data)
                 }
                 _ => Part::Json {
                     value: part.clone(),
                 },
             }
         }
+        // The SDK's other parts (sources, tool approvals), kept as JSON.
+        "source" | "tool-approval-request" | "tool-approval-response" => Part::Json {
+            value: part.clone(),
+        },
         _ => return None,
     })
 }
@@ -126,7 +130,7 @@ fn tool_result(fields: &Map<String, Value>) -> Option<Part> {
                     all(items, |item| match str_at(item, "type")? {
                         "text" => Some(parts::text(str_at(item, "text")?)),
                         "media" if parts::is_image_type(str_at(item, "mediaType")) => Some(
-                            parts::image(str_at(item, "mediaType"), str_at(item, "data")?),
+                            parts::image_data(str_at(item, "mediaType"), str_at(item, "data")?),
                         ),
                         _ => Some(Part::Json {
                             value: item.clone(),

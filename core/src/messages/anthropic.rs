@@ -46,24 +46,31 @@ fn read_request(fields: &Map<String, Value>, marked: &mut bool) -> Option<Vec<Me
 }
 
 fn read_message(value: &Value, marked: &mut bool) -> Option<Message> {
-    only_keys(
-        value,
-        &[
-            "role",
-            "content",
-            "type",
-            "id",
-            "model",
-            "stop_reason",
-            "stop_sequence",
-            "usage",
-            "container",
-        ],
-    )?;
+    // A response (`type: "message"`) carries metadata the API keeps adding;
+    // a message in a request has a role and content only.
+    let response = str_at(value, "type") == Some("message");
+    if !response {
+        only_keys(value, &["role", "content"])?;
+    }
     let role = Role::parse(str_at(value, "role")?)?;
     let parts = match value.get("content")? {
         Value::String(text) => vec![parts::text(text)],
-        Value::Array(blocks) => all(blocks, |b| read_block(b, marked))?,
+        Value::Array(blocks) => {
+            let mut parts = Vec::with_capacity(blocks.len());
+            for block in blocks {
+                parts.push(read_block(block, marked)?);
+                // A text's sources are kept, as JSON, after it.
+                if let Some(citations) = block
+                    .get("citations")
+                    .filter(|c| c.as_array().is_some_and(|c| !c.is_empty()))
+                {
+                    parts.push(Part::Json {
+                        value: serde_json::json!({ "citations": citations }),
+                    });
+                }
+            }
+            parts
+        }
         _ => return None,
     };
     Some(message(role, None, parts))
@@ -119,11 +126,11 @@ fn read_block(block: &Value, marked: &mut bool) -> Option<Part> {
 
 fn image(source: &Value) -> Option<Part> {
     match str_at(source, "type")? {
-        "base64" => Some(parts::image(
+        "base64" => Some(parts::image_data(
             str_at(source, "media_type"),
             str_at(source, "data")?,
         )),
-        "url" => Some(parts::image(None, str_at(source, "url")?)),
+        "url" => Some(parts::image_url(str_at(source, "url")?)),
         _ => Some(Part::Json {
             value: source.clone(),
         }),

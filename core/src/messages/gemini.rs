@@ -31,9 +31,36 @@ fn field<'a>(fields: &'a Map<String, Value>, camel: &str, snake: &str) -> Option
     fields.get(camel).or_else(|| fields.get(snake))
 }
 
+/// The keys of `generateContent`'s request, in both spellings, and the JS
+/// SDK's `{model, contents, config}`.
+const REQUEST_KEYS: &[&str] = &[
+    "contents",
+    "systemInstruction",
+    "system_instruction",
+    "config",
+    "model",
+    "generationConfig",
+    "generation_config",
+    "tools",
+    "toolConfig",
+    "tool_config",
+    "safetySettings",
+    "safety_settings",
+    "cachedContent",
+    "cached_content",
+    "labels",
+];
+
 /// `{contents, systemInstruction}`; the JS SDK also nests the system
 /// instruction in `config`.
 fn read_request(fields: &Map<String, Value>, side: Side) -> Option<Vec<Message>> {
+    // Only a request's keys: a tool's `{path, contents}` is not a chat.
+    if !fields
+        .keys()
+        .all(|key| REQUEST_KEYS.contains(&key.as_str()))
+    {
+        return None;
+    }
     let contents = fields.get("contents")?;
     let system = field(fields, "systemInstruction", "system_instruction").or_else(|| {
         let config = fields.get("config")?.as_object()?;
@@ -90,7 +117,7 @@ fn read_part(part: &Value) -> Option<Part> {
     if let Some(data) = field(fields, "inlineData", "inline_data") {
         let media_type = str_at(data, "mimeType").or_else(|| str_at(data, "mime_type"));
         return Some(if parts::is_image_type(media_type) {
-            parts::image(media_type, str_at(data, "data")?)
+            parts::image_data(media_type, str_at(data, "data")?)
         } else {
             Part::Json {
                 value: part.clone(),
@@ -101,7 +128,7 @@ fn read_part(part: &Value) -> Option<Part> {
         let media_type = str_at(file, "mimeType").or_else(|| str_at(file, "mime_type"));
         let uri = str_at(file, "fileUri").or_else(|| str_at(file, "file_uri"))?;
         return Some(if parts::is_image_type(media_type) {
-            parts::image(media_type, uri)
+            parts::image_url(uri)
         } else {
             Part::Json {
                 value: part.clone(),

@@ -54,13 +54,13 @@ fn read_part(part: &Value) -> Option<Part> {
             if parts::is_image_type(str_at(part, "mime_type"))
                 || str_at(part, "modality") == Some("image") =>
         {
-            parts::image(str_at(part, "mime_type"), content?)
+            parts::image_data(str_at(part, "mime_type"), content?)
         }
         "uri"
             if parts::is_image_type(str_at(part, "mime_type"))
                 || str_at(part, "modality") == Some("image") =>
         {
-            parts::image(str_at(part, "mime_type"), str_at(part, "uri")?)
+            parts::image_url(str_at(part, "uri")?)
         }
         _ => Part::Json {
             value: part.clone(),

@@ -7,7 +7,9 @@
 
 use serde_json::Value;
 
-use super::parts::{self, all, listed_tool_call, message, object, result_content, str_at};
+use super::parts::{
+    self, all, listed_tool_call, message, object, only_keys, result_content, str_at,
+};
 use super::{Message, Part, Role, Side};
 
 pub(super) fn read(value: &Value, _side: Side) -> Option<Vec<Message>> {
@@ -37,9 +39,13 @@ fn read_message(value: &Value) -> Option<Message> {
             value.get("kwargs")?,
         )
     } else {
+        only_keys(value, &["type", "data"])?;
         (str_at(value, "type")?, value.get("data")?)
     };
-    object(fields)?;
+    // Every LangChain message has content (standard blocks: `content_blocks`).
+    if !(object(fields)?.contains_key("content") || fields.get("content_blocks").is_some()) {
+        return None;
+    }
     let role = match kind.to_ascii_lowercase().as_str() {
         "human" => Role::User,
         "ai" => Role::Assistant,
@@ -67,13 +73,22 @@ fn read_message(value: &Value) -> Option<Message> {
         return Some(message(role, None, vec![result]));
     }
     let mut parts = parts::content(content, read_part)?;
-    if let Some(Value::Array(calls)) = fields.get("tool_calls") {
-        parts.extend(all(calls, listed_tool_call)?);
-    } else if let Some(Value::Array(calls)) = fields
-        .get("additional_kwargs")
-        .and_then(|k| k.get("tool_calls"))
-    {
-        parts.extend(all(calls, listed_tool_call)?);
+    let calls = fields
+        .get("tool_calls")
+        .or_else(|| fields.get("additional_kwargs")?.get("tool_calls"));
+    if let Some(Value::Array(calls)) = calls {
+        for call in all(calls, listed_tool_call)? {
+            // Standard blocks may hold the same call as `tool_calls`.
+            if !parts.contains(&call) {
+                parts.push(call);
+            }
+        }
+    }
+    // Calls the model wrote but LangChain could not parse: kept, as JSON.
+    if let Some(Value::Array(invalid)) = fields.get("invalid_tool_calls") {
+        parts.extend(invalid.iter().map(|call| Part::Json {
+            value: serde_json::json!({ "invalid_tool_call": call }),
+        }));
     }
     Some(message(role, name, parts))
 }
@@ -87,16 +102,15 @@ fn read_part(part: &Value) -> Option<Part> {
         "text" => parts::text(str_at(part, "text")?),
         "image_url" => {
             let image = part.get("image_url")?;
-            parts::image(None, image.as_str().or_else(|| str_at(image, "url"))?)
+            parts::image_url(image.as_str().or_else(|| str_at(image, "url"))?)
         }
         "image" => {
             let media_type = str_at(part, "mimeType").or_else(|| str_at(part, "mime_type"));
-            match str_at(part, "url")
-                .or_else(|| str_at(part, "data"))
-                .or_else(|| str_at(part, "base64"))
-            {
-                Some(data) => parts::image(media_type, data),
-                None => Part::Json {
+            let data = str_at(part, "data").or_else(|| str_at(part, "base64"));
+            match (str_at(part, "url"), data) {
+                (Some(url), _) => parts::image_url(url),
+                (None, Some(data)) => parts::image_data(media_type, data),
+                (None, None) => Part::Json {
                     value: part.clone(),
                 },
             }
@@ -106,6 +120,9 @@ fn read_part(part: &Value) -> Option<Part> {
                 .or_else(|| str_at(part, "text"))?
                 .to_string(),
         },
+        "tool_call" => {
+            parts::tool_call(str_at(part, "id"), str_at(part, "name")?, part.get("args"))
+        }
         "thinking" => Part::Reasoning {
             text: str_at(part, "thinking")?.to_string(),
         },

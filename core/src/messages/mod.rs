@@ -196,8 +196,13 @@ pub struct Conversation {
 
 /// A generation's plain-text input is what the user said and its plain-text
 /// output the answer. Any other observation's text stays text: a tool's
-/// string input is not a user speaking.
+/// string input is not a user speaking; an embedding's input is never a
+/// conversation.
 pub fn of_observation(observation: &Observation) -> Conversation {
+    // What an embedding call embeds is text, never a conversation.
+    if observation.kind == ObservationType::Embedding {
+        return Conversation::default();
+    }
     let generation = observation.kind == ObservationType::Generation;
     let read_side = |json: &Option<crate::Json>, side: Side| {
         let value = json.as_ref()?.to_value().ok()?;

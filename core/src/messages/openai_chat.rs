@@ -9,7 +9,9 @@
 
 use serde_json::Value;
 
-use super::parts::{self, all, content, listed_tool_call, message, object, result_content, str_at};
+use super::parts::{
+    self, all, content, listed_tool_call, message, object, only_keys, result_content, str_at,
+};
 use super::{Message, Part, Role, Side};
 
 pub(super) fn read(value: &Value, _side: Side) -> Option<Vec<Message>> {
@@ -28,10 +30,43 @@ pub(super) fn read(value: &Value, _side: Side) -> Option<Vec<Message>> {
     }
 }
 
+/// Every key of a chat message, OpenAI's and its copies'.
+const KEYS: &[&str] = &[
+    "role",
+    "content",
+    "contents",
+    "name",
+    "tool_calls",
+    "tool_call_id",
+    "function_call",
+    "refusal",
+    "reasoning_content",
+    "reasoning",
+    "audio",
+    "annotations",
+    "parsed",
+];
+/// The keys that hold what a message says.
+const SAYS: &[&str] = &[
+    "content",
+    "contents",
+    "tool_calls",
+    "function_call",
+    "refusal",
+    "audio",
+];
+
 /// One message; `None` when it has no role we know or its content is not
 /// a string or a list of parts.
 pub(super) fn read_message(value: &Value) -> Option<Message> {
     let fields = object(value)?;
+    // A message says something; an object that only has a `role` (a user
+    // record, a permission) is not one, and a key we do not know means the
+    // value is something else.
+    only_keys(value, KEYS)?;
+    if !SAYS.iter().any(|key| fields.contains_key(*key)) {
+        return None;
+    }
     let role = Role::parse(str_at(value, "role")?)?;
     let name = str_at(value, "name");
     if role == Role::Tool {
@@ -72,6 +107,16 @@ pub(super) fn read_message(value: &Value) -> Option<Message> {
     if let Some(call) = fields.get("function_call").filter(|c| c.is_object()) {
         parts.push(listed_tool_call(call)?);
     }
+    // Citations and audio are kept, as JSON.
+    for key in ["annotations", "audio"] {
+        match fields.get(key) {
+            None | Some(Value::Null) => {}
+            Some(Value::Array(items)) if items.is_empty() => {}
+            Some(value) => parts.push(Part::Json {
+                value: serde_json::json!({ key: value }),
+            }),
+        }
+    }
     Some(message(role, name, parts))
 }
 
@@ -84,13 +129,13 @@ fn read_part(value: &Value) -> Option<Part> {
         Some("image_url") => {
             let image = value.get("image_url")?;
             let url = image.as_str().or_else(|| str_at(image, "url"))?;
-            parts::image(None, url)
+            parts::image_url(url)
         }
         // OpenInference's `message_content.image.image.url`.
         Some("image") => {
             let image = value.get("image")?;
             let url = str_at(image, "url").or_else(|| str_at(image.get("image")?, "url"))?;
-            parts::image(None, url)
+            parts::image_url(url)
         }
         _ => Part::Json {
             value: value.clone(),

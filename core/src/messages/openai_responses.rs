@@ -6,16 +6,47 @@
 
 use serde_json::{Map, Value};
 
-use super::parts::{self, message, object, result_content, str_at};
+use super::parts::{self, message, object, only_keys, result_content, str_at};
 use super::{Message, Part, Role, Side};
 
 pub(super) fn read(value: &Value, side: Side) -> Option<Vec<Message>> {
     match value {
-        Value::Array(items) => read_items(items),
+        Value::Array(items) => read_items(items, false),
         Value::Object(fields) => read_envelope(fields, side),
         _ => None,
     }
 }
+
+/// The keys of a `responses.create` request.
+const REQUEST_KEYS: &[&str] = &[
+    "model",
+    "input",
+    "instructions",
+    "tools",
+    "tool_choice",
+    "temperature",
+    "top_p",
+    "top_logprobs",
+    "max_output_tokens",
+    "max_tool_calls",
+    "reasoning",
+    "text",
+    "stream",
+    "stream_options",
+    "store",
+    "previous_response_id",
+    "conversation",
+    "metadata",
+    "parallel_tool_calls",
+    "truncation",
+    "user",
+    "include",
+    "background",
+    "prompt",
+    "prompt_cache_key",
+    "safety_identifier",
+    "service_tier",
+];
 
 /// `{input, instructions}` (a request) or `{object: "response", output}`.
 fn read_envelope(fields: &Map<String, Value>, side: Side) -> Option<Vec<Message>> {
@@ -23,11 +54,13 @@ fn read_envelope(fields: &Map<String, Value>, side: Side) -> Option<Vec<Message>
         fields.get("object").and_then(Value::as_str),
         fields.get("output"),
     ) {
-        return read_items(items);
+        return read_items(items, true);
     }
-    if fields.contains_key("messages")
-        || !(fields.contains_key("model") || fields.contains_key("instructions"))
-    {
+    let request = fields.contains_key("input")
+        && fields
+            .keys()
+            .all(|key| REQUEST_KEYS.contains(&key.as_str()));
+    if !request || !(fields.contains_key("model") || fields.contains_key("instructions")) {
         return None;
     }
     let mut messages = Vec::new();
@@ -38,7 +71,7 @@ fn read_envelope(fields: &Map<String, Value>, side: Side) -> Option<Vec<Message>
         Value::String(text) => {
             messages.push(message(side.default_role(), None, vec![parts::text(text)]))
         }
-        Value::Array(items) => messages.extend(read_items(items)?),
+        Value::Array(items) => messages.extend(read_items(items, true)?),
         _ => return None,
     }
     Some(messages)
@@ -47,14 +80,15 @@ fn read_envelope(fields: &Map<String, Value>, side: Side) -> Option<Vec<Message>
 /// A list of items; `None` unless it has something only the Responses API
 /// writes (an item `type` or an `input_*`/`output_*` part), so plain chat
 /// lists are left to the chat reader.
-fn read_items(items: &[Value]) -> Option<Vec<Message>> {
-    let mut marked = false;
+fn read_items(items: &[Value], in_envelope: bool) -> Option<Vec<Message>> {
+    let mut marked = in_envelope;
     let mut messages: Vec<Message> = Vec::new();
     for item in items {
         object(item)?;
         marked |= item.get("type").is_some();
         let next = match str_at(item, "type") {
             None | Some("message") => {
+                only_keys(item, &["type", "role", "content", "id", "status"])?;
                 let role = Role::parse(str_at(item, "role")?)?;
                 let parts = match item.get("content")? {
                     Value::String(text) => vec![parts::text(text)],
@@ -91,7 +125,8 @@ fn read_items(items: &[Value]) -> Option<Vec<Message>> {
             Some(kind)
                 if kind.ends_with("_call")
                     || kind.ends_with("_call_output")
-                    || kind.starts_with("mcp_") =>
+                    || kind.starts_with("mcp_")
+                    || kind == "item_reference" =>
             {
                 message(
                     Role::Assistant,
@@ -122,7 +157,7 @@ fn read_part(part: &Value) -> Option<(Part, bool)> {
         "text" => (parts::text(str_at(part, "text")?), false),
         "refusal" => (parts::text(str_at(part, "refusal")?), false),
         "input_image" => match str_at(part, "image_url") {
-            Some(url) => (parts::image(None, url), true),
+            Some(url) => (parts::image_url(url), true),
             None => (
                 Part::Json {
                     value: part.clone(),
@@ -130,12 +165,14 @@ fn read_part(part: &Value) -> Option<(Part, bool)> {
                 true,
             ),
         },
-        _ => (
+        // The API's other parts, kept as JSON; any other type is not this API's.
+        "input_file" | "input_audio" | "output_audio" | "summary_text" | "reasoning_text" => (
             Part::Json {
                 value: part.clone(),
             },
-            false,
+            true,
         ),
+        _ => return None,
     })
 }
 

@@ -69,6 +69,11 @@ pub(super) fn tool_call(id: Option<&str>, name: &str, arguments_value: Option<&V
 /// `{toolCallId, toolName, input | args}`, and a flat `{id, name, arguments}`.
 pub(super) fn listed_tool_call(value: &Value) -> Option<Part> {
     let call = object(value)?;
+    // OpenAI's custom tools: `{id, type: "custom", custom: {name, input}}`.
+    if let Some(custom) = call.get("custom") {
+        let name = str_at(custom, "name")?;
+        return Some(tool_call(str_at(value, "id"), name, custom.get("input")));
+    }
     if let Some(function) = call.get("function") {
         let name = str_at(function, "name")?;
         return Some(tool_call(
@@ -103,21 +108,46 @@ pub(super) fn result_content(value: &Value) -> Vec<Part> {
     }
 }
 
-/// An image from a URL, or from base64 data and its media type. Data that
-/// already is a URL (`data:`, `http(s):`) is kept as it is.
-pub(super) fn image(media_type: Option<&str>, data: &str) -> Part {
-    let url = if is_url(data) {
-        data.to_string()
-    } else {
-        format!("data:{};base64,{data}", media_type.unwrap_or("image/png"))
-    };
-    Part::Image { url }
+/// An image the API names by reference (`https:`, `data:`, `gs://`, a file
+/// id): kept as given. The viewer draws only `data:` images and shows any
+/// other reference as text.
+pub(super) fn image_url(url: &str) -> Part {
+    Part::Image {
+        url: url.to_string(),
+    }
 }
 
-pub(super) fn is_url(text: &str) -> bool {
-    ["data:", "http://", "https://"].iter().any(|scheme| {
-        text.len() >= scheme.len() && text[..scheme.len()].eq_ignore_ascii_case(scheme)
-    })
+/// An image sent as base64 with its media type, as a `data:` URL (data that
+/// already is one is kept).
+pub(super) fn image_data(media_type: Option<&str>, data: &str) -> Part {
+    if starts_with_ignore_case(data, "data:") {
+        return image_url(data);
+    }
+    Part::Image {
+        url: format!("data:{};base64,{data}", media_type.unwrap_or("image/png")),
+    }
+}
+
+/// A field that holds either (the AI SDK's `image` and `file` data).
+pub(super) fn image_either(media_type: Option<&str>, data: &str) -> Part {
+    let scheme = data.split_once("://").map(|(scheme, _)| scheme);
+    let is_reference = scheme.is_some_and(|s| {
+        !s.is_empty()
+            && s.len() <= 16
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'+' || b == b'-' || b == b'.')
+    });
+    if is_reference {
+        image_url(data)
+    } else {
+        image_data(media_type, data)
+    }
+}
+
+/// Byte offsets may fall inside a character: compare with `get`.
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 pub(super) fn is_image_type(media_type: Option<&str>) -> bool {
@@ -154,17 +184,39 @@ mod tests {
     }
 
     #[test]
-    fn image_keeps_urls_and_builds_data_urls() {
+    fn images_keep_references_and_build_data_urls() {
+        let url = |u: &str| Part::Image { url: u.into() };
+        assert_eq!(image_url("gs://bucket/cat.png"), url("gs://bucket/cat.png"));
         assert_eq!(
-            image(None, "https://x/y.png"),
+            image_data(Some("image/jpeg"), "AAAA"),
+            url("data:image/jpeg;base64,AAAA")
+        );
+        assert_eq!(
+            image_data(None, "data:image/gif;base64,R0"),
+            url("data:image/gif;base64,R0")
+        );
+        assert_eq!(
+            image_either(None, "https://x/y.png"),
+            url("https://x/y.png")
+        );
+        assert_eq!(
+            image_either(Some("image/png"), "iVBOR+/="),
+            url("data:image/png;base64,iVBOR+/=")
+        );
+    }
+
+    #[test]
+    fn multibyte_text_is_never_cut_inside_a_character() {
+        assert_eq!(
+            image_data(None, "ééé"),
             Part::Image {
-                url: "https://x/y.png".into()
+                url: "data:image/png;base64,ééé".into()
             }
         );
         assert_eq!(
-            image(Some("image/jpeg"), "AAAA"),
+            image_either(None, "日本語"),
             Part::Image {
-                url: "data:image/jpeg;base64,AAAA".into()
+                url: "data:image/png;base64,日本語".into()
             }
         );
     }

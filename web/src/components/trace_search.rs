@@ -26,12 +26,26 @@ pub fn TraceSearch(
     let navigate = StoredValue::new_local(use_navigate());
     let trace = StoredValue::new(trace_id);
     let go = move |observation: Option<String>, query: Option<String>| {
-        let href = trace.with_value(|t| links::trace_view(t, observation.as_deref(), query.as_deref()));
-        let options = NavigateOptions { replace: true, scroll: false, ..Default::default() };
+        let href =
+            trace.with_value(|t| links::trace_view(t, observation.as_deref(), query.as_deref()));
+        let options = NavigateOptions {
+            replace: true,
+            scroll: false,
+            ..Default::default()
+        };
         navigate.with_value(|navigate| navigate(&href, options));
     };
     let ids = Memo::new(move |_| {
-        found.with(|f| f.as_ref().map(|f| f.observations.iter().map(|m| m.id.clone()).collect::<Vec<_>>()).unwrap_or_default())
+        found.with(|f| {
+            f.as_ref()
+                .map(|f| {
+                    f.observations
+                        .iter()
+                        .map(|m| m.id.clone())
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
     });
     let position = Memo::new(move |_| {
         let selected = selected.get()?;
@@ -58,7 +72,12 @@ pub fn TraceSearch(
             handle.clear();
         }
         let handle = set_timeout_with_handle(
-            move || go(selected.get_untracked(), Some(text).filter(|t| !t.trim().is_empty())),
+            move || {
+                go(
+                    selected.get_untracked(),
+                    Some(text).filter(|t| !t.trim().is_empty()),
+                )
+            },
             std::time::Duration::from_millis(SETTLE_MS),
         );
         pending.set_value(handle.ok());

@@ -42,7 +42,11 @@ pub fn TracePage(
     let found = Memo::new(move |_| {
         let query = Query::new(&query.get()?)?;
         let id = id.get()?;
-        state.read(|store, _| store.trace(&id).map(|entry| search::trace_matches(entry, &query)))
+        state.read(|store, _| {
+            store
+                .trace(&id)
+                .map(|entry| search::trace_matches(entry, &query))
+        })
     });
     let matches = Signal::derive(move || {
         Arc::new(found.with(|f| {
@@ -126,7 +130,11 @@ fn TraceActions(state: AppState, id: String) -> impl IntoView {
 type Subtotals = HashMap<String, (Tokens, CostTotals)>;
 
 #[component]
-fn Detail(trace_id: String, selected: Signal<Option<String>>, found: Memo<Option<TraceMatches>>) -> impl IntoView {
+fn Detail(
+    trace_id: String,
+    selected: Signal<Option<String>>,
+    found: Memo<Option<TraceMatches>>,
+) -> impl IntoView {
     let state = use_state();
     let observation = Memo::new(move |_| {
         let id = selected.get()?;
@@ -159,7 +167,13 @@ fn Detail(trace_id: String, selected: Signal<Option<String>>, found: Memo<Option
         let id = selected.get()?;
         found.with(|f| {
             let fields = f.as_ref()?.observations.iter().find(|m| m.id == id)?.fields;
-            Some(fields.iter().map(|field| field.label()).collect::<Vec<_>>().join(", "))
+            Some(
+                fields
+                    .iter()
+                    .map(|field| field.label())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            )
         })
     };
     let subtree = move || {

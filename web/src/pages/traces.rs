@@ -235,7 +235,10 @@ pub fn TracesPage() -> impl IntoView {
         if let Some(handle) = pending.try_update_value(Option::take).flatten() {
             handle.clear();
         }
-        let handle = set_timeout_with_handle(move || content.set(text), std::time::Duration::from_millis(200));
+        let handle = set_timeout_with_handle(
+            move || content.set(text),
+            std::time::Duration::from_millis(200),
+        );
         pending.set_value(handle.ok());
     };
     // A trace opened from a content search opens on its matches.

@@ -95,9 +95,11 @@ pub fn Timeline(
             above
         });
         if collapsed.with_untracked(|set| above.iter().any(|id| set.contains(id))) {
-            collapsed.update(|set| above.iter().for_each(|id| {
-                set.remove(id);
-            }));
+            collapsed.update(|set| {
+                above.iter().for_each(|id| {
+                    set.remove(id);
+                })
+            });
         }
     });
     let fold = move |id: String, on: bool| {
