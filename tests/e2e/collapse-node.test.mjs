@@ -86,3 +86,21 @@ test("deep in a 2,000-row trace, folding a node moves every row below it up", as
     await viewer.close();
   }
 });
+
+test("folding the node above the selected row keeps it folded", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.loadSampleTrace("deep", 60);
+    await viewer.openTrace("deep", "o5");
+    await viewer.waitForDetail("step 5");
+    await viewer.toggleRow("step 1");
+    await page.waitForFunction(() => ![...document.querySelectorAll("[data-testid=timeline-row] .obs-name")].some((n) => n.textContent === "step 5"));
+    await page.waitForTimeout(200);
+    const names = (await viewer.rowPositions()).map(([, name]) => name);
+    assert.deepEqual(names.slice(0, 3), ["step 0", "step 1", "step 10"], "the folded rows stay hidden");
+    assert.equal(await viewer.waitForDetail("step 5"), "step 5", "the selection is kept");
+  } finally {
+    await viewer.close();
+  }
+});

@@ -102,3 +102,29 @@ test("search ignores case in any script, and Enter unfolds the way to a match", 
     await viewer.close();
   }
 });
+
+test("Enter right after typing searches what is typed; Escape clears the search", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.goto("?page=storage");
+    await viewer.dropFile("scripts.json", scriptsTrace());
+    await viewer.openTrace("scripts");
+    await page.fill("[data-testid=trace-search]", "東京");
+    await page.press("[data-testid=trace-search]", "Enter");
+    await viewer.waitForDetail("tool ja");
+    // Typed and Enter at once: no waiting for the typing to settle.
+    await page.fill("[data-testid=trace-search]", "Смена");
+    await page.press("[data-testid=trace-search]", "Enter");
+    await viewer.waitForDetail("tool ru");
+    await page.waitForFunction(() => document.querySelector("[data-testid=search-count]")?.textContent === "1 of 1");
+    await page.fill("[data-testid=trace-search]", "something else");
+    await page.press("[data-testid=trace-search]", "Escape");
+    await page.waitForTimeout(400);
+    assert.equal(await page.inputValue("[data-testid=trace-search]"), "");
+    assert.doesNotMatch(page.url(), /[?&]q=/, "the query is gone from the URL");
+    assert.equal((await rowClasses(page)).filter(([, match]) => match).length, 0);
+  } finally {
+    await viewer.close();
+  }
+});

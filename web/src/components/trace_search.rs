@@ -7,10 +7,11 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
-use prompttrace::search::TraceMatches;
+use prompttrace::search::{self, Query, TraceMatches};
 use wasm_bindgen::JsCast;
 
 use crate::links;
+use crate::state::use_state;
 
 /// Typing waits this long before the URL (and the search) follow.
 const SETTLE_MS: u64 = 150;
@@ -22,6 +23,7 @@ pub fn TraceSearch(
     selected: Signal<Option<String>>,
     found: Memo<Option<TraceMatches>>,
 ) -> impl IntoView {
+    let state = use_state();
     let input = NodeRef::<leptos::html::Input>::new();
     let navigate = StoredValue::new_local(use_navigate());
     let trace = StoredValue::new(trace_id);
@@ -66,11 +68,15 @@ pub fn TraceSearch(
         go(Some(id), query.get_untracked());
     };
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
-    let on_input = move |event: ev::Event| {
-        let text = event_target_value(&event);
+    let cancel_pending = move || {
         if let Some(handle) = pending.try_update_value(Option::take).flatten() {
             handle.clear();
         }
+    };
+    on_cleanup(cancel_pending);
+    let on_input = move |event: ev::Event| {
+        let text = event_target_value(&event);
+        cancel_pending();
         let handle = set_timeout_with_handle(
             move || {
                 go(
@@ -82,12 +88,34 @@ pub fn TraceSearch(
         );
         pending.set_value(handle.ok());
     };
+    // Enter right after typing searches what is typed, now: the first (or,
+    // with Shift, the last) match of it.
+    let search_now = move |typed: String, forward: bool| {
+        let found = Query::new(&typed).and_then(|query| {
+            trace.with_value(|id| {
+                state.peek(|store| {
+                    let matches = search::trace_matches(store.trace(id)?, &query).observations;
+                    let pick = if forward { matches.first() } else { matches.last() };
+                    pick.map(|m| m.id.clone())
+                })
+            })
+        });
+        let query = Some(typed).filter(|t| !t.trim().is_empty());
+        go(found.or_else(|| selected.get_untracked()), query);
+    };
     let on_key = move |event: ev::KeyboardEvent| match event.key().as_str() {
         "Enter" => {
             event.prevent_default();
-            step(!event.shift_key());
+            cancel_pending();
+            let typed = input.get().map(|i| i.value()).unwrap_or_default();
+            if typed.trim() == query.get_untracked().unwrap_or_default().trim() {
+                step(!event.shift_key());
+            } else {
+                search_now(typed, !event.shift_key());
+            }
         }
         "Escape" => {
+            cancel_pending();
             if let Some(input) = input.get() {
                 input.set_value("");
             }

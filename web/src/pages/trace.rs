@@ -182,12 +182,11 @@ fn Detail(
     };
     view! {
         <aside class="detail" data-testid="detail">
+            // Apart from the details, so a search never draws them again.
+            {move || matched_in().map(|fields| view! { <p class="matched-in" data-testid="detail-matches">"Search matches in " {fields}</p> })}
             {move || match observation.get() {
                 None => view! { <p class="muted">"Select an observation (click, or arrows and Enter)."</p> }.into_any(),
-                Some(o) => view! {
-                    {matched_in().map(|fields| view! { <p class="matched-in" data-testid="detail-matches">"Search matches in " {fields}</p> })}
-                    {details(o, subtree())}
-                }.into_any(),
+                Some(o) => details(o, subtree()).into_any(),
             }}
         </aside>
     }

@@ -243,7 +243,7 @@ pub fn TracesPage() -> impl IntoView {
     };
     // A trace opened from a content search opens on its matches.
     let open = move |id: &str| {
-        let query = content.get_untracked();
+        let query = content.get();
         links::trace_view(id, None, Some(query.trim()))
     };
     view! {
@@ -284,7 +284,10 @@ pub fn TracesPage() -> impl IntoView {
             <tbody>
                 <For each=shown key=|row| row.id.clone() let:row>
                     <tr class=format!("status-{}", row.status.as_str())>
-                        <td><A href=open(&row.id)>{row.name.clone()}</A></td>
+                        <td><A href={
+                            let id = row.id.clone();
+                            move || open(&id)
+                        }>{row.name.clone()}</A></td>
                         <td>{row.status.as_str()}</td>
                         <td>{row.session.clone().map(|s| view! { <A href=links::session(&s)>{s.clone()}</A> })}</td>
                         <td>{row.user.clone()}</td>

@@ -76,13 +76,14 @@ pub fn Timeline(
         let href = links::trace_view(&trace_id, Some(&id), query.get_untracked().as_deref());
         navigate.with_value(|go| go(&href, options));
     });
-    // A selection inside a folded node (a search result, a deep link)
-    // unfolds the nodes above it, so its row can be shown.
+    // A new selection inside a folded node (a search result, a deep link)
+    // unfolds the nodes above it, so its row can be shown. Only a new
+    // selection: folding a node above the selected row stays folded.
     Effect::new(move |_| {
         let Some(id) = selected.get() else {
             return;
         };
-        if selected_index.get().is_some() {
+        if selected_index.get_untracked().is_some() {
             return;
         }
         let above = state.peek(|store| {
