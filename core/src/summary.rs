@@ -175,7 +175,13 @@ pub fn tree<'a>(entry: &'a TraceEntry, pricing: &mut PriceCache<'_, 'a>) -> Vec<
 /// to the terminal.
 fn terminal_safe(text: &str) -> String {
     text.chars()
-        .map(|c| if c.is_control() && c != '\n' && c != '\t' { '\u{FFFD}' } else { c })
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
         .collect()
 }
 

@@ -95,7 +95,11 @@ pub fn TraceSearch(
             trace.with_value(|id| {
                 state.peek(|store| {
                     let matches = search::trace_matches(store.trace(id)?, &query).observations;
-                    let pick = if forward { matches.first() } else { matches.last() };
+                    let pick = if forward {
+                        matches.first()
+                    } else {
+                        matches.last()
+                    };
                     pick.map(|m| m.id.clone())
                 })
             })

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use prompttrace::messages::{self, Message};
+use prompttrace::messages::{self, Conversation, Message};
 use prompttrace::model::{Observation, Trace};
 use prompttrace::rules::duration;
 use prompttrace::search::{self, Query, TraceMatches};
@@ -227,7 +227,8 @@ fn details(o: Observation, subtree: Option<(Tokens, CostTotals)>) -> impl IntoVi
             })}
             {token_details.map(|d| view! { <dt>"Token details"</dt><dd data-testid="detail-token-details">{d}</dd> })}
         </dl>
-        {(o.input.is_some() || o.output.is_some()).then(|| view! { <ContentToggle/> })}
+        // The views differ only for conversations and text.
+        {has_views(&o, &conversation).then(|| view! { <ContentToggle/> })}
         <IoSection title="Input" value=o.input.clone() messages=conversation.input/>
         <IoSection title="Output" value=o.output.clone() messages=conversation.output/>
         <Section title="Metadata" value=o.metadata.clone()/>
@@ -255,6 +256,17 @@ fn IoSection(
             </section>
         }
     })
+}
+
+/// Whether Messages | Markdown | JSON would show anything different.
+fn has_views(o: &Observation, conversation: &Conversation) -> bool {
+    let text = |json: &Option<prompttrace::Json>| {
+        json.as_ref().is_some_and(|j| j.as_str().starts_with('"'))
+    };
+    conversation.input.is_some()
+        || conversation.output.is_some()
+        || text(&o.input)
+        || text(&o.output)
 }
 
 #[component]
