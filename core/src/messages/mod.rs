@@ -204,7 +204,7 @@ pub fn of_observation(observation: &Observation) -> Conversation {
         return Conversation::default();
     }
     let generation = observation.kind == ObservationType::Generation;
-    let read_side = |json: &Option<crate::Json>, side: Side| {
+    let read_side = |json: &Option<crate::json::Json>, side: Side| {
         let value = json.as_ref()?.to_value().ok()?;
         match value {
             Value::String(text) if generation => {

@@ -41,7 +41,7 @@ pub fn turn(entry: &TraceEntry) -> Turn {
 
 /// A trace's input or output as messages; text is what the user said or the
 /// answer.
-fn trace_side(json: Option<&crate::Json>, side: Side) -> Option<Vec<Message>> {
+fn trace_side(json: Option<&crate::json::Json>, side: Side) -> Option<Vec<Message>> {
     match json?.to_value().ok()? {
         Value::String(text) => read(&Value::String(text.clone()), side).or_else(|| {
             Some(vec![Message {
