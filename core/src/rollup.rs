@@ -14,15 +14,19 @@
 //! - Latency p50/p95 (nearest rank): of LLM calls for a trace, a model and
 //!   the calls without trace; of trace durations for a session and a name.
 //!
+//! - Index rows ([`IndexRow`]): one trace's figures flattened with what the
+//!   lists show of the trace, the summary row browser storage keeps beside
+//!   each trace's record (docs/storage-v2.md).
+//!
 //! Invariant: a session's (or name's) sums equal the sums of its traces'.
 
 use std::collections::BTreeMap;
 
 use crate::hash::HashMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::model::{Cost, Observation, Trace};
+use crate::model::{Cost, Observation, Status, Trace};
 use crate::rules::duration;
 use crate::rules::pricing::{cost_from, cost_of, Price, PriceTable};
 use crate::store::{Facts, Store, TraceEntry};
@@ -177,6 +181,76 @@ pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
 /// the store's (a trace page needs only these).
 pub fn trace_figures(store: &Store, entry: &TraceEntry, prices: &PriceTable) -> Figures {
     figures_of(entry, &mut Vec::new(), store, prices)
+}
+
+/// One trace's summary row: what the sessions and traces lists show of it,
+/// without its observations. Browser storage keeps one per trace in its
+/// `index` store (docs/storage-v2.md), serialized as is; times are Unix
+/// milliseconds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct IndexRow {
+    pub id: String,
+    pub name: String,
+    pub session_id: Option<String>,
+    pub user_id: Option<String>,
+    pub status: Status,
+    /// The trace's own start and end (its duration).
+    pub started_at: f64,
+    pub ended_at: Option<f64>,
+    pub observation_count: usize,
+    pub error_count: usize,
+    pub llm_call_count: usize,
+    pub tokens: Tokens,
+    /// Total cost in USD; `None` when nothing in the trace has a known cost.
+    pub cost: Option<f64>,
+    /// Models its observations name, sorted, each once.
+    pub models: Vec<String>,
+    pub tags: Vec<String>,
+    pub environment: Option<String>,
+    /// The extent over the trace and every observation in it: what a
+    /// session's extent is made of. `last_end` is `None` while anything in
+    /// the trace runs (the extent is unknown then).
+    pub first_start: f64,
+    pub last_end: Option<f64>,
+}
+
+impl IndexRow {
+    /// The row of a stored trace, by the rules of [`trace_figures`].
+    pub fn of(store: &Store, entry: &TraceEntry, prices: &PriceTable) -> IndexRow {
+        let trace = entry.trace();
+        let figures = trace_figures(store, entry, prices);
+        let mut models: Vec<String> = entry
+            .facts()
+            .iter()
+            .filter_map(|facts| facts.model)
+            .map(|model| store.model_name(model).to_string())
+            .collect();
+        models.sort_unstable();
+        models.dedup();
+        let millis = Timestamp::unix_millis_f64;
+        IndexRow {
+            id: trace.id.clone(),
+            name: trace.name.clone(),
+            session_id: trace.session_id.clone(),
+            user_id: trace.user_id.clone(),
+            status: trace.status,
+            started_at: millis(trace.started_at),
+            ended_at: trace.ended_at.map(millis),
+            observation_count: figures.observation_count,
+            error_count: figures.error_count,
+            llm_call_count: figures.llm_call_count,
+            tokens: figures.tokens,
+            cost: figures.cost.total,
+            models,
+            tags: trace.tags.clone(),
+            environment: trace.environment.clone(),
+            first_start: millis(figures.first_start.unwrap_or(trace.started_at)),
+            last_end: figures
+                .last_end
+                .filter(|_| figures.running_count == 0)
+                .map(millis),
+        }
+    }
 }
 
 /// A trace's figures, adding its LLM calls to the per-model groups.

@@ -59,6 +59,7 @@ fn store_import_adds_and_indexes() {
         ImportReport {
             traces_added: 2,
             observations_added: 2,
+            changed_traces: ["t1".to_string(), "t2".to_string()].into(),
             ..ImportReport::default()
         }
     );

@@ -197,3 +197,36 @@ pub fn write(store: &Store) -> String {
     }
     text
 }
+
+/// The key of the record that holds the observations recorded without a
+/// trace, beside one record per trace id (no trace may have the empty id:
+/// `rules::limits`).
+pub const WITHOUT_TRACE: &str = "";
+
+/// One trace's records as a JSON Lines file of their own: the header, the
+/// trace, then its observations by start (then id), as [`write`] orders
+/// them. For [`WITHOUT_TRACE`], the header and the observations without a
+/// trace. `None` when there is no such trace (or no such observation).
+///
+/// Importing every trace's record (and the [`WITHOUT_TRACE`] one) into an
+/// empty store gives the store that was written: browser storage keeps a
+/// store this way, one record per key (docs/storage-v2.md).
+pub fn write_trace(store: &Store, trace_id: &str) -> Option<String> {
+    let mut text = header_line();
+    if trace_id == WITHOUT_TRACE {
+        let observations = store.observations_without_trace_in_order();
+        if observations.is_empty() {
+            return None;
+        }
+        for observation in observations {
+            text.push_str(&observation_line(observation));
+        }
+        return Some(text);
+    }
+    let entry = store.trace(trace_id)?;
+    text.push_str(&trace_line(entry.trace()));
+    for observation in entry.observations_in_order() {
+        text.push_str(&observation_line(observation));
+    }
+    Some(text)
+}

@@ -13,13 +13,13 @@
 //!   cost is a number (its limits are `limits::check_cost`'s).
 //! - Sums ([`Tokens`]): a missing total is input + output.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::model::{Cost, Observation, Usage};
 
 /// Token sums.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tokens {
     pub input: u64,
     pub output: u64,

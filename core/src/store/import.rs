@@ -9,6 +9,7 @@ use crate::rules::lifecycle::Lifecycle;
 use crate::rules::structure::{self, Links};
 use crate::rules::{merge, Violation};
 
+use super::entry::TraceEntry;
 use super::write::{check_observation, check_trace, links};
 use super::Store;
 
@@ -38,7 +39,7 @@ pub struct Rejection {
 }
 
 /// What an import changed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportReport {
     pub traces_added: usize,
     pub traces_updated: usize,
@@ -49,6 +50,13 @@ pub struct ImportReport {
     /// OTLP spans whose parent span is neither in the file nor stored: they
     /// are shown at the top of their trace, flagged in their metadata.
     pub orphans: usize,
+    /// Ids of the traces whose records changed (the trace's own, or any of
+    /// its observations'): what a copy kept elsewhere, such as the viewer's
+    /// IndexedDB, writes again. A record put again exactly as it was stored
+    /// (counted as updated by the merge rule) leaves its trace out.
+    pub changed_traces: BTreeSet<String>,
+    /// Whether any observation recorded without a trace changed.
+    pub changed_without_trace: bool,
 }
 
 impl Store {
@@ -190,6 +198,10 @@ impl Store {
         // The plan's indexes are sorted and distinct: walk the batch once,
         // moving each planned record straight into the store.
         for trace in planned(batch.traces, plan.traces) {
+            // A record put again as it was (a file loaded twice) changes nothing.
+            if self.traces.get(&trace.id).map(TraceEntry::trace) != Some(&trace) {
+                report.changed_traces.insert(trace.id.clone());
+            }
             if self.put_trace(trace) {
                 report.traces_added += 1;
             } else {
@@ -197,6 +209,9 @@ impl Store {
             }
         }
         for observation in planned(batch.observations, plan.observations) {
+            if self.observation(&observation.id) != Some(&observation) {
+                note_change(&mut report, observation.trace_id.as_deref());
+            }
             if self.put_observation(observation) {
                 report.observations_added += 1;
             } else {
@@ -204,6 +219,18 @@ impl Store {
             }
         }
         report
+    }
+}
+
+/// Notes the record an observation lives in as changed (its trace's id is
+/// copied once per trace, not once per observation).
+fn note_change(report: &mut ImportReport, trace_id: Option<&str>) {
+    match trace_id {
+        None => report.changed_without_trace = true,
+        Some(id) if report.changed_traces.contains(id) => {}
+        Some(id) => {
+            report.changed_traces.insert(id.to_string());
+        }
     }
 }
 
