@@ -22,6 +22,11 @@ function serve(root, served) {
     const fixtures = join(repo, "tests/fixtures/traces");
     const file = path.startsWith("/demo/") ? join(fixtures, path.slice(6)) : join(root, path.endsWith("/") ? "index.html" : path);
     response.on("finish", () => served.push([response.statusCode, path]));
+    if (path === "/blank") {
+      // A page of the viewer's origin without the app: to set up its storage.
+      response.writeHead(200, { "content-type": "text/html" }).end("<!doctype html><title>blank</title>");
+      return;
+    }
     try {
       const body = readFileSync(file);
       response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "access-control-allow-origin": "*" });
@@ -47,16 +52,33 @@ export class Viewer {
       args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     });
-    viewer.page = viewer.context.pages()[0] ?? (await viewer.context.newPage());
-    viewer.pageErrors = [];
-    viewer.page.on("pageerror", (error) => viewer.pageErrors.push(error.message));
-    viewer.dialogs = [];
-    viewer.page.on("dialog", async (dialog) => {
-      viewer.dialogs.push(dialog.message());
-      await dialog.dismiss();
-    });
+    viewer.watch(viewer.context.pages()[0] ?? (await viewer.context.newPage()));
     mkdirSync(screenshots, { recursive: true });
     return viewer;
+  }
+
+  watch(page) {
+    this.page = page;
+    this.pageErrors = [];
+    page.on("pageerror", (error) => this.pageErrors.push(error.message));
+    this.dialogs = [];
+    page.on("dialog", async (dialog) => {
+      this.dialogs.push(dialog.message());
+      await dialog.dismiss();
+    });
+  }
+
+  /** Another tab of the same browser (same profile, same storage); close
+   * it with `closeTab`, the browser with the first viewer's `close`. */
+  async newTab() {
+    const tab = Object.create(Viewer.prototype);
+    Object.assign(tab, { served: this.served, server: this.server, base: this.base, profile: this.profile, context: this.context });
+    tab.watch(await this.context.newPage());
+    return tab;
+  }
+
+  async closeTab() {
+    await this.page.close();
   }
 
   async close() {
@@ -140,6 +162,76 @@ export class Viewer {
   async storedTraces() {
     await this.goto("?page=storage");
     return this.page.textContent("[data-testid=stored-traces]");
+  }
+
+  /** A blank page of the viewer's origin, without the app: its storage
+   * can be set up before the app first runs. */
+  async blank() {
+    if (this.page.url().startsWith(this.base)) await this.idle().catch(() => {});
+    await this.page.goto(`${this.base}blank`);
+  }
+
+  /** Writes the viewer's layout v1 store (database `prompttrace-viewer`,
+   * one JSON Lines file under "store"), from a blank page of its origin. */
+  async seedOldViewerStore(text) {
+    await this.seedV1("prompttrace-viewer", "store", text);
+  }
+
+  /** Writes the npm package's layout v1 store (database `prompttrace`
+   * version 1, object store `files`, one JSON Lines file per key). */
+  async seedNpmV1Store(key, text) {
+    await this.seedV1("prompttrace", key, text);
+  }
+
+  /** Puts `text` under `key` in the object store `files` of `database` at
+   * version 1 (layout v1), before the app first runs. */
+  async seedV1(database, key, text) {
+    await this.blank();
+    await this.page.evaluate(([database, key, text]) => new Promise((resolve, reject) => {
+      const request = indexedDB.open(database, 1);
+      request.onupgradeneeded = () => request.result.createObjectStore("files");
+      request.onerror = () => reject(request.error);
+      request.onsuccess = () => {
+        const db = request.result;
+        const transaction = db.transaction("files", "readwrite");
+        transaction.objectStore("files").put(text, key);
+        transaction.oncomplete = () => { db.close(); resolve(); };
+        transaction.onerror = () => reject(transaction.error);
+      };
+    }), [database, key, text]);
+  }
+
+  /** What an IndexedDB object store holds, as sorted [key, value] pairs:
+   * `store` of `database` ("prompttrace": traces, index, meta, files).
+   * Empty when the database or the store does not exist. */
+  async stored(store, database = "prompttrace") {
+    return this.page.evaluate(([name, store]) => new Promise((resolve, reject) => {
+      const request = indexedDB.open(name);
+      request.onupgradeneeded = () => request.transaction.abort(); // it does not exist: leave it so
+      request.onerror = () => resolve([]);
+      request.onsuccess = () => {
+        const db = request.result;
+        if (!db.objectStoreNames.contains(store)) { db.close(); resolve([]); return; }
+        const objects = db.transaction(store).objectStore(store);
+        const keys = objects.getAllKeys();
+        const values = objects.getAll();
+        values.onsuccess = () => {
+          db.close();
+          resolve(keys.result.map((key, i) => [key, values.result[i]]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+        };
+        values.onerror = () => reject(values.error);
+      };
+    }), [database, store]);
+  }
+
+  /** The keys of an object store of the viewer's database, sorted. */
+  async storedKeys(store = "traces") {
+    return (await this.stored(store)).map(([key]) => key);
+  }
+
+  /** The names of this origin's IndexedDB databases, sorted. */
+  async databases() {
+    return this.page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name).sort());
   }
 
   async errors() {

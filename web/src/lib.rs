@@ -14,6 +14,7 @@ mod format;
 mod links;
 mod loader;
 mod pages;
+mod restore;
 mod state;
 mod storage;
 
@@ -21,7 +22,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::components::{Router, A};
 use leptos_router::hooks::use_query_map;
-use prompttrace::format::{self as files, native, otlp};
+use prompttrace::format::{native, otlp};
 use prompttrace::Store;
 use wasm_bindgen::JsCast;
 
@@ -53,31 +54,15 @@ fn start(state: AppState) {
     state.busy.set(Some("Opening stored traces…".into()));
     spawn_local(async move {
         let mut showing_demo = false;
-        match storage::load().await {
-            Ok(Some(text)) => {
-                if let Err(error) =
-                    state.change(|store| files::import(store, "stored traces", text.as_bytes()))
-                {
-                    state.blocked.set(true);
-                    state.errors.set(vec![format!(
-                        "{error}. The stored traces are left as they are; nothing is saved over them \
-                         until you clear storage (Storage page)."
-                    )]);
-                }
-            }
-            Ok(None) if storage::setting(storage::DEMO_SEEN).is_none() => {
-                storage::set_setting(storage::DEMO_SEEN, "1");
-                let demo = demo::FILES
-                    .iter()
-                    .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
-                    .collect();
-                loader::import_all(state, demo);
-                showing_demo = true;
-            }
-            Ok(None) => {}
-            Err(error) => state
-                .errors
-                .set(vec![format!("{error}; traces stay in this tab only")]),
+        let stored = restore::restore(state).await;
+        if !stored && storage::setting(storage::DEMO_SEEN).is_none() {
+            storage::set_setting(storage::DEMO_SEEN, "1");
+            let demo = demo::FILES
+                .iter()
+                .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
+                .collect();
+            loader::import_all(state, demo);
+            showing_demo = true;
         }
         state.busy.set(None);
         state.loaded.set(true);
@@ -94,9 +79,12 @@ fn start(state: AppState) {
                     .into(),
             ));
         }
-        if state.unsaved.get_value() {
-            state.unsaved.set_value(false);
-            loader::persist(state);
+        let unsaved = state
+            .unsaved
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if !unsaved.is_empty() {
+            loader::persist(state, unsaved);
         }
         // `?url=` loads a file once, on arrival, after what was stored.
         if let Some(url) = url_param() {

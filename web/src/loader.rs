@@ -1,15 +1,15 @@
 //! Getting trace files in: file picker, drag and drop, paste, `?url=`.
 //! Every path ends in `import`, which hands the bytes to the core
-//! (all-or-nothing per file), then saves the store.
+//! (all-or-nothing per file), then saves the traces it changed.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use prompttrace::format::{self, jsonl};
+use prompttrace::{format, PriceTable};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::state::AppState;
-use crate::storage;
+use crate::state::{AppState, Dirty};
+use crate::storage::{self, Change, Record};
 
 /// Imports files in order; each is all-or-nothing, and a refused one does
 /// not stop the others. Errors name the file, line and column.
@@ -20,19 +20,23 @@ pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
     }
     let mut errors = Vec::new();
     let mut loaded = Vec::new();
+    let mut dirty = Dirty::default();
     for (name, bytes) in files {
         match state.change(|store| format::import(store, &name, &bytes)) {
-            Ok(report) => loaded.push(format!(
-                "{name}: {} traces, {} observations{}",
-                report.traces_added + report.traces_updated,
-                report.observations_added + report.observations_updated,
-                match report.orphans {
-                    0 => String::new(),
-                    n => format!(
-                        " ({n} spans without their parent span, shown at the top of their trace)"
-                    ),
-                }
-            )),
+            Ok(report) => {
+                loaded.push(format!(
+                    "{name}: {} traces, {} observations{}",
+                    report.traces_added + report.traces_updated,
+                    report.observations_added + report.observations_updated,
+                    match report.orphans {
+                        0 => String::new(),
+                        n => format!(
+                            " ({n} spans without their parent span, shown at the top of their trace)"
+                        ),
+                    }
+                ));
+                dirty.add(Dirty::of_import(&report));
+            }
             Err(error) => errors.push(error.to_string()),
         }
     }
@@ -40,16 +44,16 @@ pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
     state
         .notice
         .set((!loaded.is_empty()).then(|| format!("Loaded {}", loaded.join("; "))));
-    if !loaded.is_empty() {
-        persist(state);
+    if !dirty.is_empty() {
+        persist(state, dirty);
     }
 }
 
-/// Saves the whole store to IndexedDB in the background (or, before the
-/// stored traces are loaded, once they are).
-pub fn persist(state: AppState) {
+/// Saves what changed to IndexedDB in the background, one transaction (or,
+/// before the stored traces are loaded, once they are).
+pub fn persist(state: AppState, dirty: Dirty) {
     if !state.loaded.get_untracked() {
-        state.unsaved.set_value(true);
+        state.unsaved.update_value(|unsaved| unsaved.add(dirty));
         return;
     }
     if state.blocked.get_untracked() {
@@ -58,14 +62,56 @@ pub fn persist(state: AppState) {
         });
         return;
     }
-    let text = state.peek(jsonl::write);
+    let (change, prices) = change_of(state, dirty);
+    let failure = failure(&change);
     state.saving.update(|n| *n += 1);
     spawn_local(async move {
-        if let Err(error) = storage::save(&text).await {
-            state.errors.update(|errors| errors.push(error));
+        if let Err(reason) = storage::write(change, &prices).await {
+            let (what, kept) = failure;
+            state
+                .errors
+                .update(|errors| errors.push(format!("{what} ({reason}); {kept}")));
         }
         state.saving.update(|n| *n -= 1);
     });
+}
+
+/// The change that saves `dirty`: the records of its keys as the store
+/// holds them now, and the prices their rows (and any merge) are made with.
+pub fn change_of(state: AppState, dirty: Dirty) -> (Change, PriceTable) {
+    state.peek_priced(|store, prices| {
+        let records = dirty
+            .keys
+            .into_iter()
+            .map(|key| Record::of(store, prices, key))
+            .collect();
+        let change = Change {
+            clear: dirty.cleared,
+            records,
+            migrate: false,
+        };
+        (change, prices.clone())
+    })
+}
+
+/// What a failed write says: what could not be done, and what is kept.
+fn failure(change: &Change) -> (&'static str, &'static str) {
+    if change.clear {
+        (
+            "could not clear IndexedDB",
+            "the stored traces are kept, and a reload shows them again",
+        )
+    } else if change.records.iter().any(|record| record.text.is_some()) {
+        (
+            "could not save to IndexedDB",
+            "what was stored before is kept, and what was just loaded stays in this tab only",
+        )
+    } else {
+        (
+            "could not delete from IndexedDB",
+            "the stored copy is kept, and a reload shows it again",
+        )
+    }
 }
 
 /// Reads browser `File`s (picker or drop) and imports them.

@@ -4,9 +4,12 @@
 //! version signal says when it changed, so memos that read it recompute.
 //! The rollups of the whole store are one memo here, shared by every page.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use prompttrace::format::jsonl;
+use prompttrace::store::ImportReport;
 use prompttrace::{PriceTable, Store};
 
 use prompttrace::rollup::{rollups, Rollups};
@@ -26,8 +29,8 @@ pub struct AppState {
     /// False until the stored traces are loaded: saving before would
     /// overwrite them with a partial store.
     pub loaded: RwSignal<bool>,
-    /// A change was made before loading finished; save once it has.
-    pub unsaved: StoredValue<bool>,
+    /// Changes made before loading finished; saved once it has.
+    pub unsaved: StoredValue<Dirty>,
     /// Saves under way (shown, so nobody closes the tab mid-save).
     pub saving: RwSignal<u32>,
     /// The stored copy could not be read: it is left as it is, and nothing
@@ -60,7 +63,7 @@ impl AppState {
             busy: RwSignal::new(None),
             prices,
             loaded: RwSignal::new(false),
-            unsaved: StoredValue::new(false),
+            unsaved: StoredValue::new(Dirty::default()),
             saving: RwSignal::new(0),
             blocked: RwSignal::new(false),
             pending: StoredValue::new(Vec::new()),
@@ -85,6 +88,12 @@ impl AppState {
         self.store.with_value(read)
     }
 
+    /// Reads the store and the prices without subscribing (saves).
+    pub fn peek_priced<R>(&self, read: impl FnOnce(&Store, &PriceTable) -> R) -> R {
+        self.prices
+            .with_value(|prices| self.store.with_value(|store| read(store, prices)))
+    }
+
     /// Changes the store and tells every reader.
     pub fn change<R>(&self, change: impl FnOnce(&mut Store) -> R) -> R {
         let result = self
@@ -93,6 +102,56 @@ impl AppState {
             .expect("the store lives as long as the app");
         self.version.update(|v| *v += 1);
         result
+    }
+}
+
+/// What changed in the store since it was last saved: the records to write
+/// again (by key: a trace id, or `jsonl::WITHOUT_TRACE`; a key the store no
+/// longer holds is deleted), after clearing everything if `cleared`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Dirty {
+    pub cleared: bool,
+    pub keys: BTreeSet<String>,
+}
+
+impl Dirty {
+    /// The records an import changed.
+    pub fn of_import(report: &ImportReport) -> Dirty {
+        let mut keys = report.changed_traces.clone();
+        if report.changed_without_trace {
+            keys.insert(jsonl::WITHOUT_TRACE.to_string());
+        }
+        Dirty {
+            cleared: false,
+            keys,
+        }
+    }
+
+    pub fn keys(keys: impl IntoIterator<Item = String>) -> Dirty {
+        Dirty {
+            cleared: false,
+            keys: keys.into_iter().collect(),
+        }
+    }
+
+    pub fn cleared() -> Dirty {
+        Dirty {
+            cleared: true,
+            keys: BTreeSet::new(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        !self.cleared && self.keys.is_empty()
+    }
+
+    /// This change, then `later` (a clear makes earlier keys moot).
+    pub fn add(&mut self, later: Dirty) {
+        if later.cleared {
+            *self = later;
+        } else {
+            self.keys.extend(later.keys);
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::components::confirm_delete::ConfirmDelete;
 use crate::components::json_view::JsonView;
 use crate::components::messages::MessageList;
 use crate::links;
-use crate::state::use_state;
+use crate::state::{use_state, Dirty};
 use crate::{format, loader, FileKind};
 
 /// One trace of the session as a turn: the question and the answer as
@@ -147,11 +147,17 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
     });
     let delete = Callback::new(move |()| {
         if let Some(id) = id.get_untracked() {
+            let traces: Vec<String> = state.peek(|store| {
+                store
+                    .traces_in_session(&id)
+                    .map(|entry| entry.trace().id.clone())
+                    .collect()
+            });
             let removed = state.change(|store| store.remove_session(&id));
             state
                 .notice
                 .set(Some(format!("Deleted session {id} ({removed} traces)")));
-            loader::persist(state);
+            loader::persist(state, Dirty::keys(traces));
         }
     });
     let export = move |kind: FileKind| {

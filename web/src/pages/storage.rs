@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::state::use_state;
+use crate::state::{use_state, Dirty};
 use crate::{format, loader, storage};
 
 #[component]
@@ -27,7 +27,7 @@ pub fn StoragePage() -> impl IntoView {
         // Clearing is the user's explicit word: the stored copy may go.
         state.blocked.set(false);
         state.change(|store| store.clear());
-        loader::persist(state);
+        loader::persist(state, Dirty::cleared());
         state
             .notice
             .set(Some("Cleared: nothing is stored any more.".into()));

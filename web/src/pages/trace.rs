@@ -18,7 +18,7 @@ use crate::components::json_view::JsonView;
 use crate::components::timeline::Timeline;
 use crate::components::trace_search::TraceSearch;
 use crate::links;
-use crate::state::{use_state, AppState};
+use crate::state::{use_state, AppState, Dirty};
 use crate::{format, loader, FileKind};
 use prompttrace::rollup::{self, CostTotals, PriceCache, Tokens};
 
@@ -110,7 +110,7 @@ fn TraceActions(state: AppState, id: String) -> impl IntoView {
         Callback::new(move |()| {
             state.change(|store| store.remove_trace(&id));
             state.notice.set(Some(format!("Deleted trace {id}")));
-            loader::persist(state);
+            loader::persist(state, Dirty::keys([id.clone()]));
         })
     };
     let export =

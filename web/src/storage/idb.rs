@@ -1,0 +1,161 @@
+//! IndexedDB, awaited through promises: a request or a transaction is a JS
+//! promise whose resolve and reject are its event handlers. No Rust closure
+//! is left behind for an event to call after its future is gone (a failed
+//! request's error, then its transaction's abort), and promise reactions
+//! run as microtasks, inside the success event, so a transaction stays
+//! active across the awaits of its own requests.
+
+use std::future::Future;
+
+use js_sys::{Array, Promise};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    DomException, Event, IdbDatabase, IdbFactory, IdbObjectStore, IdbOpenDbRequest, IdbRequest,
+    IdbTransaction, IdbTransactionMode,
+};
+
+/// How a browser error reads in a message: "QuotaExceededError: …".
+pub fn describe(error: &JsValue) -> String {
+    match error.dyn_ref::<DomException>() {
+        Some(e) => format!("{}: {}", e.name(), e.message()),
+        None => error
+            .as_string()
+            .or_else(|| {
+                let text = js_sys::JSON::stringify(error).ok()?;
+                text.as_string()
+            })
+            .unwrap_or_else(|| "unknown error".into()),
+    }
+}
+
+pub fn factory() -> Result<IdbFactory, String> {
+    web_sys::window()
+        .and_then(|window| window.indexed_db().ok().flatten())
+        .ok_or_else(|| "IndexedDB is not available here".to_string())
+}
+
+/// The request's result once it succeeded; its error's description if not.
+/// The handlers are set now, not when the future is first polled: a
+/// request awaited after another may have finished in between (and a
+/// future dropped unawaited leaves no unhandled rejection).
+pub fn done(request: &IdbRequest) -> impl Future<Output = Result<JsValue, String>> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    let settled = JsFuture::from(promise);
+    let request = request.clone();
+    async move {
+        match settled.await {
+            Ok(_) => request.result().map_err(|e| describe(&e)),
+            Err(_) => Err(match request.error() {
+                Ok(Some(error)) => describe(&error),
+                _ => "the request failed".into(),
+            }),
+        }
+    }
+}
+
+/// Resolves when the transaction commits; its error's description when it
+/// aborts. Made as soon as the transaction is, so no event is missed.
+pub fn finished(transaction: &IdbTransaction) -> JsFuture {
+    JsFuture::from(Promise::new(&mut |resolve, reject| {
+        transaction.set_oncomplete(Some(&resolve));
+        transaction.set_onabort(Some(&reject));
+    }))
+}
+
+/// Why a transaction aborted.
+pub fn abort_reason(transaction: &IdbTransaction) -> String {
+    match transaction.error() {
+        Some(error) => describe(&error),
+        None => "AbortError: the write was aborted".into(),
+    }
+}
+
+/// Opens `name` at `version`; `upgrade` runs in `onupgradeneeded`.
+pub async fn open(
+    name: &str,
+    version: u32,
+    upgrade: impl FnOnce(&IdbDatabase) + 'static,
+) -> Result<IdbDatabase, String> {
+    let request = factory()?
+        .open_with_u32(name, version)
+        .map_err(|e| describe(&e))?;
+    let opening = request.clone();
+    // Called at most once; `once_into_js` frees it then (or leaks it, if
+    // the database needs no upgrade: one small closure per page).
+    let on_upgrade = Closure::once_into_js(move |_: web_sys::IdbVersionChangeEvent| {
+        if let Ok(database) = opening.result() {
+            upgrade(database.unchecked_ref());
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
+    let promise = Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+        request.set_onblocked(Some(&reject));
+    });
+    match JsFuture::from(promise).await {
+        Ok(_) => Ok(request.result().map_err(|e| describe(&e))?.unchecked_into()),
+        Err(event) if event.dyn_ref::<Event>().is_some_and(|e| e.type_() == "blocked") => Err(
+            "another tab of this site has an older version of the database open; close it and reload"
+                .into(),
+        ),
+        Err(_) => Err(match request.error() {
+            Ok(Some(error)) => describe(&error),
+            _ => "the database could not be opened".into(),
+        }),
+    }
+}
+
+/// Opens `name` only if it exists (opening creates a missing database:
+/// here the creation is aborted instead). `None`: there is none.
+pub async fn open_existing(name: &str) -> Result<Option<IdbDatabase>, String> {
+    let request: IdbOpenDbRequest = factory()?.open(name).map_err(|e| describe(&e))?;
+    let opening = request.clone();
+    let on_upgrade = Closure::once_into_js(move |_: web_sys::IdbVersionChangeEvent| {
+        if let Some(creation) = opening.transaction() {
+            let _ = creation.abort();
+        }
+    });
+    request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
+    match done(&request).await {
+        Ok(database) => Ok(Some(database.unchecked_into())),
+        Err(error) if error.starts_with("AbortError") => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// Asks for `name` to be deleted, without waiting: another tab with it
+/// open delays the deletion until it closes it.
+pub fn delete_later(name: &str) {
+    if let Ok(factory) = factory() {
+        let _ = factory.delete_database(name);
+    }
+}
+
+pub fn transaction(
+    database: &IdbDatabase,
+    stores: &[&str],
+    mode: IdbTransactionMode,
+) -> Result<IdbTransaction, String> {
+    let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+    database
+        .transaction_with_str_sequence_and_mode(&names, mode)
+        .map_err(|e| describe(&e))
+}
+
+pub fn store(transaction: &IdbTransaction, name: &str) -> Result<IdbObjectStore, String> {
+    transaction.object_store(name).map_err(|e| describe(&e))
+}
+
+/// Every key and value of a store, in key order.
+pub async fn all(store: &IdbObjectStore) -> Result<Vec<(JsValue, JsValue)>, String> {
+    let keys = done(&store.get_all_keys().map_err(|e| describe(&e))?);
+    let values = done(&store.get_all().map_err(|e| describe(&e))?);
+    let keys: Array = keys.await?.unchecked_into();
+    let values: Array = values.await?.unchecked_into();
+    Ok(keys.iter().zip(values.iter()).collect())
+}
