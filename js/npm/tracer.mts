@@ -15,7 +15,7 @@ import { PromptSpanProcessor } from "./otel-processor.mjs";
 import { PromptTracer } from "./otel-tracer.mjs";
 import { Queue, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
 import type { Batch } from "./queue.mjs";
-import { type Storage, storageFor } from "./storage.mjs";
+import { type Storage, type Stored, storageFor } from "./storage.mjs";
 import { track } from "./track.mjs";
 import type {
   CompleteOptions,
@@ -42,35 +42,49 @@ import { errorText, millis, tagList, text } from "./values.mjs";
 /** Internal callers may pass `undefined` for any option (it means "not given"). */
 type Loose<T> = { [K in keyof T]?: T[K] | undefined };
 
+/** Traces kept in memory once saved or sent, unless `maxTracesInMemory` says otherwise. */
+const MAX_TRACES_IN_MEMORY = 1000;
+
 /** Records traces. Calls are queued and applied by the core in batches. */
 export class Tracer {
   readonly #core: Core;
   readonly #queue: Queue;
-  /** The stored copy could not be read: never save over it unless cleared. */
-  #storageBlocked = false;
   readonly #onError: (error: Error) => void;
   readonly #storage: Storage;
+  readonly #maxTraces: number;
   /** Exporters running (see `exportTo`). */
   #exporters = 0;
+  /** Saves in flight: what they took from the core is not stored yet. */
+  #saving = 0;
+  /** Warnings about the stored file already reported (a summary reads it again). */
+  readonly #warned = new Set<string>();
 
   constructor(options: TracerOptions = {}) {
     const opts: TracerOptions = options && typeof options === "object" ? options : {};
     this.#onError = typeof opts.onError === "function" ? opts.onError : defaultOnError;
     this.#core = new Core();
-    this.#queue = new Queue(this.#core, (error) => this._report(error));
+    this.#queue = new Queue(this.#core, (error) => this._report(error), () => this.#written());
     if (opts.prices !== undefined) this.setPrices(opts.prices);
     this.#storage = storageFor(opts.storage ?? "memory", opts.storageKey, (e) => this._report(e));
+    if (this.#storage.kind !== "memory") this.#core.watchChanges();
+    this.#maxTraces = maxTraces(opts.maxTracesInMemory, (e) => this._report(e));
   }
 
-  /** A new Tracer holding what `flush()` stored earlier in `options.storage`. */
+  /**
+   * A new Tracer holding what is stored in `options.storage` (history read
+   * back). Recording into it adds to what is stored, as with `new Tracer`.
+   * A stored record that cannot be read goes to onError and is left as it
+   * is. Never rejects.
+   */
   static async load(options: TracerOptions = {}): Promise<Tracer> {
     const tracer = new Tracer(options);
     try {
-      const stored = await tracer.#storage.read();
-      if (stored && tracer.import(stored, tracer.#storage.name) === undefined) tracer.#storageBlocked = true;
+      for (const stored of await tracer.#storage.read()) tracer.#importStored(stored);
     } catch (error) {
       tracer._report(error);
     }
+    // What was just read is stored already.
+    tracer.#read(() => tracer.#core.markSaved(), undefined);
     return tracer;
   }
 
@@ -172,9 +186,25 @@ export class Tracer {
     return currentObservation();
   }
 
-  /** Traces, trees and sessions with their figures (the CLI's `summary --json`). */
+  /**
+   * Traces, trees and sessions with their figures (the CLI's `summary
+   * --json`): of what is in memory, and with file storage, of the whole
+   * file (what left memory included), read again on each call.
+   */
   summary(): Summary {
-    return this.#read((): Summary => JSON.parse(this.#core.summaryJson()), {
+    return this.#read((): Summary => {
+      const file = this.#storage.kind === "append" ? this.#stored(() => this.#storage.readNow()) : null;
+      if (file) {
+        try {
+          const { summary, problems } = JSON.parse(this.#core.summaryWith(this.#storage.name, file)) as { summary: Summary; problems: string[] };
+          this.#warnOnce(problems);
+          return summary;
+        } catch (error) {
+          this._report(new Error(`the summary covers memory only: ${(error as Error).message}`));
+        }
+      }
+      return JSON.parse(this.#core.summaryJson());
+    }, {
       traces: [],
       sessions: [],
       generations_without_trace: 0,
@@ -204,7 +234,12 @@ export class Tracer {
    * Failures go to onError; nothing throws.
    */
   exportTo(url: string, options: OtlpExportOptions = {}): OtlpExporter {
-    const take: TakeBatch = (request) => this.#read(() => this.#core.takeOtlpBatch(request), undefined);
+    const take: TakeBatch = (request) =>
+      this.#read(() => {
+        const batch = this.#core.takeOtlpBatch(request);
+        if (batch) this.#evict(); // what was handed out may leave memory
+        return batch;
+      }, undefined);
     const report = (error: unknown): void => this._report(error);
     // The core notes what ends while an exporter runs, and stops when the
     // last one shuts down.
@@ -233,14 +268,26 @@ export class Tracer {
    * as text or as its UTF-8 bytes (faster for large files). Undefined if refused (the reason, with file:line:column, goes to onError).
    */
   import(file: string | Uint8Array | ArrayBuffer, name: string = "import"): ImportReport | undefined {
-    return this.#read((): ImportReport => {
-      if (file instanceof ArrayBuffer) return this.#core.importBytes(String(name), new Uint8Array(file));
-      if (ArrayBuffer.isView(file)) {
-        const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
-        return this.#core.importBytes(String(name), bytes);
-      }
-      return this.#core.importText(String(name), String(file));
-    }, undefined);
+    const report = this.#read(() => this.#importNow(file, name), undefined);
+    this.#written();
+    return report;
+  }
+
+  /** Imports into the core; lines skipped go to onError. Throws when the file is refused. */
+  #importNow(file: string | Uint8Array | ArrayBuffer, name: string): ImportReport {
+    let report: ImportReport & { warnings?: string[] };
+    if (file instanceof ArrayBuffer) report = this.#core.importBytes(String(name), new Uint8Array(file));
+    else if (ArrayBuffer.isView(file)) {
+      report = this.#core.importBytes(String(name), new Uint8Array(file.buffer, file.byteOffset, file.byteLength));
+    } else report = this.#core.importText(String(name), String(file));
+    const { warnings = [], ...counts } = report;
+    this.#warnOnce(warnings);
+    return counts;
+  }
+
+  /** One stored record or file, read back: refused ones go to onError. */
+  #importStored({ name, data }: Stored): void {
+    this.#read(() => this.#importNow(data, name), undefined);
   }
 
   /**
@@ -275,29 +322,76 @@ export class Tracer {
     }
   }
 
-  /** Forgets everything recorded (the stored copy changes at the next flush). */
+  /**
+   * Forgets everything in memory. What was stored stays stored; only a
+   * stored copy that could not be read (reported when saving) is replaced
+   * by the next save.
+   */
   clear(): void {
-    this.#storageBlocked = false;
+    this.#storage.allowReplace();
     this.#read(() => this.#core.clear(), undefined);
   }
 
   /**
-   * Applies queued calls and writes everything to the chosen storage. Never rejects.
-   * If `Tracer.load` could not read the stored copy, it is not saved over until `clear()`.
+   * Applies queued calls and saves what changed since the last save to the
+   * chosen storage, adding to what is stored there (a trace stored already
+   * is merged by the core). Never rejects; what could not be saved stays in
+   * memory and is saved by a later flush. With file storage, records are
+   * appended as they are applied, so this only applies the queue.
    */
   async flush(): Promise<void> {
     try {
       this.#queue.apply();
-      if (!this.#storage.persistent) return;
-      if (this.#storageBlocked) {
-        this._report(
-          new Error("not saved: the stored traces could not be read and are kept as they are; call clear() to replace them"),
-        );
-        return;
+      if (this.#storage.kind !== "flush") return;
+      this.#saving++;
+      try {
+        await this.#storage.save(this.#core);
+      } finally {
+        this.#saving--;
       }
-      await this.#storage.write(this.#core.exportLines());
+      this.#evict();
     } catch (error) {
       this._report(error);
+    }
+  }
+
+  /** After records were written in the core: file storage appends them; what is saved may leave memory. */
+  #written(): void {
+    try {
+      if (this.#storage.kind !== "append") return;
+      this.#storage.append(this.#core);
+      this.#evict();
+    } catch (error) {
+      this._report(error);
+    }
+  }
+
+  /** Lets saved (and sent) traces beyond `maxTracesInMemory` leave memory (core's `retention` rule). */
+  #evict(): void {
+    if (this.#storage.unsaved || this.#saving > 0) return; // something taken is not stored yet
+    try {
+      this.#core.evict(this.#maxTraces);
+    } catch (error) {
+      this._report(error);
+    }
+  }
+
+  /** Reads the stored file now; a failure goes to onError and gives null. */
+  #stored(read: () => Uint8Array | null): Uint8Array | null {
+    try {
+      return read();
+    } catch (error) {
+      this._report(new Error(`could not read ${this.#storage.name} (${(error as Error).message})`));
+      return null;
+    }
+  }
+
+  /** Reports each warning about stored data once per tracer. */
+  #warnOnce(warnings: readonly string[]): void {
+    for (const warning of warnings) {
+      if (this.#warned.has(warning)) continue;
+      this.#warned.add(warning);
+      this._report(new Error(warning));
     }
   }
 
@@ -440,20 +534,24 @@ export class Tracer {
    * which renders the prompt and records the generation; returns the prompt.
    */
   _trackStart(call: TrackStart): string {
-    return this.#read(() => {
+    const prompt = this.#read(() => {
       const reply = JSON.parse(this.#core.trackStart(toJson(call, [call], this.#reportFn))) as { prompt: string; problems: string[] };
       this.#problems(reply.problems);
       return reply.prompt;
     }, "");
+    this.#written();
+    return prompt;
   }
 
   /** @internal Ends a tracked call with what the function returned; returns the response's text. */
   _trackEnd(call: TrackEnd): string {
-    return this.#read(() => {
+    const response = this.#read(() => {
       const reply = JSON.parse(this.#core.trackEnd(toJson(call, [call], this.#reportFn))) as { text: string; problems: string[] };
       this.#problems(reply.problems);
       return reply.text;
     }, "");
+    this.#written();
+    return response;
   }
 
   /** @internal Queues a call built by a wrapper (`observeOpenAI`; OpenTelemetry spans as OTLP/JSON lines). */
@@ -495,6 +593,14 @@ export class Tracer {
       return fallback;
     }
   }
+}
+
+/** `maxTracesInMemory`: a positive number, or Infinity (nothing leaves memory). */
+function maxTraces(value: unknown, report: (error: Error) => void): number {
+  if (value === undefined) return MAX_TRACES_IN_MEMORY;
+  if (typeof value === "number" && value >= 0 && !Number.isNaN(value)) return value;
+  report(new Error(`maxTracesInMemory must be a number ≥ 0 or Infinity, not ${String(value)}; using ${MAX_TRACES_IN_MEMORY}`));
+  return MAX_TRACES_IN_MEMORY;
 }
 
 let warned = 0;
