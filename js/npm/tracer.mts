@@ -15,7 +15,8 @@ import { PromptSpanProcessor } from "./otel-processor.mjs";
 import { PromptTracer } from "./otel-tracer.mjs";
 import { Queue, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
 import type { Batch } from "./queue.mjs";
-import { type Storage, type Stored, storageFor } from "./storage.mjs";
+import { Keeping } from "./keeping.mjs";
+import type { Stored } from "./storage.mjs";
 import { track } from "./track.mjs";
 import type {
   CompleteOptions,
@@ -42,32 +43,23 @@ import { errorText, millis, tagList, text } from "./values.mjs";
 /** Internal callers may pass `undefined` for any option (it means "not given"). */
 type Loose<T> = { [K in keyof T]?: T[K] | undefined };
 
-/** Traces kept in memory once saved or sent, unless `maxTracesInMemory` says otherwise. */
-const MAX_TRACES_IN_MEMORY = 1000;
-
 /** Records traces. Calls are queued and applied by the core in batches. */
 export class Tracer {
   readonly #core: Core;
   readonly #queue: Queue;
   readonly #onError: (error: Error) => void;
-  readonly #storage: Storage;
-  readonly #maxTraces: number;
+  /** Storage and the memory bound. */
+  readonly #keeping: Keeping;
   /** Exporters running (see `exportTo`). */
   #exporters = 0;
-  /** Saves in flight: what they took from the core is not stored yet. */
-  #saving = 0;
-  /** Warnings about the stored file already reported (a summary reads it again). */
-  readonly #warned = new Set<string>();
 
   constructor(options: TracerOptions = {}) {
     const opts: TracerOptions = options && typeof options === "object" ? options : {};
     this.#onError = typeof opts.onError === "function" ? opts.onError : defaultOnError;
     this.#core = new Core();
-    this.#queue = new Queue(this.#core, (error) => this._report(error), () => this.#written());
+    this.#queue = new Queue(this.#core, (error) => this._report(error), () => this.#keeping.written());
     if (opts.prices !== undefined) this.setPrices(opts.prices);
-    this.#storage = storageFor(opts.storage ?? "memory", opts.storageKey, (e) => this._report(e));
-    if (this.#storage.kind !== "memory") this.#core.watchChanges();
-    this.#maxTraces = maxTraces(opts.maxTracesInMemory, (e) => this._report(e));
+    this.#keeping = new Keeping(this.#core, opts, (error) => this._report(error));
   }
 
   /**
@@ -79,7 +71,7 @@ export class Tracer {
   static async load(options: TracerOptions = {}): Promise<Tracer> {
     const tracer = new Tracer(options);
     try {
-      for (const stored of await tracer.#storage.read()) tracer.#importStored(stored);
+      for (const stored of await tracer.#keeping.read()) tracer.#importStored(stored);
     } catch (error) {
       tracer._report(error);
     }
@@ -192,19 +184,7 @@ export class Tracer {
    * file (what left memory included), read again on each call.
    */
   summary(): Summary {
-    return this.#read((): Summary => {
-      const file = this.#storage.kind === "append" ? this.#stored(() => this.#storage.readNow()) : null;
-      if (file) {
-        try {
-          const { summary, problems } = JSON.parse(this.#core.summaryWith(this.#storage.name, file)) as { summary: Summary; problems: string[] };
-          this.#warnOnce(problems);
-          return summary;
-        } catch (error) {
-          this._report(new Error(`the summary covers memory only: ${(error as Error).message}`));
-        }
-      }
-      return JSON.parse(this.#core.summaryJson());
-    }, {
+    return this.#read((): Summary => this.#keeping.summary() ?? JSON.parse(this.#core.summaryJson()), {
       traces: [],
       sessions: [],
       generations_without_trace: 0,
@@ -237,7 +217,7 @@ export class Tracer {
     const take: TakeBatch = (request) =>
       this.#read(() => {
         const batch = this.#core.takeOtlpBatch(request);
-        if (batch) this.#evict(); // what was handed out may leave memory
+        if (batch) this.#keeping.evict(); // what was handed out may leave memory
         return batch;
       }, undefined);
     const report = (error: unknown): void => this._report(error);
@@ -269,7 +249,7 @@ export class Tracer {
    */
   import(file: string | Uint8Array | ArrayBuffer, name: string = "import"): ImportReport | undefined {
     const report = this.#read(() => this.#importNow(file, name), undefined);
-    this.#written();
+    this.#keeping.written();
     return report;
   }
 
@@ -281,7 +261,7 @@ export class Tracer {
       report = this.#core.importBytes(String(name), new Uint8Array(file.buffer, file.byteOffset, file.byteLength));
     } else report = this.#core.importText(String(name), String(file));
     const { warnings = [], ...counts } = report;
-    this.#warnOnce(warnings);
+    this.#keeping.warnOnce(warnings);
     return counts;
   }
 
@@ -328,7 +308,7 @@ export class Tracer {
    * by the next save.
    */
   clear(): void {
-    this.#storage.allowReplace();
+    this.#keeping.allowReplace();
     this.#read(() => this.#core.clear(), undefined);
   }
 
@@ -342,56 +322,9 @@ export class Tracer {
   async flush(): Promise<void> {
     try {
       this.#queue.apply();
-      if (this.#storage.kind !== "flush") return;
-      this.#saving++;
-      try {
-        await this.#storage.save(this.#core);
-      } finally {
-        this.#saving--;
-      }
-      this.#evict();
+      await this.#keeping.flush();
     } catch (error) {
       this._report(error);
-    }
-  }
-
-  /** After records were written in the core: file storage appends them; what is saved may leave memory. */
-  #written(): void {
-    try {
-      if (this.#storage.kind !== "append") return;
-      this.#storage.append(this.#core);
-      this.#evict();
-    } catch (error) {
-      this._report(error);
-    }
-  }
-
-  /** Lets saved (and sent) traces beyond `maxTracesInMemory` leave memory (core's `retention` rule). */
-  #evict(): void {
-    if (this.#storage.unsaved || this.#saving > 0) return; // something taken is not stored yet
-    try {
-      this.#core.evict(this.#maxTraces);
-    } catch (error) {
-      this._report(error);
-    }
-  }
-
-  /** Reads the stored file now; a failure goes to onError and gives null. */
-  #stored(read: () => Uint8Array | null): Uint8Array | null {
-    try {
-      return read();
-    } catch (error) {
-      this._report(new Error(`could not read ${this.#storage.name} (${(error as Error).message})`));
-      return null;
-    }
-  }
-
-  /** Reports each warning about stored data once per tracer. */
-  #warnOnce(warnings: readonly string[]): void {
-    for (const warning of warnings) {
-      if (this.#warned.has(warning)) continue;
-      this.#warned.add(warning);
-      this._report(new Error(warning));
     }
   }
 
@@ -539,7 +472,7 @@ export class Tracer {
       this.#problems(reply.problems);
       return reply.prompt;
     }, "");
-    this.#written();
+    this.#keeping.written();
     return prompt;
   }
 
@@ -550,7 +483,7 @@ export class Tracer {
       this.#problems(reply.problems);
       return reply.text;
     }, "");
-    this.#written();
+    this.#keeping.written();
     return response;
   }
 
@@ -593,14 +526,6 @@ export class Tracer {
       return fallback;
     }
   }
-}
-
-/** `maxTracesInMemory`: a positive number, or Infinity (nothing leaves memory). */
-function maxTraces(value: unknown, report: (error: Error) => void): number {
-  if (value === undefined) return MAX_TRACES_IN_MEMORY;
-  if (typeof value === "number" && value >= 0 && !Number.isNaN(value)) return value;
-  report(new Error(`maxTracesInMemory must be a number ≥ 0 or Infinity, not ${String(value)}; using ${MAX_TRACES_IN_MEMORY}`));
-  return MAX_TRACES_IN_MEMORY;
 }
 
 let warned = 0;
