@@ -84,10 +84,15 @@ test("a process killed with SIGKILL mid-write leaves a file that reads back, and
     env: { ...process.env, PAYLOAD: String(256 * 1024) },
     stdio: ["ignore", "pipe", "inherit"],
   });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  t.after(() => child.kill("SIGKILL"));
   await new Promise((resolve) => child.stdout.once("data", resolve));
-  while (statSync(file).size < 8 * 1024 * 1024) await sleep(5);
+  while (statSync(file).size < 8 * 1024 * 1024) {
+    assert.equal(child.exitCode, null, "the writer records until it is killed");
+    await sleep(5);
+  }
   child.kill("SIGKILL");
-  await new Promise((resolve) => child.once("exit", resolve));
+  await exited;
 
   const text = readFileSync(file);
   const cut = text.at(-1) !== 0x0a; // the kill stopped a write mid-line
