@@ -173,7 +173,8 @@ fn load_all(files: &[PathBuf]) -> Result<Store, String> {
     Ok(store)
 }
 
-/// Imports one file, telling about spans imported without their parent.
+/// Imports one file, telling about spans imported without their parent
+/// and lines skipped (a JSON Lines line a crash cut short).
 fn import(store: &mut Store, name: &str, bytes: &[u8]) -> Result<ImportReport, ImportError> {
     let report = format::import(store, name, bytes)?;
     if report.orphans > 0 {
@@ -181,6 +182,9 @@ fn import(store: &mut Store, name: &str, bytes: &[u8]) -> Result<ImportReport, I
             "note: {name}: {} span(s) name a parent span that is not in the file; they are shown at the top of their trace, flagged \"prompttrace.missing_parent_span_id\" in their metadata",
             report.orphans
         );
+    }
+    for warning in &report.warnings {
+        eprintln!("warning: {warning}");
     }
     Ok(report)
 }

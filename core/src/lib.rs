@@ -16,6 +16,7 @@ pub mod messages;
 pub mod model;
 pub mod outbox;
 pub mod record;
+pub mod retention;
 pub mod rollup;
 pub mod rules;
 pub mod search;

@@ -139,6 +139,26 @@ impl Outbox {
         (!selection.traces.is_empty() || !selection.calls.is_empty()).then_some(selection)
     }
 
+    /// Ids of the traces and calls still to hand out: queued, waiting for
+    /// their observations, or ended in the store since the last take.
+    pub fn unsent<'s>(&'s self, store: &'s Store) -> HashSet<&'s str> {
+        let noted = store.pending_endings().iter().map(|ending| match ending {
+            Ending::Trace(id) | Ending::Call(id) => id.as_str(),
+        });
+        let queued = self.traces.iter().chain(&self.calls).chain(&self.waiting);
+        queued
+            .map(String::as_str)
+            .chain(noted)
+            .filter(|id| !self.sent.contains(*id))
+            .collect()
+    }
+
+    /// Forgets that `id` was sent, once it left the store: what the outbox
+    /// remembers stays as large as the store.
+    pub fn forget(&mut self, id: &str) {
+        self.sent.remove(id);
+    }
+
     /// Forgets what was queued and sent (the store was cleared).
     pub fn reset(&mut self) {
         *self = Outbox::default();

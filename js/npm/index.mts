@@ -16,6 +16,7 @@ export type {
   CompleteOptions,
   Cost,
   CostTotals,
+  FileStorage,
   GenerationOptions,
   ImportReport,
   Level,

@@ -159,14 +159,19 @@ const empty = (): Batch => ({ traces: [], observations: [], changes: [], spans: 
 export class Queue {
   readonly #core: Pick<Core, "ingest" | "ingestSpans">;
   readonly #report: (error: unknown) => void;
+  readonly #applied: () => void;
   #calls: Batch = empty();
   #count = 0;
   #scheduled = false;
 
-  /** `report` hands an error to onError and never throws. */
-  constructor(core: Pick<Core, "ingest" | "ingestSpans">, report: (error: unknown) => void) {
+  /**
+   * `report` hands an error to onError and never throws; `applied` runs
+   * after calls were applied (storage that appends saves what changed).
+   */
+  constructor(core: Pick<Core, "ingest" | "ingestSpans">, report: (error: unknown) => void, applied: () => void = () => {}) {
     this.#core = core;
     this.#report = report;
+    this.#applied = applied;
   }
 
   /** Queues a call; it is applied when the app is idle, or now at the high-water mark. */
@@ -228,6 +233,11 @@ export class Queue {
       } catch (error) {
         this.#report(error);
       }
+    }
+    try {
+      this.#applied();
+    } catch (error) {
+      this.#report(error);
     }
   }
 }

@@ -1,100 +1,83 @@
-// Where `flush()` keeps the traces and `Tracer.load()` finds them: memory,
-// localStorage or IndexedDB. A backend holds one JSON Lines trace file under
-// one key and replaces it whole, so a failed write (quota exceeded, private
-// mode) leaves the earlier copy as it was. Failures go to onError.
+// Where the tracer keeps traces beyond memory, and where `Tracer.load()`
+// finds them: nothing (memory), localStorage, IndexedDB (the viewer's
+// layout v2) or a JSON Lines file (Node). Saving always adds to what is
+// stored: a trace that is stored already is merged by the core (the stored
+// record, then this tracer's), never replaced by JS. Failures go to
+// onError, and what could not be saved is kept to try again.
 
-const DB_NAME = "prompttrace";
-const DB_STORE = "files";
+import type { Core } from "./wasm/prompttrace_js.js";
+import { fileStorage } from "./storage-file.mjs";
+import { indexedStorage } from "./storage-indexeddb.mjs";
+import { localStorage } from "./storage-local.mjs";
 
-/** One storage backend: reads and replaces one trace file. */
-export interface Storage {
-  /** For messages and as the import's file name. */
-  readonly name: string;
-  /** False for memory: `flush()` has nothing to write. */
-  readonly persistent: boolean;
-  /** The stored file, or null when there is none. */
-  read(): Promise<string | null>;
-  /** Replaces the stored file; rejects (and keeps the earlier copy) when it cannot. */
-  write(text: string): Promise<unknown>;
+/** One stored file (or one trace's record) to import, with a name for messages. */
+export interface Stored {
+  name: string;
+  data: string | Uint8Array;
 }
 
-const memory: Storage = { name: "memory", persistent: false, read: async () => null, write: async () => {} };
+/** One storage backend. */
+export interface Storage {
+  /** For messages. */
+  readonly name: string;
+  /**
+   * "memory": nothing is kept; "flush": `flush()` saves the traces changed
+   * since the last save; "append": each record is appended as it is
+   * written (the queue's apply), and `flush()` has nothing left to do.
+   */
+  readonly kind: "memory" | "flush" | "append";
+  /** Something taken from the core is not saved yet: memory must keep it. */
+  readonly unsaved: boolean;
+  /** Everything stored, to import in order (`Tracer.load`). Rejects when it cannot be read. */
+  read(): Promise<Stored[]>;
+  /** "flush": saves what `core` changed since the last save; rejects (keeping what is stored, and what failed to retry) when it cannot. */
+  save(core: Core): Promise<void>;
+  /** "append": appends what `core` wrote since the last append; failures go to `report`, and the lines to retry. */
+  append(core: Core): void;
+  /** "append": the stored file, read now (a tracer's summary covers it); null when there is none. */
+  readNow(): Uint8Array | null;
+  /** After `clear()`: a stored copy that cannot be read may be replaced. */
+  allowReplace(): void;
+}
 
+/** `{ file }`: Node only. */
+export interface FileOption {
+  file: string | URL;
+}
+
+export const memory: Storage = {
+  name: "memory",
+  kind: "memory",
+  unsaved: false,
+  read: async () => [],
+  save: async () => {},
+  append: () => {},
+  readNow: () => null,
+  allowReplace: () => {},
+};
+
+/** The backend an option names; memory (and a report) when it is not usable here. */
 export function storageFor(kind: unknown, key: string = "prompttrace", report: (error: Error) => void): Storage {
+  if (kind && typeof kind === "object" && "file" in kind) return fileStorage((kind as FileOption).file, report) ?? memory;
   switch (kind) {
     case "memory":
       return memory;
     case "localStorage":
-      return local(key, report);
+      return localStorage(String(key), report) ?? memory;
     case "indexedDB":
-      return indexed(key, report);
+      return indexedStorage(report) ?? memory;
     default:
-      report(new Error(`storage "${String(kind)}" is not one of "memory", "localStorage", "indexedDB"; traces stay in memory`));
+      report(
+        new Error(`storage ${describe(kind)} is not one of "memory", "localStorage", "indexedDB", { file: "traces.jsonl" }; traces stay in memory`),
+      );
       return memory;
   }
 }
 
-function local(key: string, report: (error: Error) => void): Storage {
-  let store: globalThis.Storage | undefined;
+function describe(kind: unknown): string {
   try {
-    store = globalThis.localStorage;
+    return typeof kind === "string" ? `"${kind}"` : JSON.stringify(kind) ?? String(kind);
   } catch {
-    // Some browsers throw on access when storage is blocked.
+    return String(kind);
   }
-  if (!store) {
-    report(new Error("localStorage is not available here; traces stay in memory"));
-    return memory;
-  }
-  const found = store;
-  return {
-    name: `localStorage:${key}`,
-    persistent: true,
-    read: async () => found.getItem(key),
-    write: async (text) => {
-      try {
-        found.setItem(key, text);
-      } catch (error) {
-        const { name, message } = error as Error;
-        throw new Error(`could not save traces to localStorage (${name}: ${message}); the earlier copy is kept`);
-      }
-    },
-  };
-}
-
-function indexed(key: string, report: (error: Error) => void): Storage {
-  const factory: IDBFactory | undefined = globalThis.indexedDB;
-  if (!factory) {
-    report(new Error("IndexedDB is not available here; traces stay in memory"));
-    return memory;
-  }
-  let opened: Promise<IDBDatabase> | undefined;
-  const open = (): Promise<IDBDatabase> =>
-    (opened ??= new Promise((resolve, reject) => {
-      const request = factory.open(DB_NAME, 1);
-      request.onupgradeneeded = () => request.result.createObjectStore(DB_STORE);
-      request.onsuccess = () => resolve(request.result);
-      request.onerror = () => reject(new Error(`could not open IndexedDB (${request.error?.message ?? "unknown error"})`));
-    }));
-  const run = <T,>(mode: IDBTransactionMode, work: (store: IDBObjectStore) => IDBRequest<T>): Promise<T> =>
-    open().then(
-      (db) =>
-        new Promise<T>((resolve, reject) => {
-          const transaction = db.transaction(DB_STORE, mode);
-          const request = work(transaction.objectStore(DB_STORE));
-          transaction.oncomplete = () => resolve(request.result);
-          const fail = () => {
-            const error = transaction.error ?? request.error;
-            reject(new Error(`IndexedDB ${mode === "readonly" ? "read" : "write"} failed (${error?.name ?? "AbortError"}: ${error?.message ?? "aborted"}); the earlier copy is kept`));
-          };
-          transaction.onabort = fail;
-          transaction.onerror = fail;
-        }),
-    );
-  return {
-    name: `indexedDB:${key}`,
-    persistent: true,
-    // The record is the text `write` put there (anything else is refused by the import).
-    read: () => run("readonly", (store): IDBRequest<string | undefined> => store.get(key)).then((value) => value ?? null),
-    write: (text) => run("readwrite", (store) => store.put(text, key)),
-  };
 }

@@ -15,7 +15,8 @@ import { PromptSpanProcessor } from "./otel-processor.mjs";
 import { PromptTracer } from "./otel-tracer.mjs";
 import { Queue, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
 import type { Batch } from "./queue.mjs";
-import { type Storage, storageFor } from "./storage.mjs";
+import { Keeping } from "./keeping.mjs";
+import type { Stored } from "./storage.mjs";
 import { track } from "./track.mjs";
 import type {
   CompleteOptions,
@@ -46,10 +47,9 @@ type Loose<T> = { [K in keyof T]?: T[K] | undefined };
 export class Tracer {
   readonly #core: Core;
   readonly #queue: Queue;
-  /** The stored copy could not be read: never save over it unless cleared. */
-  #storageBlocked = false;
   readonly #onError: (error: Error) => void;
-  readonly #storage: Storage;
+  /** Storage and the memory bound. */
+  readonly #keeping: Keeping;
   /** Exporters running (see `exportTo`). */
   #exporters = 0;
 
@@ -57,20 +57,26 @@ export class Tracer {
     const opts: TracerOptions = options && typeof options === "object" ? options : {};
     this.#onError = typeof opts.onError === "function" ? opts.onError : defaultOnError;
     this.#core = new Core();
-    this.#queue = new Queue(this.#core, (error) => this._report(error));
+    this.#queue = new Queue(this.#core, (error) => this._report(error), () => this.#keeping.written());
     if (opts.prices !== undefined) this.setPrices(opts.prices);
-    this.#storage = storageFor(opts.storage ?? "memory", opts.storageKey, (e) => this._report(e));
+    this.#keeping = new Keeping(this.#core, opts, (error) => this._report(error));
   }
 
-  /** A new Tracer holding what `flush()` stored earlier in `options.storage`. */
+  /**
+   * A new Tracer holding what is stored in `options.storage` (history read
+   * back). Recording into it adds to what is stored, as with `new Tracer`.
+   * A stored record that cannot be read goes to onError and is left as it
+   * is. Never rejects.
+   */
   static async load(options: TracerOptions = {}): Promise<Tracer> {
     const tracer = new Tracer(options);
     try {
-      const stored = await tracer.#storage.read();
-      if (stored && tracer.import(stored, tracer.#storage.name) === undefined) tracer.#storageBlocked = true;
+      for (const stored of await tracer.#keeping.read()) tracer.#importStored(stored);
     } catch (error) {
       tracer._report(error);
     }
+    // What was just read is stored already.
+    tracer.#read(() => tracer.#core.markSaved(), undefined);
     return tracer;
   }
 
@@ -172,9 +178,13 @@ export class Tracer {
     return currentObservation();
   }
 
-  /** Traces, trees and sessions with their figures (the CLI's `summary --json`). */
+  /**
+   * Traces, trees and sessions with their figures (the CLI's `summary
+   * --json`): of what is in memory, and with file storage, of the whole
+   * file (what left memory included), read again on each call.
+   */
   summary(): Summary {
-    return this.#read((): Summary => JSON.parse(this.#core.summaryJson()), {
+    return this.#read((): Summary => this.#keeping.summary() ?? JSON.parse(this.#core.summaryJson()), {
       traces: [],
       sessions: [],
       generations_without_trace: 0,
@@ -204,7 +214,12 @@ export class Tracer {
    * Failures go to onError; nothing throws.
    */
   exportTo(url: string, options: OtlpExportOptions = {}): OtlpExporter {
-    const take: TakeBatch = (request) => this.#read(() => this.#core.takeOtlpBatch(request), undefined);
+    const take: TakeBatch = (request) =>
+      this.#read(() => {
+        const batch = this.#core.takeOtlpBatch(request);
+        if (batch) this.#keeping.evict(); // what was handed out may leave memory
+        return batch;
+      }, undefined);
     const report = (error: unknown): void => this._report(error);
     // The core notes what ends while an exporter runs, and stops when the
     // last one shuts down.
@@ -233,14 +248,26 @@ export class Tracer {
    * as text or as its UTF-8 bytes (faster for large files). Undefined if refused (the reason, with file:line:column, goes to onError).
    */
   import(file: string | Uint8Array | ArrayBuffer, name: string = "import"): ImportReport | undefined {
-    return this.#read((): ImportReport => {
-      if (file instanceof ArrayBuffer) return this.#core.importBytes(String(name), new Uint8Array(file));
-      if (ArrayBuffer.isView(file)) {
-        const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
-        return this.#core.importBytes(String(name), bytes);
-      }
-      return this.#core.importText(String(name), String(file));
-    }, undefined);
+    const report = this.#read(() => this.#importNow(file, name), undefined);
+    this.#keeping.written();
+    return report;
+  }
+
+  /** Imports into the core; lines skipped go to onError. Throws when the file is refused. */
+  #importNow(file: string | Uint8Array | ArrayBuffer, name: string): ImportReport {
+    let report: ImportReport & { warnings?: string[] };
+    if (file instanceof ArrayBuffer) report = this.#core.importBytes(String(name), new Uint8Array(file));
+    else if (ArrayBuffer.isView(file)) {
+      report = this.#core.importBytes(String(name), new Uint8Array(file.buffer, file.byteOffset, file.byteLength));
+    } else report = this.#core.importText(String(name), String(file));
+    const { warnings = [], ...counts } = report;
+    this.#keeping.warnOnce(warnings);
+    return counts;
+  }
+
+  /** One stored record or file, read back: refused ones go to onError. */
+  #importStored({ name, data }: Stored): void {
+    this.#read(() => this.#importNow(data, name), undefined);
   }
 
   /**
@@ -275,27 +302,27 @@ export class Tracer {
     }
   }
 
-  /** Forgets everything recorded (the stored copy changes at the next flush). */
+  /**
+   * Forgets everything in memory. What was stored stays stored; only a
+   * stored copy that could not be read (reported when saving) is replaced
+   * by the next save.
+   */
   clear(): void {
-    this.#storageBlocked = false;
+    this.#keeping.allowReplace();
     this.#read(() => this.#core.clear(), undefined);
   }
 
   /**
-   * Applies queued calls and writes everything to the chosen storage. Never rejects.
-   * If `Tracer.load` could not read the stored copy, it is not saved over until `clear()`.
+   * Applies queued calls and saves what changed since the last save to the
+   * chosen storage, adding to what is stored there (a trace stored already
+   * is merged by the core). Never rejects; what could not be saved stays in
+   * memory and is saved by a later flush. With file storage, records are
+   * appended as they are applied, so this only applies the queue.
    */
   async flush(): Promise<void> {
     try {
       this.#queue.apply();
-      if (!this.#storage.persistent) return;
-      if (this.#storageBlocked) {
-        this._report(
-          new Error("not saved: the stored traces could not be read and are kept as they are; call clear() to replace them"),
-        );
-        return;
-      }
-      await this.#storage.write(this.#core.exportLines());
+      await this.#keeping.flush();
     } catch (error) {
       this._report(error);
     }
@@ -440,20 +467,24 @@ export class Tracer {
    * which renders the prompt and records the generation; returns the prompt.
    */
   _trackStart(call: TrackStart): string {
-    return this.#read(() => {
+    const prompt = this.#read(() => {
       const reply = JSON.parse(this.#core.trackStart(toJson(call, [call], this.#reportFn))) as { prompt: string; problems: string[] };
       this.#problems(reply.problems);
       return reply.prompt;
     }, "");
+    this.#keeping.written();
+    return prompt;
   }
 
   /** @internal Ends a tracked call with what the function returned; returns the response's text. */
   _trackEnd(call: TrackEnd): string {
-    return this.#read(() => {
+    const response = this.#read(() => {
       const reply = JSON.parse(this.#core.trackEnd(toJson(call, [call], this.#reportFn))) as { text: string; problems: string[] };
       this.#problems(reply.problems);
       return reply.text;
     }, "");
+    this.#keeping.written();
+    return response;
   }
 
   /** @internal Queues a call built by a wrapper (`observeOpenAI`; OpenTelemetry spans as OTLP/JSON lines). */

@@ -37,11 +37,42 @@ export interface Cost {
 /** Prices in USD per 1M tokens, by model name (`gpt-4o` also prices `gpt-4o-2024-08-06`). */
 export type Prices = Record<string, { input: number; output: number }>;
 
+/**
+ * Node file storage: a native JSON Lines file that each record is appended
+ * to as it starts and as it ends (one append-mode write per record, so
+ * processes sharing the file lose nothing). The CLI and the viewer read it.
+ */
+export interface FileStorage {
+  /** The file, created if missing; e.g. "traces.jsonl". */
+  file: string | URL;
+}
+
 export interface TracerOptions {
-  /** Where `flush()` keeps traces and `Tracer.load()` finds them. Default "memory". */
-  storage?: "memory" | "localStorage" | "indexedDB";
-  /** The key (localStorage) or record (IndexedDB) to use. Default "prompttrace". */
+  /**
+   * Where traces are kept beyond memory, and where `Tracer.load()` reads
+   * them back. Saving always adds to what is stored; a trace stored
+   * already is merged with this tracer's copy (the core's merge rule).
+   * - "memory" (default): nothing is kept.
+   * - "localStorage": `flush()` merges what changed into one JSON Lines
+   *   file under `storageKey`.
+   * - "indexedDB": `flush()` writes what changed to the database
+   *   `prompttrace` in the viewer's layout (one record and one summary row
+   *   per trace), so a viewer served from the app's origin shows it. The
+   *   layout of earlier versions is migrated on first use.
+   * - `{ file: "traces.jsonl" }` (Node): records are appended as they
+   *   start and end; `flush()` has nothing left to do.
+   */
+  storage?: "memory" | "localStorage" | "indexedDB" | FileStorage;
+  /** The localStorage key. Default "prompttrace". (IndexedDB has one database, shared with the viewer.) */
   storageKey?: string;
+  /**
+   * Traces kept in memory (default 1,000). Beyond it, the oldest traces
+   * that have ended — with every observation in them — leave memory once
+   * storage has saved them and a running exporter (`exportTo`) has sent
+   * them; with neither, nothing leaves. A trace that left memory takes no
+   * more observations. `Infinity` keeps everything.
+   */
+  maxTracesInMemory?: number;
   /** Overrides or extends the built-in model prices. */
   prices?: Prices;
   /** Receives every tracing problem (misuse, storage failure). Default: one console.warn each. */

@@ -5,6 +5,7 @@
 //! Every rule lives in core; this crate converts and calls.
 
 mod convert;
+mod storage;
 
 use prompttrace::format::{self, jsonl, native, otlp};
 use prompttrace::outbox::{Include, Outbox, Ready, Take};
@@ -42,6 +43,9 @@ struct ImportReport {
     unchanged: usize,
     /// OTLP spans whose parent span is not in the file (kept as roots).
     orphans: usize,
+    /// Lines skipped (cut short by a crash), for onError; not part of the
+    /// report the JS `import` returns.
+    warnings: Vec<String>,
 }
 
 #[wasm_bindgen]
@@ -122,6 +126,7 @@ impl Core {
             observations: report.observations_added + report.observations_updated,
             unchanged: report.unchanged,
             orphans: report.orphans,
+            warnings: report.warnings,
         };
         serde_wasm_bindgen::to_value(&report).map_err(js_error)
     }

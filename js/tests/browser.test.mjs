@@ -96,3 +96,59 @@ for (const [name, check] of Object.entries(exampleChecks)) {
       assert.deepEqual(errors, []);
     }));
 }
+
+/** Loads `?phase=…` and returns what the page found, failing on its errors. */
+async function phase(page, base, query) {
+  await page.goto(`${base}?${query}`);
+  await page.waitForFunction(() => window.result, null, { timeout: 20_000 });
+  const result = await page.evaluate(() => window.result);
+  assert.equal(result.error, undefined, result.error);
+  return result;
+}
+
+test("two tracers in sequence on the same IndexedDB keep both, in the viewer's layout v2", () =>
+  inChromium(async (page, base, errors) => {
+    assert.deepEqual((await phase(page, base, "phase=tracer&name=first")).problems, []);
+    assert.deepEqual((await phase(page, base, "phase=tracer&name=second")).problems, []);
+    const { found, problems } = await phase(page, base, "phase=layout");
+    assert.deepEqual(problems, []);
+    assert.equal(found.version, 2);
+    assert.deepEqual(found.stores.sort(), ["index", "meta", "traces"]);
+    assert.equal(found.layout, 2);
+    assert.deepEqual(found.indexes.sort(), [["by_session", "session_id"], ["by_start", "started_at"]]);
+    assert.equal(found.traceKeys.length, 2);
+    assert.deepEqual(found.bySession.sort(), [...found.traceKeys].sort(), "rows are indexed by session");
+    const rows = found.rows.sort((a, b) => a.started_at - b.started_at);
+    assert.deepEqual(rows.map((r) => [r.name, r.status, r.session_id, r.user_id, r.observation_count, r.llm_call_count, r.models, r.tokens.total]), [
+      ["first", "completed", "tab", null, 1, 1, ["gpt-4o-mini"], 4],
+      ["second", "completed", "tab", null, 1, 1, ["gpt-4o-mini"], 4],
+    ]);
+    assert.ok(rows.every((r) => typeof r.started_at === "number" && r.ended_at >= r.started_at && r.cost > 0));
+    assert.deepEqual(found.loaded.sort(), [["first", "completed", 1], ["second", "completed", 1]]);
+    assert.deepEqual(errors, []);
+  }));
+
+test("the package's IndexedDB layout v1 is migrated on first open", () =>
+  inChromium(async (page, base, errors) => {
+    await phase(page, base, "phase=seed-v1&text=traces");
+    assert.deepEqual((await phase(page, base, "phase=tracer&name=new")).problems, []);
+    const { found, problems } = await phase(page, base, "phase=layout");
+    assert.deepEqual(problems, []);
+    assert.equal(found.version, 2);
+    assert.deepEqual(found.v1Files, [], "v1's files are emptied by the migration");
+    assert.deepEqual(found.loaded.map(([name]) => name).sort(), ["new", "v1-a", "v1-b"]);
+    assert.deepEqual(found.rows.map((r) => r.name).sort(), ["new", "v1-a", "v1-b"]);
+    assert.deepEqual(errors, []);
+  }));
+
+test("a layout v1 that cannot be read is reported and left as it is; new traces are still stored", () =>
+  inChromium(async (page, base, errors) => {
+    await phase(page, base, "phase=seed-v1&text=%7Bnot%20json");
+    const { problems } = await phase(page, base, "phase=tracer&name=new");
+    assert.equal(problems.length, 1);
+    assert.match(problems[0], /^the traces stored by an earlier version \(IndexedDB layout v1\) could not be migrated \(indexedDB:prompttrace\/files\/prompttrace:1:\d+: .*\); they are kept as they are$/);
+    const { found } = await phase(page, base, "phase=layout");
+    assert.deepEqual(found.v1Files, ["{not json"]);
+    assert.deepEqual(found.loaded.map(([name]) => name), ["new"]);
+    assert.deepEqual(errors, []);
+  }));

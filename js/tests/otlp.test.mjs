@@ -204,3 +204,25 @@ test("a refused or unreachable endpoint goes to onError and never throws", async
   assert.deepEqual(result, { batches: 1, failed: 1 });
   assert.match(more[0], /failed after 2 attempts/);
 });
+
+test("with maxTracesInMemory, traces the exporter sent leave memory, and each is sent once", async () => {
+  const server = await endpoint();
+  const { tracer: t, problems } = tracer({ maxTracesInMemory: 3 });
+  const exporter = t.exportTo(server.url, { protocol: "http/json", intervalMs: 60000, maxTracesPerBatch: 4 });
+  const open = t.trace({ name: "still running" });
+  for (let i = 0; i < 10; i++) record(t, `first-${i}`);
+  await exporter.flush();
+  const kept = () => t.summary().traces.map((x) => x.name);
+  assert.deepEqual(kept(), ["still running", "first-8", "first-9"]);
+  for (let i = 0; i < 5; i++) record(t, `second-${i}`);
+  open.complete();
+  await exporter.shutdown();
+  const sent = server.requests.flatMap((r) =>
+    JSON.parse(r.body).resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans.filter((s) => !s.parentSpanId).map((s) => s.name))),
+  );
+  assert.equal(sent.length, 16);
+  assert.equal(new Set(sent).size, 16, "none twice");
+  assert.equal(kept().length, 3);
+  assert.deepEqual(problems, []);
+  await server.close();
+});

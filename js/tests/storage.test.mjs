@@ -79,3 +79,46 @@ test("a corrupt stored copy is reported and loading still gives a tracer", async
   await t.flush();
   assert.notEqual(globalThis.localStorage.getItem("prompttrace"), "{not json");
 });
+
+test("a new tracer's flush adds to what an earlier tracer stored", async () => {
+  const { tracer: first, problems } = tracer({ storage: "localStorage" });
+  first.trace({ name: "first", sessionId: "s" }).complete();
+  await first.flush();
+  const { tracer: second } = tracer({ storage: "localStorage", onError: (e) => problems.push(e.message) });
+  second.trace({ name: "second", sessionId: "s" }).complete();
+  await second.flush();
+  await second.flush(); // nothing new: nothing changes
+  const restored = await Tracer.load({ storage: "localStorage", onError: (e) => problems.push(e.message) });
+  assert.deepEqual(restored.summary().traces.map((t) => t.name), ["first", "second"]);
+  assert.deepEqual(problems, []);
+});
+
+test("a trace stored already is merged with this tracer's by the core's rule", async () => {
+  const { tracer: first, problems } = tracer({ storage: "localStorage" });
+  const open = first.trace({ id: "t1", name: "chat" });
+  open.span("step-1").complete();
+  await first.flush(); // the trace still runs
+  const { tracer: second } = tracer({ storage: "localStorage", onError: (e) => problems.push(e.message) });
+  const resumed = second.trace({ id: "t1", name: "chat" });
+  resumed.span("step-2").complete();
+  resumed.complete({ output: "done" });
+  await second.flush();
+  const [trace] = (await Tracer.load({ storage: "localStorage" })).summary().traces;
+  assert.equal(trace.status, "completed");
+  assert.deepEqual(trace.tree.map((n) => n.name), ["step-1", "step-2"]);
+  assert.deepEqual(problems, []);
+});
+
+test("maxTracesInMemory: what flush stored leaves memory; what failed to store stays", async () => {
+  const { tracer: t, problems } = tracer({ storage: "localStorage", maxTracesInMemory: 2 });
+  for (let i = 0; i < 5; i++) t.trace(`t${i}`).complete();
+  await t.flush();
+  assert.deepEqual(t.summary().traces.map((x) => x.name), ["t3", "t4"]);
+  assert.equal((await Tracer.load({ storage: "localStorage" })).summary().traces.length, 5);
+  // Over quota: nothing is saved, so nothing leaves memory.
+  for (let i = 5; i < 8; i++) t.trace({ name: `big${i}`, input: "x".repeat(4_000) }).complete();
+  await t.flush();
+  assert.equal(t.summary().traces.length, 5);
+  assert.match(problems[0], /could not save traces to localStorage \(QuotaExceededError/);
+  assert.equal((await Tracer.load({ storage: "localStorage" })).summary().traces.length, 5);
+});

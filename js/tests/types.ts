@@ -9,6 +9,7 @@ import {
   type CompleteOptions,
   type Cost,
   type CostTotals,
+  type FileStorage,
   type GenerationOptions,
   type ImportReport,
   type Level,
@@ -65,8 +66,16 @@ trace.complete(traceEnd);
 trace.complete({ output: "done", usage: { input: 1 } });
 // @ts-expect-error cost is not a trace option
 trace.complete({ cost: { total: 1 } });
-// @ts-expect-error storage is one of three
+// @ts-expect-error storage is one of three names or a file
 new Tracer({ storage: "floppy" });
+const file: FileStorage = { file: "traces.jsonl" };
+const inFile = new Tracer({ storage: file, maxTracesInMemory: 1000 });
+void new Tracer({ storage: { file: new URL("file:///tmp/traces.jsonl") }, maxTracesInMemory: Infinity });
+// @ts-expect-error file storage names its file with `file`
+new Tracer({ storage: { path: "traces.jsonl" } });
+// @ts-expect-error maxTracesInMemory is a number
+new Tracer({ maxTracesInMemory: "1000" });
+void inFile.summary().traces;
 // @ts-expect-error a level is one of four
 trace.span({ level: "loud" });
 // @ts-expect-error the recorder's internals are not in the typings

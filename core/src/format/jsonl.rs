@@ -11,6 +11,13 @@
 //! record a line, in any order. A repeated id is that record's later state
 //! and merges by `rules::merge`, so a writer appends a record when it starts
 //! and again when it ends. Blank lines are ignored.
+//!
+//! Appending: a crash can stop a write mid-line. A line cut short — it ends
+//! in the middle of a JSON value, or of a UTF-8 character — is skipped with
+//! a warning when nothing but blank lines follows it, or when the next line
+//! is a header: a writer that starts appending to a file that does not end
+//! in a newline writes one, then a header (`append_start`). Any other broken
+//! line refuses the file.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -85,26 +92,55 @@ fn line(record: &LineOut) -> String {
     text
 }
 
-pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportError> {
+/// What a writer appends before its first record: a newline when the file
+/// does not end in one (`last_byte`: `None` for an empty or new file), then
+/// the header. So a line a crash cut short is followed by a header, and
+/// reading skips it.
+pub fn append_start(last_byte: Option<u8>) -> String {
+    match last_byte {
+        Some(byte) if byte != b'\n' => format!("\n{}", header_line()),
+        _ => header_line(),
+    }
+}
+
+/// Reads the lines of `bytes`, each on its own (a line cut short by a crash
+/// may end mid-character: see the module's rule).
+pub(crate) fn read<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>, ImportError> {
     let mut batch = Batch {
         repeats_allowed: true,
         ..Batch::default()
     };
     let mut trace_lines = Vec::new();
     let mut observation_lines = Vec::new();
+    let mut skipped = Vec::new();
     let mut seen_header = false;
-    for (index, raw) in text.split('\n').enumerate() {
+    let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
+    for (index, raw) in lines.iter().enumerate() {
         let number = index + 1;
-        let content = raw.strip_suffix('\r').unwrap_or(raw);
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let at = |message: String| ImportError::at(file, number, 1, message);
+        let content = match std::str::from_utf8(raw) {
+            Ok(content) => content,
+            Err(error) if error.error_len().is_none() && cut_off(&lines[number..]) => {
+                skipped.push(cut_short(file, number));
+                continue;
+            }
+            Err(error) => return Err(not_utf8(file, number, raw, error)),
+        };
         if content.trim().is_empty() {
             continue;
         }
-        let at = |message: String| ImportError::at(file, number, 1, message);
         if let Some((offset, _)) = not_an_object(content) {
             return Err(ImportError::at(file, number, offset + 1, ONE_RECORD));
         }
-        let line: Line =
-            serde_json::from_str(content).map_err(|_| located_error(file, content, number))?;
+        let line: Line = match serde_json::from_str(content) {
+            Ok(line) => line,
+            Err(error) if error.is_eof() && cut_off(&lines[number..]) => {
+                skipped.push(cut_short(file, number));
+                continue;
+            }
+            Err(_) => return Err(located_error(file, content, number)),
+        };
         if line.traces.is_some() || line.observations.is_some() {
             return Err(at(
                 "this line is a whole trace file (it has \"traces\" or \"observations\"); \
@@ -150,11 +186,34 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
             _ => return Err(at(ONE_RECORD.to_string())),
         }
     }
-    Ok(Parsed::json_lines(
-        batch,
-        text,
-        (trace_lines, observation_lines),
-    ))
+    let mut parsed = Parsed::json_lines(batch, (trace_lines, observation_lines));
+    parsed.skipped = skipped;
+    Ok(parsed)
+}
+
+/// Whether a broken line was cut short by a crash, from the lines after it:
+/// only blank lines, or blank lines and then a header.
+fn cut_off(after: &[&[u8]]) -> bool {
+    let next = after
+        .iter()
+        .map(|line| line.trim_ascii())
+        .find(|line| !line.is_empty());
+    next.is_none_or(|line| std::str::from_utf8(line).is_ok_and(is_header))
+}
+
+fn cut_short(file: &str, number: usize) -> ImportError {
+    let message =
+        format!("line {number} was cut short (a write stopped by a crash?) and is skipped");
+    ImportError::at(file, number, 1, message)
+}
+
+fn not_utf8(file: &str, number: usize, raw: &[u8], error: std::str::Utf8Error) -> ImportError {
+    let valid = std::str::from_utf8(&raw[..error.valid_up_to()]).unwrap_or("");
+    let message = format!(
+        "the file is not UTF-8 text (invalid bytes from 0x{:02X} on; is it Latin-1 or UTF-16?)",
+        raw[error.valid_up_to()]
+    );
+    ImportError::at(file, number, valid.chars().count() + 1, message)
 }
 
 const ONE_RECORD: &str = "each line holds one record: {\"trace\": …} or {\"observation\": …}";

@@ -58,23 +58,50 @@ pub struct Parsed<'a> {
     lines: Option<(Vec<usize>, Vec<usize>)>,
     /// OTLP: what importing needs beyond the batch.
     otlp: Option<otlp::OtlpParts>,
+    /// JSON Lines: lines cut short by a crash, skipped (see `jsonl`).
+    pub skipped: Vec<ImportError>,
 }
 
 /// Reads a file of any supported format.
 pub fn read<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>, ImportError> {
-    let text = utf8_text(file, bytes)?;
-    read_text(detect(text), file, text)
+    match utf8_text(file, bytes) {
+        Ok(text) => read_text(detect(text), file, text),
+        Err(error) => read_lines_of_damaged(file, bytes, error),
+    }
 }
 
 /// Reads a file as the given format, whatever its content looks like.
 pub fn read_as<'a>(format: Format, file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>, ImportError> {
-    read_text(format, file, utf8_text(file, bytes)?)
+    match utf8_text(file, bytes) {
+        Ok(text) => read_text(format, file, text),
+        Err(error) if format == Format::JsonLines => read_lines_of_damaged(file, bytes, error),
+        Err(error) => Err(error),
+    }
+}
+
+/// A file that is not all UTF-8 may still be JSON Lines whose line a crash
+/// cut mid-character: JSON Lines reads each line on its own.
+fn read_lines_of_damaged<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    error: ImportError,
+) -> Result<Parsed<'a>, ImportError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(_) => return Err(error), // empty, not damaged
+        Err(e) => std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or(""),
+    };
+    if detect(valid) == Format::JsonLines {
+        jsonl::read(file, bytes)
+    } else {
+        Err(error)
+    }
 }
 
 fn read_text<'a>(format: Format, file: &str, text: &'a str) -> Result<Parsed<'a>, ImportError> {
     match format {
         Format::Json => native::read(file, text),
-        Format::JsonLines => jsonl::read(file, text),
+        Format::JsonLines => jsonl::read(file, text.as_bytes()),
         Format::Otlp => otlp::read(file, text),
         Format::Langfuse => langfuse::read(file, text),
     }
@@ -88,6 +115,7 @@ pub fn import(store: &mut Store, file: &str, bytes: &[u8]) -> Result<ImportRepor
         text,
         lines,
         otlp,
+        skipped,
     } = read(file, bytes)?;
     let mut orphans = 0;
     if let Some(otlp) = &otlp {
@@ -114,7 +142,12 @@ pub fn import(store: &mut Store, file: &str, bytes: &[u8]) -> Result<ImportRepor
             message: rejection.violation.to_string(),
         }
     })?;
-    Ok(ImportReport { orphans, ..report })
+    let warnings = skipped.iter().map(ToString::to_string).collect();
+    Ok(ImportReport {
+        orphans,
+        warnings,
+        ..report
+    })
 }
 
 fn line_of(record: RecordIndex, (traces, observations): &(Vec<usize>, Vec<usize>)) -> usize {
@@ -174,6 +207,7 @@ impl<'a> Parsed<'a> {
             text,
             lines: None,
             otlp: None,
+            skipped: Vec::new(),
         }
     }
 
@@ -184,6 +218,7 @@ impl<'a> Parsed<'a> {
             text,
             lines: None,
             otlp: Some(parts),
+            skipped: Vec::new(),
         }
     }
 
@@ -194,16 +229,19 @@ impl<'a> Parsed<'a> {
             text,
             lines: None,
             otlp: None,
+            skipped: Vec::new(),
         }
     }
 
-    fn json_lines(batch: Batch, text: &'a str, lines: (Vec<usize>, Vec<usize>)) -> Parsed<'a> {
+    /// JSON Lines are read line by line; the records' lines point at them.
+    fn json_lines(batch: Batch, lines: (Vec<usize>, Vec<usize>)) -> Parsed<'a> {
         Parsed {
             format: Format::JsonLines,
             batch,
-            text,
+            text: "",
             lines: Some(lines),
             otlp: None,
+            skipped: Vec::new(),
         }
     }
 }

@@ -57,6 +57,9 @@ pub struct ImportReport {
     pub changed_traces: BTreeSet<String>,
     /// Whether any observation recorded without a trace changed.
     pub changed_without_trace: bool,
+    /// What was skipped and why, one located sentence each: JSON Lines
+    /// cut short by a crash (`format::jsonl`). Set by `format::import`.
+    pub warnings: Vec<String>,
 }
 
 impl Store {

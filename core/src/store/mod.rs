@@ -13,6 +13,7 @@
 //!   the stored state first, and on any violation changes nothing.
 //! - Ids that are already stored upsert by `rules::merge`.
 
+mod changes;
 mod entry;
 mod facts;
 mod import;
@@ -25,6 +26,7 @@ use std::collections::BTreeSet;
 use crate::hash::HashMap;
 use crate::model::Observation;
 
+pub use changes::Changes;
 pub use entry::{TraceEntry, Tree};
 pub use facts::Facts;
 pub use import::{Batch, ImportReport, RecordIndex, Rejection};
@@ -45,6 +47,9 @@ pub struct Store {
     /// What ended since [`Store::take_endings`] was last called, while
     /// [`Store::watch_endings`] is on (an exporter's feed).
     endings: Option<Vec<Ending>>,
+    /// What was written since [`Store::take_changes`] was last called,
+    /// while [`Store::watch_changes`] is on (storage's feed).
+    changes: Option<Changes>,
 }
 
 /// Something that became ready to send: a trace that ended (or whose last
@@ -172,6 +177,27 @@ impl Store {
         true
     }
 
+    /// Removes the LLM calls without trace that `leaves` picks (one pass,
+    /// arrival order kept); returns how many.
+    pub fn remove_calls_without_trace(&mut self, leaves: impl Fn(&Observation) -> bool) -> usize {
+        let before = self.without_trace.len();
+        let calls = std::mem::take(&mut self.without_trace);
+        let facts = std::mem::take(&mut self.without_trace_facts);
+        for (call, facts) in calls.into_iter().zip(facts) {
+            if leaves(&call) {
+                self.owner.remove(&call.id);
+                continue;
+            }
+            let at = self.without_trace.len();
+            if let Some(owner) = self.owner.get_mut(&call.id) {
+                owner.1 = at;
+            }
+            self.without_trace.push(call);
+            self.without_trace_facts.push(facts);
+        }
+        before - self.without_trace.len()
+    }
+
     /// Removes every trace of a session; returns how many.
     pub fn remove_session(&mut self, session_id: &str) -> usize {
         let ids: Vec<String> = self
@@ -185,12 +211,16 @@ impl Store {
         ids.iter().filter(|id| self.remove_trace(id)).count()
     }
 
-    /// Forgets every record (an endings feed stays on, emptied).
+    /// Forgets every record (a feed that is on stays on, emptied).
     pub fn clear(&mut self) {
-        let watching = self.endings.is_some();
+        let endings = self.endings.is_some();
+        let changes = self.changes.is_some();
         *self = Store::default();
-        if watching {
+        if endings {
             self.endings = Some(Vec::new());
+        }
+        if changes {
+            self.changes = Some(Changes::default());
         }
     }
 
@@ -200,9 +230,19 @@ impl Store {
         self.endings.get_or_insert_with(Vec::new);
     }
 
+    /// Whether the endings feed is on (an exporter runs).
+    pub fn watches_endings(&self) -> bool {
+        self.endings.is_some()
+    }
+
     /// Stops noting what ends, and forgets what was noted.
     pub fn unwatch_endings(&mut self) {
         self.endings = None;
+    }
+
+    /// What ended and was not yet taken, in order.
+    pub fn pending_endings(&self) -> &[Ending] {
+        self.endings.as_deref().unwrap_or_default()
     }
 
     /// What ended since the last call, in order; the feed is emptied. It

@@ -114,6 +114,7 @@ impl Store {
         if end.status_message.is_some() {
             trace.status_message = end.status_message;
         }
+        self.note_trace_change(id);
         let ending = self
             .endings
             .is_some()
@@ -160,6 +161,7 @@ impl Store {
     pub(super) fn put_trace(&mut self, trace: Trace) -> bool {
         let ending = (trace.status.is_ended() && self.endings.is_some())
             .then(|| Ending::Trace(trace.id.clone()));
+        self.note_trace_change(&trace.id);
         let added = match self.traces.get_mut(trace.id.as_str()) {
             Some(entry) => {
                 let old = std::mem::replace(&mut entry.trace, trace);
@@ -187,6 +189,7 @@ impl Store {
             .map(|name| self.indexes.intern(name));
         let facts = Facts::of(&observation, model);
         let running = observation.status == Status::Running;
+        self.note_observation_change(&observation.id);
         let Some(trace_id) = observation.trace_id.clone() else {
             let ending = (watching && !running).then(|| Ending::Call(observation.id.clone()));
             let added = match self.owner.get(&observation.id) {
@@ -280,6 +283,7 @@ impl Store {
             }
         };
         note(&mut self.endings, ending);
+        self.note_observation_change(id);
         Some(result)
     }
 }

@@ -1,8 +1,9 @@
 // A page that uses the package as an app would, built by Vite. `?phase=record`
-// records into IndexedDB; `?phase=read` restores it after a reload. The test
-// reads `window.result`.
+// records into IndexedDB; `?phase=read` restores it after a reload; the
+// storage phases are in storage-phases.mjs. The test reads `window.result`.
 import OpenAI from "openai";
 import { Tracer, observeOpenAI } from "prompttrace";
+import { storagePhase } from "./storage-phases.mjs";
 
 const params = new URLSearchParams(location.search);
 const phase = params.get("phase");
@@ -80,7 +81,16 @@ async function read() {
   return tracer.summary();
 }
 
-if (phase === "example") {
+if (["tracer", "seed-v1", "layout"].includes(phase)) {
+  storagePhase(phase, params, onError).then(
+    (found) => {
+      window.result = { found, problems };
+    },
+    (error) => {
+      window.result = { error: String(error?.stack ?? error), problems };
+    },
+  );
+} else if (phase === "example") {
   runExample(params.get("name")).then(
     (file) => {
       window.result = { file };

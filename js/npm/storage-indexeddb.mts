@@ -1,0 +1,252 @@
+// IndexedDB in the viewer's layout v2 (docs/storage-v2.md), so a viewer
+// served from the app's origin shows what the app recorded: database
+// `prompttrace` version 2, one record per trace (`traces`, its JSON Lines),
+// its summary row (`index`), the layout version (`meta`). A save writes the
+// records and rows of the traces changed since the last one in one
+// transaction, each merged by the core over what is stored; a quota error
+// aborts it and keeps what was stored. The package's layout v1 (one JSON
+// Lines file per key in `files`) is migrated on first open, all or nothing.
+
+import { Core } from "./wasm/prompttrace_js.js";
+import { Merger } from "./storage-merge.mjs";
+import type { Storage, Stored } from "./storage.mjs";
+
+const DB_NAME = "prompttrace";
+const DB_VERSION = 2;
+const TRACES = "traces";
+const INDEX = "index";
+const META = "meta";
+/** Layout v1's store, kept by the upgrade until its traces are migrated. */
+const V1_FILES = "files";
+
+export function indexedStorage(report: (error: Error) => void): Storage | undefined {
+  const factory: IDBFactory | undefined = globalThis.indexedDB;
+  if (!factory) {
+    report(new Error("IndexedDB is not available here; traces stay in memory"));
+    return undefined;
+  }
+  return new IndexedStorage(factory, report);
+}
+
+class IndexedStorage implements Storage {
+  readonly name = "indexedDB:prompttrace";
+  readonly kind = "flush";
+  readonly #factory: IDBFactory;
+  readonly #report: (error: Error) => void;
+  #opened: Promise<IDBDatabase> | undefined;
+  /** Traces a failed save took from the core: saved with the next one. */
+  readonly #retry = new Set<string>();
+  /** `clear()` was called: a stored record that cannot be read is replaced. */
+  #replace = false;
+
+  constructor(factory: IDBFactory, report: (error: Error) => void) {
+    this.#factory = factory;
+    this.#report = report;
+  }
+
+  get unsaved(): boolean {
+    return this.#retry.size > 0;
+  }
+
+  async read(): Promise<Stored[]> {
+    const db = await this.#open();
+    const transaction = db.transaction(TRACES, "readonly");
+    const store = transaction.objectStore(TRACES);
+    const keys = store.getAllKeys();
+    const values = store.getAll();
+    await done(transaction, "read");
+    return values.result.map((data: unknown, i) => ({
+      name: `${this.name}/${String(keys.result[i])}`,
+      data: typeof data === "string" ? data : "", // refused by the import, and reported
+    }));
+  }
+
+  async save(core: Core): Promise<void> {
+    const ids = [...new Set([...this.#retry, ...core.takeTouchedTraces()])];
+    this.#retry.clear();
+    if (ids.length === 0) return;
+    const keep = (): void => ids.forEach((id) => this.#retry.add(id));
+    let db: IDBDatabase;
+    try {
+      db = await this.#open();
+    } catch (error) {
+      keep();
+      throw error;
+    }
+    const transaction = db.transaction([TRACES, INDEX], "readwrite");
+    const failed = new Map<string, unknown>();
+    const merger = new Merger();
+    const replace = this.#replace;
+    writeTraces(transaction, core, ids, merger, (id, error) => {
+      if (replace) return false; // after clear(): ours is written over it
+      failed.set(id, error);
+      return true;
+    });
+    try {
+      await done(transaction, "write");
+      this.#replace = false;
+    } catch (error) {
+      keep();
+      throw error;
+    } finally {
+      merger.free();
+    }
+    if (failed.size > 0) {
+      for (const id of failed.keys()) this.#retry.add(id);
+      const [[id, error]] = failed;
+      throw new Error(
+        `trace "${id}" is stored in a record that cannot be merged with this tracer's (${(error as Error).message}); the stored record is kept, and the trace stays in memory (clear() replaces it)`,
+      );
+    }
+  }
+
+  append(): void {}
+
+  readNow(): null {
+    return null;
+  }
+
+  allowReplace(): void {
+    this.#replace = true;
+  }
+
+  /** The database at layout v2, upgraded and migrated (once per storage). */
+  #open(): Promise<IDBDatabase> {
+    this.#opened ??= new Promise<IDBDatabase>((resolve, reject) => {
+      const request = this.#factory.open(DB_NAME, DB_VERSION);
+      request.onupgradeneeded = () => upgrade(request.result, request.transaction);
+      request.onblocked = () =>
+        this.#report(new Error("IndexedDB: another tab holds the traces database open at an older layout; saving waits until it closes"));
+      request.onsuccess = () => {
+        const db = request.result;
+        // Let a newer layout's upgrade proceed; the next save opens again.
+        db.onversionchange = () => {
+          db.close();
+          this.#opened = undefined;
+        };
+        resolve(db);
+      };
+      request.onerror = () => reject(new Error(`could not open IndexedDB (${request.error?.name ?? "Error"}: ${request.error?.message ?? "unknown error"}); traces stay in memory`));
+    }).then(async (db) => {
+      await migrate(db).catch((error: unknown) => this.#report(error instanceof Error ? error : new Error(String(error))));
+      return db;
+    });
+    return this.#opened;
+  }
+}
+
+/** Creates layout v2's stores (from nothing, or beside v1's `files`, which stays to be migrated). */
+function upgrade(db: IDBDatabase, transaction: IDBTransaction | null): void {
+  const names = db.objectStoreNames;
+  if (!names.contains(TRACES)) db.createObjectStore(TRACES);
+  if (!names.contains(INDEX)) {
+    const index = db.createObjectStore(INDEX);
+    index.createIndex("by_session", "session_id");
+    index.createIndex("by_start", "started_at");
+  }
+  if (!names.contains(META)) db.createObjectStore(META);
+  transaction?.objectStore(META).put(DB_VERSION, "layout");
+}
+
+/**
+ * Puts each trace's record and index row in `transaction`: ours, or ours
+ * merged over the stored one by the core. A stored record that cannot be
+ * read or merged goes to `failed`, which says whether to skip the trace
+ * (the stored record stays) or to write ours over it.
+ */
+function writeTraces(
+  transaction: IDBTransaction,
+  source: Core,
+  ids: readonly string[],
+  merger: Merger,
+  failed: (id: string, error: unknown) => boolean,
+): void {
+  const traces = transaction.objectStore(TRACES);
+  const index = transaction.objectStore(INDEX);
+  for (const id of ids) {
+    const ours = source.traceLines(id);
+    if (ours === undefined) continue; // left memory before it changed again: nothing new
+    const put = (record: string, row: unknown): void => {
+      traces.put(record, id);
+      if (row !== undefined) index.put(row, id);
+    };
+    const ownRow = (): unknown => (id === "" ? undefined : source.indexRow(id));
+    const stored = traces.get(id);
+    // Handled here, never thrown: an exception in a handler would abort
+    // the whole transaction without saying why.
+    stored.onsuccess = () => {
+      try {
+        if (stored.result === undefined) return put(ours, ownRow());
+        if (typeof stored.result !== "string") throw new Error("the stored record is not JSON Lines text");
+        const merged = merger.trace(id, stored.result, ours, `indexedDB:prompttrace/${id}`);
+        put(merged.record, merged.row);
+      } catch (error) {
+        if (failed(id, error)) return;
+        try {
+          put(ours, ownRow());
+        } catch (again) {
+          failed(id, again);
+        }
+      }
+    };
+  }
+}
+
+/**
+ * Layout v1 → v2: every file in `files` is read by the core (all of them, or
+ * the migration stops and they stay as they are), then its traces are
+ * written like a save and `files` is emptied, in one transaction.
+ */
+async function migrate(db: IDBDatabase): Promise<void> {
+  if (!db.objectStoreNames.contains(V1_FILES)) return;
+  const transaction = db.transaction([TRACES, INDEX, META, V1_FILES], "readwrite");
+  const files = transaction.objectStore(V1_FILES);
+  const keys = files.getAllKeys();
+  const values = files.getAll();
+  let unreadable: Error | undefined;
+  // Both serve the requests the migration makes, until it commits or aborts.
+  const scratch = new Core();
+  const merger = new Merger();
+  values.onsuccess = () => {
+    if (values.result.length === 0) return;
+    try {
+      scratch.watchChanges();
+      values.result.forEach((text: unknown, i) => {
+        const name = `indexedDB:prompttrace/files/${String(keys.result[i])}`;
+        if (typeof text !== "string") throw new Error(`${name}: not a trace file`);
+        scratch.importText(name, text);
+      });
+      // All or nothing: a trace that cannot merge stops the whole migration.
+      writeTraces(transaction, scratch, scratch.takeTouchedTraces(), merger, (id, error) => {
+        unreadable = new Error(`trace "${id}": ${(error as Error).message}`);
+        transaction.abort();
+        return true;
+      });
+      files.clear();
+    } catch (error) {
+      unreadable = error instanceof Error ? error : new Error(String(error));
+      transaction.abort();
+    }
+  };
+  try {
+    await done(transaction, "migration");
+  } catch (error) {
+    const why = unreadable ?? (error as Error);
+    throw new Error(`the traces stored by an earlier version (IndexedDB layout v1) could not be migrated (${why.message}); they are kept as they are`);
+  } finally {
+    scratch.free();
+    merger.free();
+  }
+}
+
+/** Resolves when the transaction commits; rejects (it changed nothing) when it aborts. */
+function done(transaction: IDBTransaction, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    const fail = (): void => {
+      const error = transaction.error;
+      reject(new Error(`IndexedDB ${what} failed (${error?.name ?? "AbortError"}: ${error?.message ?? "aborted"}); the earlier copy is kept`));
+    };
+    transaction.onabort = fail; // a failed request aborts the transaction
+  });
+}

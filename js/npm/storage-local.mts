@@ -1,0 +1,99 @@
+// localStorage: one JSON Lines file under one key. A save merges the
+// traces changed since the last save into the stored file (core's merge)
+// and writes it back with one setItem, so a failed write (quota exceeded,
+// private mode) leaves the earlier copy as it was.
+
+import type { Core } from "./wasm/prompttrace_js.js";
+import { Merger } from "./storage-merge.mjs";
+import type { Storage, Stored } from "./storage.mjs";
+
+export function localStorage(key: string, report: (error: Error) => void): Storage | undefined {
+  let store: globalThis.Storage | undefined;
+  try {
+    store = globalThis.localStorage;
+  } catch {
+    // Some browsers throw on access when storage is blocked.
+  }
+  if (!store) {
+    report(new Error("localStorage is not available here; traces stay in memory"));
+    return undefined;
+  }
+  return new LocalStorage(store, key);
+}
+
+class LocalStorage implements Storage {
+  readonly name: string;
+  readonly kind = "flush";
+  readonly #store: globalThis.Storage;
+  readonly #key: string;
+  /** Traces a failed save took from the core: saved with the next one. */
+  readonly #retry = new Set<string>();
+  /** `clear()` was called: a stored file that cannot be read is replaced. */
+  #replace = false;
+
+  constructor(store: globalThis.Storage, key: string) {
+    this.#store = store;
+    this.#key = key;
+    this.name = `localStorage:${key}`;
+  }
+
+  get unsaved(): boolean {
+    return this.#retry.size > 0;
+  }
+
+  async read(): Promise<Stored[]> {
+    const text = this.#store.getItem(this.#key);
+    return text === null ? [] : [{ name: this.name, data: text }];
+  }
+
+  async save(core: Core): Promise<void> {
+    const ids = [...this.#retry, ...core.takeTouchedTraces()];
+    this.#retry.clear();
+    if (ids.length === 0 && !this.#replace) return;
+    const keep = (why: Error): Error => {
+      for (const id of ids) this.#retry.add(id);
+      return why;
+    };
+    const ours = new Map<string, string>();
+    for (const id of new Set(ids)) {
+      const lines = core.traceLines(id);
+      if (lines !== undefined) ours.set(id, lines);
+    }
+    const merger = new Merger();
+    try {
+      let merged;
+      try {
+        merged = merger.file(this.#store.getItem(this.#key), ours, this.name);
+      } catch {
+        if (!this.#replace) {
+          throw keep(new Error("not saved: the stored traces could not be read and are kept as they are; call clear() to replace them"));
+        }
+        merged = merger.file(null, ours, this.name);
+      }
+      try {
+        this.#store.setItem(this.#key, merged.text);
+      } catch (error) {
+        const { name, message } = error as Error;
+        throw keep(new Error(`could not save traces to localStorage (${name}: ${message}); the earlier copy is kept`));
+      }
+      this.#replace = false;
+      if (merged.failed.size > 0) {
+        for (const id of merged.failed.keys()) this.#retry.add(id);
+        const [[id, error]] = merged.failed;
+        throw new Error(`trace "${id}" could not be merged with the stored copy (${(error as Error).message}); it stays in memory`);
+      }
+    } finally {
+      merger.free();
+    }
+  }
+
+  append(): void {}
+
+  readNow(): null {
+    return null;
+  }
+
+  allowReplace(): void {
+    this.#replace = true;
+  }
+}

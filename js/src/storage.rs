@@ -1,0 +1,132 @@
+//! What the npm package's storage asks of the core: the records written
+//! since the last save (a file appends them as lines; IndexedDB and
+//! localStorage rewrite the traces they touched), what may leave memory,
+//! and the summary over a stored file. Conversion only: the change feed,
+//! the merge and the memory bound are core's (`store::Changes`,
+//! `rules::merge`, `retention`).
+
+use prompttrace::format::{self, jsonl};
+use prompttrace::model::{Observation, Trace};
+use prompttrace::retention;
+use prompttrace::rollup::IndexRow;
+use prompttrace::summary::summarize;
+use prompttrace::Store;
+use serde::Serialize;
+use wasm_bindgen::prelude::*;
+
+use crate::convert::js_error;
+use crate::Core;
+
+#[wasm_bindgen]
+impl Core {
+    /// Starts noting which records are written: storage keeps a copy of
+    /// each from now on.
+    #[wasm_bindgen(js_name = watchChanges)]
+    pub fn watch_changes(&mut self) {
+        self.recorder.store_mut().watch_changes();
+    }
+
+    /// Everything written so far counts as saved (it was just read from
+    /// the storage).
+    #[wasm_bindgen(js_name = markSaved)]
+    pub fn mark_saved(&mut self) {
+        self.recorder.store_mut().take_changes();
+    }
+
+    /// The records written since the last take, each as one JSON Lines
+    /// line with its newline: traces first, then observations, each by
+    /// start and id.
+    #[wasm_bindgen(js_name = takeChangedLines)]
+    pub fn take_changed_lines(&mut self) -> Vec<String> {
+        let store = self.recorder.store_mut();
+        let changes = store.take_changes();
+        let store = &*store;
+        let mut traces: Vec<&Trace> = changes
+            .traces()
+            .filter_map(|id| store.trace(id))
+            .map(|entry| entry.trace())
+            .collect();
+        traces.sort_unstable_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+        let mut observations: Vec<&Observation> = changes
+            .observations()
+            .filter_map(|id| store.observation(id))
+            .collect();
+        observations.sort_unstable_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+        let traces = traces.into_iter().map(jsonl::trace_line);
+        traces
+            .chain(observations.into_iter().map(jsonl::observation_line))
+            .collect()
+    }
+
+    /// The traces that the writes since the last take touched, by id; `""`
+    /// stands for the LLM calls without trace (the key storage layout v2
+    /// keeps them under).
+    #[wasm_bindgen(js_name = takeTouchedTraces)]
+    pub fn take_touched_traces(&mut self) -> Vec<String> {
+        let store = self.recorder.store_mut();
+        let (traces, calls) = store.take_changes().touched(store);
+        let calls = calls.then(String::new);
+        calls.into_iter().chain(traces).collect()
+    }
+
+    /// One trace's records as a JSON Lines file of its own (storage layout
+    /// v2's record); `""` for the LLM calls without trace. `undefined` when
+    /// there is no such trace.
+    #[wasm_bindgen(js_name = traceLines)]
+    pub fn trace_lines(&self, id: &str) -> Option<String> {
+        jsonl::write_trace(self.recorder.store(), id)
+    }
+
+    /// One trace's summary row (storage layout v2's `index` row), as a JS
+    /// object with `null` for what is missing; `undefined` when there is no
+    /// such trace.
+    #[wasm_bindgen(js_name = indexRow)]
+    pub fn index_row(&self, id: &str) -> Result<JsValue, JsError> {
+        let store = self.recorder.store();
+        let Some(entry) = store.trace(id) else {
+            return Ok(JsValue::UNDEFINED);
+        };
+        let row = IndexRow::of(store, entry, &self.prices);
+        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+        row.serialize(&serializer).map_err(js_error)
+    }
+
+    /// What a writer appends to a JSON Lines file before its first record,
+    /// given the file's last byte (none for an empty or new file).
+    #[wasm_bindgen(js_name = appendStart)]
+    pub fn append_start(last_byte: Option<u8>) -> String {
+        jsonl::append_start(last_byte)
+    }
+
+    /// Removes from memory what may leave it beyond `keep` traces (core's
+    /// `retention` rule: settled, saved, and sent while an exporter runs);
+    /// returns how many traces and calls left.
+    pub fn evict(&mut self, keep: f64) -> usize {
+        let keep = if keep.is_finite() {
+            keep.max(0.0) as usize
+        } else {
+            usize::MAX
+        };
+        let store = self.recorder.store_mut();
+        // An outbox whose exporters all shut down sends nothing more: it
+        // holds nothing back.
+        let outbox = self.outbox.as_mut().filter(|_| store.watches_endings());
+        let evicted = retention::evict(store, keep, outbox);
+        evicted.traces + evicted.calls
+    }
+
+    /// The summary of a stored file with what is in memory merged over it
+    /// (the file's records, then memory's, by core's merge), priced by this
+    /// tracer's prices, as `{"summary": …, "problems": [lines skipped]}`.
+    /// Throws when the file is refused.
+    #[wasm_bindgen(js_name = summaryWith)]
+    pub fn summary_with(&self, name: &str, bytes: &[u8]) -> Result<String, JsError> {
+        let mut store = Store::new();
+        let report = format::import(&mut store, name, bytes).map_err(js_error)?;
+        let memory = jsonl::write(self.recorder.store());
+        format::import(&mut store, "memory", memory.as_bytes()).map_err(js_error)?;
+        let summary = summarize(&store, &self.prices);
+        let reply = serde_json::json!({ "summary": summary, "problems": report.warnings });
+        Ok(reply.to_string())
+    }
+}

@@ -1,0 +1,75 @@
+// Page phases for the IndexedDB tests (browser.test.mjs drives them, one
+// page load each, in one browser profile):
+//   tracer&name=N   a new Tracer (no load) records trace N and flushes
+//   seed-v1&text=T  writes the package's layout v1 by hand: database
+//                   `prompttrace` version 1, store `files`, T under the key
+//                   "prompttrace" (T = "traces": two traces as JSON Lines)
+//   layout          what is stored, read with IndexedDB directly, and what
+//                   Tracer.load reads back
+import { Tracer } from "prompttrace";
+
+export async function storagePhase(phase, params, onError) {
+  switch (phase) {
+    case "tracer": {
+      const tracer = new Tracer({ storage: "indexedDB", onError });
+      const trace = tracer.trace({ name: params.get("name"), sessionId: "tab", input: "hi" });
+      trace.generation({ name: "answer", model: "gpt-4o-mini" }).complete({ output: "hello", usage: { input: 3, output: 1 } });
+      trace.complete({ output: "hello" });
+      await tracer.flush();
+      return { stored: true };
+    }
+    case "seed-v1":
+      await seedV1(params.get("text") === "traces" ? twoTraces() : params.get("text"));
+      return { seeded: true };
+    case "layout":
+      return layout(onError);
+    default:
+      throw new Error(`unknown phase ${phase}`);
+  }
+}
+
+/** Two traces as the package's v1 stored them: one JSON Lines file. */
+function twoTraces() {
+  const tracer = new Tracer();
+  for (const name of ["v1-a", "v1-b"]) tracer.trace({ name, sessionId: "old" }).complete();
+  return tracer.exportLines();
+}
+
+function request(req) {
+  return new Promise((resolve, reject) => {
+    req.onsuccess = () => resolve(req.result);
+    req.onerror = () => reject(req.error);
+  });
+}
+
+async function seedV1(text) {
+  const open = indexedDB.open("prompttrace", 1);
+  open.onupgradeneeded = () => open.result.createObjectStore("files");
+  const db = await request(open);
+  const transaction = db.transaction("files", "readwrite");
+  transaction.objectStore("files").put(text, "prompttrace");
+  await new Promise((resolve) => (transaction.oncomplete = resolve));
+  db.close();
+}
+
+async function layout(onError) {
+  const db = await request(indexedDB.open("prompttrace"));
+  const names = [...db.objectStoreNames];
+  const read = (store, how) => request(db.transaction(store, "readonly").objectStore(store)[how]());
+  const index = db.transaction("index", "readonly").objectStore("index");
+  const indexes = [...index.indexNames].map((name) => [name, index.index(name).keyPath]);
+  const bySession = request(index.index("by_session").getAllKeys("tab"));
+  const found = {
+    version: db.version,
+    stores: names,
+    indexes,
+    bySession: await bySession,
+    layout: await request(db.transaction("meta", "readonly").objectStore("meta").get("layout")),
+    traceKeys: await read("traces", "getAllKeys"),
+    rows: await read("index", "getAll"),
+    v1Files: names.includes("files") ? await read("files", "getAll") : null,
+  };
+  db.close();
+  const tracer = await Tracer.load({ storage: "indexedDB", onError });
+  return { ...found, loaded: tracer.summary().traces.map((t) => [t.name, t.status, t.observation_count]) };
+}
