@@ -44,3 +44,19 @@ test("files load by picker and by drop; a bad file changes nothing", async () =>
     await viewer.close();
   }
 });
+
+test("a file whose last line was cut short by a crash loads, and says what it skipped", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.goto("?page=storage");
+    const whole = readFileSync(fixture("chat-session.jsonl"), "utf8");
+    const cut = whole.slice(0, whole.trimEnd().lastIndexOf("\n") + 20);
+    await viewer.dropFile("crashed.jsonl", cut);
+    assert.equal(await viewer.errors(), "");
+    const notice = await page.textContent("[data-testid=notice]");
+    assert.match(notice, /Loaded crashed\.jsonl: .*Skipped: crashed\.jsonl: .*line \d+ was cut short/);
+  } finally {
+    await viewer.close();
+  }
+});

@@ -19,6 +19,7 @@ pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
         return;
     }
     let mut errors = Vec::new();
+    let mut warnings = Vec::new();
     let mut loaded = Vec::new();
     let mut dirty = Dirty::default();
     for (name, bytes) in files {
@@ -35,15 +36,21 @@ pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
                         ),
                     }
                 ));
+                // A last line cut short (a crash mid-write) is skipped: said, not hidden.
+                warnings.extend(report.warnings.iter().map(|w| format!("{name}: {w}")));
                 dirty.add(Dirty::of_import(&report));
             }
             Err(error) => errors.push(error.to_string()),
         }
     }
     state.errors.set(errors);
-    state
-        .notice
-        .set((!loaded.is_empty()).then(|| format!("Loaded {}", loaded.join("; "))));
+    state.notice.set((!loaded.is_empty()).then(|| {
+        let mut notice = format!("Loaded {}", loaded.join("; "));
+        for warning in &warnings {
+            notice.push_str(&format!(". Skipped: {warning}"));
+        }
+        notice
+    }));
     if !dirty.is_empty() {
         persist(state, dirty);
     }
