@@ -194,9 +194,13 @@ pub struct IndexRow {
     pub session_id: Option<String>,
     pub user_id: Option<String>,
     pub status: Status,
-    /// The trace's own start and end (its duration).
+    /// The trace's own start and end.
     pub started_at: f64,
     pub ended_at: Option<f64>,
+    /// The trace's duration by core's rule (`rules::duration`), `None`
+    /// while the trace runs: what the traces list shows, so a reader of
+    /// rows never applies a rule itself.
+    pub duration_ms: Option<f64>,
     pub observation_count: usize,
     pub error_count: usize,
     pub llm_call_count: usize,
@@ -208,10 +212,13 @@ pub struct IndexRow {
     pub tags: Vec<String>,
     pub environment: Option<String>,
     /// The extent over the trace and every observation in it: what a
-    /// session's extent is made of. `last_end` is `None` while anything in
-    /// the trace runs (the extent is unknown then).
+    /// session's extent is made of. `last_end` is the latest end known
+    /// (`Figures::last_end`, `None` when nothing has ended), even while
+    /// something runs; `running` says whether anything in the trace still
+    /// runs (the extent is not final then).
     pub first_start: f64,
     pub last_end: Option<f64>,
+    pub running: bool,
 }
 
 impl IndexRow {
@@ -236,6 +243,7 @@ impl IndexRow {
             status: trace.status,
             started_at: millis(trace.started_at),
             ended_at: trace.ended_at.map(millis),
+            duration_ms: duration::duration_ms(trace),
             observation_count: figures.observation_count,
             error_count: figures.error_count,
             llm_call_count: figures.llm_call_count,
@@ -245,10 +253,8 @@ impl IndexRow {
             tags: trace.tags.clone(),
             environment: trace.environment.clone(),
             first_start: millis(figures.first_start.unwrap_or(trace.started_at)),
-            last_end: figures
-                .last_end
-                .filter(|_| figures.running_count == 0)
-                .map(millis),
+            last_end: figures.last_end.map(millis),
+            running: figures.running_count > 0,
         }
     }
 }

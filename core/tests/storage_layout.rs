@@ -10,6 +10,7 @@ use std::collections::BTreeSet;
 use prompttrace::format::{self, jsonl, Format};
 use prompttrace::model::{Cost, Observation, ObservationType, Status, Trace};
 use prompttrace::rollup::{trace_figures, IndexRow};
+use prompttrace::rules::duration;
 use prompttrace::{PriceTable, Store, Timestamp, Usage};
 use serde_json::json;
 use support::repo_tests;
@@ -139,22 +140,22 @@ fn storage_index_row_is_the_layouts_json_shape() {
         json!({
             "id": "t1", "name": "answer", "session_id": "s", "user_id": null,
             "status": "completed", "started_at": 1000.0, "ended_at": 1500.0,
-            "observation_count": 2, "error_count": 0, "llm_call_count": 1,
+            "duration_ms": 500.0, "observation_count": 2, "error_count": 0, "llm_call_count": 1,
             "tokens": {"input": 10, "output": 5, "total": 15}, "cost": 0.25,
             "models": ["gpt-4o"], "tags": ["prod"], "environment": "staging",
-            "first_start": 900.0, "last_end": null,
+            "first_start": 900.0, "last_end": 1900.0, "running": true,
         }),
-        "the span still runs: the extent has no end yet"
+        "the span still runs: the latest end known, and the extent is not final"
     );
     assert_eq!(
         row("t2"),
         json!({
             "id": "t2", "name": "lonely", "session_id": null, "user_id": null,
             "status": "running", "started_at": 2000.0, "ended_at": null,
-            "observation_count": 0, "error_count": 0, "llm_call_count": 0,
+            "duration_ms": null, "observation_count": 0, "error_count": 0, "llm_call_count": 0,
             "tokens": {"input": 0, "output": 0, "total": 0}, "cost": null,
             "models": [], "tags": [], "environment": null,
-            "first_start": 2000.0, "last_end": null,
+            "first_start": 2000.0, "last_end": null, "running": true,
         })
     );
     // Stage 2 reads rows back from IndexedDB.
@@ -180,6 +181,13 @@ fn storage_index_rows_carry_the_trace_figures() {
         let millis = |t: Option<Timestamp>| t.map(Timestamp::unix_millis_f64);
         assert_eq!(Some(row.first_start), millis(figures.first_start));
         assert_eq!(row.last_end, millis(figures.last_end));
+        assert_eq!(row.running, figures.running_count > 0);
+        assert_eq!(row.duration_ms, duration::duration_ms(entry.trace()));
+        assert_eq!(
+            row.running,
+            figures.extent_ms().is_none(),
+            "a finished trace's extent is its rows' first start to last end"
+        );
         let mut models: Vec<String> = entry
             .observations()
             .iter()
