@@ -4,6 +4,7 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use prompttrace::format::jsonl;
 use prompttrace::{format, PriceTable};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -57,7 +58,8 @@ pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
 }
 
 /// Saves what changed to IndexedDB in the background, one transaction (or,
-/// before the stored traces are loaded, once they are).
+/// before the stored traces are loaded, once they are). What an earlier
+/// refused save left (`AppState::retry`) goes with it.
 pub fn persist(state: AppState, dirty: Dirty) {
     if !state.loaded.get_untracked() {
         state.unsaved.update_value(|unsaved| unsaved.add(dirty));
@@ -69,17 +71,48 @@ pub fn persist(state: AppState, dirty: Dirty) {
         });
         return;
     }
-    let (change, prices) = change_of(state, dirty);
+    let mut all = state.retry.get_untracked();
+    if !all.is_empty() {
+        state.retry.set(Dirty::default());
+    }
+    all.add(dirty);
+    if all.is_empty() {
+        return;
+    }
+    let (change, prices) = change_of(state, all.clone());
     let failure = failure(&change);
     state.saving.update(|n| *n += 1);
     spawn_local(async move {
         if let Err(reason) = storage::write(change, &prices).await {
             let (what, kept) = failure;
-            state
-                .errors
-                .update(|errors| errors.push(format!("{what} ({reason}); {kept}")));
+            state.errors.update(|errors| {
+                errors.push(format!(
+                    "{what} ({reason}); {kept}. Saved again with the next change, or with \"Retry save\" on the Storage page"
+                ))
+            });
+            keep_for_retry(state, all);
         }
         state.saving.update(|n| *n -= 1);
+    });
+}
+
+/// Puts a refused save's keys back for the next one. A refused clear
+/// comes back with every key the store holds now: a save that went through
+/// meanwhile would otherwise be cleared again without being rewritten.
+fn keep_for_retry(state: AppState, mut refused: Dirty) {
+    if refused.cleared {
+        state.peek(|store| {
+            refused
+                .keys
+                .extend(store.traces().map(|entry| entry.trace().id.clone()));
+            if !store.observations_without_trace().is_empty() {
+                refused.keys.insert(jsonl::WITHOUT_TRACE.to_string());
+            }
+        });
+    }
+    state.retry.update(|retry| {
+        refused.add(std::mem::take(retry));
+        *retry = refused;
     });
 }
 

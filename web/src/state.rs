@@ -31,6 +31,10 @@ pub struct AppState {
     pub loaded: RwSignal<bool>,
     /// Changes made before loading finished; saved once it has.
     pub unsaved: StoredValue<Dirty>,
+    /// What a refused save (quota) left unsaved: folded into the next save,
+    /// or saved again with "Retry save" (Storage page), so a refusal never
+    /// drops traces the tab shows.
+    pub retry: RwSignal<Dirty>,
     /// Saves under way (shown, so nobody closes the tab mid-save).
     pub saving: RwSignal<u32>,
     /// The stored copy could not be read: it is left as it is, and nothing
@@ -64,6 +68,7 @@ impl AppState {
             prices,
             loaded: RwSignal::new(false),
             unsaved: StoredValue::new(Dirty::default()),
+            retry: RwSignal::new(Dirty::default()),
             saving: RwSignal::new(0),
             blocked: RwSignal::new(false),
             pending: StoredValue::new(Vec::new()),
@@ -143,6 +148,15 @@ impl Dirty {
 
     pub fn is_empty(&self) -> bool {
         !self.cleared && self.keys.is_empty()
+    }
+
+    /// How many traces it would save or delete (the record of
+    /// observations without a trace is not one).
+    pub fn trace_count(&self) -> usize {
+        self.keys
+            .iter()
+            .filter(|key| *key != jsonl::WITHOUT_TRACE)
+            .count()
     }
 
     /// This change, then `later` (a clear makes earlier keys moot).

@@ -32,8 +32,25 @@ pub fn StoragePage() -> impl IntoView {
             .notice
             .set(Some("Cleared: nothing is stored any more.".into()));
     };
+    // A refused save (quota) waits here until the next change or a retry.
+    let unsaved = move || {
+        state.retry.with(|retry| {
+            (!retry.is_empty()).then(|| match (retry.cleared, retry.trace_count()) {
+                (true, _) => "Clearing storage was not saved".to_string(),
+                (false, 1) => "1 trace not saved".to_string(),
+                (false, n) => format!("{n} traces not saved"),
+            })
+        })
+    };
+    let retry = move |_| loader::persist(state, Dirty::default());
     view! {
         <h1>"Storage"</h1>
+        {move || unsaved().map(|what| view! {
+            <p class="unsaved" data-testid="unsaved">
+                {what}" in this browser: they stay in this tab only. "
+                <button data-testid="retry-save" on:click=retry>"Retry save"</button>
+            </p>
+        })}
         <dl class="figures" data-testid="storage">
             <div><dt>"Traces"</dt><dd data-testid="stored-traces">{move || format::count(counts.get().0 as u64)}</dd></div>
             <div><dt>"Observations"</dt><dd>{move || format::count(counts.get().1 as u64)}</dd></div>
