@@ -66,6 +66,15 @@ fn start(state: AppState) {
         }
         state.busy.set(None);
         state.loaded.set(true);
+        // What was done while loading goes first: "Clear everything" then a
+        // drop must clear, then store the dropped file, not the reverse.
+        let unsaved = state
+            .unsaved
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if !unsaved.is_empty() {
+            loader::persist(state, unsaved);
+        }
         let pending = state
             .pending
             .try_update_value(std::mem::take)
@@ -78,13 +87,6 @@ fn start(state: AppState) {
                 "Showing demo traces (the seed's scenarios). Clear them on the Storage page."
                     .into(),
             ));
-        }
-        let unsaved = state
-            .unsaved
-            .try_update_value(std::mem::take)
-            .unwrap_or_default();
-        if !unsaved.is_empty() {
-            loader::persist(state, unsaved);
         }
         // `?url=` loads a file once, on arrival, after what was stored.
         if let Some(url) = url_param() {

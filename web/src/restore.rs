@@ -22,18 +22,21 @@ pub async fn restore(state: AppState) -> bool {
             return true;
         }
     };
-    let mut errors = kept.unreadable.clone();
-    // "Clear everything" pressed while this was read: what was read goes.
-    if !state.unsaved.with_value(|unsaved| unsaved.cleared) {
-        state.change(|store| {
-            for (key, text) in &kept.records {
-                let name = format!("stored trace {key}");
-                if let Err(error) = format::import(store, &name, text.as_bytes()) {
-                    errors.push(format!("{error}. This stored trace is left as it is."));
-                }
-            }
-        });
+    // "Clear everything" pressed while this was read: what was read goes,
+    // and what layout v1 left is neither imported nor guarded (the clear
+    // empties it too).
+    if state.unsaved.with_value(|unsaved| unsaved.cleared) {
+        return true;
     }
+    let mut errors = kept.unreadable.clone();
+    state.change(|store| {
+        for (key, text) in &kept.records {
+            let name = format!("stored trace {key}");
+            if let Err(error) = format::import(store, &name, text.as_bytes()) {
+                errors.push(format!("{error}. This stored trace is left as it is."));
+            }
+        }
+    });
     if let Some(error) = migrate(state, &kept).await {
         errors.push(error);
     }

@@ -27,6 +27,8 @@ pub fn StoragePage() -> impl IntoView {
         // Clearing is the user's explicit word: the stored copy may go.
         state.blocked.set(false);
         state.change(|store| store.clear());
+        // Files dropped while the stored traces were loading go too.
+        state.pending.update_value(Vec::clear);
         loader::persist(state, Dirty::cleared());
         state
             .notice
