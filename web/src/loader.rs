@@ -83,14 +83,19 @@ pub fn persist(state: AppState, dirty: Dirty) {
     let failure = failure(&change);
     state.saving.update(|n| *n += 1);
     spawn_local(async move {
-        if let Err(reason) = storage::write(change, &prices).await {
-            let (what, kept) = failure;
-            state.errors.update(|errors| {
-                errors.push(format!(
-                    "{what} ({reason}); {kept}. Saved again with the next change, or with \"Retry save\" on the Storage page"
-                ))
-            });
-            keep_for_retry(state, all);
+        match storage::write(change, &prices).await {
+            // A stored record that could not be read was kept as it is.
+            Ok(left) if !left.is_empty() => state.errors.update(|errors| errors.extend(left)),
+            Ok(_) => {}
+            Err(reason) => {
+                let (what, kept) = failure;
+                state.errors.update(|errors| {
+                    errors.push(format!(
+                        "{what} ({reason}); {kept}. Saved again with the next change, or with \"Retry save\" on the Storage page"
+                    ))
+                });
+                keep_for_retry(state, all);
+            }
         }
         state.saving.update(|n| *n -= 1);
     });

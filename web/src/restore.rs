@@ -69,9 +69,12 @@ async fn migrate(state: AppState, kept: &Kept) -> Option<String> {
     }
     let (mut change, prices) = loader::change_of(state, dirty);
     change.migrate = true;
-    let error = storage::write(change, &prices).await.err()?;
-    Some(format!(
-        "could not move the stored traces to IndexedDB's new layout ({error}); \
-         they are kept where they were, and moved on the next visit"
-    ))
+    match storage::write(change, &prices).await {
+        Ok(left) if left.is_empty() => None,
+        Ok(left) => Some(left.join(". ")),
+        Err(error) => Some(format!(
+            "could not move the stored traces to IndexedDB's new layout ({error}); \
+             they are kept where they were, and moved on the next visit"
+        )),
+    }
 }

@@ -52,8 +52,10 @@ pub struct Change {
 }
 
 /// Writes a change in one transaction; the reason when it was not stored
-/// (nothing of it was, then).
-pub async fn write(change: Change, prices: &PriceTable) -> Result<(), String> {
+/// (nothing of it was, then). When it was, what it left as stored: a stored
+/// record that cannot be read is kept as it is, said, and the change's
+/// other records are written.
+pub async fn write(change: Change, prices: &PriceTable) -> Result<Vec<String>, String> {
     let database = database().await?;
     let cleans = change.clear || change.migrate;
     let with_files = cleans && has_files(&database);
@@ -66,10 +68,13 @@ pub async fn write(change: Change, prices: &PriceTable) -> Result<(), String> {
     }
     let transaction = idb::transaction(&database, &stores, IdbTransactionMode::Readwrite)?;
     let finished = idb::finished(&transaction);
-    if let Err(error) = fill(&transaction, &change, prices, with_files).await {
-        let _ = transaction.abort();
-        return Err(error);
-    }
+    let left = match fill(&transaction, &change, prices, with_files).await {
+        Ok(left) => left,
+        Err(error) => {
+            let _ = transaction.abort();
+            return Err(error);
+        }
+    };
     // Without `commit` (older browsers) it commits once nothing is pending;
     // web-sys marks it deprecated only because IndexedDB 2 had dropped it.
     #[allow(deprecated)]
@@ -80,7 +85,7 @@ pub async fn write(change: Change, prices: &PriceTable) -> Result<(), String> {
     if cleans {
         idb::delete_later(OLD_DATABASE);
     }
-    Ok(())
+    Ok(left)
 }
 
 async fn fill(
@@ -88,7 +93,7 @@ async fn fill(
     change: &Change,
     prices: &PriceTable,
     with_files: bool,
-) -> Result<(), String> {
+) -> Result<Vec<String>, String> {
     let failed = |e: JsValue| idb::describe(&e);
     let traces = idb::store(transaction, TRACES)?;
     let index = idb::store(transaction, INDEX)?;
@@ -105,10 +110,11 @@ async fn fill(
             .map_err(failed)?;
     }
     let stored = if change.clear {
-        vec![None; change.records.len()]
+        change.records.iter().map(|_| Stored::Nothing).collect()
     } else {
-        stored_texts(&traces, &change.records).await?
+        stored_values(&traces, &change.records).await?
     };
+    let mut left = Vec::new();
     for (record, stored) in change.records.iter().zip(stored) {
         let key = JsValue::from_str(&record.key);
         let Some(ours) = &record.text else {
@@ -116,30 +122,59 @@ async fn fill(
             index.delete(&key).map_err(failed)?;
             continue;
         };
-        let merged = match stored {
-            Some(stored) if stored != *ours => Some(merge(&record.key, &stored, ours, prices)?),
-            _ => None,
-        };
-        let (text, row) = match &merged {
-            Some((text, row)) => (text, row.as_ref()),
-            None => (ours, record.row.as_ref()),
+        let (text, row) = match to_write(record, ours, stored, prices) {
+            Ok(written) => written,
+            Err(kept) => {
+                left.push(kept);
+                continue;
+            }
         };
         traces
-            .put_with_key(&JsValue::from_str(text), &key)
+            .put_with_key(&JsValue::from_str(&text), &key)
             .map_err(failed)?;
         if let Some(row) = row {
-            index.put_with_key(&row_value(row), &key).map_err(failed)?;
+            index.put_with_key(&row_value(&row), &key).map_err(failed)?;
         }
     }
-    Ok(())
+    Ok(left)
 }
 
-/// What is stored under each record's key to put (`None` for deletions and
-/// for keys nothing is stored under). All asked at once, then awaited.
-async fn stored_texts(
-    traces: &IdbObjectStore,
-    records: &[Record],
-) -> Result<Vec<Option<String>>, String> {
+/// What is stored under a key, as read back.
+#[derive(Debug)]
+enum Stored {
+    Nothing,
+    Text(String),
+    /// Something that is not a record's text (another program's value).
+    NotText,
+}
+
+/// The record and row to put for `record`, given what is stored under its
+/// key; what to say instead when the stored record cannot be read (it is
+/// kept as it is, and so is this key's row).
+fn to_write(
+    record: &Record,
+    ours: &str,
+    stored: Stored,
+    prices: &PriceTable,
+) -> Result<(String, Option<IndexRow>), String> {
+    let kept = |why: String| {
+        format!(
+            "stored trace {}: {why}; it is left as it is, and this tab's copy of it is not saved",
+            record.key
+        )
+    };
+    match stored {
+        Stored::Text(stored) if stored != ours => {
+            merge(&record.key, &stored, ours, prices).map_err(kept)
+        }
+        Stored::NotText => Err(kept("the stored value is not a record's text".into())),
+        Stored::Nothing | Stored::Text(_) => Ok((ours.to_string(), record.row.clone())),
+    }
+}
+
+/// What is stored under each record's key to put (`Nothing` for
+/// deletions). All asked at once, then awaited.
+async fn stored_values(traces: &IdbObjectStore, records: &[Record]) -> Result<Vec<Stored>, String> {
     let mut asked = Vec::with_capacity(records.len());
     for record in records {
         asked.push(match record.text {
@@ -155,8 +190,15 @@ async fn stored_texts(
     let mut stored = Vec::with_capacity(asked.len());
     for answer in asked {
         stored.push(match answer {
-            None => None,
-            Some(answer) => answer.await?.as_string(),
+            None => Stored::Nothing,
+            Some(answer) => {
+                let value = answer.await?;
+                match value.as_string() {
+                    Some(text) => Stored::Text(text),
+                    None if value.is_undefined() => Stored::Nothing,
+                    None => Stored::NotText,
+                }
+            }
         });
     }
     Ok(stored)
@@ -176,7 +218,7 @@ fn merge(
         &format!("stored trace {key}"),
         stored.as_bytes(),
     )
-    .map_err(|e| format!("{e}; the stored record is left as it is"))?;
+    .map_err(|e| e.to_string())?;
     format::import(&mut merged, key, ours.as_bytes()).map_err(|e| e.to_string())?;
     let text = jsonl::write_trace(&merged, key).unwrap_or_else(|| ours.to_string());
     let row = merged
@@ -189,4 +231,57 @@ fn merge(
 fn row_value(row: &IndexRow) -> JsValue {
     let json = serde_json::to_string(row).expect("index rows always serialize");
     js_sys::JSON::parse(&json).expect("serde_json writes JSON")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Trace t1's record, with the given observations (a JSON array).
+    fn record(observations: &str) -> (Record, PriceTable) {
+        let prices = PriceTable::builtin();
+        let mut store = Store::new();
+        let file = format!(
+            r#"{{"format":"prompttrace","version":1,"traces":[{{"id":"t1","name":"t","status":"running","started_at":"2024-06-01T00:00:00Z"}}],"observations":{observations}}}"#
+        );
+        format::import(&mut store, "t1.json", file.as_bytes()).unwrap();
+        (Record::of(&store, &prices, "t1".into()), prices)
+    }
+
+    #[test]
+    fn an_unreadable_stored_record_is_kept_and_named_not_written_over() {
+        let (record, prices) = record("[]");
+        let ours = record.text.clone().unwrap();
+        let kept = to_write(
+            &record,
+            &ours,
+            Stored::Text("{not a record".into()),
+            &prices,
+        )
+        .unwrap_err();
+        assert!(kept.starts_with("stored trace t1: "), "{kept}");
+        assert!(kept.contains("left as it is"), "{kept}");
+        let kept = to_write(&record, &ours, Stored::NotText, &prices).unwrap_err();
+        assert!(kept.starts_with("stored trace t1: "), "{kept}");
+        assert!(kept.contains("not a record's text"), "{kept}");
+    }
+
+    #[test]
+    fn a_readable_stored_record_is_merged_and_a_missing_one_is_ours() {
+        let (record, prices) = record("[]");
+        let ours = record.text.clone().unwrap();
+        let (text, row) = to_write(&record, &ours, Stored::Nothing, &prices).unwrap();
+        assert_eq!((text.as_str(), row), (ours.as_str(), record.row.clone()));
+        // Another tab stored a step of t1 this tab has not seen.
+        let (theirs, _) = self::record(
+            r#"[{"id":"o1","trace_id":"t1","type":"span","name":"step","status":"running","started_at":"2024-06-01T00:00:01Z"}]"#,
+        );
+        let stored = theirs.text.unwrap();
+        let (text, row) = to_write(&record, &ours, Stored::Text(stored), &prices).unwrap();
+        assert!(
+            text.contains(r#""o1""#),
+            "merged in, not written over: {text}"
+        );
+        assert_eq!(row.map(|row| row.observation_count), Some(1));
+    }
 }
