@@ -15,10 +15,15 @@ use web_sys::{
     IdbTransaction, IdbTransactionMode,
 };
 
-/// How a browser error reads in a message: "QuotaExceededError: …".
+/// How a browser error reads in a message: "QuotaExceededError: …". A JS
+/// `Error` (a `TypeError` thrown by a wrapped API) has no JSON of its own:
+/// its name and message say what happened.
 pub fn describe(error: &JsValue) -> String {
-    match error.dyn_ref::<DomException>() {
-        Some(e) => format!("{}: {}", e.name(), e.message()),
+    if let Some(e) = error.dyn_ref::<DomException>() {
+        return format!("{}: {}", e.name(), e.message());
+    }
+    match error.dyn_ref::<js_sys::Error>() {
+        Some(e) => format!("{}: {}", String::from(e.name()), String::from(e.message())),
         None => error
             .as_string()
             .or_else(|| {
@@ -99,15 +104,33 @@ pub async fn open(
     });
     match JsFuture::from(promise).await {
         Ok(_) => Ok(request.result().map_err(|e| describe(&e))?.unchecked_into()),
-        Err(event) if event.dyn_ref::<Event>().is_some_and(|e| e.type_() == "blocked") => Err(
-            "another tab of this site has an older version of the database open; close it and reload"
-                .into(),
-        ),
+        Err(event)
+            if event
+                .dyn_ref::<Event>()
+                .is_some_and(|e| e.type_() == "blocked") =>
+        {
+            close_when_open(&request);
+            Err("another tab of this site has an older version of the database open; close it and reload"
+                .into())
+        }
         Err(_) => Err(match request.error() {
             Ok(Some(error)) => describe(&error),
             _ => "the database could not be opened".into(),
         }),
     }
+}
+
+/// A blocked open still goes on, and opens once the other tab lets go:
+/// nobody uses that connection, so it is closed then, or it would block
+/// every later upgrade of the database (the npm package's, another tab's).
+fn close_when_open(request: &IdbOpenDbRequest) {
+    let opened = request.clone();
+    let close = Closure::once_into_js(move || {
+        if let Ok(database) = opened.result() {
+            database.unchecked_into::<IdbDatabase>().close();
+        }
+    });
+    request.set_onsuccess(Some(close.unchecked_ref()));
 }
 
 /// Opens `name` only if it exists (opening creates a missing database:
