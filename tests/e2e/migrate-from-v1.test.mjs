@@ -47,7 +47,8 @@ test("the viewer's v1 store and the npm package's v1 files move to layout v2", a
 test("a v1 store that cannot be read is left untouched, nothing is written, and the user is told", async () => {
   const viewer = await Viewer.open();
   const page = viewer.page;
-  const broken = '{"format":"prompttrace","version":1}\n{"trace": {"id": "t1", "name":';
+  // Broken mid-file (a line follows): not a write cut short by a crash.
+  const broken = '{"format":"prompttrace","version":1}\n{"trace": {"id": "t1", "name": }}\n{"trace": {"id": "t2"}}\n';
   try {
     await viewer.seedOldViewerStore(broken);
     await viewer.goto();
@@ -70,6 +71,20 @@ test("a v1 store that cannot be read is left untouched, nothing is written, and 
     await page.waitForFunction(async () => !(await indexedDB.databases()).some((d) => d.name === "prompttrace-viewer"));
     await viewer.goto();
     assert.equal(await viewer.errors(), "");
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
+test("a v1 store whose last line a crash cut short moves without that line, and says so", async () => {
+  const viewer = await Viewer.open();
+  try {
+    await viewer.seedOldViewerStore(APP_FILE + '{"trace": {"id": "t9", "name":');
+    await viewer.goto();
+    assert.match(await viewer.errors(), /Moved without: .*line 3 was cut short \(a write stopped by a crash\?\) and is skipped/);
+    assert.deepEqual(await viewer.storedKeys("traces"), ["from-the-app"], "the rest is moved");
+    await viewer.page.waitForFunction(async () => !(await indexedDB.databases()).some((d) => d.name === "prompttrace-viewer"));
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();

@@ -61,17 +61,30 @@ async fn migrate(state: AppState, kept: &Kept) -> Option<String> {
         return None;
     }
     let mut dirty = Dirty::default();
+    // A last line cut short by a crash is skipped (core's rule): said, so
+    // the migration does not drop it silently.
+    let mut said = Vec::new();
     for (name, text) in files {
         match state.change(|store| format::import(store, name, text.as_bytes())) {
-            Ok(report) => dirty.add(Dirty::of_import(&report)),
+            Ok(report) => {
+                said.extend(
+                    report
+                        .warnings
+                        .iter()
+                        .map(|w| format!("Moved without: {w}")),
+                );
+                dirty.add(Dirty::of_import(&report));
+            }
             Err(error) => return block(error.to_string()),
         }
     }
     let (mut change, prices) = loader::change_of(state, dirty);
     change.migrate = true;
     match storage::write(change, &prices).await {
-        Ok(left) if left.is_empty() => None,
-        Ok(left) => Some(left.join(". ")),
+        Ok(left) => {
+            said.extend(left);
+            (!said.is_empty()).then(|| said.join(". "))
+        }
         Err(error) => Some(format!(
             "could not move the stored traces to IndexedDB's new layout ({error}); \
              they are kept where they were, and moved on the next visit"
