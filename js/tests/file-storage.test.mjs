@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -107,6 +107,29 @@ test("a process killed with SIGKILL mid-write leaves a file that reads back, and
   assert.equal(second.problems.length, cut ? 1 : 0, second.problems.join("\n"));
   assert.equal(second.summary.traces.length, first.summary.traces.length + 1);
   assert.ok(second.summary.traces.some((x) => x.name === "after-0" && x.status === "completed"));
+});
+
+test("another process killed mid-line while this one keeps appending: one warning, every record of this one kept", async (t) => {
+  const file = join(folder(t), "traces.jsonl");
+  const { tracer: app, problems } = tracer({ storage: { file } });
+  app.trace("a-1").complete();
+  await app.flush();
+  // Process B started on the same file and was killed with SIGKILL mid-line
+  // (deterministically: its header and a cut line, between two of A's writes).
+  appendFileSync(file, '{"format":"prompttrace","version":1}\n{"trace":{"id":"bbbb","name":"b-1","status":"runn');
+  app.trace("a-2").complete();
+  await app.flush();
+  app.trace("a-3").complete();
+  await app.flush();
+  assert.deepEqual(problems, []);
+  const read = await load(file);
+  assert.deepEqual(read.summary.traces.map((x) => [x.name, x.status]).sort(), [
+    ["a-1", "completed"],
+    ["a-2", "completed"],
+    ["a-3", "completed"],
+  ]);
+  assert.equal(read.problems.length, 1, read.problems.join("\n"));
+  assert.match(read.problems[0], /line \d+ was cut short/);
 });
 
 test("a last line cut short is skipped with one warning; the records before it are kept", async (t) => {
