@@ -34,6 +34,8 @@ class IndexedStorage implements Storage {
   readonly #factory: IDBFactory;
   readonly #report: (error: Error) => void;
   #opened: Promise<IDBDatabase> | undefined;
+  /** The connection `#opened` resolved to, while it is open. */
+  #db: IDBDatabase | undefined;
   /** Traces a failed save took from the core: saved with the next one. */
   readonly #retry = new Set<string>();
   /** `clear()` was called: a stored record that cannot be read is replaced. */
@@ -65,31 +67,36 @@ class IndexedStorage implements Storage {
     const ids = [...new Set([...this.#retry, ...core.takeTouchedTraces()])];
     this.#retry.clear();
     if (ids.length === 0) return;
-    const keep = (): void => ids.forEach((id) => this.#retry.add(id));
-    let db: IDBDatabase;
-    try {
-      db = await this.#open();
-    } catch (error) {
-      keep();
-      throw error;
-    }
-    const transaction = db.transaction([TRACES, INDEX], "readwrite");
     const failed = new Map<string, unknown>();
-    const merger = new Merger();
-    const replace = this.#replace;
-    writeTraces(transaction, core, ids, merger, (id, error) => {
-      if (replace) return false; // after clear(): ours is written over it
-      failed.set(id, error);
-      return true;
-    });
+    let saved = false;
     try {
-      await done(transaction, "write");
+      const db = await this.#open();
+      let transaction: IDBTransaction;
+      try {
+        transaction = db.transaction([TRACES, INDEX], "readwrite");
+      } catch (error) {
+        // The browser closed the connection (site data cleared, a newer
+        // layout, storage pressure): the next flush opens it again.
+        this.#forget(db);
+        throw new Error(`IndexedDB closed the connection (${(error as Error).message}); traces stay in memory and are saved at the next flush`);
+      }
+      const merger = new Merger();
+      const replace = this.#replace;
+      try {
+        writeTraces(transaction, core, ids, merger, (id, error) => {
+          if (replace) return false; // after clear(): ours is written over it
+          failed.set(id, error);
+          return true;
+        });
+        await done(transaction, "write");
+      } finally {
+        merger.free();
+      }
       this.#replace = false;
-    } catch (error) {
-      keep();
-      throw error;
+      saved = true;
     } finally {
-      merger.free();
+      // Whatever failed after the take, the taken traces are saved next time.
+      if (!saved) ids.forEach((id) => this.#retry.add(id));
     }
     if (failed.size > 0) {
       for (const id of failed.keys()) this.#retry.add(id);
@@ -110,28 +117,55 @@ class IndexedStorage implements Storage {
     this.#replace = true;
   }
 
-  /** The database at layout v2, upgraded and migrated (once per storage). */
+  /**
+   * The database at layout v2, upgraded and migrated: one connection, kept
+   * until the browser closes it or an open fails (then the next save opens
+   * again).
+   */
   #open(): Promise<IDBDatabase> {
-    this.#opened ??= new Promise<IDBDatabase>((resolve, reject) => {
+    if (this.#opened) return this.#opened;
+    const opened = new Promise<IDBDatabase>((resolve, reject) => {
+      let gaveUp = false;
       const request = this.#factory.open(DB_NAME, DB_VERSION);
       request.onupgradeneeded = () => upgrade(request.result, request.transaction);
-      request.onblocked = () =>
-        this.#report(new Error("IndexedDB: another tab holds the traces database open at an older layout; saving waits until it closes"));
+      // Waiting would hang flush() until the other tab closes: give up this
+      // time and keep the traces for a later flush. The request still opens
+      // when the other tab lets go; that connection is closed then.
+      request.onblocked = () => {
+        gaveUp = true;
+        this.#forget(undefined, opened);
+        reject(new Error("IndexedDB: another tab holds the traces database open at an older layout (reload or close it); traces stay in memory and are saved at a later flush"));
+      };
       request.onsuccess = () => {
         const db = request.result;
+        if (gaveUp) return db.close();
         // Let a newer layout's upgrade proceed; the next save opens again.
         db.onversionchange = () => {
           db.close();
-          this.#opened = undefined;
+          this.#forget(db);
         };
+        // The browser closed it (site data cleared, storage pressure).
+        db.onclose = () => this.#forget(db);
+        this.#db = db;
         resolve(db);
       };
-      request.onerror = () => reject(new Error(`could not open IndexedDB (${request.error?.name ?? "Error"}: ${request.error?.message ?? "unknown error"}); traces stay in memory`));
+      request.onerror = () => {
+        this.#forget(undefined, opened);
+        reject(new Error(`could not open IndexedDB (${request.error?.name ?? "Error"}: ${request.error?.message ?? "unknown error"}); traces stay in memory`));
+      };
     }).then(async (db) => {
       await migrate(db).catch((error: unknown) => this.#report(error instanceof Error ? error : new Error(String(error))));
       return db;
     });
-    return this.#opened;
+    this.#opened = opened;
+    return opened;
+  }
+
+  /** Drops the cached connection if it is `db` (or the open `opened`), so the next save opens a new one. */
+  #forget(db: IDBDatabase | undefined, opened?: Promise<IDBDatabase>): void {
+    if (opened !== undefined ? this.#opened !== opened : db === undefined || this.#db !== db) return;
+    this.#opened = undefined;
+    this.#db = undefined;
   }
 }
 
