@@ -2,13 +2,13 @@
 // served from the app's origin shows what the app recorded: database
 // `prompttrace` version 2, one record per trace (`traces`, its JSON Lines),
 // its summary row (`index`), the layout version (`meta`). A save writes the
-// records and rows of the traces changed since the last one in one
+// records changed since the last one (each trace's, with its row) in one
 // transaction, each merged by the core over what is stored; a quota error
 // aborts it and keeps what was stored. The package's layout v1 (one JSON
 // Lines file per key in `files`) is migrated on first open, all or nothing.
 
 import { Core } from "./wasm/prompttrace_js.js";
-import { Merger } from "./storage-merge.mjs";
+import { Merger, takeChanges, withWhole, type Ours } from "./storage-merge.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
 const DB_NAME = "prompttrace";
@@ -36,8 +36,8 @@ class IndexedStorage implements Storage {
   #opened: Promise<IDBDatabase> | undefined;
   /** The connection `#opened` resolved to, while it is open. */
   #db: IDBDatabase | undefined;
-  /** Traces a failed save took from the core: saved with the next one. */
-  readonly #retry = new Set<string>();
+  /** Changed records a failed save took from the core, by trace: saved with the next one. */
+  #retry = new Map<string, string>();
   /** `clear()` was called: a stored record that cannot be read is replaced. */
   #replace = false;
 
@@ -64,9 +64,9 @@ class IndexedStorage implements Storage {
   }
 
   async save(core: Core): Promise<void> {
-    const ids = [...new Set([...this.#retry, ...core.takeTouchedTraces()])];
-    this.#retry.clear();
-    if (ids.length === 0) return;
+    const changes = takeChanges(core, this.#retry);
+    this.#retry = new Map();
+    if (changes.size === 0) return;
     const failed = new Map<string, unknown>();
     let saved = false;
     try {
@@ -83,7 +83,7 @@ class IndexedStorage implements Storage {
       const merger = new Merger();
       const replace = this.#replace;
       try {
-        writeTraces(transaction, core, ids, merger, (id, error) => {
+        writeTraces(transaction, core, withWhole(core, changes), merger, (id, error) => {
           if (replace) return false; // after clear(): ours is written over it
           failed.set(id, error);
           return true;
@@ -96,10 +96,10 @@ class IndexedStorage implements Storage {
       saved = true;
     } finally {
       // Whatever failed after the take, the taken traces are saved next time.
-      if (!saved) ids.forEach((id) => this.#retry.add(id));
+      if (!saved) this.#retry = changes;
     }
     if (failed.size > 0) {
-      for (const id of failed.keys()) this.#retry.add(id);
+      for (const id of failed.keys()) this.#retry.set(id, changes.get(id) ?? "");
       const [[id, error]] = failed;
       throw new Error(
         `trace "${id}" is stored in a record that cannot be merged with this tracer's (${(error as Error).message}); the stored record is kept, and the trace stays in memory (clear() replaces it)`,
@@ -183,41 +183,40 @@ function upgrade(db: IDBDatabase, transaction: IDBTransaction | null): void {
 }
 
 /**
- * Puts each trace's record and index row in `transaction`: ours, or ours
- * merged over the stored one by the core. A stored record that cannot be
+ * Puts each trace's record and index row in `transaction`: ours whole, or
+ * our changed records merged over the stored one by the core. A stored record that cannot be
  * read or merged goes to `failed`, which says whether to skip the trace
  * (the stored record stays) or to write ours over it.
  */
 function writeTraces(
   transaction: IDBTransaction,
   source: Core,
-  ids: readonly string[],
+  traces: Map<string, Ours>,
   merger: Merger,
   failed: (id: string, error: unknown) => boolean,
 ): void {
-  const traces = transaction.objectStore(TRACES);
+  const records = transaction.objectStore(TRACES);
   const index = transaction.objectStore(INDEX);
-  for (const id of ids) {
-    const ours = source.traceLines(id);
-    if (ours === undefined) continue; // left memory before it changed again: nothing new
+  for (const [id, ours] of traces) {
     const put = (record: string, row: unknown): void => {
-      traces.put(record, id);
+      records.put(record, id);
       if (row !== undefined) index.put(row, id);
     };
-    const ownRow = (): unknown => (id === "" ? undefined : source.indexRow(id));
-    const stored = traces.get(id);
+    const ownRow = (): unknown => (id === "" || ours.whole === undefined ? undefined : source.indexRow(id));
+    const own = ours.whole ?? ours.changed;
+    const stored = records.get(id);
     // Handled here, never thrown: an exception in a handler would abort
     // the whole transaction without saying why.
     stored.onsuccess = () => {
       try {
-        if (stored.result === undefined) return put(ours, ownRow());
+        if (stored.result === undefined) return put(own, ownRow());
         if (typeof stored.result !== "string") throw new Error("the stored record is not JSON Lines text");
         const merged = merger.trace(id, stored.result, ours, `indexedDB:prompttrace/${id}`);
         put(merged.record, merged.row);
       } catch (error) {
         if (failed(id, error)) return;
         try {
-          put(ours, ownRow());
+          put(own, ownRow());
         } catch (again) {
           failed(id, again);
         }
@@ -251,7 +250,8 @@ async function migrate(db: IDBDatabase): Promise<void> {
         scratch.importText(name, text);
       });
       // All or nothing: a trace that cannot merge stops the whole migration.
-      writeTraces(transaction, scratch, scratch.takeTouchedTraces(), merger, (id, error) => {
+      const all = new Map(scratch.takeTouchedTraces().map((id) => [id, scratch.traceLines(id) ?? ""]));
+      writeTraces(transaction, scratch, withWhole(scratch, all), merger, (id, error) => {
         unreadable = new Error(`trace "${id}": ${(error as Error).message}`);
         transaction.abort();
         return true;
