@@ -174,6 +174,24 @@ test("maxTracesInMemory: stored traces that ended leave memory, and summary() st
   assert.deepEqual(problems, []);
 });
 
+test("a record for a trace that left memory is refused with a message naming maxTracesInMemory", async (t) => {
+  const file = join(folder(t), "traces.jsonl");
+  const { tracer: app, problems } = tracer({ storage: { file }, maxTracesInMemory: 0 });
+  const trace = app.trace("answer");
+  trace.generation({ name: "llm" }).complete({ output: "x" });
+  trace.complete({ output: "x" });
+  await app.flush(); // saved and ended: it leaves memory
+  assert.equal(JSON.parse(app.export()).traces.length, 0);
+  trace.update({ metadata: { feedback: "thumbs up" } });
+  trace.span("follow-up").complete();
+  await app.flush();
+  assert.ok(problems.length >= 2, problems.join("\n"));
+  for (const problem of problems.slice(0, 2)) assert.match(problem, /left memory .*maxTracesInMemory/);
+  // The stored trace is as it was saved.
+  const { summary } = await load(file);
+  assert.deepEqual(summary.traces.map((x) => [x.name, x.status, x.observation_count]), [["answer", "completed", 1]]);
+});
+
 test("without storage or an exporter nothing leaves memory", async () => {
   const { tracer: app, problems } = tracer({ maxTracesInMemory: 2 });
   for (let i = 0; i < 10; i++) app.trace(`t${i}`).complete();
