@@ -145,12 +145,17 @@ mod tests {
         late.trace_id = Some("old".to_string());
         let refused = store.add_observation(late).unwrap_err();
         assert!(matches!(refused, Violation::LeftMemory { .. }), "{refused}");
-        assert!(refused.to_string().contains("maxTracesInMemory"), "{refused}");
+        assert!(
+            refused.to_string().contains("maxTracesInMemory"),
+            "{refused}"
+        );
         let update = crate::store::TraceUpdate::default();
         let refused = store.update_trace("old", update).unwrap_err();
         assert!(matches!(refused, Violation::LeftMemory { .. }), "{refused}");
         // A trace never seen is still unknown, not "left".
-        let refused = store.end_trace("never", at(30), End::completed()).unwrap_err();
+        let refused = store
+            .end_trace("never", at(30), End::completed())
+            .unwrap_err();
         assert!(matches!(refused, Violation::Unknown { .. }), "{refused}");
         // Recorded again (a new start under the same id): it is in memory again.
         store.add_trace(Trace::new("old", "old", at(40))).unwrap();

@@ -32,8 +32,8 @@ pub use changes::Changes;
 pub use entry::{TraceEntry, Tree};
 pub use facts::Facts;
 pub use import::{Batch, ImportReport, RecordIndex, Rejection};
-pub use update::{TraceUpdate, Update};
 pub use left::LEFT_KEPT;
+pub use update::{TraceUpdate, Update};
 pub use write::End;
 
 use index::Indexes;
