@@ -11,9 +11,13 @@
 //!
 //! With neither storage nor an outbox, nothing leaves: memory is the only
 //! copy. LLM calls without trace leave alike (ended, saved, sent), the
-//! oldest first, beyond `keep` of them. A trace that left takes no more
-//! observations: later records for it are refused as for an unknown trace
-//! (the bound keeps the newest `keep`, so only very late records meet this).
+//! oldest first, beyond `keep` of them. A trace that never ends never
+//! leaves. A trace that left takes no more records: later records for it
+//! are refused, and for the last `store::LEFT_KEPT` traces that left, with
+//! `Violation::LeftMemory`, which names `maxTracesInMemory` (the bound keeps
+//! the newest `keep`, so only late records meet this). A record that
+//! creates the trace again (a late OpenTelemetry span under its id) is a
+//! new trace: its record replaces the stored one's when saved.
 
 use crate::hash::HashSet;
 use crate::model::Observation;
@@ -42,7 +46,7 @@ pub fn evict(store: &mut Store, keep: usize, outbox: Option<&mut Outbox>) -> Evi
     }
     let (traces, calls) = leaving(store, outbox.as_deref(), over_traces, over_calls);
     for id in &traces {
-        store.remove_trace(id);
+        store.evict_trace(id);
     }
     let left = store.remove_calls_without_trace(|call| calls.contains(call.id.as_str()));
     if let Some(outbox) = outbox {
@@ -100,6 +104,7 @@ mod tests {
     use super::*;
     use crate::model::{ObservationType, Trace};
     use crate::outbox::{Include, Ready, Take};
+    use crate::rules::Violation;
     use crate::store::End;
     use crate::time::Timestamp;
 
@@ -126,6 +131,35 @@ mod tests {
     fn ids(store: &Store) -> Vec<String> {
         let entries = store.traces_in_order();
         entries.iter().map(|e| e.trace().id.clone()).collect()
+    }
+
+    #[test]
+    fn a_record_for_a_trace_that_left_memory_is_refused_naming_max_traces_in_memory() {
+        let mut store = Store::new();
+        store.watch_changes();
+        trace(&mut store, "old", 0, true);
+        trace(&mut store, "new", 10, true);
+        store.take_changes(); // saved
+        assert_eq!(evict(&mut store, 1, None).traces, 1);
+        let mut late = Observation::new("late", ObservationType::Span, "s", at(20));
+        late.trace_id = Some("old".to_string());
+        let refused = store.add_observation(late).unwrap_err();
+        assert!(matches!(refused, Violation::LeftMemory { .. }), "{refused}");
+        assert!(
+            refused.to_string().contains("maxTracesInMemory"),
+            "{refused}"
+        );
+        let update = crate::store::TraceUpdate::default();
+        let refused = store.update_trace("old", update).unwrap_err();
+        assert!(matches!(refused, Violation::LeftMemory { .. }), "{refused}");
+        // A trace never seen is still unknown, not "left".
+        let refused = store
+            .end_trace("never", at(30), End::completed())
+            .unwrap_err();
+        assert!(matches!(refused, Violation::Unknown { .. }), "{refused}");
+        // Recorded again (a new start under the same id): it is in memory again.
+        store.add_trace(Trace::new("old", "old", at(40))).unwrap();
+        assert!(!store.has_left("old"));
     }
 
     #[test]

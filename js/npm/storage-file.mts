@@ -1,11 +1,14 @@
 // Node file storage: a native JSON Lines file that each record is appended
 // to as it starts and as it ends (the core's change feed, after each apply
-// of the queue). Every record is one write on a file opened for appending
-// (O_APPEND), so processes appending to one file lose nothing; a writer
-// that finds the file not ending in a newline (a crash cut a line) starts
-// with one and a header, and reading skips the cut line (core's
-// `format::jsonl`). Lines that could not be written are kept and written
-// first next time; memory keeps their traces meanwhile.
+// of the queue). Each batch of records is one write on a file opened for
+// appending (O_APPEND), so processes appending to one file at once do not
+// interleave their lines. Before every write the file's last byte is
+// checked: a file not ending in a newline (another process's crash cut a
+// line, or this one's failed write) gets one and a header first, in the same
+// write, and reading skips the cut line (core's `format::jsonl`). A process
+// killed mid-write loses its cut record; the other writers lose nothing.
+// Lines that could not be written are kept and written first next time;
+// memory keeps their traces meanwhile.
 
 import { Core } from "./wasm/prompttrace_js.js";
 import type { Storage, Stored } from "./storage.mjs";
@@ -91,20 +94,25 @@ class FileStorage implements Storage {
       this.#report(new Error(`could not open ${this.name} to save traces (${(error as Error).message}); they stay in memory`));
       return;
     }
-    let written = 0;
+    let start = "";
     try {
       const size = this.#fs.fstatSync(fd).size;
-      // A new tracer, or a file emptied or rotated since: a header first.
-      if (!this.#started || size === 0) {
-        this.#write(fd, Core.appendStart(size > 0 ? this.#lastByte(fd, size) : undefined));
-        this.#started = true;
-      }
-      for (const line of lines) {
-        this.#write(fd, line);
-        written++;
-      }
+      const last = size > 0 ? this.#lastByte(fd, size) : undefined;
+      // A header first for a new tracer, a file emptied or rotated since, or
+      // a file whose last line another process's crash cut short (checked on
+      // every append: that process may die while this one keeps running).
+      start = !this.#started || last !== 0x0a ? Core.appendStart(last) : "";
+      // The whole batch in one write: O_APPEND puts it at the end, after any
+      // other writer's, right after the check above.
+      this.#write(fd, start + lines.join(""));
+      this.#started = true;
     } catch (error) {
-      this.#retry = lines.slice(written);
+      // Lines written whole are not written again; the rest are kept.
+      let done = (error as { written?: number }).written ?? 0;
+      done -= encoder.encode(start).length;
+      let kept = 0;
+      while (kept < lines.length && done >= encoder.encode(lines[kept]).length) done -= encoder.encode(lines[kept++]).length;
+      this.#retry = lines.slice(kept);
       // A write may have stopped mid-line: the next starts on a new line, after a header.
       this.#started = false;
       this.#report(new Error(`could not save traces to ${this.name} (${(error as Error).message}); they stay in memory and are saved later`));
@@ -117,12 +125,16 @@ class FileStorage implements Storage {
     }
   }
 
-  /** One record, one write: O_APPEND puts it whole at the end, after any other writer's. */
-  #write(fd: number, line: string): void {
-    const bytes = encoder.encode(line);
-    let done = this.#fs.writeSync(fd, bytes, 0, bytes.length);
-    // A short write (a signal, a full disk) continues where it stopped.
-    while (done < bytes.length) done += this.#fs.writeSync(fd, bytes, done, bytes.length - done);
+  /** Writes `text` whole; a failure throws the error with the bytes written so far (`written`). */
+  #write(fd: number, text: string): void {
+    const bytes = encoder.encode(text);
+    let done = 0;
+    try {
+      // A short write (a signal, a full disk) continues where it stopped.
+      while (done < bytes.length) done += this.#fs.writeSync(fd, bytes, done, bytes.length - done);
+    } catch (error) {
+      throw Object.assign(error as Error, { written: done });
+    }
   }
 
   #lastByte(fd: number, size: number): number | undefined {

@@ -2,13 +2,13 @@
 // served from the app's origin shows what the app recorded: database
 // `prompttrace` version 2, one record per trace (`traces`, its JSON Lines),
 // its summary row (`index`), the layout version (`meta`). A save writes the
-// records and rows of the traces changed since the last one in one
+// records changed since the last one (each trace's, with its row) in one
 // transaction, each merged by the core over what is stored; a quota error
 // aborts it and keeps what was stored. The package's layout v1 (one JSON
 // Lines file per key in `files`) is migrated on first open, all or nothing.
 
 import { Core } from "./wasm/prompttrace_js.js";
-import { Merger } from "./storage-merge.mjs";
+import { Merger, takeChanges, withWhole, type Ours } from "./storage-merge.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
 const DB_NAME = "prompttrace";
@@ -34,8 +34,10 @@ class IndexedStorage implements Storage {
   readonly #factory: IDBFactory;
   readonly #report: (error: Error) => void;
   #opened: Promise<IDBDatabase> | undefined;
-  /** Traces a failed save took from the core: saved with the next one. */
-  readonly #retry = new Set<string>();
+  /** The connection `#opened` resolved to, while it is open. */
+  #db: IDBDatabase | undefined;
+  /** Changed records a failed save took from the core, by trace: saved with the next one. */
+  #retry = new Map<string, string>();
   /** `clear()` was called: a stored record that cannot be read is replaced. */
   #replace = false;
 
@@ -62,37 +64,42 @@ class IndexedStorage implements Storage {
   }
 
   async save(core: Core): Promise<void> {
-    const ids = [...new Set([...this.#retry, ...core.takeTouchedTraces()])];
-    this.#retry.clear();
-    if (ids.length === 0) return;
-    const keep = (): void => ids.forEach((id) => this.#retry.add(id));
-    let db: IDBDatabase;
-    try {
-      db = await this.#open();
-    } catch (error) {
-      keep();
-      throw error;
-    }
-    const transaction = db.transaction([TRACES, INDEX], "readwrite");
+    const changes = takeChanges(core, this.#retry);
+    this.#retry = new Map();
+    if (changes.size === 0) return;
     const failed = new Map<string, unknown>();
-    const merger = new Merger();
-    const replace = this.#replace;
-    writeTraces(transaction, core, ids, merger, (id, error) => {
-      if (replace) return false; // after clear(): ours is written over it
-      failed.set(id, error);
-      return true;
-    });
+    let saved = false;
     try {
-      await done(transaction, "write");
+      const db = await this.#open();
+      let transaction: IDBTransaction;
+      try {
+        transaction = db.transaction([TRACES, INDEX], "readwrite");
+      } catch (error) {
+        // The browser closed the connection (site data cleared, a newer
+        // layout, storage pressure): the next flush opens it again.
+        this.#forget(db);
+        throw new Error(`IndexedDB closed the connection (${(error as Error).message}); traces stay in memory and are saved at the next flush`);
+      }
+      const merger = new Merger();
+      const replace = this.#replace;
+      try {
+        writeTraces(transaction, core, withWhole(core, changes), merger, (id, error) => {
+          if (replace) return false; // after clear(): ours is written over it
+          failed.set(id, error);
+          return true;
+        });
+        await done(transaction, "write");
+      } finally {
+        merger.free();
+      }
       this.#replace = false;
-    } catch (error) {
-      keep();
-      throw error;
+      saved = true;
     } finally {
-      merger.free();
+      // Whatever failed after the take, the taken traces are saved next time.
+      if (!saved) this.#retry = changes;
     }
     if (failed.size > 0) {
-      for (const id of failed.keys()) this.#retry.add(id);
+      for (const id of failed.keys()) this.#retry.set(id, changes.get(id) ?? "");
       const [[id, error]] = failed;
       throw new Error(
         `trace "${id}" is stored in a record that cannot be merged with this tracer's (${(error as Error).message}); the stored record is kept, and the trace stays in memory (clear() replaces it)`,
@@ -110,28 +117,55 @@ class IndexedStorage implements Storage {
     this.#replace = true;
   }
 
-  /** The database at layout v2, upgraded and migrated (once per storage). */
+  /**
+   * The database at layout v2, upgraded and migrated: one connection, kept
+   * until the browser closes it or an open fails (then the next save opens
+   * again).
+   */
   #open(): Promise<IDBDatabase> {
-    this.#opened ??= new Promise<IDBDatabase>((resolve, reject) => {
+    if (this.#opened) return this.#opened;
+    const opened = new Promise<IDBDatabase>((resolve, reject) => {
+      let gaveUp = false;
       const request = this.#factory.open(DB_NAME, DB_VERSION);
       request.onupgradeneeded = () => upgrade(request.result, request.transaction);
-      request.onblocked = () =>
-        this.#report(new Error("IndexedDB: another tab holds the traces database open at an older layout; saving waits until it closes"));
+      // Waiting would hang flush() until the other tab closes: give up this
+      // time and keep the traces for a later flush. The request still opens
+      // when the other tab lets go; that connection is closed then.
+      request.onblocked = () => {
+        gaveUp = true;
+        this.#forget(undefined, opened);
+        reject(new Error("IndexedDB: another tab holds the traces database open at an older layout (reload or close it); traces stay in memory and are saved at a later flush"));
+      };
       request.onsuccess = () => {
         const db = request.result;
+        if (gaveUp) return db.close();
         // Let a newer layout's upgrade proceed; the next save opens again.
         db.onversionchange = () => {
           db.close();
-          this.#opened = undefined;
+          this.#forget(db);
         };
+        // The browser closed it (site data cleared, storage pressure).
+        db.onclose = () => this.#forget(db);
+        this.#db = db;
         resolve(db);
       };
-      request.onerror = () => reject(new Error(`could not open IndexedDB (${request.error?.name ?? "Error"}: ${request.error?.message ?? "unknown error"}); traces stay in memory`));
+      request.onerror = () => {
+        this.#forget(undefined, opened);
+        reject(new Error(`could not open IndexedDB (${request.error?.name ?? "Error"}: ${request.error?.message ?? "unknown error"}); traces stay in memory`));
+      };
     }).then(async (db) => {
       await migrate(db).catch((error: unknown) => this.#report(error instanceof Error ? error : new Error(String(error))));
       return db;
     });
-    return this.#opened;
+    this.#opened = opened;
+    return opened;
+  }
+
+  /** Drops the cached connection if it is `db` (or the open `opened`), so the next save opens a new one. */
+  #forget(db: IDBDatabase | undefined, opened?: Promise<IDBDatabase>): void {
+    if (opened !== undefined ? this.#opened !== opened : db === undefined || this.#db !== db) return;
+    this.#opened = undefined;
+    this.#db = undefined;
   }
 }
 
@@ -149,41 +183,40 @@ function upgrade(db: IDBDatabase, transaction: IDBTransaction | null): void {
 }
 
 /**
- * Puts each trace's record and index row in `transaction`: ours, or ours
- * merged over the stored one by the core. A stored record that cannot be
+ * Puts each trace's record and index row in `transaction`: ours whole, or
+ * our changed records merged over the stored one by the core. A stored record that cannot be
  * read or merged goes to `failed`, which says whether to skip the trace
  * (the stored record stays) or to write ours over it.
  */
 function writeTraces(
   transaction: IDBTransaction,
   source: Core,
-  ids: readonly string[],
+  traces: Map<string, Ours>,
   merger: Merger,
   failed: (id: string, error: unknown) => boolean,
 ): void {
-  const traces = transaction.objectStore(TRACES);
+  const records = transaction.objectStore(TRACES);
   const index = transaction.objectStore(INDEX);
-  for (const id of ids) {
-    const ours = source.traceLines(id);
-    if (ours === undefined) continue; // left memory before it changed again: nothing new
+  for (const [id, ours] of traces) {
     const put = (record: string, row: unknown): void => {
-      traces.put(record, id);
+      records.put(record, id);
       if (row !== undefined) index.put(row, id);
     };
-    const ownRow = (): unknown => (id === "" ? undefined : source.indexRow(id));
-    const stored = traces.get(id);
+    const ownRow = (): unknown => (id === "" || ours.whole === undefined ? undefined : source.indexRow(id));
+    const own = ours.whole ?? ours.changed;
+    const stored = records.get(id);
     // Handled here, never thrown: an exception in a handler would abort
     // the whole transaction without saying why.
     stored.onsuccess = () => {
       try {
-        if (stored.result === undefined) return put(ours, ownRow());
+        if (stored.result === undefined) return put(own, ownRow());
         if (typeof stored.result !== "string") throw new Error("the stored record is not JSON Lines text");
         const merged = merger.trace(id, stored.result, ours, `indexedDB:prompttrace/${id}`);
         put(merged.record, merged.row);
       } catch (error) {
         if (failed(id, error)) return;
         try {
-          put(ours, ownRow());
+          put(own, ownRow());
         } catch (again) {
           failed(id, again);
         }
@@ -217,7 +250,8 @@ async function migrate(db: IDBDatabase): Promise<void> {
         scratch.importText(name, text);
       });
       // All or nothing: a trace that cannot merge stops the whole migration.
-      writeTraces(transaction, scratch, scratch.takeTouchedTraces(), merger, (id, error) => {
+      const all = new Map(scratch.takeTouchedTraces().map((id) => [id, scratch.traceLines(id) ?? ""]));
+      writeTraces(transaction, scratch, withWhole(scratch, all), merger, (id, error) => {
         unreadable = new Error(`trace "${id}": ${(error as Error).message}`);
         transaction.abort();
         return true;

@@ -1,10 +1,10 @@
 // localStorage: one JSON Lines file under one key. A save merges the
-// traces changed since the last save into the stored file (core's merge)
+// records changed since the last save into the stored file (core's merge)
 // and writes it back with one setItem, so a failed write (quota exceeded,
 // private mode) leaves the earlier copy as it was.
 
 import type { Core } from "./wasm/prompttrace_js.js";
-import { Merger } from "./storage-merge.mjs";
+import { Merger, takeChanges, withWhole } from "./storage-merge.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
 export function localStorage(key: string, report: (error: Error) => void): Storage | undefined {
@@ -26,8 +26,8 @@ class LocalStorage implements Storage {
   readonly kind = "flush";
   readonly #store: globalThis.Storage;
   readonly #key: string;
-  /** Traces a failed save took from the core: saved with the next one. */
-  readonly #retry = new Set<string>();
+  /** Changed records a failed save took from the core, by trace: saved with the next one. */
+  #retry = new Map<string, string>();
   /** `clear()` was called: a stored file that cannot be read is replaced. */
   #replace = false;
 
@@ -47,18 +47,16 @@ class LocalStorage implements Storage {
   }
 
   async save(core: Core): Promise<void> {
-    const ids = [...this.#retry, ...core.takeTouchedTraces()];
-    this.#retry.clear();
-    if (ids.length === 0 && !this.#replace) return;
+    const changes = takeChanges(core, this.#retry);
+    this.#retry = new Map();
+    if (changes.size === 0 && !this.#replace) return;
     const keep = (why: Error): Error => {
-      for (const id of ids) this.#retry.add(id);
+      this.#retry = changes;
       return why;
     };
-    const ours = new Map<string, string>();
-    for (const id of new Set(ids)) {
-      const lines = core.traceLines(id);
-      if (lines !== undefined) ours.set(id, lines);
-    }
+    // Each trace's changed records, merged over the stored copy (a record
+    // this tracer did not change stays as another tab stored it).
+    const ours = withWhole(core, changes);
     const merger = new Merger();
     try {
       let merged;
@@ -78,7 +76,7 @@ class LocalStorage implements Storage {
       }
       this.#replace = false;
       if (merged.failed.size > 0) {
-        for (const id of merged.failed.keys()) this.#retry.add(id);
+        for (const id of merged.failed.keys()) this.#retry.set(id, changes.get(id) ?? "");
         const [[id, error]] = merged.failed;
         throw new Error(`trace "${id}" could not be merged with the stored copy (${(error as Error).message}); it stays in memory`);
       }

@@ -4,7 +4,26 @@
 
 import { Core } from "./wasm/prompttrace_js.js";
 
-/** Merges trace records in a scratch core: the stored record, then ours (core's merge rule). */
+/**
+ * The records written since the last take, by trace: each a JSON Lines
+ * text of that trace's changed records only (core's `jsonl::write_changes`),
+ * after what `pending` held for it (records a failed save kept; the newer
+ * lines come later and win).
+ */
+export function takeChanges(core: Core, pending: Map<string, string> = new Map()): Map<string, string> {
+  const changes = new Map(pending);
+  const flat = core.takeChangedTraces();
+  for (let i = 0; i + 1 < flat.length; i += 2) changes.set(flat[i], (changes.get(flat[i]) ?? "") + flat[i + 1]);
+  return changes;
+}
+
+/**
+ * Merges trace records in a scratch core: the stored record, then ours
+ * (core's merge rule). Ours is the records this tracer changed since its
+ * last save, so records it did not change stay as stored (another tab may
+ * have stored a newer state of them); a trace not stored yet is written
+ * whole from memory.
+ */
 export class Merger {
   readonly #scratch = new Core();
 
@@ -13,11 +32,18 @@ export class Merger {
    * Throws, naming the record, when the stored record cannot be read or
    * ours cannot merge into it.
    */
-  trace(id: string, stored: string, ours: string, name: string): { record: string; row: unknown } {
+  trace(id: string, stored: string, ours: Ours, name: string): { record: string; row: unknown } {
     this.#scratch.clear();
     this.#scratch.importText(name, stored);
-    this.#scratch.importText("this tracer", ours);
-    return { record: this.#scratch.traceLines(id) ?? ours, row: id === "" ? undefined : this.#scratch.indexRow(id) };
+    this.#import(id, ours);
+    const record = this.#scratch.traceLines(id) ?? ours.whole ?? ours.changed;
+    return { record, row: id === "" ? undefined : this.#scratch.indexRow(id) };
+  }
+
+  /** Ours over what the scratch core holds: the changed records, or the whole trace where none of it is stored. */
+  #import(id: string, ours: Ours): void {
+    const stored = id === "" ? this.#scratch.traceLines(id) !== undefined : this.#scratch.indexRow(id) !== undefined;
+    this.#scratch.importText("this tracer", stored || ours.whole === undefined ? ours.changed : ours.whole);
   }
 
   /**
@@ -25,13 +51,13 @@ export class Merger {
    * merged over it, as JSON Lines. Throws when the stored file cannot be
    * read; a trace that cannot merge is left out and listed in `failed`.
    */
-  file(stored: string | null, ours: Map<string, string>, name: string): { text: string; failed: Map<string, unknown> } {
+  file(stored: string | null, ours: Map<string, Ours>, name: string): { text: string; failed: Map<string, unknown> } {
     this.#scratch.clear();
     if (stored !== null) this.#scratch.importText(name, stored);
     const failed = new Map<string, unknown>();
     for (const [id, lines] of ours) {
       try {
-        this.#scratch.importText("this tracer", lines);
+        this.#import(id, lines);
       } catch (error) {
         failed.set(id, error);
       }
@@ -42,4 +68,15 @@ export class Merger {
   free(): void {
     this.#scratch.free();
   }
+}
+
+/** A trace's records to save: those changed since the last save, and the whole trace in memory (undefined once it left). */
+export interface Ours {
+  changed: string;
+  whole: string | undefined;
+}
+
+/** `changes` with each trace's whole record from memory beside it. */
+export function withWhole(core: Core, changes: Map<string, string>): Map<string, Ours> {
+  return new Map([...changes].map(([id, changed]) => [id, { changed, whole: core.traceLines(id) }]));
 }

@@ -39,8 +39,10 @@ export type Prices = Record<string, { input: number; output: number }>;
 
 /**
  * Node file storage: a native JSON Lines file that each record is appended
- * to as it starts and as it ends (one append-mode write per record, so
- * processes sharing the file lose nothing). The CLI and the viewer read it.
+ * to as it starts and as it ends (one append-mode write per batch of
+ * records, so processes sharing the file do not mix their lines). A process
+ * killed mid-write loses the record it was writing; the others lose nothing:
+ * the cut line is skipped when read. The CLI and the viewer read it.
  */
 export interface FileStorage {
   /** The file, created if missing; e.g. "traces.jsonl". */
@@ -69,8 +71,17 @@ export interface TracerOptions {
    * Traces kept in memory (default 1,000). Beyond it, the oldest traces
    * that have ended — with every observation in them — leave memory once
    * storage has saved them and a running exporter (`exportTo`) has sent
-   * them; with neither, nothing leaves. A trace that left memory takes no
-   * more observations. `Infinity` keeps everything.
+   * them; with neither, nothing leaves. LLM calls without a trace are
+   * capped by the same number, alike. A trace that never ends never leaves.
+   * `export()` holds what is in memory: at most the newest N ended traces
+   * (plus those still running). `Infinity` keeps everything.
+   *
+   * A trace that left memory takes no more records: a later `update()`,
+   * end or new observation for it is not recorded and goes to `onError`
+   * naming this option. A late OpenTelemetry span for it starts a new
+   * trace under the same id, whose record (name, times) replaces the
+   * stored one when saved. Set this above the number of traces that may
+   * still get records.
    */
   maxTracesInMemory?: number;
   /** Overrides or extends the built-in model prices. */

@@ -69,6 +69,22 @@ impl Core {
         calls.into_iter().chain(traces).collect()
     }
 
+    /// The records written since the last take, grouped by trace, as a flat
+    /// list `[id, text, id, text, …]` (pairs flattened: strings cross to JS
+    /// without a conversion layer), each text a JSON Lines file of that trace's changed
+    /// records only (`""` for the LLM calls without trace). Storage merges
+    /// each over its stored record, so what this tracer did not change
+    /// stays as another tab last stored it (core's `jsonl::write_changes`).
+    #[wasm_bindgen(js_name = takeChangedTraces)]
+    pub fn take_changed_traces(&mut self) -> Vec<String> {
+        let store = self.recorder.store_mut();
+        let changes = store.take_changes();
+        jsonl::write_changes(store, &changes)
+            .into_iter()
+            .flat_map(|(id, text)| [id, text])
+            .collect()
+    }
+
     /// One trace's records as a JSON Lines file of its own (storage layout
     /// v2's record); `""` for the LLM calls without trace. `undefined` when
     /// there is no such trace.

@@ -152,3 +152,27 @@ test("a layout v1 that cannot be read is reported and left as it is; new traces 
     assert.deepEqual(found.loaded.map(([name]) => name), ["new"]);
     assert.deepEqual(errors, []);
   }));
+
+test("when the browser closes the IndexedDB connection, the next flush opens it again and loses nothing taken", () =>
+  inChromium(async (page, base, errors) => {
+    const cdp = await page.context().newCDPSession(page);
+    await page.exposeFunction("clearIndexedDB", () =>
+      cdp.send("Storage.clearDataForOrigin", { origin: base.slice(0, -1), storageTypes: "indexeddb" }),
+    );
+    const { found: { stored }, problems } = await phase(page, base, "phase=force-close");
+    // t1 went with the cleared site data; t2's flush found the connection
+    // closed (reported, kept) and t3's saved both.
+    assert.deepEqual(stored, ["t2", "t3"]);
+    assert.ok(problems.every((p) => /IndexedDB/.test(p)), problems.join("\n"));
+    assert.deepEqual(errors, []);
+  }));
+
+test("flush() does not hang while another tab holds IndexedDB open at layout v1; the traces are saved later", () =>
+  inChromium(async (page, base, errors) => {
+    const { found: { waited, stored }, problems } = await phase(page, base, "phase=blocked");
+    assert.equal(waited, "returned");
+    assert.deepEqual(stored, ["t1", "t2"]);
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(problems[0], /another tab holds the traces database open at an older layout/);
+    assert.deepEqual(errors, []);
+  }));

@@ -4,7 +4,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -109,6 +109,29 @@ test("a process killed with SIGKILL mid-write leaves a file that reads back, and
   assert.ok(second.summary.traces.some((x) => x.name === "after-0" && x.status === "completed"));
 });
 
+test("another process killed mid-line while this one keeps appending: one warning, every record of this one kept", async (t) => {
+  const file = join(folder(t), "traces.jsonl");
+  const { tracer: app, problems } = tracer({ storage: { file } });
+  app.trace("a-1").complete();
+  await app.flush();
+  // Process B started on the same file and was killed with SIGKILL mid-line
+  // (deterministically: its header and a cut line, between two of A's writes).
+  appendFileSync(file, '{"format":"prompttrace","version":1}\n{"trace":{"id":"bbbb","name":"b-1","status":"runn');
+  app.trace("a-2").complete();
+  await app.flush();
+  app.trace("a-3").complete();
+  await app.flush();
+  assert.deepEqual(problems, []);
+  const read = await load(file);
+  assert.deepEqual(read.summary.traces.map((x) => [x.name, x.status]).sort(), [
+    ["a-1", "completed"],
+    ["a-2", "completed"],
+    ["a-3", "completed"],
+  ]);
+  assert.equal(read.problems.length, 1, read.problems.join("\n"));
+  assert.match(read.problems[0], /line \d+ was cut short/);
+});
+
 test("a last line cut short is skipped with one warning; the records before it are kept", async (t) => {
   const file = join(folder(t), "traces.jsonl");
   await write(file, "cut", 2);
@@ -149,6 +172,24 @@ test("maxTracesInMemory: stored traces that ended leave memory, and summary() st
   await app.flush();
   assert.equal(app.summary().traces.filter((x) => x.status === "completed").length, 21);
   assert.deepEqual(problems, []);
+});
+
+test("a record for a trace that left memory is refused with a message naming maxTracesInMemory", async (t) => {
+  const file = join(folder(t), "traces.jsonl");
+  const { tracer: app, problems } = tracer({ storage: { file }, maxTracesInMemory: 0 });
+  const trace = app.trace("answer");
+  trace.generation({ name: "llm" }).complete({ output: "x" });
+  trace.complete({ output: "x" });
+  await app.flush(); // saved and ended: it leaves memory
+  assert.equal(JSON.parse(app.export()).traces.length, 0);
+  trace.update({ metadata: { feedback: "thumbs up" } });
+  trace.span("follow-up").complete();
+  await app.flush();
+  assert.ok(problems.length >= 2, problems.join("\n"));
+  for (const problem of problems.slice(0, 2)) assert.match(problem, /left memory .*maxTracesInMemory/);
+  // The stored trace is as it was saved.
+  const { summary } = await load(file);
+  assert.deepEqual(summary.traces.map((x) => [x.name, x.status, x.observation_count]), [["answer", "completed", 1]]);
 });
 
 test("without storage or an exporter nothing leaves memory", async () => {

@@ -109,6 +109,30 @@ test("a trace stored already is merged with this tracer's by the core's rule", a
   assert.deepEqual(problems, []);
 });
 
+test("a stale copy in another tab does not overwrite a newer record: a flush writes only what changed", async () => {
+  const { tracer: a, problems } = tracer({ storage: "localStorage" });
+  const t1 = a.trace({ id: "t1", name: "chat" });
+  t1.complete({ output: "draft" });
+  await a.flush();
+  const b = await Tracer.load({ storage: "localStorage", onError: (e) => problems.push(e.message) }); // tab B opens
+  t1.update({ output: "final answer", metadata: { feedback: "good" } });
+  await a.flush();
+  // Tab B, holding t1 as "draft", adds an evaluation span to it.
+  const line = (record) => JSON.stringify(record) + "\n";
+  b.import(
+    line({ format: "prompttrace", version: 1 }) +
+      line({ observation: { id: "eval1", trace_id: "t1", name: "eval", type: "span", status: "completed", started_at: "2030-01-01T00:00:00Z", ended_at: "2030-01-01T00:00:01Z" } }),
+    "eval",
+  );
+  await b.flush();
+  const stored = JSON.parse((await Tracer.load({ storage: "localStorage" })).export());
+  const [trace] = stored.traces;
+  assert.equal(trace.output, "final answer");
+  assert.deepEqual(trace.metadata, { feedback: "good" });
+  assert.deepEqual(stored.observations.map((o) => o.name), ["eval"]);
+  assert.deepEqual(problems, []);
+});
+
 test("maxTracesInMemory: what flush stored leaves memory; what failed to store stays", async () => {
   const { tracer: t, problems } = tracer({ storage: "localStorage", maxTracesInMemory: 2 });
   for (let i = 0; i < 5; i++) t.trace(`t${i}`).complete();

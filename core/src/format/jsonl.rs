@@ -26,7 +26,7 @@ use crate::format::error::{json_error, not_an_object, ImportError};
 use crate::format::native::check_header;
 use crate::format::{Parsed, FORMAT, VERSION};
 use crate::model::{Observation, Trace};
-use crate::store::{Batch, Store};
+use crate::store::{Batch, Changes, Store};
 
 #[derive(Deserialize)]
 struct Line {
@@ -288,4 +288,41 @@ pub fn write_trace(store: &Store, trace_id: &str) -> Option<String> {
         text.push_str(&observation_line(observation));
     }
     Some(text)
+}
+
+/// The records `changes` names, grouped by trace, each group a JSON Lines
+/// file of its own: the header, the trace's line if it changed, then its
+/// changed observations by start and id ([`WITHOUT_TRACE`] for the calls
+/// without trace); groups sorted by trace id. Storage that keeps one record
+/// per trace merges such a group over the stored record, so records this
+/// writer did not change stay as another writer last stored them. Records
+/// removed since are left out.
+pub fn write_changes(store: &Store, changes: &Changes) -> Vec<(String, String)> {
+    let mut groups: std::collections::BTreeMap<&str, (Option<&Trace>, Vec<&Observation>)> =
+        std::collections::BTreeMap::new();
+    for id in changes.traces() {
+        if let Some(entry) = store.trace(id) {
+            groups.entry(id).or_default().0 = Some(entry.trace());
+        }
+    }
+    for id in changes.observations() {
+        if let Some(observation) = store.observation(id) {
+            let trace = observation.trace_id.as_deref().unwrap_or(WITHOUT_TRACE);
+            groups.entry(trace).or_default().1.push(observation);
+        }
+    }
+    groups
+        .into_iter()
+        .map(|(id, (trace, mut observations))| {
+            let mut text = header_line();
+            if let Some(trace) = trace {
+                text.push_str(&trace_line(trace));
+            }
+            observations.sort_unstable_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+            for observation in observations {
+                text.push_str(&observation_line(observation));
+            }
+            (id.to_string(), text)
+        })
+        .collect()
 }

@@ -74,6 +74,8 @@ pub enum Violation {
     RunningWithEndTime { subject: Subject },
     #[error("{subject} belongs to trace \"{trace_id}\", which is neither in this file nor already loaded")]
     UnknownTrace { subject: Subject, trace_id: String },
+    #[error("{subject} came after trace \"{trace_id}\" left memory (once saved and ended, only the newest maxTracesInMemory traces stay) and is not recorded; raise maxTracesInMemory to keep traces longer")]
+    LeftMemory { subject: Subject, trace_id: String },
     #[error(
         "{subject} names parent \"{parent_id}\", which is neither in this file nor already loaded"
     )]
@@ -136,6 +138,7 @@ impl Violation {
             | Violation::EndedWithoutEndTime { subject, .. }
             | Violation::RunningWithEndTime { subject }
             | Violation::UnknownTrace { subject, .. }
+            | Violation::LeftMemory { subject, .. }
             | Violation::UnknownParent { subject, .. }
             | Violation::ParentInOtherTrace { subject, .. }
             | Violation::ParentWithoutTrace { subject, .. }

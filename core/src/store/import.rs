@@ -148,10 +148,7 @@ impl Store {
                 if !trace_winners.contains_key(trace_id) && !self.traces.contains_key(trace_id) {
                     return Err(reject(
                         RecordIndex::Observation(i),
-                        Violation::UnknownTrace {
-                            subject: observation.subject(),
-                            trace_id: trace_id.to_string(),
-                        },
+                        self.missing_trace(observation.subject(), trace_id),
                     ));
                 }
                 touched.insert(trace_id);

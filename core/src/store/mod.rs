@@ -18,6 +18,7 @@ mod entry;
 mod facts;
 mod import;
 mod index;
+mod left;
 mod update;
 mod write;
 
@@ -25,11 +26,13 @@ use std::collections::BTreeSet;
 
 use crate::hash::HashMap;
 use crate::model::Observation;
+use crate::rules::{Subject, Violation};
 
 pub use changes::Changes;
 pub use entry::{TraceEntry, Tree};
 pub use facts::Facts;
 pub use import::{Batch, ImportReport, RecordIndex, Rejection};
+pub use left::LEFT_KEPT;
 pub use update::{TraceUpdate, Update};
 pub use write::End;
 
@@ -50,6 +53,9 @@ pub struct Store {
     /// What was written since [`Store::take_changes`] was last called,
     /// while [`Store::watch_changes`] is on (storage's feed).
     changes: Option<Changes>,
+    /// The last traces that left memory (`retention`), to say so when a
+    /// record for one arrives later.
+    left: left::Left,
 }
 
 /// Something that became ready to send: a trace that ended (or whose last
@@ -163,6 +169,49 @@ impl Store {
     }
 
     /// Removes a trace and its observations; `false` if it was not stored.
+    /// Removes trace `id` because it left memory (`retention`): a later
+    /// record for it is refused with [`Violation::LeftMemory`].
+    pub fn evict_trace(&mut self, id: &str) -> bool {
+        let removed = self.remove_trace(id);
+        if removed {
+            self.left.note(id);
+        }
+        removed
+    }
+
+    /// Whether trace `id` left memory (one of the last [`LEFT_KEPT`]).
+    pub fn has_left(&self, id: &str) -> bool {
+        self.left.contains(id)
+    }
+
+    /// The error for a record of trace `id`, which is not in memory.
+    pub(crate) fn missing_trace(&self, subject: Subject, trace_id: &str) -> Violation {
+        if self.has_left(trace_id) {
+            Violation::LeftMemory {
+                subject,
+                trace_id: trace_id.to_string(),
+            }
+        } else {
+            Violation::UnknownTrace {
+                subject,
+                trace_id: trace_id.to_string(),
+            }
+        }
+    }
+
+    /// The error for trace `id`, which is not in memory.
+    pub(crate) fn unknown_trace(&self, id: &str) -> Violation {
+        let subject = Subject::Trace(id.to_string());
+        if self.has_left(id) {
+            Violation::LeftMemory {
+                subject,
+                trace_id: id.to_string(),
+            }
+        } else {
+            Violation::Unknown { subject }
+        }
+    }
+
     pub fn remove_trace(&mut self, id: &str) -> bool {
         let Some(entry) = self.traces.remove(id) else {
             return false;

@@ -86,9 +86,7 @@ impl Store {
     pub fn update_trace(&mut self, id: &str, update: TraceUpdate) -> Result<(), Violation> {
         let mut trace: Trace = self
             .trace(id)
-            .ok_or_else(|| Violation::Unknown {
-                subject: Subject::Trace(id.to_string()),
-            })?
+            .ok_or_else(|| self.unknown_trace(id))?
             .trace()
             .clone();
         let TraceUpdate {

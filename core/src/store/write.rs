@@ -87,10 +87,7 @@ impl Store {
         }
         if let Some(trace_id) = &observation.trace_id {
             if !self.traces.contains_key(trace_id) {
-                return Err(Violation::UnknownTrace {
-                    subject: observation.subject(),
-                    trace_id: trace_id.clone(),
-                });
+                return Err(self.missing_trace(observation.subject(), trace_id));
             }
         }
         structure::check_new_child(&observation.id, links(&observation), |id| {
@@ -103,9 +100,9 @@ impl Store {
     /// Ends a stored trace at `at`: output and status message are set when
     /// given (usage and cost belong to observations and are not read).
     pub fn end_trace(&mut self, id: &str, at: Timestamp, end: End) -> Result<(), Violation> {
-        let entry = self.traces.get_mut(id).ok_or_else(|| Violation::Unknown {
-            subject: Subject::Trace(id.to_string()),
-        })?;
+        let Some(entry) = self.traces.get_mut(id) else {
+            return Err(self.unknown_trace(id));
+        };
         let trace = &mut entry.trace;
         lifecycle::end(trace, at, end.outcome)?;
         if end.output.is_some() {
@@ -162,6 +159,7 @@ impl Store {
         let ending = (trace.status.is_ended() && self.endings.is_some())
             .then(|| Ending::Trace(trace.id.clone()));
         self.note_trace_change(&trace.id);
+        self.left.forget(&trace.id); // back in memory: its records are taken again
         let added = match self.traces.get_mut(trace.id.as_str()) {
             Some(entry) => {
                 let old = std::mem::replace(&mut entry.trace, trace);

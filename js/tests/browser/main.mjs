@@ -81,7 +81,7 @@ async function read() {
   return tracer.summary();
 }
 
-if (["tracer", "seed-v1", "layout"].includes(phase)) {
+if (["tracer", "seed-v1", "layout", "force-close", "blocked"].includes(phase)) {
   storagePhase(phase, params, onError).then(
     (found) => {
       window.result = { found, problems };

@@ -6,6 +6,11 @@
 //                   "prompttrace" (T = "traces": two traces as JSON Lines)
 //   layout          what is stored, read with IndexedDB directly, and what
 //                   Tracer.load reads back
+//   force-close     a tracer saves t1; the browser closes its connection
+//                   (`window.clearIndexedDB`, the test's CDP
+//                   Storage.clearDataForOrigin); it saves t2 and t3
+//   blocked         another tab holds layout v1 open; a tracer flushes t1
+//                   (it must not hang), then the tab closes and it flushes
 import { Tracer } from "prompttrace";
 
 export async function storagePhase(phase, params, onError) {
@@ -23,6 +28,10 @@ export async function storagePhase(phase, params, onError) {
       return { seeded: true };
     case "layout":
       return layout(onError);
+    case "force-close":
+      return forceClose(onError);
+    case "blocked":
+      return blocked(onError);
     default:
       throw new Error(`unknown phase ${phase}`);
   }
@@ -72,4 +81,39 @@ async function layout(onError) {
   db.close();
   const tracer = await Tracer.load({ storage: "indexedDB", onError });
   return { ...found, loaded: tracer.summary().traces.map((t) => [t.name, t.status, t.observation_count]) };
+}
+
+/** The trace names stored in `traces`, read with IndexedDB directly. */
+async function storedNames() {
+  const db = await request(indexedDB.open("prompttrace"));
+  const records = db.objectStoreNames.contains("traces") ? await request(db.transaction("traces").objectStore("traces").getAll()) : [];
+  db.close();
+  return records.map((record) => JSON.parse(record.split("\n").find((line) => line.startsWith('{"trace"'))).trace.name).sort();
+}
+
+async function forceClose(onError) {
+  const tracer = new Tracer({ storage: "indexedDB", onError });
+  tracer.trace("t1").complete();
+  await tracer.flush();
+  await window.clearIndexedDB(); // the browser closes the connection and empties the database
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  tracer.trace("t2").complete();
+  await tracer.flush();
+  tracer.trace("t3").complete();
+  await tracer.flush();
+  return { stored: await storedNames() };
+}
+
+async function blocked(onError) {
+  const open = indexedDB.open("prompttrace", 1);
+  open.onupgradeneeded = () => open.result.createObjectStore("files");
+  const old = await request(open); // another tab, on an older version of the package
+  const tracer = new Tracer({ storage: "indexedDB", onError });
+  tracer.trace("t1").complete();
+  const waited = await Promise.race([tracer.flush().then(() => "returned"), new Promise((resolve) => setTimeout(() => resolve("hung"), 5000))]);
+  old.close(); // that tab closes
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  tracer.trace("t2").complete();
+  await tracer.flush();
+  return { waited, stored: await storedNames() };
 }
