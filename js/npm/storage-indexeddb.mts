@@ -38,6 +38,9 @@ class IndexedStorage implements Storage {
   #db: IDBDatabase | undefined;
   /** Changed records a failed save took from the core, by trace: saved with the next one. */
   #retry = new Map<string, string>();
+  #chain: Promise<unknown> = Promise.resolve();
+  /** Set while another tab blocks our open; cleared when the open succeeds. */
+  #blocked: Error | undefined;
   /** `clear()` was called: a stored record that cannot be read is replaced. */
   #replace = false;
 
@@ -63,7 +66,22 @@ class IndexedStorage implements Storage {
     }));
   }
 
-  async save(core: Core): Promise<void> {
+  /**
+   * One save at a time: each takes what changed (and what earlier saves
+   * left to retry) when the one before it has finished, so two failing
+   * saves never overwrite each other's leftovers.
+   */
+  save(core: Core): Promise<void> {
+    const run = this.#chain.then(() => this.#save(core));
+    this.#chain = run.catch(() => {});
+    return run;
+  }
+
+  async #save(core: Core): Promise<void> {
+    if (this.#blocked) {
+      // Never wait on a blocked open: the traces stay for a later flush.
+      throw this.#blocked;
+    }
     const changes = takeChanges(core, this.#retry);
     this.#retry = new Map();
     if (changes.size === 0) return;
@@ -129,16 +147,22 @@ class IndexedStorage implements Storage {
       const request = this.#factory.open(DB_NAME, DB_VERSION);
       request.onupgradeneeded = () => upgrade(request.result, request.transaction);
       // Waiting would hang flush() until the other tab closes: give up this
-      // time and keep the traces for a later flush. The request still opens
-      // when the other tab lets go; that connection is closed then.
+      // time and keep the traces for a later flush. The request stays queued (IndexedDB queues opens per database, so a
+      // second one would wait silently behind it): saves fail at once until
+      // it succeeds, then use its connection.
       request.onblocked = () => {
         gaveUp = true;
-        this.#forget(undefined, opened);
-        reject(new Error("IndexedDB: another tab holds the traces database open at an older layout (reload or close it); traces stay in memory and are saved at a later flush"));
+        this.#blocked = new Error("IndexedDB: another tab holds the traces database open at an older layout (reload or close it); traces stay in memory and are saved at a later flush");
+        reject(this.#blocked);
       };
       request.onsuccess = () => {
         const db = request.result;
-        if (gaveUp) return db.close();
+        if (gaveUp) {
+          this.#blocked = undefined;
+          this.#opened = migrate(db)
+            .catch((error: unknown) => this.#report(error instanceof Error ? error : new Error(String(error))))
+            .then(() => db);
+        }
         // Let a newer layout's upgrade proceed; the next save opens again.
         db.onversionchange = () => {
           db.close();
@@ -150,6 +174,7 @@ class IndexedStorage implements Storage {
         resolve(db);
       };
       request.onerror = () => {
+        this.#blocked = undefined;
         this.#forget(undefined, opened);
         reject(new Error(`could not open IndexedDB (${request.error?.name ?? "Error"}: ${request.error?.message ?? "unknown error"}); traces stay in memory`));
       };
@@ -209,7 +234,12 @@ function writeTraces(
     // the whole transaction without saying why.
     stored.onsuccess = () => {
       try {
-        if (stored.result === undefined) return put(own, ownRow());
+        if (stored.result === undefined) {
+          // Only our changed records, and the trace left memory: alone they
+          // would be a record without its trace line. Nothing to add to.
+          if (ours.whole === undefined && id !== "") return;
+          return put(own, ownRow());
+        }
         if (typeof stored.result !== "string") throw new Error("the stored record is not JSON Lines text");
         const merged = merger.trace(id, stored.result, ours, `indexedDB:prompttrace/${id}`);
         put(merged.record, merged.row);

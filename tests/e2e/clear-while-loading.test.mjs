@@ -49,9 +49,12 @@ test("Clear everything then a drop, while stored traces load: the dropped traces
     await page.evaluate(() => document.querySelector("[data-testid=clear]").click());
     await viewer.dropFile("three.json", manyTraces(3), { wait: false });
     await page.evaluate(() => window.letOpen());
+    // The stored traces finish loading, then the dropped file is imported
+    // and saved: wait for that, not for the first quiet moment between.
+    await page.waitForFunction(() => document.querySelector("[data-testid=stored-traces]")?.textContent === "3", null, { timeout: 30_000 })
+      .catch(async () => assert.fail(`the dropped traces, not the demo's: ${await page.textContent("[data-testid=stored-traces]")}`));
     await viewer.idle();
     assert.equal(await viewer.errors(), "");
-    assert.equal(await page.textContent("[data-testid=stored-traces]"), "3", "the dropped traces, not the demo's");
     assert.equal(await viewer.storedTraces(), "3", "a reload finds the dropped traces");
     assert.deepEqual((await viewer.storedKeys("traces")).sort(), ["t0", "t1", "t2"]);
     assert.deepEqual(viewer.pageErrors, []);

@@ -168,7 +168,6 @@ impl Store {
             .filter_map(|id| self.traces.get(id))
     }
 
-    /// Removes a trace and its observations; `false` if it was not stored.
     /// Removes trace `id` because it left memory (`retention`): a later
     /// record for it is refused with [`Violation::LeftMemory`].
     pub fn evict_trace(&mut self, id: &str) -> bool {
@@ -212,6 +211,7 @@ impl Store {
         }
     }
 
+    /// Removes a trace and its observations; `false` if it was not stored.
     pub fn remove_trace(&mut self, id: &str) -> bool {
         let Some(entry) = self.traces.remove(id) else {
             return false;

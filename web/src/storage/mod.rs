@@ -81,6 +81,12 @@ async fn database() -> Result<IdbDatabase, String> {
     database.set_onversionchange(Some(wasm_bindgen::JsCast::unchecked_ref(
         &on_version_change,
     )));
+    // The browser closed it (site data cleared, storage pressure): the next
+    // save (or "Retry save") opens a new one.
+    let on_close = wasm_bindgen::closure::Closure::once_into_js(move || {
+        OPEN.with_borrow_mut(|open| *open = None);
+    });
+    database.set_onclose(Some(wasm_bindgen::JsCast::unchecked_ref(&on_close)));
     OPEN.with_borrow_mut(|open| *open = Some(database.clone()));
     Ok(database)
 }
