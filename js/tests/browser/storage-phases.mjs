@@ -110,10 +110,14 @@ async function blocked(onError) {
   const old = await request(open); // another tab, on an older version of the package
   const tracer = new Tracer({ storage: "indexedDB", onError });
   tracer.trace("t1").complete();
-  const waited = await Promise.race([tracer.flush().then(() => "returned"), new Promise((resolve) => setTimeout(() => resolve("hung"), 5000))]);
+  const flushed = () => Promise.race([tracer.flush().then(() => "returned"), new Promise((resolve) => setTimeout(() => resolve("hung"), 5000))]);
+  const waited = await flushed();
+  // A second flush while the tab still holds it: no silent wait behind the first open.
+  tracer.trace("t1b").complete();
+  const waitedAgain = await flushed();
   old.close(); // that tab closes
   await new Promise((resolve) => setTimeout(resolve, 100));
   tracer.trace("t2").complete();
   await tracer.flush();
-  return { waited, stored: await storedNames() };
+  return { waited: [waited, waitedAgain], stored: await storedNames() };
 }
