@@ -221,19 +221,25 @@ pub struct IndexRow {
     pub running: bool,
 }
 
+/// The models a trace's observations used, sorted, each once.
+pub fn trace_models(store: &Store, entry: &TraceEntry) -> Vec<String> {
+    let mut models: Vec<String> = entry
+        .facts()
+        .iter()
+        .filter_map(|facts| facts.model)
+        .map(|model| store.model_name(model).to_string())
+        .collect();
+    models.sort_unstable();
+    models.dedup();
+    models
+}
+
 impl IndexRow {
     /// The row of a stored trace, by the rules of [`trace_figures`].
     pub fn of(store: &Store, entry: &TraceEntry, prices: &PriceTable) -> IndexRow {
         let trace = entry.trace();
         let figures = trace_figures(store, entry, prices);
-        let mut models: Vec<String> = entry
-            .facts()
-            .iter()
-            .filter_map(|facts| facts.model)
-            .map(|model| store.model_name(model).to_string())
-            .collect();
-        models.sort_unstable();
-        models.dedup();
+        let models = trace_models(store, entry);
         let millis = Timestamp::unix_millis_f64;
         IndexRow {
             id: trace.id.clone(),

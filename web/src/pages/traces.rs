@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use prompttrace::model::Status;
+use prompttrace::rollup;
 use prompttrace::rules::duration;
 use prompttrace::search::{self, Query};
 use prompttrace::Timestamp;
@@ -135,13 +136,7 @@ pub fn TracesPage() -> impl IntoView {
                 .map(|entry| {
                     let trace = entry.trace();
                     let f = &figures.traces[&trace.id];
-                    let mut models: Vec<String> = entry
-                        .observations()
-                        .iter()
-                        .filter_map(|o| o.model.clone())
-                        .collect();
-                    models.sort();
-                    models.dedup();
+                    let models = rollup::trace_models(store, entry);
                     Row {
                         id: trace.id.clone(),
                         name: trace.name.clone(),
