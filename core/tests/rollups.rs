@@ -113,3 +113,58 @@ fn rollup_of_one_trace_equals_its_row_in_the_whole() {
         assert_eq!(one, all.traces[&entry.trace().id]);
     }
 }
+
+/// The sessions list drawn from index rows alone (the viewer's start)
+/// shows what the store's rollups give: same counts, sums, extents and
+/// latencies, for finished and running sessions.
+#[test]
+fn rollup_sessions_from_index_rows_equal_the_stores() {
+    use prompttrace::rollup::{sessions_of_rows, IndexRow};
+    let prices = PriceTable::builtin();
+    let mut running = prompttrace::Store::new();
+    prompttrace::format::import(
+        &mut running,
+        "running.json",
+        br#"{"format":"prompttrace","version":1,"traces":[
+            {"id":"a","name":"done","session_id":"s","status":"completed","started_at":"2024-06-01T00:00:00Z","ended_at":"2024-06-01T00:00:02Z"},
+            {"id":"b","name":"live","session_id":"s","status":"running","started_at":"2024-06-01T00:00:05Z"}],
+          "observations":[{"id":"o","trace_id":"b","type":"generation","name":"llm","status":"running","started_at":"2024-06-01T00:00:06Z","model":"gpt-4o"}]}"#,
+    )
+    .unwrap();
+    for store in [
+        scenarios::chat_session(),
+        scenarios::rag_pipeline(),
+        scenarios::nested_multi_step(),
+        running,
+    ] {
+        let rows: Vec<IndexRow> = store
+            .traces()
+            .map(|entry| IndexRow::of(&store, entry, &prices))
+            .collect();
+        let from_rows = sessions_of_rows(&rows);
+        let from_store = rollups(&store, &prices).sessions;
+        assert_eq!(
+            from_rows.keys().collect::<Vec<_>>(),
+            from_store.keys().collect::<Vec<_>>()
+        );
+        for (id, ours) in &from_rows {
+            let theirs = &from_store[id];
+            let shown = |f: &prompttrace::rollup::Figures| {
+                (
+                    f.trace_count,
+                    f.observation_count,
+                    f.llm_call_count,
+                    f.error_count,
+                    f.tokens,
+                    f.cost.total.map(|c| (c * 1e9).round()),
+                    f.first_start,
+                    f.last_end,
+                    f.extent_ms(),
+                    f.latency_p50_ms,
+                    f.latency_p95_ms,
+                )
+            };
+            assert_eq!(shown(ours), shown(theirs), "session {id}");
+        }
+    }
+}

@@ -43,13 +43,14 @@ test("a save refused with a JS Error says its name and message, not {}", async (
   const page = viewer.page;
   try {
     await viewer.goto("?page=storage");
-    await page.evaluate(() => {
+    // In the import worker, which stores the file.
+    viewer.inWorker(() => {
       IDBObjectStore.prototype.put = function () {
         throw new TypeError("the disk is on fire");
       };
     });
     await viewer.dropFile("three.json", manyTraces(3));
-    assert.match(await viewer.errors(), /could not save to IndexedDB \(TypeError: the disk is on fire\)/);
+    assert.match(await viewer.errors(), /three\.json: could not save to IndexedDB \(TypeError: the disk is on fire\)/);
   } finally {
     await viewer.close();
   }

@@ -1,29 +1,35 @@
-// Running out of storage during an incremental save: the import is
-// reported, nothing of that change is stored, and earlier data stays.
+// Running out of storage while a file is stored: the import worker writes
+// each file in one transaction, so a refusal stores nothing of it, says
+// so, and leaves what was stored before.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Viewer, repo } from "./viewer-page.mjs";
 import { manyTraces } from "./sample-traces.mjs";
 
-const REFUSED = /could not save to IndexedDB \(.*QuotaExceededError.*\); what was stored before is kept/;
+const REFUSED = /three\.json: could not save to IndexedDB \(.*QuotaExceededError.*\); what was stored before is kept/;
 
-test("a save over quota says so, and a reload still has the earlier data", async () => {
+/** In the import worker: IndexedDB refuses writes as a full disk does,
+ * after `allowed` of them went through. */
+function fullDiskAfter(allowed) {
+  const put = IDBObjectStore.prototype.put;
+  IDBObjectStore.prototype.put = function (...args) {
+    if (allowed-- > 0) return put.apply(this, args);
+    throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
+  };
+}
+
+test("a file over quota says so, is not shown half-stored, and a reload still has the earlier data", async () => {
   const viewer = await Viewer.open();
   const page = viewer.page;
   try {
     await viewer.goto("?page=storage");
     assert.equal(await page.textContent("[data-testid=stored-traces]"), "5", "the demo traces are stored");
     const stored = await viewer.stored("traces");
-    // From now on IndexedDB refuses writes as a full disk does.
-    await page.evaluate(() => {
-      IDBObjectStore.prototype.put = function () {
-        throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
-      };
-    });
-    await viewer.dropFile("more.json", JSON.stringify({ format: "prompttrace", version: 1,
-      traces: [{ id: "extra", name: "extra", status: "running", started_at: "2024-06-01T00:00:00Z" }] }));
+    viewer.inWorker(fullDiskAfter, 0);
+    await viewer.dropFile("three.json", manyTraces(3));
     assert.match(await viewer.errors(), REFUSED);
+    assert.equal(await page.textContent("[data-testid=stored-traces]"), "5", "the lists show what is stored");
     await viewer.screenshot("quota");
     await viewer.goto("?page=storage");
     assert.equal(await page.textContent("[data-testid=stored-traces]"), "5", "the earlier data is what a reload finds");
@@ -33,7 +39,7 @@ test("a save over quota says so, and a reload still has the earlier data", async
   }
 });
 
-test("quota midway through a change stores none of it: the change is one transaction", async () => {
+test("quota midway through a file stores none of it (one transaction); with room again it is stored", async () => {
   const viewer = await Viewer.open();
   const page = viewer.page;
   try {
@@ -42,15 +48,8 @@ test("quota midway through a change stores none of it: the change is one transac
     const before = await viewer.storedKeys("traces");
     assert.ok(before.includes("226a79cf62ef3cfdfd444790751c79d7"), "the file's trace is stored");
     const count = String((await viewer.storedKeys("index")).length);
-    // The first write of the next change goes through, then the disk is full.
-    await page.evaluate(() => {
-      const put = IDBObjectStore.prototype.put;
-      let allowed = 1;
-      IDBObjectStore.prototype.put = function (...args) {
-        if (allowed-- > 0) return put.apply(this, args);
-        throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
-      };
-    });
+    // The first write of the file goes through, then the disk is full.
+    viewer.inWorker(fullDiskAfter, 1);
     await viewer.dropFile("three.json", manyTraces(3));
     assert.match(await viewer.errors(), REFUSED);
     await viewer.goto("?page=storage");
@@ -58,69 +57,10 @@ test("quota midway through a change stores none of it: the change is one transac
     assert.deepEqual(await viewer.storedKeys("traces"), before, "not even the record written before the refusal");
 
     // With room again, the same file is stored.
+    viewer.inWorker(null);
     await viewer.dropFile("three.json", manyTraces(3));
     assert.equal(await viewer.errors(), "");
     assert.equal(await viewer.storedTraces(), String(Number(count) + 3));
-    assert.deepEqual(viewer.pageErrors, []);
-  } finally {
-    await viewer.close();
-  }
-});
-
-/** IndexedDB refuses writes as a full disk does, until `roomAgain()`. */
-function fillTheDisk(page) {
-  return page.evaluate(() => {
-    const put = IDBObjectStore.prototype.put;
-    window.roomAgain = () => { IDBObjectStore.prototype.put = put; };
-    IDBObjectStore.prototype.put = function () {
-      throw new DOMException("The quota has been exceeded.", "QuotaExceededError");
-    };
-  });
-}
-
-const extra = JSON.stringify({ format: "prompttrace", version: 1,
-  traces: [{ id: "extra", name: "extra", status: "running", started_at: "2024-06-01T00:00:00Z" }] });
-
-test("a refused save is not dropped: once there is room, the next change saves it too (no reload)", async () => {
-  const viewer = await Viewer.open();
-  const page = viewer.page;
-  try {
-    await viewer.goto("?page=storage");
-    assert.equal(await page.textContent("[data-testid=stored-traces]"), "5", "the demo traces are stored");
-    await fillTheDisk(page);
-    await viewer.dropFile("three.json", manyTraces(3));
-    assert.match(await viewer.errors(), REFUSED);
-    assert.match(await page.textContent("[data-testid=unsaved]"), /^3 traces not saved/);
-    // Dropping the same file again would change nothing in the store: the
-    // refused traces must come from the retry, not from this drop.
-    await page.evaluate(() => window.roomAgain());
-    await viewer.dropFile("extra.json", extra);
-    assert.equal(await viewer.errors(), "");
-    assert.equal(await page.$("[data-testid=unsaved]"), null, "nothing is left unsaved");
-    assert.equal(await viewer.storedTraces(), "9", "a reload finds the refused traces and the new one");
-    assert.deepEqual(viewer.pageErrors, []);
-  } finally {
-    await viewer.close();
-  }
-});
-
-test("\"Retry save\" on the Storage page saves what a refused save left", async () => {
-  const viewer = await Viewer.open();
-  const page = viewer.page;
-  try {
-    await viewer.goto("?page=storage");
-    await fillTheDisk(page);
-    await viewer.dropFile("three.json", manyTraces(3));
-    assert.match(await viewer.errors(), REFUSED);
-    await page.click("[data-testid=retry-save]");
-    await viewer.idle();
-    assert.match(await viewer.errors(), REFUSED, "still no room: refused again, and still kept");
-    assert.match(await page.textContent("[data-testid=unsaved]"), /^3 traces not saved/);
-    await page.evaluate(() => window.roomAgain());
-    await page.click("[data-testid=retry-save]");
-    await viewer.idle();
-    assert.equal(await page.$("[data-testid=unsaved]"), null, "nothing is left unsaved");
-    assert.equal(await viewer.storedTraces(), "8", "a reload finds the demo's five and the refused three");
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();

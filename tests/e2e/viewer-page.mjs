@@ -16,7 +16,7 @@ const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/cs
 /** A static server on `root`; every answer is pushed to `served` as
  * [status, path] (the browser's own requests, such as its icon, never reach
  * the page's "response" events). */
-function serve(root, served) {
+function serve(root, served, worker) {
   const server = createServer((request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
     const fixtures = join(repo, "tests/fixtures/traces");
@@ -28,7 +28,9 @@ function serve(root, served) {
       return;
     }
     try {
-      const body = readFileSync(file);
+      let body = readFileSync(file);
+      // A test's script runs in the import worker before the worker's own.
+      if (path.endsWith("/prompttrace-import_loader.js") && worker.prelude) body = `${worker.prelude}\n${body}`;
       response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "access-control-allow-origin": "*" });
       response.end(body);
     } catch {
@@ -42,7 +44,8 @@ export class Viewer {
   static async open() {
     const viewer = new Viewer();
     viewer.served = [];
-    viewer.server = await serve(dist, viewer.served);
+    viewer.worker = { prelude: null };
+    viewer.server = await serve(dist, viewer.served, viewer.worker);
     viewer.base = `http://127.0.0.1:${viewer.server.address().port}/`;
     viewer.profile = mkdtempSync(join(tmpdir(), "prompttrace-viewer-"));
     viewer.context = await chromium.launchPersistentContext(viewer.profile, {
@@ -55,6 +58,13 @@ export class Viewer {
     viewer.watch(viewer.context.pages()[0] ?? (await viewer.context.newPage()));
     mkdirSync(screenshots, { recursive: true });
     return viewer;
+  }
+
+  /** Runs `script` (a function) in every import worker started from now
+   * on, before the worker's own code: to make its IndexedDB refuse
+   * writes, or the worker die, as a full disk or a wasm trap would. */
+  inWorker(script, ...args) {
+    this.worker.prelude = script ? `(${script})(...${JSON.stringify(args)});` : null;
   }
 
   watch(page) {
@@ -72,7 +82,7 @@ export class Viewer {
    * it with `closeTab`, the browser with the first viewer's `close`. */
   async newTab() {
     const tab = Object.create(Viewer.prototype);
-    Object.assign(tab, { served: this.served, server: this.server, base: this.base, profile: this.profile, context: this.context });
+    Object.assign(tab, { served: this.served, worker: this.worker, server: this.server, base: this.base, profile: this.profile, context: this.context });
     tab.watch(await this.context.newPage());
     return tab;
   }

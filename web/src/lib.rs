@@ -11,9 +11,11 @@
 mod components;
 mod demo;
 mod format;
+pub mod import;
 mod links;
 mod loader;
 mod pages;
+mod records;
 mod restore;
 mod state;
 mod storage;
@@ -26,11 +28,13 @@ use prompttrace::format::{native, otlp};
 use prompttrace::Store;
 use wasm_bindgen::JsCast;
 
+use state::Progress;
+
 use state::AppState;
 
 #[component]
 pub fn App() -> impl IntoView {
-    let state = AppState::new(Store::new());
+    let state = AppState::new();
     provide_context(state);
     components::content::provide_content_choice();
     let theme = RwSignal::new(storage::setting(storage::THEME).unwrap_or_else(|| "light".into()));
@@ -51,7 +55,9 @@ pub fn App() -> impl IntoView {
 
 /// Loads what the browser kept, or the demo traces on a first visit.
 fn start(state: AppState) {
-    state.busy.set(Some("Opening stored traces…".into()));
+    state
+        .progress
+        .set(Some(Progress::busy("Opening stored traces…")));
     spawn_local(async move {
         let mut showing_demo = false;
         let stored = restore::restore(state).await;
@@ -59,12 +65,16 @@ fn start(state: AppState) {
             storage::set_setting(storage::DEMO_SEEN, "1");
             let demo = demo::FILES
                 .iter()
-                .map(|(name, text)| (name.to_string(), text.as_bytes().to_vec()))
+                .map(|(name, text)| (name.to_string(), loader::blob_of(text.as_bytes())))
                 .collect();
-            loader::import_all(state, demo);
+            // Before files given while loading, which are newer.
+            state.pending.update_value(|pending| {
+                let later = std::mem::replace(pending, demo);
+                pending.extend(later);
+            });
             showing_demo = true;
         }
-        state.busy.set(None);
+        state.progress.set(None);
         state.loaded.set(true);
         // What was done while loading goes first: "Clear everything" then a
         // drop must clear, then store the dropped file, not the reverse.
@@ -128,7 +138,10 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
             .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA"));
         if !in_field && !text.trim().is_empty() {
-            loader::import_all(state, vec![("pasted text".into(), text.into_bytes())]);
+            loader::import_all(
+                state,
+                vec![("pasted text".into(), loader::blob_of(text.as_bytes()))],
+            );
         }
     });
 
@@ -235,15 +248,16 @@ pub enum FileKind {
     Otlp,
 }
 
-/// Downloads everything.
+/// Downloads everything (every stored record is opened first).
 fn export(state: AppState, kind: FileKind) {
-    match kind {
+    records::open_everything(state, move || match kind {
         FileKind::Native => download("prompttrace.json", &state.peek(native::write)),
         FileKind::Otlp => download("prompttrace.otlp.json", &state.peek(otlp::write)),
-    }
+    });
 }
 
-/// Downloads some traces (a trace, a session); `stem` names the file.
+/// Downloads some traces (a trace, a session, shown and so opened);
+/// `stem` names the file.
 pub fn export_traces(state: AppState, ids: &[String], stem: &str, kind: FileKind) {
     if kind == FileKind::Otlp {
         let text = state.peek(|store| otlp::write_selected(store, ids, &[]));
@@ -288,12 +302,22 @@ fn download(file_name: &str, text: &str) {
 fn Banners() -> impl IntoView {
     let state = state::use_state();
     view! {
-        <Show when=move || state.busy.with(Option::is_some)>
-            <div class="progress" role="progressbar" data-testid="progress">
-                <div class="progress-bar"></div>
-                <span>{move || state.busy.get()}</span>
+        {move || state.progress.get().map(|progress| view! {
+            <div class="progress" data-testid="progress">
+                {match progress.fraction {
+                    Some(done) => view! {
+                        <progress max="1" value=done.to_string() aria-label=progress.label.clone()></progress>
+                    }.into_any(),
+                    None => view! {
+                        <div class="progress-bar" role="progressbar" aria-label=progress.label.clone()></div>
+                    }.into_any(),
+                }}
+                <span>{progress.label.clone()}{progress.fraction.map(|done| format!(" {:.0}%", done * 100.0))}</span>
+                {progress.cancellable.then(|| view! {
+                    <button data-testid="cancel-import" on:click=move |_| loader::cancel(state)>"Cancel"</button>
+                })}
             </div>
-        </Show>
+        })}
         <Show when=move || { state.saving.get() > 0 }>
             <div class="saving" data-testid="saving">"Saving…"</div>
         </Show>

@@ -1,50 +1,145 @@
-//! Getting trace files in: file picker, drag and drop, paste, `?url=`.
-//! Every path ends in `import`, which hands the bytes to the core
-//! (all-or-nothing per file), then saves the traces it changed.
+//! Getting trace files in: file picker, drag and drop, paste, `?url=`, the
+//! demo. Every path ends in `import_all`, which hands the files to the
+//! import worker (`import`): each file is read, imported (all or nothing)
+//! and stored there, and the lists take the rows it wrote. Deletes and
+//! clears are written from here (`persist`).
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use prompttrace::format::jsonl;
-use prompttrace::{format, PriceTable};
-use wasm_bindgen::JsCast;
+use prompttrace::format;
+use prompttrace::rollup::IndexRow;
+use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
+use web_sys::Blob;
 
-use crate::state::{AppState, Dirty};
-use crate::storage::{self, Change, Record};
+use crate::import::client::{self, Event};
+use crate::records;
+use crate::state::{AppState, Dirty, Progress};
+use crate::storage::{self, Change};
 
-/// Imports files in order; each is all-or-nothing, and a refused one does
+/// Text or bytes made into a file for the worker.
+pub fn blob_of(bytes: &[u8]) -> Blob {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    Blob::new_with_u8_array_sequence(&parts).expect("a Blob can always be made from bytes")
+}
+
+/// Imports files in order; each is all or nothing, and a refused one does
 /// not stop the others. Errors name the file, line and column.
-pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
+pub fn import_all(state: AppState, files: Vec<(String, Blob)>) {
+    if files.is_empty() {
+        return;
+    }
     if !state.loaded.get_untracked() {
         state.pending.update_value(|pending| pending.extend(files));
         return;
     }
-    let mut errors = Vec::new();
-    let mut warnings = Vec::new();
-    let mut loaded = Vec::new();
-    let mut dirty = Dirty::default();
-    for (name, bytes) in files {
-        match state.change(|store| format::import(store, &name, &bytes)) {
-            Ok(report) => {
-                loaded.push(format!(
-                    "{name}: {} traces, {} observations{}",
-                    report.traces_added + report.traces_updated,
-                    report.observations_added + report.observations_updated,
-                    match report.orphans {
-                        0 => String::new(),
-                        n => format!(
-                            " ({n} spans without their parent span, shown at the top of their trace)"
-                        ),
-                    }
-                ));
-                // A last line cut short (a crash mid-write) is skipped: said, not hidden.
-                warnings.extend(report.warnings.iter().map(|w| format!("{name}: {w}")));
-                dirty.add(Dirty::of_import(&report));
-            }
-            Err(error) => errors.push(error.to_string()),
-        }
+    if state.blocked.get_untracked() {
+        in_this_tab(state, files);
+        return;
     }
-    state.errors.set(errors);
+    let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    let sizes: Vec<f64> = files.iter().map(|(_, blob)| blob.size()).collect();
+    let total: f64 = sizes.iter().sum();
+    let done_before = move |file: usize| sizes[..file].iter().sum::<f64>();
+    state.errors.set(Vec::new());
+    state.progress.set(Some(Progress {
+        label: format!("Reading {}…", describe(&names, total)),
+        fraction: Some(0.0),
+        cancellable: true,
+    }));
+    // Errors, reports and warnings of the batch, said when it ends.
+    let collected = Rc::new(RefCell::new(Collected::default()));
+    client::start(files, move |event| match event {
+        Event::Progress {
+            file,
+            read,
+            total: _,
+        } => state.progress.set(Some(Progress {
+            label: format!("Reading {}", names[file]),
+            fraction: Some(fraction(done_before(file) + read, total)),
+            cancellable: true,
+        })),
+        Event::Importing { file } => state.progress.set(Some(Progress {
+            label: format!("Importing {}…", names[file]),
+            fraction: None,
+            cancellable: true,
+        })),
+        Event::Stored { file: _, stored } => {
+            take_rows(state, stored.rows, &stored.keys);
+            let mut collected = collected.borrow_mut();
+            collected.errors.extend(stored.left);
+            collected.loaded.push(stored.report);
+            collected.warnings.extend(stored.warnings);
+        }
+        Event::Refused { file: _, error } => collected.borrow_mut().errors.push(error),
+        Event::Finished => {
+            let Collected {
+                errors,
+                loaded,
+                warnings,
+            } = collected.take();
+            finish(state, errors, loaded, warnings);
+        }
+        Event::Failed { error } => {
+            let Collected {
+                mut errors,
+                loaded,
+                warnings,
+            } = collected.take();
+            let under_way = state
+                .progress
+                .get_untracked()
+                .map(|p| p.label)
+                .unwrap_or_default();
+            errors.push(format!(
+                "the import stopped ({error}) while {}; nothing of that file was stored, and what was stored before is kept",
+                under_way.trim_end_matches('…').to_lowercase()
+            ));
+            finish(state, errors, loaded, warnings);
+            refresh(state);
+        }
+    });
+}
+
+#[derive(Default)]
+struct Collected {
+    errors: Vec<String>,
+    loaded: Vec<String>,
+    warnings: Vec<String>,
+}
+
+fn describe(names: &[String], total: f64) -> String {
+    match names {
+        [one] => format!("{one} ({:.1} MB)", total / 1e6),
+        many => format!("{} files ({:.1} MB)", many.len(), total / 1e6),
+    }
+}
+
+fn fraction(done: f64, total: f64) -> f64 {
+    if total > 0.0 {
+        (done / total).clamp(0.0, 1.0)
+    } else {
+        1.0
+    }
+}
+
+/// Rows the worker wrote go into the lists; the opened copies of what it
+/// changed are read again when shown.
+fn take_rows(state: AppState, rows: Vec<IndexRow>, keys: &[String]) {
+    state.change_rows(|all| {
+        for row in rows {
+            all.insert(row.id.clone(), row);
+        }
+    });
+    records::stale(state, keys);
+}
+
+fn finish(state: AppState, errors: Vec<String>, loaded: Vec<String>, warnings: Vec<String>) {
+    state.progress.set(None);
+    state.errors.update(|all| all.extend(errors));
     state.notice.set((!loaded.is_empty()).then(|| {
         let mut notice = format!("Loaded {}", loaded.join("; "));
         for warning in &warnings {
@@ -52,144 +147,126 @@ pub fn import_all(state: AppState, files: Vec<(String, Vec<u8>)>) {
         }
         notice
     }));
-    if !dirty.is_empty() {
-        persist(state, dirty);
-    }
 }
 
-/// Saves what changed to IndexedDB in the background, one transaction (or,
-/// before the stored traces are loaded, once they are). What an earlier
-/// refused save left (`AppState::retry`) goes with it.
+/// "Cancel": stops every import under way. A file already stored stays;
+/// the one under way was not committed. The rows are read again, so the
+/// lists show exactly what is stored.
+pub fn cancel(state: AppState) {
+    client::cancel_all();
+    state.progress.set(None);
+    state.notice.set(Some(
+        "Import cancelled: the file under way was not stored; what was stored before is kept."
+            .into(),
+    ));
+    refresh(state);
+}
+
+/// Stops imports under way without a word ("Clear everything" follows).
+pub fn cancel_quietly() {
+    client::cancel_all();
+}
+
+/// Reads the index rows again (after an import stopped midway).
+fn refresh(state: AppState) {
+    spawn_local(async move {
+        if let Ok(kept) = storage::read().await {
+            state.change_rows(|all| {
+                all.retain(|_, row| records_only_here(state, &row.id));
+                for row in kept.rows {
+                    all.insert(row.id.clone(), row);
+                }
+            });
+        }
+    });
+}
+
+/// A trace this tab holds that storage does not have (opened while the
+/// stored copy could not be read).
+fn records_only_here(state: AppState, id: &str) -> bool {
+    state.blocked.get_untracked() && state.peek(|store| store.trace(id).is_some())
+}
+
+/// While the stored traces cannot be read (layout v1 left unreadable),
+/// files open in this tab only: imported here, never saved over them.
+fn in_this_tab(state: AppState, files: Vec<(String, Blob)>) {
+    spawn_local(async move {
+        let mut errors = vec!["not saved: the stored traces could not be read, and are kept as they are until you clear storage".to_string()];
+        let mut loaded = Vec::new();
+        for (name, blob) in files {
+            let Ok(buffer) = JsFuture::from(blob.array_buffer()).await else {
+                errors.push(format!("{name}: the browser could not read the file"));
+                continue;
+            };
+            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+            match state.change(|store| format::import(store, &name, &bytes)) {
+                Ok(report) => {
+                    let keys: Vec<String> = report.changed_traces.iter().cloned().collect();
+                    let rows: Vec<IndexRow> = state.peek_priced(|store, prices| {
+                        keys.iter()
+                            .filter_map(|id| store.trace(id))
+                            .map(|entry| IndexRow::of(store, entry, prices))
+                            .collect()
+                    });
+                    records::pin(keys);
+                    state.change_rows(|all| {
+                        for row in rows {
+                            all.insert(row.id.clone(), row);
+                        }
+                    });
+                    loaded.push(name);
+                }
+                Err(error) => errors.push(error.to_string()),
+            }
+        }
+        finish(state, errors, loaded, Vec::new());
+    });
+}
+
+/// Writes deletes and clears to IndexedDB in the background, one
+/// transaction (or, before the index is read, once it is).
 pub fn persist(state: AppState, dirty: Dirty) {
     if !state.loaded.get_untracked() {
         state.unsaved.update_value(|unsaved| unsaved.add(dirty));
         return;
     }
-    if state.blocked.get_untracked() {
-        state.errors.update(|errors| {
-            errors.push("not saved: the stored traces could not be read, and are kept as they are until you clear storage".into())
-        });
+    if dirty.is_empty() {
         return;
     }
-    let mut all = state.retry.get_untracked();
-    if !all.is_empty() {
-        state.retry.set(Dirty::default());
+    if state.blocked.get_untracked() && !dirty.cleared {
+        return; // only in this tab: nothing stored to change
     }
-    all.add(dirty);
-    if all.is_empty() {
-        return;
-    }
-    let (change, prices) = change_of(state, all.clone());
-    let failure = failure(&change);
+    let change = Change {
+        clear: dirty.cleared,
+        keys: dirty.keys.into_iter().collect(),
+        ..Change::default()
+    };
+    let prices = state.prices();
     state.saving.update(|n| *n += 1);
     spawn_local(async move {
-        match storage::write(change, &prices).await {
-            // A stored record that could not be read was kept as it is.
-            Ok(left) if !left.is_empty() => state.errors.update(|errors| errors.extend(left)),
+        // The keys are ones the store no longer holds: they are deleted.
+        let empty = prompttrace::Store::new();
+        match storage::write(&change, &empty, &prices).await {
             Ok(_) => {}
-            Err(reason) => {
-                let (what, kept) = failure;
-                state.errors.update(|errors| {
-                    errors.push(format!(
-                        "{what} ({reason}); {kept}. Saved again with the next change, or with \"Retry save\" on the Storage page"
-                    ))
-                });
-                keep_for_retry(state, all);
-            }
+            Err(reason) => state.errors.update(|errors| {
+                errors.push(if change.clear {
+                    format!("could not clear IndexedDB ({reason}); the stored traces are kept, and a reload shows them again")
+                } else {
+                    format!("could not delete from IndexedDB ({reason}); the stored copy is kept, and a reload shows it again")
+                })
+            }),
         }
         state.saving.update(|n| *n -= 1);
     });
 }
 
-/// Puts a refused save's keys back for the next one. A refused clear
-/// comes back with every key the store holds now: a save that went through
-/// meanwhile would otherwise be cleared again without being rewritten.
-fn keep_for_retry(state: AppState, mut refused: Dirty) {
-    if refused.cleared {
-        state.peek(|store| {
-            refused
-                .keys
-                .extend(store.traces().map(|entry| entry.trace().id.clone()));
-            if !store.observations_without_trace().is_empty() {
-                refused.keys.insert(jsonl::WITHOUT_TRACE.to_string());
-            }
-        });
-    }
-    state.retry.update(|retry| {
-        refused.add(std::mem::take(retry));
-        *retry = refused;
-    });
-}
-
-/// The change that saves `dirty`: the records of its keys as the store
-/// holds them now, and the prices their rows (and any merge) are made with.
-pub fn change_of(state: AppState, dirty: Dirty) -> (Change, PriceTable) {
-    state.peek_priced(|store, prices| {
-        let records = dirty
-            .keys
-            .into_iter()
-            .map(|key| Record::of(store, prices, key))
-            .collect();
-        let change = Change {
-            clear: dirty.cleared,
-            records,
-            migrate: false,
-        };
-        (change, prices.clone())
-    })
-}
-
-/// What a failed write says: what could not be done, and what is kept.
-fn failure(change: &Change) -> (&'static str, &'static str) {
-    if change.clear {
-        (
-            "could not clear IndexedDB",
-            "the stored traces are kept, and a reload shows them again",
-        )
-    } else if change.records.iter().any(|record| record.text.is_some()) {
-        (
-            "could not save to IndexedDB",
-            "what was stored before is kept, and what was just loaded stays in this tab only",
-        )
-    } else {
-        (
-            "could not delete from IndexedDB",
-            "the stored copy is kept, and a reload shows it again",
-        )
-    }
-}
-
-/// Reads browser `File`s (picker or drop) and imports them.
+/// Browser `File`s (picker or drop) to import.
 pub fn import_files(state: AppState, list: web_sys::FileList) {
-    let files: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
-    if files.is_empty() {
-        return;
-    }
-    let total: f64 = files.iter().map(|f| f.size()).sum();
-    state.busy.set(Some(format!(
-        "Reading {} file(s), {:.1} MB…",
-        files.len(),
-        total / 1e6
-    )));
-    spawn_local(async move {
-        let mut read = Vec::new();
-        for file in files {
-            match JsFuture::from(file.array_buffer()).await {
-                Ok(buffer) => read.push((file.name(), js_sys::Uint8Array::new(&buffer).to_vec())),
-                Err(_) => state.errors.update(|e| {
-                    e.push(format!(
-                        "{}: the browser could not read the file",
-                        file.name()
-                    ))
-                }),
-            }
-        }
-        state.busy.set(Some("Importing…".into()));
-        // Let the progress bar paint before the (synchronous) import runs.
-        yield_to_browser().await;
-        import_all(state, read);
-        state.busy.set(None);
-    });
+    let files: Vec<(String, Blob)> = (0..list.length())
+        .filter_map(|i| list.get(i))
+        .map(|file| (file.name(), Blob::from(file)))
+        .collect();
+    import_all(state, files);
 }
 
 /// Fetches a trace file by URL and imports it.
@@ -200,18 +277,20 @@ pub fn import_url(state: AppState, url: String) {
         )]);
         return;
     }
-    state.busy.set(Some(format!("Fetching {url}…")));
+    state
+        .progress
+        .set(Some(Progress::busy(format!("Fetching {url}…"))));
     spawn_local(async move {
         let result = fetch(&url).await;
-        state.busy.set(None);
+        state.progress.set(None);
         match result {
-            Ok(bytes) => import_all(state, vec![(url, bytes)]),
+            Ok(blob) => import_all(state, vec![(url, blob)]),
             Err(message) => state.errors.set(vec![format!("{url}: {message}")]),
         }
     });
 }
 
-async fn fetch(url: &str) -> Result<Vec<u8>, String> {
+async fn fetch(url: &str) -> Result<Blob, String> {
     let window = web_sys::window().ok_or("no window")?;
     let response = JsFuture::from(window.fetch_with_str(url)).await.map_err(|_| {
         "the request failed: the server is unreachable, or it does not allow this page to read it \
@@ -226,17 +305,9 @@ async fn fetch(url: &str) -> Result<Vec<u8>, String> {
             response.status_text()
         ));
     }
-    let buffer = JsFuture::from(response.array_buffer().map_err(|_| "no body")?)
+    let blob = JsFuture::from(response.blob().map_err(|_| "no body")?)
         .await
         .map_err(|_| "the download was interrupted")?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
-}
-
-async fn yield_to_browser() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
+    blob.dyn_into::<Blob>()
+        .map_err(|_: JsValue| "the download was interrupted".to_string())
 }

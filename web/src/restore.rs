@@ -1,17 +1,18 @@
-//! Start: what the browser kept goes into the store, and what layout v1
-//! left is migrated to layout v2 (docs/storage-v2.md) in one transaction.
-//! A v1 store that cannot be read is left as it is: nothing is written
-//! until the user clears storage (`AppState::blocked`).
+//! Start: the index rows of what the browser kept go into the lists (the
+//! records are read when a trace is opened), and what layout v1 left is
+//! migrated to layout v2 (docs/storage-v2.md) in one transaction. A v1
+//! store that cannot be read is left as it is: nothing is written until
+//! the user clears storage (`AppState::blocked`).
 
 use leptos::prelude::*;
 use prompttrace::format;
+use prompttrace::Store;
 
-use crate::loader;
-use crate::state::{AppState, Dirty};
-use crate::storage::{self, Kept};
+use crate::state::AppState;
+use crate::storage::{self, Change, Kept};
 
-/// Reads the stored traces into the store; `false` when nothing at all was
-/// stored (a first visit).
+/// Reads the stored index rows into the lists; `false` when nothing at all
+/// was stored (a first visit).
 pub async fn restore(state: AppState) -> bool {
     let kept = match storage::read().await {
         Ok(kept) => kept,
@@ -29,19 +30,17 @@ pub async fn restore(state: AppState) -> bool {
         return true;
     }
     let mut errors = kept.unreadable.clone();
-    state.change(|store| {
-        for (key, text) in &kept.records {
-            let name = format!("stored trace {key}");
-            if let Err(error) = format::import(store, &name, text.as_bytes()) {
-                errors.push(format!("{error}. This stored trace is left as it is."));
-            }
+    let found = !kept.rows.is_empty() || kept.old_found;
+    state.change_rows(|rows| {
+        for row in &kept.rows {
+            rows.insert(row.id.clone(), row.clone());
         }
     });
     if let Some(error) = migrate(state, &kept).await {
         errors.push(error);
     }
     state.errors.set(errors);
-    !kept.records.is_empty() || kept.old_found
+    found
 }
 
 /// Migrates what layout v1 left (all of it, or nothing); the error to show.
@@ -60,12 +59,13 @@ async fn migrate(state: AppState, kept: &Kept) -> Option<String> {
     if kept.layout && !kept.old_found {
         return None;
     }
-    let mut dirty = Dirty::default();
+    let mut moved = Store::new();
+    let mut keys = std::collections::BTreeSet::new();
     // A last line cut short by a crash is skipped (core's rule): said, so
     // the migration does not drop it silently.
     let mut said = Vec::new();
     for (name, text) in files {
-        match state.change(|store| format::import(store, name, text.as_bytes())) {
+        match format::import(&mut moved, name, text.as_bytes()) {
             Ok(report) => {
                 said.extend(
                     report
@@ -73,16 +73,27 @@ async fn migrate(state: AppState, kept: &Kept) -> Option<String> {
                         .iter()
                         .map(|w| format!("Moved without: {w}")),
                 );
-                dirty.add(Dirty::of_import(&report));
+                keys.extend(report.changed_traces);
+                if report.changed_without_trace {
+                    keys.insert(format::jsonl::WITHOUT_TRACE.to_string());
+                }
             }
             Err(error) => return block(error.to_string()),
         }
     }
-    let (mut change, prices) = loader::change_of(state, dirty);
-    change.migrate = true;
-    match storage::write(change, &prices).await {
-        Ok(left) => {
-            said.extend(left);
+    let change = Change {
+        keys: keys.into_iter().collect(),
+        migrate: true,
+        ..Change::default()
+    };
+    match storage::write(&change, &moved, &state.prices()).await {
+        Ok(written) => {
+            state.change_rows(|rows| {
+                for row in written.rows {
+                    rows.insert(row.id.clone(), row);
+                }
+            });
+            said.extend(written.left);
             (!said.is_empty()).then(|| said.join(". "))
         }
         Err(error) => Some(format!(

@@ -1,105 +1,133 @@
 //! App-wide state, shared through context as one small `Copy` struct.
 //!
-//! The store lives in a `StoredValue` (it is large and never cloned); a
-//! version signal says when it changed, so memos that read it recompute.
-//! The rollups of the whole store are one memo here, shared by every page.
+//! Two things are held: the index rows of every stored trace (`rows`: what
+//! the lists are drawn from, read at start), and the records of the traces
+//! opened so far (`store`: read from storage on demand by `records`, kept
+//! in a least-recently-opened order, or all of them for a page that needs
+//! every record). Each lives in a `StoredValue` (large, never cloned) with
+//! a version signal that says when it changed, so memos that read it
+//! recompute.
 
-use std::collections::BTreeSet;
-use std::sync::Arc;
+use std::collections::{BTreeMap, BTreeSet};
 
 use leptos::prelude::*;
-use prompttrace::format::jsonl;
-use prompttrace::store::ImportReport;
+use prompttrace::rollup::IndexRow;
 use prompttrace::{PriceTable, Store};
 
-use prompttrace::rollup::{rollups, Rollups};
+/// The index rows, by trace id.
+pub type Rows = BTreeMap<String, IndexRow>;
+
+/// Work under way, shown as a progress bar.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Progress {
+    pub label: String,
+    /// Done so far, 0 to 1; `None` when unknown (an indeterminate bar).
+    pub fraction: Option<f64>,
+    /// Whether "Cancel" stops it (an import).
+    pub cancellable: bool,
+}
+
+impl Progress {
+    pub fn busy(label: impl Into<String>) -> Progress {
+        Progress {
+            label: label.into(),
+            fraction: None,
+            cancellable: false,
+        }
+    }
+}
 
 #[derive(Clone, Copy)]
 pub struct AppState {
+    rows: StoredValue<Rows>,
+    rows_version: RwSignal<u64>,
     store: StoredValue<Store>,
     version: RwSignal<u64>,
-    rollups: Memo<Arc<Rollups>>,
     /// What the last action found wrong (file errors), shown in a banner.
     pub errors: RwSignal<Vec<String>>,
     /// What the last action did, shown in a banner.
     pub notice: RwSignal<Option<String>>,
-    /// Work under way (importing a large file), shown as a progress bar.
-    pub busy: RwSignal<Option<String>>,
+    /// Work under way (an import, opening stored traces).
+    pub progress: RwSignal<Option<Progress>>,
     prices: StoredValue<PriceTable>,
-    /// False until the stored traces are loaded: saving before would
-    /// overwrite them with a partial store.
+    /// False until the index rows are read: until then a list would show
+    /// nothing, and a delete could not be applied to rows not read yet.
     pub loaded: RwSignal<bool>,
-    /// Changes made before loading finished; saved once it has.
+    /// Deletes and clears made before loading finished; saved once it has.
     pub unsaved: StoredValue<Dirty>,
-    /// What a refused save (quota) left unsaved: folded into the next save,
-    /// or saved again with "Retry save" (Storage page), so a refusal never
-    /// drops traces the tab shows.
-    pub retry: RwSignal<Dirty>,
     /// Saves under way (shown, so nobody closes the tab mid-save).
     pub saving: RwSignal<u32>,
     /// The stored copy could not be read: it is left as it is, and nothing
-    /// is saved over it until the user clears storage.
+    /// is saved over it until the user clears storage; files are then
+    /// opened in this tab only.
     pub blocked: RwSignal<bool>,
-    /// Files given before the stored traces were loaded; imported after
-    /// them, so newer data is never overwritten by older stored records.
-    pub pending: StoredValue<Vec<(String, Vec<u8>)>>,
+    /// Files given before the index was read; imported after.
+    pub pending: StoredValue<Vec<(String, web_sys::Blob)>>,
 }
 
 impl AppState {
-    pub fn new(store: Store) -> AppState {
-        let store = StoredValue::new(store);
-        let version = RwSignal::new(0);
-        let prices = StoredValue::new(PriceTable::builtin());
-        // Lazy: computed when a page first reads it, then again only after
-        // the store changed (the one thing it tracks). A recompute therefore
-        // always means a new value, so it is never compared with the old one.
-        let rollups = Memo::new_owning(move |_| {
-            version.track();
-            let figures = prices.with_value(|prices| store.with_value(|s| rollups(s, prices)));
-            (Arc::new(figures), true)
-        });
+    pub fn new() -> AppState {
         AppState {
-            store,
-            version,
-            rollups,
+            rows: StoredValue::new(Rows::new()),
+            rows_version: RwSignal::new(0),
+            store: StoredValue::new(Store::new()),
+            version: RwSignal::new(0),
             errors: RwSignal::new(Vec::new()),
             notice: RwSignal::new(None),
-            busy: RwSignal::new(None),
-            prices,
+            progress: RwSignal::new(None),
+            prices: StoredValue::new(PriceTable::builtin()),
             loaded: RwSignal::new(false),
             unsaved: StoredValue::new(Dirty::default()),
-            retry: RwSignal::new(Dirty::default()),
             saving: RwSignal::new(0),
             blocked: RwSignal::new(false),
             pending: StoredValue::new(Vec::new()),
         }
     }
 
-    /// Reads the store, subscribing the caller to its changes.
+    /// Reads the index rows, subscribing the caller to their changes.
+    pub fn rows<R>(&self, read: impl FnOnce(&Rows) -> R) -> R {
+        self.rows_version.track();
+        self.rows.with_value(read)
+    }
+
+    /// Reads the index rows without subscribing (event handlers).
+    pub fn peek_rows<R>(&self, read: impl FnOnce(&Rows) -> R) -> R {
+        self.rows.with_value(read)
+    }
+
+    /// Changes the index rows and tells every list.
+    pub fn change_rows<R>(&self, change: impl FnOnce(&mut Rows) -> R) -> R {
+        let result = self
+            .rows
+            .try_update_value(change)
+            .expect("the rows live as long as the app");
+        self.rows_version.update(|v| *v += 1);
+        result
+    }
+
+    /// Reads the opened records, subscribing the caller to their changes.
     pub fn read<R>(&self, read: impl FnOnce(&Store, &PriceTable) -> R) -> R {
         self.version.track();
         self.prices
             .with_value(|prices| self.store.with_value(|store| read(store, prices)))
     }
 
-    /// Every rollup of the store (per trace, session, model, name), computed
-    /// at most once per store change however many pages read it.
-    pub fn rollups(&self) -> Memo<Arc<Rollups>> {
-        self.rollups
-    }
-
-    /// Reads the store without subscribing (event handlers).
+    /// Reads the opened records without subscribing (event handlers).
     pub fn peek<R>(&self, read: impl FnOnce(&Store) -> R) -> R {
         self.store.with_value(read)
     }
 
-    /// Reads the store and the prices without subscribing (saves).
+    /// Reads the opened records and the prices without subscribing.
     pub fn peek_priced<R>(&self, read: impl FnOnce(&Store, &PriceTable) -> R) -> R {
         self.prices
             .with_value(|prices| self.store.with_value(|store| read(store, prices)))
     }
 
-    /// Changes the store and tells every reader.
+    pub fn prices(&self) -> PriceTable {
+        self.prices.get_value()
+    }
+
+    /// Changes the opened records and tells every reader.
     pub fn change<R>(&self, change: impl FnOnce(&mut Store) -> R) -> R {
         let result = self
             .store
@@ -110,9 +138,9 @@ impl AppState {
     }
 }
 
-/// What changed in the store since it was last saved: the records to write
-/// again (by key: a trace id, or `jsonl::WITHOUT_TRACE`; a key the store no
-/// longer holds is deleted), after clearing everything if `cleared`.
+/// What to write to storage: the records to write again (by key: a trace
+/// id, or `jsonl::WITHOUT_TRACE`; a key the store does not hold is
+/// deleted), after clearing everything if `cleared`.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Dirty {
     pub cleared: bool,
@@ -120,18 +148,6 @@ pub struct Dirty {
 }
 
 impl Dirty {
-    /// The records an import changed.
-    pub fn of_import(report: &ImportReport) -> Dirty {
-        let mut keys = report.changed_traces.clone();
-        if report.changed_without_trace {
-            keys.insert(jsonl::WITHOUT_TRACE.to_string());
-        }
-        Dirty {
-            cleared: false,
-            keys,
-        }
-    }
-
     pub fn keys(keys: impl IntoIterator<Item = String>) -> Dirty {
         Dirty {
             cleared: false,
@@ -148,15 +164,6 @@ impl Dirty {
 
     pub fn is_empty(&self) -> bool {
         !self.cleared && self.keys.is_empty()
-    }
-
-    /// How many traces it would save or delete (the record of
-    /// observations without a trace is not one).
-    pub fn trace_count(&self) -> usize {
-        self.keys
-            .iter()
-            .filter(|key| *key != jsonl::WITHOUT_TRACE)
-            .count()
     }
 
     /// This change, then `later` (a clear makes earlier keys moot).

@@ -109,6 +109,38 @@ fn read_text<'a>(format: Format, file: &str, text: &'a str) -> Result<Parsed<'a>
 
 /// Reads a file and merges it into `store`: all of it, or none of it.
 pub fn import(store: &mut Store, file: &str, bytes: &[u8]) -> Result<ImportReport, ImportError> {
+    import_parsed(store, file, read(file, bytes)?)
+}
+
+impl Parsed<'_> {
+    /// The traces the file brings records of (its traces and its
+    /// observations' traces): what must be in the store before
+    /// [`import_parsed`] for the file to merge as it would into everything
+    /// stored (an OTLP span finds a stored parent, a trace its stored
+    /// spans). Sorted, each once.
+    pub fn trace_ids(&self) -> Vec<String> {
+        let mut ids: Vec<&str> = (self.batch.traces.iter().map(|t| t.id.as_str()))
+            .chain(
+                self.batch
+                    .observations
+                    .iter()
+                    .filter_map(|o| o.trace_id.as_deref()),
+            )
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.into_iter().map(str::to_string).collect()
+    }
+}
+
+/// Merges a file already read ([`read`]) into `store`: all of it, or none
+/// of it. For a caller that loads what the file touches first (the
+/// viewer's import worker: `Parsed::trace_ids`).
+pub fn import_parsed(
+    store: &mut Store,
+    file: &str,
+    parsed: Parsed<'_>,
+) -> Result<ImportReport, ImportError> {
     let Parsed {
         format,
         mut batch,
@@ -116,7 +148,7 @@ pub fn import(store: &mut Store, file: &str, bytes: &[u8]) -> Result<ImportRepor
         lines,
         otlp,
         skipped,
-    } = read(file, bytes)?;
+    } = parsed;
     let mut orphans = 0;
     if let Some(otlp) = &otlp {
         orphans = otlp.settle(&mut batch, store);

@@ -8,6 +8,7 @@ use prompttrace::Timestamp;
 use super::Pager;
 use crate::format;
 use crate::links;
+use crate::records;
 use crate::state::use_state;
 use prompttrace::rollup::{CostTotals, PriceCache, Tokens};
 
@@ -30,6 +31,9 @@ struct Row {
 pub fn GenerationsPage() -> impl IntoView {
     let state = use_state();
     let page = RwSignal::new(0usize);
+    // Every LLM call is in the records: they are all opened (once), and
+    // the list grows as they arrive.
+    records::open_everything(state, || ());
     let rows = Memo::new(move |_| {
         state.read(|store, prices| {
             let mut pricing = PriceCache::new(prices);

@@ -13,7 +13,7 @@ use crate::components::json_view::JsonView;
 use crate::components::messages::MessageList;
 use crate::links;
 use crate::state::{use_state, Dirty};
-use crate::{format, loader, FileKind};
+use crate::{format, loader, records, FileKind};
 
 /// One trace of the session as a turn: the question and the answer as
 /// chat (core's `messages::turn`), falling back to JSON for other shapes,
@@ -120,7 +120,12 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
         let Some(id) = id.get() else {
             return Vec::new();
         };
-        let figures = state.rollups().get();
+        let costs: std::collections::HashMap<String, Option<f64>> = state.rows(|rows| {
+            rows.values()
+                .filter(|row| row.session_id.as_deref() == Some(id.as_str()))
+                .map(|row| (row.id.clone(), row.cost))
+                .collect()
+        });
         state.read(|store, _| {
             let mut traces: Vec<_> = store.traces_in_session(&id).collect();
             traces.sort_by_key(|e| (e.trace().started_at, e.trace().id.clone()));
@@ -128,7 +133,7 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
                 .into_iter()
                 .map(|entry| {
                     let trace = entry.trace().clone();
-                    let cost = figures.traces.get(&trace.id).and_then(|f| f.cost.total);
+                    let cost = costs.get(&trace.id).copied().flatten();
                     let steps = entry
                         .observations_in_order()
                         .into_iter()
@@ -145,15 +150,34 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // Its traces' records are read when it is shown.
+    let in_session = Memo::new(move |_| {
+        let id = id.get()?;
+        Some(state.rows(|rows| {
+            rows.values()
+                .filter(|row| row.session_id.as_deref() == Some(id.as_str()))
+                .map(|row| row.id.clone())
+                .collect::<Vec<_>>()
+        }))
+    });
+    Effect::new(move |_| {
+        if let Some(ids) = in_session.get() {
+            records::open(state, ids);
+        }
+    });
     let delete = Callback::new(move |()| {
         if let Some(id) = id.get_untracked() {
-            let traces: Vec<String> = state.peek(|store| {
-                store
-                    .traces_in_session(&id)
-                    .map(|entry| entry.trace().id.clone())
-                    .collect()
+            let traces: Vec<String> = in_session.get_untracked().unwrap_or_default();
+            state.change(|store| store.remove_session(&id));
+            state.change_rows(|rows| {
+                for trace in &traces {
+                    rows.remove(trace);
+                }
             });
-            let removed = state.change(|store| store.remove_session(&id));
+            for trace in &traces {
+                records::forget(trace);
+            }
+            let removed = traces.len();
             state
                 .notice
                 .set(Some(format!("Deleted session {id} ({removed} traces)")));

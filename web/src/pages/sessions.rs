@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use prompttrace::rollup;
 use prompttrace::Timestamp;
 
 use super::SortHeader;
@@ -39,9 +40,8 @@ pub fn SessionsPage() -> impl IntoView {
     let filter = RwSignal::new(String::new());
     let sort = RwSignal::new((Key::Last, false));
     let all = Memo::new(move |_| {
-        state.rollups().with(|figures| {
-            figures
-                .sessions
+        state.rows(|rows| {
+            rollup::sessions_of_rows(rows.values())
                 .iter()
                 .map(|(id, f)| Row {
                     id: id.clone(),

@@ -4,17 +4,23 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::state::{use_state, Dirty};
-use crate::{format, loader, storage};
+use crate::{format, loader, records, storage};
 
 #[component]
 pub fn StoragePage() -> impl IntoView {
     let state = use_state();
     let counts = Memo::new(move |_| {
-        state.read(|store, _| {
+        state.rows(|rows| {
+            let sessions: std::collections::HashSet<&str> = rows
+                .values()
+                .filter_map(|row| row.session_id.as_deref())
+                .collect();
             (
-                store.trace_count(),
-                store.observation_count(),
-                store.sessions().count(),
+                rows.len(),
+                rows.values()
+                    .map(|row| row.observation_count)
+                    .sum::<usize>(),
+                sessions.len(),
             )
         })
     });
@@ -26,7 +32,10 @@ pub fn StoragePage() -> impl IntoView {
     let clear = move |_| {
         // Clearing is the user's explicit word: the stored copy may go.
         state.blocked.set(false);
+        loader::cancel_quietly();
         state.change(|store| store.clear());
+        state.change_rows(|rows| rows.clear());
+        records::forget_all();
         // Files dropped while the stored traces were loading go too.
         state.pending.update_value(Vec::clear);
         loader::persist(state, Dirty::cleared());
@@ -34,25 +43,8 @@ pub fn StoragePage() -> impl IntoView {
             .notice
             .set(Some("Cleared: nothing is stored any more.".into()));
     };
-    // A refused save (quota) waits here until the next change or a retry.
-    let unsaved = move || {
-        state.retry.with(|retry| {
-            (!retry.is_empty()).then(|| match (retry.cleared, retry.trace_count()) {
-                (true, _) => "Clearing storage was not saved".to_string(),
-                (false, 1) => "1 trace not saved".to_string(),
-                (false, n) => format!("{n} traces not saved"),
-            })
-        })
-    };
-    let retry = move |_| loader::persist(state, Dirty::default());
     view! {
         <h1>"Storage"</h1>
-        {move || unsaved().map(|what| view! {
-            <p class="unsaved" data-testid="unsaved">
-                {what}" in this browser: they stay in this tab only. "
-                <button data-testid="retry-save" on:click=retry>"Retry save"</button>
-            </p>
-        })}
         <dl class="figures" data-testid="storage">
             <div><dt>"Traces"</dt><dd data-testid="stored-traces">{move || format::count(counts.get().0 as u64)}</dd></div>
             <div><dt>"Observations"</dt><dd>{move || format::count(counts.get().1 as u64)}</dd></div>

@@ -19,7 +19,7 @@ use crate::components::timeline::Timeline;
 use crate::components::trace_search::TraceSearch;
 use crate::links;
 use crate::state::{use_state, AppState, Dirty};
-use crate::{format, loader, FileKind};
+use crate::{format, loader, records, FileKind};
 use prompttrace::rollup::{self, CostTotals, PriceCache, Tokens};
 
 /// The page is built again only when another trace is shown: a new
@@ -36,6 +36,21 @@ pub fn TracePage(
         let id = id.get()?;
         state.read(|store, _| store.trace(&id).map(|entry| entry.trace().clone()))
     });
+    // A stored trace's record is read when it is shown.
+    let stored = Memo::new(move |_| {
+        let id = id.get()?;
+        state.rows(|rows| rows.contains_key(&id)).then_some(id)
+    });
+    Effect::new(move |_| {
+        if let (Some(id), None) = (stored.get(), trace.with(|t| t.as_ref().map(|_| ()))) {
+            records::open(state, vec![id]);
+        }
+    });
+    let waiting = move || {
+        // Reading starts and ends with a store change.
+        state.read(|_, _| ());
+        !state.loaded.get() || stored.with(|id| id.as_deref().is_some_and(records::reading))
+    };
     let shown = Memo::new(move |_| trace.with(|t| t.as_ref().map(|t| t.id.clone())));
     // The search runs again when the query or the store changes, never on a
     // new selection.
@@ -57,6 +72,9 @@ pub fn TracePage(
         }))
     });
     move || match shown.get() {
+        None if waiting() => {
+            view! { <p class="empty" data-testid="opening">"Opening the trace…"</p> }.into_any()
+        }
         None => view! { <p class="empty">"This trace is not stored here."</p> }.into_any(),
         Some(trace_id) => view! {
             <TraceHeader trace=trace/>
@@ -109,6 +127,8 @@ fn TraceActions(state: AppState, id: String) -> impl IntoView {
         let id = id.clone();
         Callback::new(move |()| {
             state.change(|store| store.remove_trace(&id));
+            state.change_rows(|rows| rows.remove(&id));
+            records::forget(&id);
             state.notice.set(Some(format!("Deleted trace {id}")));
             loader::persist(state, Dirty::keys([id.clone()]));
         })

@@ -7,14 +7,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use prompttrace::model::Status;
-use prompttrace::rollup;
-use prompttrace::rules::duration;
 use prompttrace::search::{self, Query};
 use prompttrace::Timestamp;
 
 use super::{Pager, SortHeader};
 use crate::format;
 use crate::links;
+use crate::records;
 use crate::state::use_state;
 
 const PAGE: usize = 100;
@@ -129,41 +128,51 @@ pub fn TracesPage() -> impl IntoView {
     let sort = RwSignal::new((Key::Started, false));
     let page = RwSignal::new(0usize);
     let all = Memo::new(move |_| {
-        let figures = state.rollups().get();
-        state.read(|store, _| {
-            store
-                .traces()
-                .map(|entry| {
-                    let trace = entry.trace();
-                    let f = &figures.traces[&trace.id];
-                    let models = rollup::trace_models(store, entry);
-                    Row {
-                        id: trace.id.clone(),
-                        name: trace.name.clone(),
-                        session: trace.session_id.clone(),
-                        user: trace.user_id.clone(),
-                        status: trace.status,
-                        started: trace.started_at,
-                        duration: duration::duration_ms(trace),
-                        observations: f.observation_count,
-                        tokens: f.tokens.total,
-                        cost: f.cost.total,
-                        errors: f.error_count,
-                        models,
-                        tags: trace.tags.clone(),
-                    }
+        state.rows(|rows| {
+            rows.values()
+                .map(|row| Row {
+                    id: row.id.clone(),
+                    name: row.name.clone(),
+                    session: row.session_id.clone(),
+                    user: row.user_id.clone(),
+                    status: row.status,
+                    started: Timestamp::from_unix_millis_f64(row.started_at)
+                        .unwrap_or(Timestamp::from_unix_nanos(0)),
+                    duration: row.duration_ms,
+                    observations: row.observation_count,
+                    tokens: row.tokens.total,
+                    cost: row.cost,
+                    errors: row.error_count,
+                    models: row.models.clone(),
+                    tags: row.tags.clone(),
                 })
                 .collect::<Vec<_>>()
         })
     });
     let models = Memo::new(move |_| {
-        state.read(|store, _| store.models().map(str::to_string).collect::<Vec<_>>())
+        state.rows(|rows| {
+            let models: std::collections::BTreeSet<&str> = rows
+                .values()
+                .flat_map(|row| row.models.iter().map(String::as_str))
+                .collect();
+            models.into_iter().map(str::to_string).collect::<Vec<_>>()
+        })
     });
     // Content search (core's `search`): the traces in which anything holds
     // the text. Typing settles before it runs.
     let content = RwSignal::new(String::new());
+    // It reads every record: they are opened first (once), then it runs.
+    let opened_all = RwSignal::new(false);
+    Effect::new(move |_| {
+        if Query::new(&content.get()).is_some() && !opened_all.get_untracked() {
+            records::open_everything(state, move || opened_all.set(true));
+        }
+    });
     let matching = Memo::new(move |_| {
         let query = Query::new(&content.get())?;
+        if !opened_all.get() {
+            return Some(Arc::new(HashSet::new()));
+        }
         let ids = state.read(|store, _| {
             search::traces_matching(store, &query)
                 .into_iter()

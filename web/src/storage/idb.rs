@@ -34,9 +34,12 @@ pub fn describe(error: &JsValue) -> String {
     }
 }
 
+/// `indexedDB` of the page or of the import worker: both scopes have it.
 pub fn factory() -> Result<IdbFactory, String> {
-    web_sys::window()
-        .and_then(|window| window.indexed_db().ok().flatten())
+    js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB"))
+        .ok()
+        .filter(|factory| factory.is_object())
+        .map(JsCast::unchecked_into)
         .ok_or_else(|| "IndexedDB is not available here".to_string())
 }
 

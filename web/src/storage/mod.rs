@@ -20,8 +20,9 @@ use gloo_storage::{LocalStorage, Storage};
 use wasm_bindgen::JsValue;
 use web_sys::{IdbDatabase, IdbObjectStoreParameters};
 
-pub use read::{read, Kept};
-pub use write::{write, Change, Record};
+pub use idb::describe;
+pub use read::{all_records, read, records, Kept};
+pub use write::{write, Change, Written};
 
 /// The database, its version, and its object stores (docs/storage-v2.md).
 const DATABASE: &str = "prompttrace";

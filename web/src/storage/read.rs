@@ -1,21 +1,22 @@
-//! Start: what the browser kept. Layout v2's records, and what layout v1
-//! left to migrate: the viewer's own database and the npm package's
-//! `files`.
+//! Reading what the browser kept. At start, only the index rows (what the
+//! lists show) and what layout v1 left to migrate; a trace's record when it
+//! is opened (`records`), or every record for a page that needs them all
+//! (`all_records`).
 
-use wasm_bindgen::JsValue;
+use prompttrace::rollup::IndexRow;
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::IdbTransactionMode;
 
 use super::{
-    database, has_files, idb, FILES, LAYOUT, LAYOUT_KEY, META, OLD_DATABASE, OLD_FILES, OLD_KEY,
-    TRACES,
+    database, has_files, idb, FILES, INDEX, LAYOUT, LAYOUT_KEY, META, OLD_DATABASE, OLD_FILES,
+    OLD_KEY, TRACES,
 };
 
-/// What the browser kept.
+/// What the browser kept, as read at start.
 pub struct Kept {
-    /// Layout v2's records as (key, JSON Lines text): a trace id, or
-    /// `jsonl::WITHOUT_TRACE`.
-    pub records: Vec<(String, String)>,
-    /// Records that are not text: left as they are, named here.
+    /// Layout v2's index rows, one per stored trace.
+    pub rows: Vec<IndexRow>,
+    /// Rows that are not a row (another program's value): named here.
     pub unreadable: Vec<String>,
     /// `meta` says layout 2.
     pub layout: bool,
@@ -28,12 +29,15 @@ pub struct Kept {
     pub old_found: bool,
 }
 
-/// Reads every record of layout v2, and what layout v1 left.
+fn failed(error: String) -> String {
+    format!("could not read IndexedDB ({error})")
+}
+
+/// Reads the index rows of layout v2, and what layout v1 left.
 pub async fn read() -> Result<Kept, String> {
     let database = database().await?;
-    let failed = |e: String| format!("could not read IndexedDB ({e})");
     let with_files = has_files(&database);
-    let mut stores = vec![TRACES, META];
+    let mut stores = vec![INDEX, META];
     if with_files {
         stores.push(FILES);
     }
@@ -44,18 +48,9 @@ pub async fn read() -> Result<Kept, String> {
         .get(&JsValue::from_str(LAYOUT_KEY))
         .map_err(|e| failed(idb::describe(&e)))?;
     let layout = idb::done(&layout).await.map_err(failed)?;
-    let traces = idb::store(&transaction, TRACES).map_err(failed)?;
-    let mut records = Vec::new();
-    let mut unreadable = Vec::new();
-    for (key, value) in idb::all(&traces).await.map_err(failed)? {
-        match (key.as_string(), value.as_string()) {
-            (Some(name), Some(text)) => records.push((name, text)),
-            (name, _) => unreadable.push(format!(
-                "stored trace {}: the record is not text; it is left as it is",
-                name.unwrap_or_else(|| idb::describe(&key))
-            )),
-        }
-    }
+    let index = idb::store(&transaction, INDEX).map_err(failed)?;
+    let request = index.get_all().map_err(|e| failed(idb::describe(&e)))?;
+    let (rows, unreadable) = rows_of(idb::done(&request).await.map_err(failed)?.unchecked_into());
     let mut old = Ok(Vec::new());
     let mut old_found = false;
     if with_files {
@@ -75,12 +70,87 @@ pub async fn read() -> Result<Kept, String> {
         }
     }
     Ok(Kept {
-        records,
+        rows,
         unreadable,
         layout: layout.as_f64() == Some(f64::from(LAYOUT)),
         old,
         old_found,
     })
+}
+
+/// Index rows from IndexedDB's objects: one JSON text for them all (a
+/// million spans' rows in one parse), and row by row only when that fails,
+/// to name the rows that are not rows.
+fn rows_of(values: js_sys::Array) -> (Vec<IndexRow>, Vec<String>) {
+    let text = |value: &JsValue| {
+        js_sys::JSON::stringify(value)
+            .ok()
+            .and_then(|text| text.as_string())
+            .unwrap_or_default()
+    };
+    if let Ok(rows) = serde_json::from_str::<Vec<IndexRow>>(&text(&values)) {
+        return (rows, Vec::new());
+    }
+    let mut rows = Vec::new();
+    let mut unreadable = Vec::new();
+    for (at, value) in values.iter().enumerate() {
+        match serde_json::from_str::<IndexRow>(&text(&value)) {
+            Ok(row) => rows.push(row),
+            Err(error) => unreadable.push(format!(
+                "stored index row {}: not a trace's row ({error}); it is left as it is",
+                at + 1
+            )),
+        }
+    }
+    (rows, unreadable)
+}
+
+/// The records stored under `keys`, in order: the text, `None` when
+/// nothing is stored, or why it cannot be read.
+pub async fn records(keys: &[String]) -> Result<Vec<Option<Result<String, String>>>, String> {
+    let database = database().await?;
+    let transaction =
+        idb::transaction(&database, &[TRACES], IdbTransactionMode::Readonly).map_err(failed)?;
+    let traces = idb::store(&transaction, TRACES).map_err(failed)?;
+    let mut asked = Vec::with_capacity(keys.len());
+    for key in keys {
+        let request = traces
+            .get(&JsValue::from_str(key))
+            .map_err(|e| failed(idb::describe(&e)))?;
+        asked.push(idb::done(&request));
+    }
+    let mut answers = Vec::with_capacity(keys.len());
+    for (key, answer) in keys.iter().zip(asked) {
+        let value = answer.await.map_err(failed)?;
+        answers.push(match value.as_string() {
+            Some(text) => Some(Ok(text)),
+            None if value.is_undefined() => None,
+            None => Some(Err(not_text(key))),
+        });
+    }
+    Ok(answers)
+}
+
+/// Every stored record as (key, text); records that are not text are named
+/// in the second list and left as they are.
+pub async fn all_records() -> Result<(Vec<(String, String)>, Vec<String>), String> {
+    let database = database().await?;
+    let transaction =
+        idb::transaction(&database, &[TRACES], IdbTransactionMode::Readonly).map_err(failed)?;
+    let traces = idb::store(&transaction, TRACES).map_err(failed)?;
+    let mut records = Vec::new();
+    let mut unreadable = Vec::new();
+    for (key, value) in idb::all(&traces).await.map_err(failed)? {
+        match (key.as_string(), value.as_string()) {
+            (Some(name), Some(text)) => records.push((name, text)),
+            (name, _) => unreadable.push(not_text(&name.unwrap_or_else(|| idb::describe(&key)))),
+        }
+    }
+    Ok((records, unreadable))
+}
+
+fn not_text(key: &str) -> String {
+    format!("stored trace {key}: the record is not text; it is left as it is")
 }
 
 /// Adds one v1 file to migrate, or makes the migration fail if it is not text.

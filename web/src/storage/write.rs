@@ -4,6 +4,8 @@
 //! merged with this tab's (core's `Store::import`: the stored record, then
 //! this tab's), never written over.
 
+use std::collections::HashMap;
+
 use prompttrace::format::{self, jsonl};
 use prompttrace::rollup::IndexRow;
 use prompttrace::{PriceTable, Store};
@@ -14,11 +16,11 @@ use super::{
     database, has_files, idb, FILES, INDEX, LAYOUT, LAYOUT_KEY, META, OLD_DATABASE, TRACES,
 };
 
-/// One key's record and row as this tab holds them.
+/// One key's record and row as a store holds them.
 pub struct Record {
     /// A trace id, or `jsonl::WITHOUT_TRACE`.
     pub key: String,
-    /// `None`: the tab holds nothing under this key any more (deleted).
+    /// `None`: the store holds nothing under this key (deleted).
     pub text: Option<String>,
     /// `None` for `jsonl::WITHOUT_TRACE`, which has no row.
     pub row: Option<IndexRow>,
@@ -36,6 +38,14 @@ impl Record {
     }
 }
 
+/// Whether `store` has a record under `key` (else the key is deleted).
+fn holds(store: &Store, key: &str) -> bool {
+    match key {
+        jsonl::WITHOUT_TRACE => !store.observations_without_trace().is_empty(),
+        id => store.trace(id).is_some(),
+    }
+}
+
 /// One change: all of it is stored, or none of it.
 #[derive(Default)]
 pub struct Change {
@@ -43,19 +53,35 @@ pub struct Change {
     /// everything": the user's word, even over a v1 store that could not
     /// be read).
     pub clear: bool,
-    /// Records to put or delete.
-    pub records: Vec<Record>,
+    /// The keys to write as the store given to [`write`] holds them: put,
+    /// or deleted when it holds nothing under the key.
+    pub keys: Vec<String>,
     /// The end of a migration: `meta` says layout 2, the npm package's v1
     /// `files` are emptied, and once committed the viewer's v1 database is
     /// deleted.
     pub migrate: bool,
+    /// Records as they were read before the store was changed from them:
+    /// when one is still what is stored, the store's record already holds
+    /// it, and it is put without merging again.
+    pub seen: HashMap<String, String>,
 }
 
-/// Writes a change in one transaction; the reason when it was not stored
-/// (nothing of it was, then). When it was, what it left as stored: a stored
-/// record that cannot be read is kept as it is, said, and the change's
-/// other records are written.
-pub async fn write(change: Change, prices: &PriceTable) -> Result<Vec<String>, String> {
+/// What a stored change left.
+#[derive(Default)]
+pub struct Written {
+    /// The index rows put, as stored (merged with another tab's record
+    /// where there was one): what the lists show now.
+    pub rows: Vec<IndexRow>,
+    /// Stored records that could not be read: kept as they were, named.
+    pub left: Vec<String>,
+}
+
+/// Writes a change in one transaction, each key's record made from `store`
+/// when it is put (so a large import never holds every record's text at
+/// once); the reason when it was not stored (nothing of it was, then).
+/// A stored record that cannot be read is kept as it is, said, and the
+/// change's other records are written.
+pub async fn write(change: &Change, store: &Store, prices: &PriceTable) -> Result<Written, String> {
     let database = database().await?;
     let cleans = change.clear || change.migrate;
     let with_files = cleans && has_files(&database);
@@ -68,8 +94,8 @@ pub async fn write(change: Change, prices: &PriceTable) -> Result<Vec<String>, S
     }
     let transaction = idb::transaction(&database, &stores, IdbTransactionMode::Readwrite)?;
     let finished = idb::finished(&transaction);
-    let left = match fill(&transaction, &change, prices, with_files).await {
-        Ok(left) => left,
+    let written = match fill(&transaction, change, store, prices, with_files).await {
+        Ok(written) => written,
         Err(error) => {
             let _ = transaction.abort();
             return Err(error);
@@ -85,15 +111,16 @@ pub async fn write(change: Change, prices: &PriceTable) -> Result<Vec<String>, S
     if cleans {
         idb::delete_later(OLD_DATABASE);
     }
-    Ok(left)
+    Ok(written)
 }
 
 async fn fill(
     transaction: &IdbTransaction,
     change: &Change,
+    store: &Store,
     prices: &PriceTable,
     with_files: bool,
-) -> Result<Vec<String>, String> {
+) -> Result<Written, String> {
     let failed = |e: JsValue| idb::describe(&e);
     let traces = idb::store(transaction, TRACES)?;
     let index = idb::store(transaction, INDEX)?;
@@ -109,34 +136,44 @@ async fn fill(
             .put_with_key(&JsValue::from(LAYOUT), &JsValue::from_str(LAYOUT_KEY))
             .map_err(failed)?;
     }
+    let puts: Vec<bool> = change.keys.iter().map(|key| holds(store, key)).collect();
     let stored = if change.clear {
-        change.records.iter().map(|_| Stored::Nothing).collect()
+        puts.iter().map(|_| Stored::Nothing).collect()
     } else {
-        stored_values(&traces, &change.records).await?
+        stored_values(&traces, &change.keys, &puts).await?
     };
-    let mut left = Vec::new();
-    for (record, stored) in change.records.iter().zip(stored) {
-        let key = JsValue::from_str(&record.key);
-        let Some(ours) = &record.text else {
-            traces.delete(&key).map_err(failed)?;
-            index.delete(&key).map_err(failed)?;
+    let mut written = Written::default();
+    for ((key, put), stored) in change.keys.iter().zip(puts).zip(stored) {
+        let js_key = JsValue::from_str(key);
+        if !put {
+            traces.delete(&js_key).map_err(failed)?;
+            index.delete(&js_key).map_err(failed)?;
             continue;
+        }
+        let record = Record::of(store, prices, key.clone());
+        let ours = record.text.as_deref().unwrap_or_default();
+        let stored = match stored {
+            Stored::Text(text) if change.seen.get(key) == Some(&text) => Stored::Nothing,
+            stored => stored,
         };
-        let (text, row) = match to_write(record, ours, stored, prices) {
-            Ok(written) => written,
+        let (text, row) = match to_write(&record, ours, stored, prices) {
+            Ok(to_put) => to_put,
             Err(kept) => {
-                left.push(kept);
+                written.left.push(kept);
                 continue;
             }
         };
         traces
-            .put_with_key(&JsValue::from_str(&text), &key)
+            .put_with_key(&JsValue::from_str(&text), &js_key)
             .map_err(failed)?;
         if let Some(row) = row {
-            index.put_with_key(&row_value(&row), &key).map_err(failed)?;
+            index
+                .put_with_key(&row_value(&row), &js_key)
+                .map_err(failed)?;
+            written.rows.push(row);
         }
     }
-    Ok(left)
+    Ok(written)
 }
 
 /// What is stored under a key, as read back.
@@ -172,16 +209,20 @@ fn to_write(
     }
 }
 
-/// What is stored under each record's key to put (`Nothing` for
-/// deletions). All asked at once, then awaited.
-async fn stored_values(traces: &IdbObjectStore, records: &[Record]) -> Result<Vec<Stored>, String> {
-    let mut asked = Vec::with_capacity(records.len());
-    for record in records {
-        asked.push(match record.text {
-            None => None,
-            Some(_) => {
+/// What is stored under each key to put (`Nothing` for deletions). All
+/// asked at once, then awaited.
+async fn stored_values(
+    traces: &IdbObjectStore,
+    keys: &[String],
+    puts: &[bool],
+) -> Result<Vec<Stored>, String> {
+    let mut asked = Vec::with_capacity(keys.len());
+    for (key, put) in keys.iter().zip(puts) {
+        asked.push(match put {
+            false => None,
+            true => {
                 let request = traces
-                    .get(&JsValue::from_str(&record.key))
+                    .get(&JsValue::from_str(key))
                     .map_err(|e| idb::describe(&e))?;
                 Some(idb::done(&request))
             }
