@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::cmd::{cargo, program, root, step};
+use crate::cmd::{cargo, program, root, step, step_with, Limit};
 use crate::npm;
 use crate::tools::{install_tarball, npm_install};
 
@@ -11,15 +11,23 @@ pub fn run(args: &[String]) -> Result<(), String> {
     match args {
         [] => {}
         [only] if only == "search" => return search_benchmark(),
+        [only] if only == "storage" => {
+            let scratch = bench_tools()?;
+            crate::viewer::build()?;
+            return storage_benchmark(&scratch);
+        }
         [unknown, ..] => {
             return Err(format!(
-                "unknown option {unknown}; `cargo xtask bench` takes none, or `search` for the search figures only"
+                "unknown option {unknown}; `cargo xtask bench` takes none, `search` for the search \
+                 figures only, or `storage` for the viewer's storage at scale only"
             ))
         }
     }
     step("core benchmark", &mut core_example(&[]))?;
-    npm_benchmark()?;
-    viewer_benchmark()
+    let scratch = npm_benchmark()?;
+    crate::viewer::build()?;
+    viewer_benchmark(&scratch)?;
+    storage_benchmark(&scratch)
 }
 
 /// The core's benchmark example, with its arguments.
@@ -61,24 +69,43 @@ fn search_in_wasm(scratch: &Path) -> Result<(), String> {
     )
 }
 
-/// The viewer in headless Chromium (playwright-core comes with the npm benchmark's install).
-fn viewer_benchmark() -> Result<(), String> {
-    crate::tools::ensure_chromium()?;
-    crate::viewer::build()?;
-    let scratch = root().join("target/npm-bench/e2e");
-    crate::js_tests::copy_dir(&root().join("tests/e2e"), &scratch)?;
+/// The viewer in headless Chromium, on the `dist/` built last.
+fn viewer_benchmark(scratch: &Path) -> Result<(), String> {
     step(
         "viewer benchmark",
-        program("node")
-            .current_dir(&scratch)
-            .env("PROMPTTRACE_REPO", root())
-            .arg("bench-viewer.mjs"),
+        &mut viewer_script(scratch, "bench-viewer.mjs")?,
     )
 }
 
+/// The viewer's storage at scale: generated OTLP files of 50k, 200k and 1M
+/// spans (`PROMPTTRACE_SCALE=50k,200k` picks sizes), each step with its own
+/// timeout inside the script; this limit only stops a script that hangs.
+fn storage_benchmark(scratch: &Path) -> Result<(), String> {
+    step_with(
+        "viewer storage at scale",
+        &mut viewer_script(scratch, "bench-storage.mjs")?,
+        Limit::minutes(40),
+    )
+}
+
+/// `node SCRIPT` in a fresh copy of `tests/e2e/` inside the scratch
+/// project, whose node_modules has playwright-core.
+fn viewer_script(scratch: &Path, script: &str) -> Result<std::process::Command, String> {
+    crate::tools::ensure_chromium()?;
+    let e2e = scratch.join("e2e");
+    crate::js_tests::copy_dir(&root().join("tests/e2e"), &e2e)?;
+    let mut command = program("node");
+    command
+        .current_dir(&e2e)
+        .env("PROMPTTRACE_REPO", root())
+        .arg(script);
+    Ok(command)
+}
+
 /// The npm package against the OpenTelemetry and Langfuse SDKs, and its
-/// framework integrations (observeOpenAI, otelTracer, spanProcessor), in Node.
-fn npm_benchmark() -> Result<(), String> {
+/// framework integrations (observeOpenAI, otelTracer, spanProcessor), in
+/// Node; returns the scratch project.
+fn npm_benchmark() -> Result<PathBuf, String> {
     let (scratch, tarball) = npm_scratch()?;
     step(
         "npm package benchmark",
@@ -102,26 +129,33 @@ fn npm_benchmark() -> Result<(), String> {
             )
             .arg("otlp.mjs"),
     )?;
-    search_in_wasm(&scratch)
+    search_in_wasm(&scratch)?;
+    Ok(scratch)
 }
 
 /// The packed package and the peer SDKs in a scratch project, with the
 /// benchmark scripts; returns the project and the tarball.
 fn npm_scratch() -> Result<(PathBuf, PathBuf), String> {
     let package = npm::build()?;
-    let scratch = root().join("target/npm-bench");
-    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
-    for file in [
-        "package.json",
-        "bench.mjs",
-        "frameworks.mjs",
-        "otlp.mjs",
-        "search.mjs",
-    ] {
+    let scratch = bench_tools()?;
+    for file in ["bench.mjs", "frameworks.mjs", "otlp.mjs", "search.mjs"] {
         std::fs::copy(root().join("js/bench").join(file), scratch.join(file))
             .map_err(|e| format!("js/bench/{file}: {e}"))?;
     }
-    npm_install(&scratch, &[], "install the peer SDKs")?;
     install_tarball(&scratch, &package.tarball)?;
     Ok((scratch, package.tarball))
+}
+
+/// The benchmarks' scratch project with `js/bench/package.json` installed
+/// (the peer SDKs and playwright-core), without the package itself.
+fn bench_tools() -> Result<PathBuf, String> {
+    let scratch = root().join("target/npm-bench");
+    std::fs::create_dir_all(&scratch).map_err(|e| e.to_string())?;
+    std::fs::copy(
+        root().join("js/bench/package.json"),
+        scratch.join("package.json"),
+    )
+    .map_err(|e| format!("js/bench/package.json: {e}"))?;
+    npm_install(&scratch, &[], "install the peer SDKs and playwright-core")?;
+    Ok(scratch)
 }

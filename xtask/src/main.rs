@@ -32,7 +32,9 @@ commands:
            --js: only the npm package's tests; --web: only the viewer's;
            --interop: only the Phoenix round trip
   bench    print the benchmark figures (rollups, file parsing, OTLP import,
-           content search, memory); `bench search`: only content search
+           content search, memory, the viewer's storage at scale);
+           `bench search`: only content search; `bench storage`: only the
+           viewer's storage at 50k, 200k, 1M spans (PROMPTTRACE_SCALE=50k,200k)
   fuzz     run the fuzz targets (fuzz/) for 60 s each [--seconds N] [target...]
   npm      build and pack the npm package into target/npm/
   serve    build the viewer and serve it on http://127.0.0.1:8080 [--port N]
