@@ -85,8 +85,13 @@ async function drop(viewer, file, seconds) {
   const page = viewer.page;
   return within(page, seconds, async () => {
     const started = performance.now();
+    // The renderer's peak while the import worker holds the file.
+    viewer.peakRss = 0;
+    const sample = setInterval(() => {
+      viewer.peakRss = Math.max(viewer.peakRss, chromiumRss(viewer.profile)?.renderers ?? 0);
+    }, 200);
     await page.setInputFiles("[data-testid=file-input]", file.path);
-    const shown = await waitFor(page, check, "imported", seconds);
+    const shown = await waitFor(page, check, "imported", seconds).finally(() => clearInterval(sample));
     const ms = performance.now() - started;
     if (shown.error) throw new Failed(`after ${duration(ms)}: ${shown.error}`);
     const listed = await page.textContent("[data-testid=pager]").catch(() => "");
@@ -100,6 +105,15 @@ async function drop(viewer, file, seconds) {
 async function memory(viewer, spans, seconds) {
   const page = viewer.page;
   return within(page, seconds, async () => {
+    // A finished import worker's memory goes within seconds of its end:
+    // measured once the renderers' RSS stops falling (10 s at most).
+    let settled = chromiumRss(viewer.profile)?.renderers ?? 0;
+    for (let waited = 0; waited < 10_000; waited += 1000) {
+      await page.waitForTimeout(1000);
+      const now = chromiumRss(viewer.profile)?.renderers ?? 0;
+      if (now > settled * 0.98) break;
+      settled = now;
+    }
     const cdp = await viewer.context.newCDPSession(page);
     await cdp.send("HeapProfiler.collectGarbage");
     await cdp.send("Performance.enable");
@@ -111,7 +125,8 @@ async function memory(viewer, spans, seconds) {
       usage: (await navigator.storage.estimate()).usage,
     }));
     const rss = chromiumRss(viewer.profile);
-    const processes = rss ? `renderer RSS ${mb(rss.renderers)} (${rss.rendererCount} process(es); all Chromium ${mb(rss.all)})` : "RSS n/a";
+    const peak = viewer.peakRss ? `, ${mb(viewer.peakRss)} at the peak of the import` : "";
+    const processes = rss ? `renderer RSS ${mb(rss.renderers)}${peak} (${rss.rendererCount} process(es); all Chromium ${mb(rss.all)})` : "RSS n/a";
     return {
       memory: `${processes}; JS heap ${mb(heap)} used; wasm memory ${wasm === null ? "n/a" : mb(wasm)}`,
       stored: `${mb(usage)} in IndexedDB (storage.estimate), ${count(Math.round(usage / spans))} bytes per observation`,

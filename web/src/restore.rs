@@ -1,5 +1,5 @@
-//! Start: the index rows of what the browser kept go into the lists (the
-//! records are read when a trace is opened), and what layout v1 left is
+//! Start: the index rows of what the browser kept go into the lists, the
+//! newest first (the records are read when a trace is opened), and what layout v1 left is
 //! migrated to layout v2 (docs/storage-v2.md) in one transaction. A v1
 //! store that cannot be read is left as it is: nothing is written until
 //! the user clears storage (`AppState::blocked`).
@@ -14,14 +14,28 @@ use crate::storage::{self, Change, Kept};
 /// Reads the stored index rows into the lists; `false` when nothing at all
 /// was stored (a first visit).
 pub async fn restore(state: AppState) -> bool {
+    let unavailable = |error: String| {
+        state
+            .errors
+            .set(vec![format!("{error}; traces stay in this tab only")]);
+        true
+    };
+    // The newest rows first: the traces list shows while the rest of the
+    // index is read (seconds, at a million spans).
+    match storage::newest_rows(100).await {
+        Ok(newest) if !state.unsaved.with_value(|unsaved| unsaved.cleared) => {
+            state.change_rows(|rows| {
+                for row in newest {
+                    rows.insert(row.id.clone(), row);
+                }
+            });
+        }
+        Ok(_) => {}
+        Err(error) => return unavailable(error),
+    }
     let kept = match storage::read().await {
         Ok(kept) => kept,
-        Err(error) => {
-            state
-                .errors
-                .set(vec![format!("{error}; traces stay in this tab only")]);
-            return true;
-        }
+        Err(error) => return unavailable(error),
     };
     // "Clear everything" pressed while this was read: what was read goes,
     // and what layout v1 left is neither imported nor guarded (the clear

@@ -36,20 +36,28 @@ pub fn TracePage(
         let id = id.get()?;
         state.read(|store, _| store.trace(&id).map(|entry| entry.trace().clone()))
     });
-    // A stored trace's record is read when it is shown.
-    let stored = Memo::new(move |_| {
+    // The trace's record is read when it is shown, without waiting for the
+    // index rows (a cold deep link reads one record, not every row).
+    let missing = Memo::new(move |_| {
         let id = id.get()?;
-        state.rows(|rows| rows.contains_key(&id)).then_some(id)
+        trace.with(Option::is_none).then_some(id)
     });
     Effect::new(move |_| {
-        if let (Some(id), None) = (stored.get(), trace.with(|t| t.as_ref().map(|_| ()))) {
+        if let Some(id) = missing.get() {
             records::open(state, vec![id]);
         }
+    });
+    // Rows arriving later may name it (an import in another tab): read again.
+    Effect::new(move |_| {
+        let id = missing.get()?;
+        state
+            .rows(|rows| rows.contains_key(&id))
+            .then(|| records::open(state, vec![id]))
     });
     let waiting = move || {
         // Reading starts and ends with a store change.
         state.read(|_, _| ());
-        !state.loaded.get() || stored.with(|id| id.as_deref().is_some_and(records::reading))
+        !state.loaded.get() || missing.with(|id| id.as_deref().is_some_and(records::reading))
     };
     let shown = Memo::new(move |_| trace.with(|t| t.as_ref().map(|t| t.id.clone())));
     // The search runs again when the query or the store changes, never on a

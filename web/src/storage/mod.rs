@@ -21,7 +21,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{IdbDatabase, IdbObjectStoreParameters};
 
 pub use idb::describe;
-pub use read::{all_records, read, records, Kept};
+pub use read::{all_records, newest_rows, read, records, Kept};
 pub use write::{write, Change, Written};
 
 /// The database, its version, and its object stores (docs/storage-v2.md).

@@ -8,8 +8,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::IdbTransactionMode;
 
 use super::{
-    database, has_files, idb, FILES, INDEX, LAYOUT, LAYOUT_KEY, META, OLD_DATABASE, OLD_FILES,
-    OLD_KEY, TRACES,
+    database, has_files, idb, BY_START, FILES, INDEX, LAYOUT, LAYOUT_KEY, META, OLD_DATABASE,
+    OLD_FILES, OLD_KEY, TRACES,
 };
 
 /// What the browser kept, as read at start.
@@ -78,6 +78,32 @@ pub async fn read() -> Result<Kept, String> {
     })
 }
 
+/// The `count` newest index rows (by trace start): what the traces list
+/// shows first, read before every row is (a few rows of a million spans'
+/// index come at once; all of them take seconds).
+pub async fn newest_rows(count: usize) -> Result<Vec<IndexRow>, String> {
+    let database = database().await?;
+    let transaction =
+        idb::transaction(&database, &[INDEX], IdbTransactionMode::Readonly).map_err(failed)?;
+    let index = idb::store(&transaction, INDEX).map_err(failed)?;
+    let by_start = index
+        .index(BY_START.0)
+        .map_err(|e| failed(idb::describe(&e)))?;
+    let request = by_start
+        .open_cursor_with_range_and_direction(&JsValue::NULL, web_sys::IdbCursorDirection::Prev)
+        .map_err(|e| failed(idb::describe(&e)))?;
+    let values = js_sys::Array::new();
+    while values.length() < count as u32 {
+        let cursor = idb::done(&request).await.map_err(failed)?;
+        let Some(cursor) = cursor.dyn_ref::<web_sys::IdbCursorWithValue>() else {
+            break; // the end
+        };
+        values.push(&cursor.value().map_err(|e| failed(idb::describe(&e)))?);
+        cursor.continue_().map_err(|e| failed(idb::describe(&e)))?;
+    }
+    Ok(rows_of(values).0)
+}
+
 /// Index rows from IndexedDB's objects: one JSON text for them all (a
 /// million spans' rows in one parse), and row by row only when that fails,
 /// to name the rows that are not rows.
@@ -112,15 +138,25 @@ pub async fn records(keys: &[String]) -> Result<Vec<Option<Result<String, String
     let transaction =
         idb::transaction(&database, &[TRACES], IdbTransactionMode::Readonly).map_err(failed)?;
     let traces = idb::store(&transaction, TRACES).map_err(failed)?;
+    let present = idb::present(&traces, keys).await.map_err(failed)?;
     let mut asked = Vec::with_capacity(keys.len());
-    for key in keys {
-        let request = traces
-            .get(&JsValue::from_str(key))
-            .map_err(|e| failed(idb::describe(&e)))?;
-        asked.push(idb::done(&request));
+    for (key, present) in keys.iter().zip(present) {
+        asked.push(match present {
+            false => None,
+            true => {
+                let request = traces
+                    .get(&JsValue::from_str(key))
+                    .map_err(|e| failed(idb::describe(&e)))?;
+                Some(idb::done(&request))
+            }
+        });
     }
     let mut answers = Vec::with_capacity(keys.len());
     for (key, answer) in keys.iter().zip(asked) {
+        let Some(answer) = answer else {
+            answers.push(None);
+            continue;
+        };
         let value = answer.await.map_err(failed)?;
         answers.push(match value.as_string() {
             Some(text) => Some(Ok(text)),
