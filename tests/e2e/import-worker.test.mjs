@@ -58,6 +58,8 @@ test("a large file imports with its progress shown, the page answering, and Canc
     await page.waitForFunction((first) => Number(document.querySelector("[data-testid=progress] progress")?.value) > first,
       first, { timeout: 30_000 });
     await viewer.screenshot("import-progress");
+    await page.click("button.theme");
+    await viewer.screenshot("import-progress-dark");
     await page.click("[data-testid=cancel-import]");
     await viewer.idle();
     assert.match(await page.textContent("[data-testid=notice]"), /Import cancelled/);
@@ -86,13 +88,95 @@ test("a worker that dies mid-import is reported, naming the file, and what was s
     await page.setInputFiles("[data-testid=file-input]", path);
     await page.waitForSelector("[data-testid=errors]", { timeout: 30_000 });
     assert.match(await viewer.errors(),
-      /the import stopped \(.*RuntimeError: unreachable\) while reading big\.json; nothing of that file was stored, and what was stored before is kept/);
+      /big\.json: the import stopped \(.*RuntimeError: unreachable\); nothing of this file was stored, and what was stored before is kept/);
     await viewer.idle();
     await viewer.screenshot("import-trap");
     assert.deepEqual(await viewer.stored("traces"), stored, "every stored record as it was");
     await viewer.goto("?page=storage");
     assert.equal(await page.textContent("[data-testid=stored-traces]"), String((await viewer.storedKeys("index")).length));
     assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
+test("a trap while a file is written stores nothing of it, and the file before it in the batch stays stored", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.goto("?page=storage");
+    const stored = await viewer.stored("traces");
+    // The second file's rows cannot be made: the worker panics mid-write
+    // (its wasm stops on "unreachable"), inside the file's transaction.
+    viewer.inWorker(() => {
+      const parse = JSON.parse;
+      JSON.parse = function (...args) {
+        if (String(args[0]).startsWith("[{\"id\":\"second")) throw new SyntaxError("made to fail");
+        return parse.apply(this, args);
+      };
+    });
+    const first = { format: "prompttrace", version: 1,
+      traces: [{ id: "first", name: "first", status: "completed", started_at: "2024-06-01T00:00:00Z", ended_at: "2024-06-01T00:00:01Z" }] };
+    const second = { format: "prompttrace", version: 1,
+      traces: [{ id: "second", name: "second", status: "completed", started_at: "2024-06-01T00:01:00Z", ended_at: "2024-06-01T00:01:01Z" }] };
+    const third = { format: "prompttrace", version: 1,
+      traces: [{ id: "third", name: "third", status: "completed", started_at: "2024-06-01T00:02:00Z", ended_at: "2024-06-01T00:02:01Z" }] };
+    await page.evaluate(([files]) => {
+      const data = new DataTransfer();
+      for (const [name, text] of files) data.items.add(new File([text], name, { type: "application/json" }));
+      const target = document.querySelector(".app");
+      target.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, [[["first.json", JSON.stringify(first)], ["second.json", JSON.stringify(second)], ["third.json", JSON.stringify(third)]]]);
+    await page.waitForSelector("[data-testid=errors]", { timeout: 30_000 });
+    await viewer.idle();
+    assert.match(await viewer.errors(), /second\.json: the import stopped \(.*RuntimeError: unreachable\); nothing of this file was stored/);
+    const keys = await viewer.storedKeys("traces");
+    assert.deepEqual(keys.filter((k) => !stored.some(([key]) => key === k)).sort(), ["first", "third"],
+      "the file before it is stored, the one after it too (in a new worker), and nothing of the one that stopped");
+    await viewer.goto("?page=traces");
+    const names = (await viewer.traceRows()).map((row) => row[0]);
+    assert.ok(names.includes("first") && names.includes("third") && !names.includes("second"), names.join(", "));
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
+test("a worker whose script cannot load is reported, naming the files, and the page goes on", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.goto("?page=storage");
+    const count = await page.textContent("[data-testid=stored-traces]");
+    viewer.worker.missing = true;
+    await viewer.dropFile("lost.json", JSON.stringify({ format: "prompttrace", version: 1, traces: [] }), { wait: false });
+    await page.waitForSelector("[data-testid=errors]", { timeout: 30_000 });
+    await viewer.idle();
+    assert.match(await viewer.errors(), /lost\.json: not imported \(the import worker could not start/);
+    assert.equal(await page.$("[data-testid=progress]"), null, "no progress bar left behind");
+    viewer.worker.missing = false;
+    await viewer.dropFile("three.json", JSON.stringify({ format: "prompttrace", version: 1,
+      traces: [{ id: "back", name: "back", status: "completed", started_at: "2024-06-01T00:00:00Z", ended_at: "2024-06-01T00:00:01Z" }] }));
+    assert.equal(await viewer.errors(), "");
+    assert.equal(await page.textContent("[data-testid=stored-traces]"), String(Number(count) + 1));
+  } finally {
+    await viewer.close();
+  }
+});
+
+test("a session page keeps every turn when an import adds to one of its traces", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.goto("?page=session&id=chat_123");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=turn]").length === 3, null, { timeout: 30_000 });
+    await viewer.dropFile("more.json", JSON.stringify({ format: "prompttrace", version: 1, observations: [
+      { id: "late-step", trace_id: "910a2dec-8902-4cc1-beeb-8da1658eec67", type: "tool", name: "late lookup", status: "completed",
+        started_at: "2024-05-01T12:00:00.100Z", ended_at: "2024-05-01T12:00:00.150Z" }] }));
+    assert.equal(await viewer.errors(), "");
+    await page.waitForFunction(() => document.querySelector("[data-testid=conversation]")?.textContent.includes("late lookup"),
+      null, { timeout: 10_000 });
+    assert.equal(await page.$$eval("[data-testid=turn]", (turns) => turns.length), 3, "every turn is still shown");
   } finally {
     await viewer.close();
   }

@@ -30,7 +30,8 @@ function serve(root, served, worker) {
     try {
       let body = readFileSync(file);
       // A test's script runs in the import worker before the worker's own.
-      if (path.endsWith("/prompttrace-import_loader.js") && worker.prelude) body = `${worker.prelude}\n${body}`;
+      if (/^\/import-worker-[0-9a-f]+\.js$/.test(path) && worker.prelude) body = `${worker.prelude}\n${body}`;
+      if (worker.missing && path.startsWith("/prompttrace-import")) throw new Error("taken away by the test");
       response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream", "access-control-allow-origin": "*" });
       response.end(body);
     } catch {

@@ -62,7 +62,6 @@ fn start(state: AppState) {
         let mut showing_demo = false;
         let stored = restore::restore(state).await;
         if !stored && storage::setting(storage::DEMO_SEEN).is_none() {
-            storage::set_setting(storage::DEMO_SEEN, "1");
             let demo = demo::FILES
                 .iter()
                 .map(|(name, text)| (name.to_string(), loader::blob_of(text.as_bytes())))
@@ -314,7 +313,7 @@ fn Banners() -> impl IntoView {
                 }}
                 <span>{progress.label.clone()}{progress.fraction.map(|done| format!(" {:.0}%", done * 100.0))}</span>
                 {progress.cancellable.then(|| view! {
-                    <button data-testid="cancel-import" on:click=move |_| loader::cancel(state)>"Cancel"</button>
+                    <button data-testid="cancel-import" on:click=move |_| import::queue::cancel(state)>"Cancel"</button>
                 })}
             </div>
         })}

@@ -1,11 +1,9 @@
 //! Getting trace files in: file picker, drag and drop, paste, `?url=`, the
-//! demo. Every path ends in `import_all`, which hands the files to the
-//! import worker (`import`): each file is read, imported (all or nothing)
-//! and stored there, and the lists take the rows it wrote. Deletes and
+//! demo. Every path ends in `import_all`, which queues the files for the
+//! import worker (`import::queue`): each file is read, imported (all or
+//! nothing) and stored there, and the lists take the rows it wrote. While
+//! storage cannot be used, files open in this tab only. Deletes and
 //! clears are written from here (`persist`).
-
-use std::cell::RefCell;
-use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -15,7 +13,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
-use crate::import::client::{self, Event};
+use crate::import::queue;
 use crate::records;
 use crate::state::{AppState, Dirty, Progress};
 use crate::storage::{self, Change};
@@ -36,162 +34,24 @@ pub fn import_all(state: AppState, files: Vec<(String, Blob)>) {
         state.pending.update_value(|pending| pending.extend(files));
         return;
     }
-    if state.blocked.get_untracked() {
+    // A new import's errors replace the last ones.
+    state.errors.set(Vec::new());
+    if state.blocked.get_untracked() || state.unavailable.get_untracked() {
         in_this_tab(state, files);
         return;
     }
-    let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
-    let sizes: Vec<f64> = files.iter().map(|(_, blob)| blob.size()).collect();
-    let total: f64 = sizes.iter().sum();
-    let done_before = move |file: usize| sizes[..file].iter().sum::<f64>();
-    state.errors.set(Vec::new());
-    state.progress.set(Some(Progress {
-        label: format!("Reading {}…", describe(&names, total)),
-        fraction: Some(0.0),
-        cancellable: true,
-    }));
-    // Errors, reports and warnings of the batch, said when it ends.
-    let collected = Rc::new(RefCell::new(Collected::default()));
-    client::start(files, move |event| match event {
-        Event::Progress {
-            file,
-            read,
-            total: _,
-        } => state.progress.set(Some(Progress {
-            label: format!("Reading {}", names[file]),
-            fraction: Some(fraction(done_before(file) + read, total)),
-            cancellable: true,
-        })),
-        Event::Importing { file } => state.progress.set(Some(Progress {
-            label: format!("Importing {}…", names[file]),
-            fraction: None,
-            cancellable: true,
-        })),
-        Event::Stored { file: _, stored } => {
-            take_rows(state, stored.rows, &stored.keys);
-            let mut collected = collected.borrow_mut();
-            collected.errors.extend(stored.left);
-            collected.loaded.push(stored.report);
-            collected.warnings.extend(stored.warnings);
-        }
-        Event::Refused { file: _, error } => collected.borrow_mut().errors.push(error),
-        Event::Finished => {
-            let Collected {
-                errors,
-                loaded,
-                warnings,
-            } = collected.take();
-            finish(state, errors, loaded, warnings);
-        }
-        Event::Failed { error } => {
-            let Collected {
-                mut errors,
-                loaded,
-                warnings,
-            } = collected.take();
-            let under_way = state
-                .progress
-                .get_untracked()
-                .map(|p| p.label)
-                .unwrap_or_default();
-            errors.push(format!(
-                "the import stopped ({error}) while {}; nothing of that file was stored, and what was stored before is kept",
-                under_way.trim_end_matches('…').to_lowercase()
-            ));
-            finish(state, errors, loaded, warnings);
-            refresh(state);
-        }
-    });
-}
-
-#[derive(Default)]
-struct Collected {
-    errors: Vec<String>,
-    loaded: Vec<String>,
-    warnings: Vec<String>,
-}
-
-fn describe(names: &[String], total: f64) -> String {
-    match names {
-        [one] => format!("{one} ({:.1} MB)", total / 1e6),
-        many => format!("{} files ({:.1} MB)", many.len(), total / 1e6),
-    }
-}
-
-fn fraction(done: f64, total: f64) -> f64 {
-    if total > 0.0 {
-        (done / total).clamp(0.0, 1.0)
-    } else {
-        1.0
-    }
-}
-
-/// Rows the worker wrote go into the lists; the opened copies of what it
-/// changed are read again when shown.
-fn take_rows(state: AppState, rows: Vec<IndexRow>, keys: &[String]) {
-    state.change_rows(|all| {
-        for row in rows {
-            all.insert(row.id.clone(), row);
-        }
-    });
-    records::stale(state, keys);
-}
-
-fn finish(state: AppState, errors: Vec<String>, loaded: Vec<String>, warnings: Vec<String>) {
-    state.progress.set(None);
-    state.errors.update(|all| all.extend(errors));
-    state.notice.set((!loaded.is_empty()).then(|| {
-        let mut notice = format!("Loaded {}", loaded.join("; "));
-        for warning in &warnings {
-            notice.push_str(&format!(". Skipped: {warning}"));
-        }
-        notice
-    }));
-}
-
-/// "Cancel": stops every import under way. A file already stored stays;
-/// the one under way was not committed. The rows are read again, so the
-/// lists show exactly what is stored.
-pub fn cancel(state: AppState) {
-    client::cancel_all();
-    state.progress.set(None);
-    state.notice.set(Some(
-        "Import cancelled: the file under way was not stored; what was stored before is kept."
-            .into(),
-    ));
-    refresh(state);
-}
-
-/// Stops imports under way without a word ("Clear everything" follows).
-pub fn cancel_quietly() {
-    client::cancel_all();
-}
-
-/// Reads the index rows again (after an import stopped midway).
-fn refresh(state: AppState) {
-    spawn_local(async move {
-        if let Ok(kept) = storage::read().await {
-            state.change_rows(|all| {
-                all.retain(|_, row| records_only_here(state, &row.id));
-                for row in kept.rows {
-                    all.insert(row.id.clone(), row);
-                }
-            });
-        }
-    });
-}
-
-/// A trace this tab holds that storage does not have (opened while the
-/// stored copy could not be read).
-fn records_only_here(state: AppState, id: &str) -> bool {
-    state.blocked.get_untracked() && state.peek(|store| store.trace(id).is_some())
+    queue::enqueue(state, files);
 }
 
 /// While the stored traces cannot be read (layout v1 left unreadable),
 /// files open in this tab only: imported here, never saved over them.
 fn in_this_tab(state: AppState, files: Vec<(String, Blob)>) {
     spawn_local(async move {
-        let mut errors = vec!["not saved: the stored traces could not be read, and are kept as they are until you clear storage".to_string()];
+        let mut errors = vec![if state.unavailable.get_untracked() {
+            "not saved: IndexedDB cannot be used here; the files stay in this tab only".to_string()
+        } else {
+            "not saved: the stored traces could not be read, and are kept as they are until you clear storage".to_string()
+        }];
         let mut loaded = Vec::new();
         for (name, blob) in files {
             let Ok(buffer) = JsFuture::from(blob.array_buffer()).await else {
@@ -208,6 +68,7 @@ fn in_this_tab(state: AppState, files: Vec<(String, Blob)>) {
                             .map(|entry| IndexRow::of(store, entry, prices))
                             .collect()
                     });
+                    records::back(&keys);
                     records::pin(keys);
                     state.change_rows(|all| {
                         for row in rows {
@@ -219,7 +80,11 @@ fn in_this_tab(state: AppState, files: Vec<(String, Blob)>) {
                 Err(error) => errors.push(error.to_string()),
             }
         }
-        finish(state, errors, loaded, Vec::new());
+        state.errors.update(|all| all.extend(errors));
+        state.notice.set(
+            (!loaded.is_empty())
+                .then(|| format!("Loaded {} (in this tab only)", loaded.join(", "))),
+        );
     });
 }
 

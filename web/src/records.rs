@@ -4,13 +4,18 @@
 //! What was opened stays in the store, the least recently opened going
 //! first once it holds more than `KEEP_OBSERVATIONS` (unless everything
 //! was asked for); records this tab could not store are never let go.
+//!
+//! Reads take time (seconds, for every record of a million spans): an
+//! answer is dropped when storage changed under it meanwhile (an import,
+//! a delete, a clear bump `epoch`), and the page asks again.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashSet, VecDeque};
+use std::collections::{HashSet, VecDeque};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use prompttrace::format::{self, jsonl};
+use prompttrace::Store;
 
 use crate::state::{AppState, Progress};
 use crate::storage;
@@ -18,35 +23,51 @@ use crate::storage;
 /// Observations kept opened before the least recently opened traces go.
 const KEEP_OBSERVATIONS: usize = 200_000;
 
+/// The progress label while every record is read.
+const OPENING_ALL: &str = "Opening every stored trace…";
+
 #[derive(Default)]
 struct Opened {
     /// Trace ids, least recently opened first.
     order: VecDeque<String>,
     /// Being read now.
     reading: HashSet<String>,
+    /// Read, and not stored (a row without its record): not asked again
+    /// until storage changes.
+    absent: HashSet<String>,
     /// Every stored record is in the store.
     everything: bool,
+    /// Every record is being read.
+    reading_everything: bool,
     /// Only in this tab (storage refused them): never let go.
     pinned: HashSet<String>,
+    /// Deleted in this tab: rows read later skip it, and no read brings
+    /// it back.
+    gone: HashSet<String>,
+    /// Bumped whenever storage changes under the reads (an import, a
+    /// delete, a clear): an answer read before is dropped.
+    epoch: u64,
 }
 
 thread_local! {
     static OPENED: RefCell<Opened> = RefCell::new(Opened::default());
+    /// What waits for every record to be open.
+    static WAITING: RefCell<Vec<Box<dyn FnOnce()>>> = RefCell::new(Vec::new());
 }
 
 /// Whether `id`'s record is being read (a page says "Opening…").
 pub fn reading(id: &str) -> bool {
-    OPENED.with_borrow(|opened| opened.reading.contains(id) || opened.everything_pending())
+    OPENED.with_borrow(|opened| opened.reading.contains(id) || opened.reading_everything)
 }
 
-impl Opened {
-    fn everything_pending(&self) -> bool {
-        self.reading.contains(ALL)
-    }
+/// Whether `id` was deleted in this tab (rows read later skip it).
+pub fn gone(id: &str) -> bool {
+    OPENED.with_borrow(|opened| opened.gone.contains(id))
 }
 
-/// The key `reading` holds while every record is read.
-const ALL: &str = "\u{0}all";
+fn epoch() -> u64 {
+    OPENED.with_borrow(|opened| opened.epoch)
+}
 
 /// Opens the records of `ids` the store does not hold yet.
 pub fn open(state: AppState, ids: Vec<String>) {
@@ -55,7 +76,11 @@ pub fn open(state: AppState, ids: Vec<String>) {
         for id in ids {
             if state.peek(|store| store.trace(&id).is_some()) {
                 touch(opened, &id);
-            } else if !opened.reading.contains(&id) && !opened.everything {
+            } else if !(opened.reading.contains(&id)
+                || opened.absent.contains(&id)
+                || opened.gone.contains(&id)
+                || opened.everything)
+            {
                 missing.push(id);
             }
         }
@@ -67,22 +92,30 @@ pub fn open(state: AppState, ids: Vec<String>) {
     }
     // Pages waiting for these say "Opening…" now.
     state.change(|_| ());
+    let began = epoch();
     spawn_local(async move {
         let answers = storage::records(&missing).await;
+        let current = epoch() == began;
         OPENED.with_borrow_mut(|opened| {
             for id in &missing {
                 opened.reading.remove(id);
             }
         });
         match answers {
-            Ok(answers) => {
-                let found: Vec<(String, Result<String, String>)> = missing
-                    .into_iter()
-                    .zip(answers)
-                    .filter_map(|(id, answer)| Some((id, answer?)))
-                    .collect();
+            Ok(answers) if current => {
+                let mut found = Vec::new();
+                for (id, answer) in missing.into_iter().zip(answers) {
+                    match answer {
+                        Some(answer) => found.push((id, answer)),
+                        None => {
+                            OPENED.with_borrow_mut(|opened| opened.absent.insert(id));
+                        }
+                    }
+                }
                 take_in(state, found);
             }
+            // Storage changed meanwhile: the pages ask again (below).
+            Ok(_) => {}
             Err(error) => state.errors.update(|errors| errors.push(error)),
         }
         // `reading` changed: pages that said "Opening…" look again.
@@ -93,35 +126,42 @@ pub fn open(state: AppState, ids: Vec<String>) {
 /// Opens every stored record, then runs `then` (an export, a search); at
 /// once when they are all open already.
 pub fn open_everything(state: AppState, then: impl FnOnce() + 'static) {
-    let ready = OPENED.with_borrow(|opened| opened.everything);
-    if ready {
+    if OPENED.with_borrow(|opened| opened.everything) {
         then();
         return;
     }
-    let first = OPENED.with_borrow_mut(|opened| opened.reading.insert(ALL.to_string()));
     WAITING.with_borrow_mut(|waiting| waiting.push(Box::new(then)));
+    let first =
+        OPENED.with_borrow_mut(|opened| !std::mem::replace(&mut opened.reading_everything, true));
     if !first {
         return;
     }
-    state
-        .progress
-        .set(Some(Progress::busy("Opening every stored trace…")));
+    if state.progress.with_untracked(Option::is_none) {
+        state.progress.set(Some(Progress::busy(OPENING_ALL)));
+    }
     spawn_local(async move {
-        match storage::all_records().await {
+        // Again while storage changes under the read (an import landing).
+        let read = loop {
+            let began = epoch();
+            let read = storage::all_records().await;
+            if read.is_err() || epoch() == began {
+                break read;
+            }
+        };
+        match read {
             Ok((records, unreadable)) => {
-                // Records this tab opened may be newer than a stored copy
-                // only when pinned; the rest is read again as stored.
+                // Every copy opened so far goes, but what only this tab holds.
                 let pinned = OPENED.with_borrow(|opened| opened.pinned.clone());
                 state.change(|store| {
-                    let keep: BTreeSet<String> = pinned.iter().cloned().collect();
                     let ids: Vec<String> = store
                         .traces()
                         .map(|entry| entry.trace().id.clone())
-                        .filter(|id| !keep.contains(id))
+                        .filter(|id| !pinned.contains(id))
                         .collect();
                     for id in ids {
                         store.remove_trace(&id);
                     }
+                    store.remove_calls_without_trace(|_| true);
                 });
                 let records = records
                     .into_iter()
@@ -134,8 +174,13 @@ pub fn open_everything(state: AppState, then: impl FnOnce() + 'static) {
             }
             Err(error) => state.errors.update(|errors| errors.push(error)),
         }
-        OPENED.with_borrow_mut(|opened| opened.reading.remove(ALL));
-        state.progress.set(None);
+        OPENED.with_borrow_mut(|opened| opened.reading_everything = false);
+        if state
+            .progress
+            .with_untracked(|p| p.as_ref().is_some_and(|p| p.label == OPENING_ALL))
+        {
+            state.progress.set(None);
+        }
         state.change(|_| ());
         for then in WAITING.with_borrow_mut(std::mem::take) {
             then();
@@ -143,15 +188,11 @@ pub fn open_everything(state: AppState, then: impl FnOnce() + 'static) {
     });
 }
 
-thread_local! {
-    /// What waits for every record to be open.
-    static WAITING: RefCell<Vec<Box<dyn FnOnce()>>> = RefCell::new(Vec::new());
-}
-
 /// Records read from storage go into the store; one that cannot be read is
 /// named and left as it is.
 fn take_in(state: AppState, records: Vec<(String, Result<String, String>)>) {
     let mut errors = Vec::new();
+    let taken: Vec<String> = records.iter().map(|(key, _)| key.clone()).collect();
     state.change(|store| {
         for (key, text) in records {
             let text = match text {
@@ -170,7 +211,7 @@ fn take_in(state: AppState, records: Vec<(String, Result<String, String>)>) {
                 Err(error) => errors.push(format!("{error}. This stored trace is left as it is.")),
             }
         }
-        let evict = OPENED.with_borrow_mut(|opened| to_let_go(opened, store));
+        let evict = OPENED.with_borrow_mut(|opened| to_let_go(opened, store, &taken));
         for id in evict {
             store.remove_trace(&id);
         }
@@ -185,27 +226,30 @@ fn touch(opened: &mut Opened, id: &str) {
     opened.order.push_back(id.to_string());
 }
 
-/// The least recently opened traces past the budget (never the one opened
-/// last, never a pinned one; none while everything is open).
-fn to_let_go(opened: &mut Opened, store: &prompttrace::Store) -> Vec<String> {
+/// The least recently opened traces past the budget: never one just
+/// taken in (`keep`: what a page asked for together), never a pinned one,
+/// none while everything is open.
+fn to_let_go(opened: &mut Opened, store: &Store, keep: &[String]) -> Vec<String> {
     if opened.everything {
         return Vec::new();
     }
     let mut held = store.observation_count();
     let mut gone = Vec::new();
-    while held > KEEP_OBSERVATIONS && opened.order.len() > 1 {
+    let mut kept = VecDeque::new();
+    while held > KEEP_OBSERVATIONS {
         let Some(id) = opened.order.pop_front() else {
             break;
         };
-        if opened.pinned.contains(&id) {
-            opened.order.push_back(id);
-            if gone.len() + opened.pinned.len() >= opened.order.len() {
-                break;
-            }
+        if opened.pinned.contains(&id) || keep.contains(&id) {
+            kept.push_back(id);
             continue;
         }
         held = held.saturating_sub(store.trace(&id).map_or(0, |e| e.observations().len()));
         gone.push(id);
+    }
+    // What was passed over keeps its place, first.
+    while let Some(id) = kept.pop_back() {
+        opened.order.push_front(id);
     }
     gone
 }
@@ -213,44 +257,43 @@ fn to_let_go(opened: &mut Opened, store: &prompttrace::Store) -> Vec<String> {
 /// Records storage changed (an import, another tab): the opened copies go,
 /// and are read again when shown (at once, while everything is open).
 pub fn stale(state: AppState, keys: &[String]) {
-    let everything = OPENED.with_borrow(|opened| opened.everything);
-    let held: Vec<String> = state.peek(|store| {
-        keys.iter()
-            .filter(|key| store.trace(key).is_some() || key.as_str() == jsonl::WITHOUT_TRACE)
-            .cloned()
-            .collect()
+    let everything = OPENED.with_borrow_mut(|opened| {
+        opened.epoch += 1;
+        for key in keys {
+            opened.absent.remove(key);
+        }
+        opened.order.retain(|id| !keys.contains(id));
+        opened.everything
     });
-    if everything {
-        let keys = keys.to_vec();
-        spawn_local(async move {
-            if let Ok(answers) = storage::records(&keys).await {
-                state.change(|store| {
-                    for key in &keys {
-                        remove(store, key);
-                    }
-                });
-                let found = keys
-                    .into_iter()
-                    .zip(answers)
-                    .filter_map(|(key, answer)| Some((key, answer?)))
-                    .collect();
-                take_in(state, found);
-            }
-        });
-        return;
-    }
-    if held.is_empty() {
-        return;
-    }
     state.change(|store| {
-        for key in &held {
+        for key in keys {
             remove(store, key);
         }
     });
-    OPENED.with_borrow_mut(|opened| opened.order.retain(|id| !held.contains(id)));
+    if everything {
+        let keys = keys.to_vec();
+        let began = epoch();
+        spawn_local(async move {
+            match storage::records(&keys).await {
+                Ok(answers) if epoch() == began => {
+                    let found = keys
+                        .into_iter()
+                        .zip(answers)
+                        .filter_map(|(key, answer)| Some((key, answer?)))
+                        .collect();
+                    take_in(state, found);
+                }
+                // Changed again: read everything once more.
+                _ => {
+                    OPENED.with_borrow_mut(|opened| opened.everything = false);
+                    open_everything(state, || ());
+                }
+            }
+        });
+    }
 }
 
-fn remove(store: &mut prompttrace::Store, key: &str) {
+fn remove(store: &mut Store, key: &str) {
     if key == jsonl::WITHOUT_TRACE {
         store.remove_calls_without_trace(|_| true);
     } else {
@@ -268,7 +311,10 @@ pub fn forget_all() {
     OPENED.with_borrow_mut(|opened| {
         opened.order.clear();
         opened.pinned.clear();
+        opened.gone.clear();
+        opened.absent.clear();
         opened.everything = false;
+        opened.epoch += 1;
     });
 }
 
@@ -277,5 +323,17 @@ pub fn forget(id: &str) {
     OPENED.with_borrow_mut(|opened| {
         opened.order.retain(|other| other != id);
         opened.pinned.remove(id);
+        opened.gone.insert(id.to_string());
+        opened.epoch += 1;
+    });
+}
+
+/// Traces stored again (an import brought them): no longer gone.
+pub fn back(ids: &[String]) {
+    OPENED.with_borrow_mut(|opened| {
+        for id in ids {
+            opened.gone.remove(id);
+            opened.absent.remove(id);
+        }
     });
 }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 use prompttrace::format;
 use prompttrace::Store;
 
+use crate::records;
 use crate::state::AppState;
 use crate::storage::{self, Change, Kept};
 
@@ -15,9 +16,10 @@ use crate::storage::{self, Change, Kept};
 /// was stored (a first visit).
 pub async fn restore(state: AppState) -> bool {
     let unavailable = |error: String| {
+        state.unavailable.set(true);
         state
             .errors
-            .set(vec![format!("{error}; traces stay in this tab only")]);
+            .update(|errors| errors.push(format!("{error}; traces stay in this tab only")));
         true
     };
     // The newest rows first: the traces list shows while the rest of the
@@ -25,7 +27,7 @@ pub async fn restore(state: AppState) -> bool {
     match storage::newest_rows(100).await {
         Ok(newest) if !state.unsaved.with_value(|unsaved| unsaved.cleared) => {
             state.change_rows(|rows| {
-                for row in newest {
+                for row in newest.into_iter().filter(|row| !records::gone(&row.id)) {
                     rows.insert(row.id.clone(), row);
                 }
             });
@@ -45,15 +47,16 @@ pub async fn restore(state: AppState) -> bool {
     }
     let mut errors = kept.unreadable.clone();
     let found = !kept.rows.is_empty() || kept.old_found;
+    // Not a trace deleted while this was read (its delete is saved next).
     state.change_rows(|rows| {
-        for row in &kept.rows {
+        for row in kept.rows.iter().filter(|row| !records::gone(&row.id)) {
             rows.insert(row.id.clone(), row.clone());
         }
     });
     if let Some(error) = migrate(state, &kept).await {
         errors.push(error);
     }
-    state.errors.set(errors);
+    state.errors.update(|all| all.extend(errors));
     found
 }
 

@@ -61,6 +61,9 @@ pub struct AppState {
     /// is saved over it until the user clears storage; files are then
     /// opened in this tab only.
     pub blocked: RwSignal<bool>,
+    /// IndexedDB cannot be used here (private mode, disabled, an open held
+    /// up by another tab): files open in this tab only.
+    pub unavailable: RwSignal<bool>,
     /// Files given before the index was read; imported after.
     pub pending: StoredValue<Vec<(String, web_sys::Blob)>>,
 }
@@ -80,6 +83,7 @@ impl AppState {
             unsaved: StoredValue::new(Dirty::default()),
             saving: RwSignal::new(0),
             blocked: RwSignal::new(false),
+            unavailable: RwSignal::new(false),
             pending: StoredValue::new(Vec::new()),
         }
     }

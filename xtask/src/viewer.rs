@@ -49,7 +49,38 @@ pub fn build() -> Result<PathBuf, String> {
     )?;
     let dist = dist();
     externalise_scripts(&dist)?;
+    write_worker_loader(&dist)?;
     Ok(dist)
+}
+
+/// The import worker's glue and wasm (Trunk names workers without a
+/// hash).
+const WORKER_GLUE: &str = "prompttrace-import.js";
+const WORKER_WASM: &str = "prompttrace-import_bg.wasm";
+
+/// Writes the import worker's loader (`web/import-worker.js`), named after
+/// a hash of the worker's glue and wasm and loading both with that hash as
+/// a query, and names it in `index.html` (`<meta
+/// name="prompttrace-import-worker">`, read by `web/src/import/client.rs`):
+/// a new build never meets a cached older worker.
+fn write_worker_loader(dist: &Path) -> Result<(), String> {
+    use std::hash::{Hash, Hasher};
+    let read = |name: &str| fs::read(dist.join(name)).map_err(|e| format!("{name}: {e}"));
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    read(WORKER_GLUE)?.hash(&mut hasher);
+    read(WORKER_WASM)?.hash(&mut hasher);
+    let version = format!("{:016x}", hasher.finish());
+    let loader = format!("import-worker-{version}.js");
+    let template = root().join("web/import-worker.js");
+    let script = fs::read_to_string(&template)
+        .map_err(|e| format!("{}: {e}", template.display()))?
+        .replace("VERSION", &version);
+    fs::write(dist.join(&loader), script).map_err(|e| format!("{loader}: {e}"))?;
+    let index = dist.join("index.html");
+    let html = fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let meta = format!("<meta name=\"prompttrace-import-worker\" content=\"./{loader}\">");
+    let html = html.replacen("<head>", &format!("<head>\n    {meta}"), 1);
+    fs::write(&index, html).map_err(|e| format!("{}: {e}", index.display()))
 }
 
 pub fn serve(args: &[String]) -> Result<(), String> {

@@ -1,6 +1,6 @@
 //! The page's side of an import: starts a worker for a batch of files,
 //! turns its messages into `Event`s, and stops it (done, cancelled, or
-//! failed). Every worker under way is kept, so "Cancel" stops them all.
+//! failed). The worker under way is kept, so "Cancel" stops it.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -8,33 +8,32 @@ use std::rc::Rc;
 use js_sys::{Array, Object, Reflect};
 use prompttrace::rollup::IndexRow;
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
-use web_sys::{Blob, ErrorEvent, MessageEvent, Worker, WorkerOptions};
+use web_sys::{Blob, MessageEvent, Worker, WorkerOptions};
 
-use super::WORKER_SCRIPT;
+/// How long a worker may take to say it is ready (its wasm compiles
+/// first) before the import is given up as failed.
+const START_LIMIT_MS: i32 = 60_000;
 
 /// What the worker says, per file of the batch (by position).
 pub enum Event {
+    /// Bytes of file `file` read so far.
     Progress {
         file: usize,
         read: f64,
-        total: f64,
     },
     Importing {
         file: usize,
     },
-    Stored {
-        file: usize,
-        stored: Stored,
-    },
+    Stored(Stored),
     Refused {
-        file: usize,
         error: String,
     },
     /// Every file is done; the worker is let go.
     Finished,
-    /// The worker stopped (a trap, a script that did not load): the file
-    /// under way and the ones after it were not stored.
+    /// The worker stopped (a trap, a script that did not load): `file`,
+    /// the last one it spoke of, and the ones after it were not stored.
     Failed {
+        file: Option<usize>,
         error: String,
     },
 }
@@ -48,44 +47,90 @@ pub struct Stored {
     pub left: Vec<String>,
 }
 
+/// A worker under way, with what it must let go when it stops (its
+/// handlers are held here only to be dropped then).
+struct Running {
+    worker: Worker,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    start_limit: i32,
+}
+
 thread_local! {
-    static RUNNING: RefCell<Vec<Worker>> = const { RefCell::new(Vec::new()) };
+    static RUNNING: RefCell<Option<Running>> = const { RefCell::new(None) };
 }
 
-/// Whether any import is under way.
+/// Whether an import is under way.
 pub fn running() -> bool {
-    RUNNING.with_borrow(|running| !running.is_empty())
+    RUNNING.with_borrow(Option::is_some)
 }
 
-/// Stops every import under way; what a file had not committed is not stored.
-pub fn cancel_all() {
-    for worker in RUNNING.with_borrow_mut(std::mem::take) {
-        worker.terminate();
+/// Stops the import under way; what a file had not committed is not stored.
+pub fn cancel() {
+    stop();
+}
+
+/// Lets the worker go, with its handlers (after the event that called one
+/// has returned) and the files it was given.
+fn stop() {
+    let Some(running) = RUNNING.with_borrow_mut(Option::take) else {
+        return;
+    };
+    running.worker.terminate();
+    running.worker.set_onmessage(None);
+    running.worker.set_onerror(None);
+    if let Some(window) = web_sys::window() {
+        window.clear_timeout_with_handle(running.start_limit);
     }
+    // A closure may not be dropped while it runs (`stop` is called from
+    // them): dropped on the next turn.
+    wasm_bindgen_futures::spawn_local(async move { drop(running) });
 }
 
-/// Imports `files` in a new worker; `on_event` hears how it goes, ending
-/// with `Finished` or `Failed` (after which nothing more is heard).
+/// The worker's loader, named in `index.html` by the build
+/// (xtask/src/viewer.rs), versioned by the worker's content.
+fn loader() -> Option<String> {
+    web_sys::window()?
+        .document()?
+        .query_selector("meta[name=prompttrace-import-worker]")
+        .ok()??
+        .get_attribute("content")
+}
+
+/// Imports `files` in a new worker (after stopping any other); `on_event`
+/// hears how it goes, ending with `Finished` or `Failed`.
 pub fn start(files: Vec<(String, Blob)>, on_event: impl Fn(Event) + 'static) {
-    let options = WorkerOptions::new();
-    options.set_name("prompttrace import");
-    // A new build must not meet an older worker from the cache.
-    let url = format!("{WORKER_SCRIPT}?v={}", env!("CARGO_PKG_VERSION"));
-    let worker = match Worker::new_with_options(&url, &options) {
-        Ok(worker) => worker,
-        Err(error) => {
-            on_event(Event::Failed {
-                error: crate::storage::describe(&error),
-            });
-            return;
+    stop();
+    let on_event = Rc::new(on_event);
+    let failed = {
+        let on_event = on_event.clone();
+        move |file: Option<usize>, error: String| {
+            stop();
+            on_event(Event::Failed { file, error });
         }
     };
-    RUNNING.with_borrow_mut(|running| running.push(worker.clone()));
-    let on_event = Rc::new(on_event);
-    let request = request(&files);
-    let ended = Rc::new(RefCell::new(false));
+    let Some(url) = loader() else {
+        return failed(
+            None,
+            "this page has no import worker (a build without it)".into(),
+        );
+    };
+    let options = WorkerOptions::new();
+    options.set_name("prompttrace import");
+    let worker = match Worker::new_with_options(&url, &options) {
+        Ok(worker) => worker,
+        Err(error) => return failed(None, crate::storage::describe(&error)),
+    };
+    // Given once the worker is ready, then let go.
+    let request = RefCell::new(Some(request(&files)));
+    let last_file = Rc::new(RefCell::new(None::<usize>));
     let on_message = {
-        let (worker, on_event, ended) = (worker.clone(), on_event.clone(), ended.clone());
+        let (worker, on_event, failed, last_file) = (
+            worker.clone(),
+            on_event.clone(),
+            failed.clone(),
+            last_file.clone(),
+        );
         Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
             let data = message.data();
             let text = |key: &str| {
@@ -98,38 +143,45 @@ pub fn start(files: Vec<(String, Blob)>, on_event: impl Fn(Event) + 'static) {
                 Reflect::get(&data, &key.into())
                     .ok()
                     .and_then(|v| v.as_f64())
-                    .unwrap_or_default()
             };
-            let file = number("file") as usize;
+            let file = number("file").unwrap_or_default() as usize;
+            if number("file").is_some() {
+                *last_file.borrow_mut() = Some(file);
+            }
             let event = match text("kind").as_str() {
                 "ready" => {
-                    let _ = worker.post_message(&request);
+                    if let Some(window) = web_sys::window() {
+                        RUNNING.with_borrow(|running| {
+                            if let Some(running) = running {
+                                window.clear_timeout_with_handle(running.start_limit);
+                            }
+                        });
+                    }
+                    if let Some(request) = request.borrow_mut().take() {
+                        let _ = worker.post_message(&request);
+                    }
                     return;
                 }
+                "failed" => return failed(*last_file.borrow(), text("error")),
                 "progress" => Event::Progress {
                     file,
-                    read: number("read"),
-                    total: number("total"),
+                    read: number("read").unwrap_or_default(),
                 },
                 "importing" => Event::Importing { file },
                 "done" if Reflect::get(&data, &"ok".into()).ok() == Some(JsValue::TRUE) => {
-                    Event::Stored {
-                        file,
-                        stored: Stored {
-                            rows: serde_json::from_str(&text("rows")).unwrap_or_default(),
-                            keys: strings(&data, "keys"),
-                            report: text("report"),
-                            warnings: strings(&data, "warnings"),
-                            left: strings(&data, "left"),
-                        },
-                    }
+                    Event::Stored(Stored {
+                        rows: serde_json::from_str(&text("rows")).unwrap_or_default(),
+                        keys: strings(&data, "keys"),
+                        report: text("report"),
+                        warnings: strings(&data, "warnings"),
+                        left: strings(&data, "left"),
+                    })
                 }
                 "done" => Event::Refused {
-                    file,
                     error: text("error"),
                 },
                 "finished" => {
-                    stop(&worker, &ended);
+                    stop();
                     Event::Finished
                 }
                 _ => return,
@@ -137,35 +189,53 @@ pub fn start(files: Vec<(String, Blob)>, on_event: impl Fn(Event) + 'static) {
             on_event(event);
         })
     };
+    // A trap, an uncaught error, or a script that did not load (then a
+    // plain `Event`, without a message).
     let on_error = {
-        let (worker, on_event, ended) = (worker.clone(), on_event.clone(), ended.clone());
-        Closure::<dyn FnMut(ErrorEvent)>::new(move |error: ErrorEvent| {
-            error.prevent_default();
-            if *ended.borrow() {
-                return;
-            }
-            stop(&worker, &ended);
-            let message = error.message();
-            on_event(Event::Failed {
-                error: if message.is_empty() {
-                    "the import worker could not start".into()
-                } else {
-                    message
-                },
-            });
+        let (failed, last_file) = (failed.clone(), last_file.clone());
+        Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+            event.prevent_default();
+            let message = Reflect::get(&event, &"message".into())
+                .ok()
+                .and_then(|m| m.as_string())
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| "the import worker could not start".into());
+            failed(*last_file.borrow(), message);
         })
     };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    // They live as long as the worker; a batch is one worker.
-    on_message.forget();
-    on_error.forget();
+    let start_limit = start_limit(failed);
+    RUNNING.with_borrow_mut(|running| {
+        *running = Some(Running {
+            worker,
+            _on_message: on_message,
+            _on_error: on_error,
+            start_limit,
+        })
+    });
 }
 
-fn stop(worker: &Worker, ended: &RefCell<bool>) {
-    *ended.borrow_mut() = true;
-    worker.terminate();
-    RUNNING.with_borrow_mut(|running| running.retain(|other| other != worker));
+/// A timer that gives the import up when the worker never says `ready`.
+fn start_limit(failed: impl Fn(Option<usize>, String) + 'static) -> i32 {
+    let Some(window) = web_sys::window() else {
+        return 0;
+    };
+    let give_up = Closure::once_into_js(move || {
+        failed(
+            None,
+            format!(
+                "the import worker did not start in {} s",
+                START_LIMIT_MS / 1000
+            ),
+        )
+    });
+    window
+        .set_timeout_with_callback_and_timeout_and_arguments_0(
+            give_up.unchecked_ref(),
+            START_LIMIT_MS,
+        )
+        .unwrap_or(0)
 }
 
 fn request(files: &[(String, Blob)]) -> JsValue {

@@ -1,10 +1,14 @@
-//! One file's import, in the worker: read by the core, merged into what is
-//! stored of the traces it touches, and written in one transaction.
+//! One file's import, in the worker: read by the core, merged over what is
+//! stored of the traces it touches, and written, in one transaction from
+//! the read of those traces to the write (`storage::update`).
 
-use prompttrace::format::{self, jsonl};
+use std::collections::BTreeSet;
+
+use prompttrace::format::{self, jsonl, Parsed};
+use prompttrace::store::ImportReport;
 use prompttrace::{PriceTable, Store};
 
-use crate::storage::{self, Change, Written};
+use crate::storage::{self, Update, Written};
 
 /// What one stored file did.
 pub struct Imported {
@@ -20,37 +24,19 @@ pub struct Imported {
 /// Imports `bytes` (the file `name`) and stores what it changed; the error
 /// names the file and place, and then nothing of it was stored.
 pub async fn import(name: &str, bytes: &[u8], prices: &PriceTable) -> Result<Imported, String> {
+    // Read before the transaction: the slow part holds no lock.
     let parsed = format::read(name, bytes).map_err(|e| e.to_string())?;
-    // What is stored of the traces the file touches goes in first, so the
-    // file merges as it would into everything stored.
-    let mut store = Store::new();
-    let mut seen = std::collections::HashMap::new();
     let mut ids = parsed.trace_ids();
     ids.push(jsonl::WITHOUT_TRACE.to_string());
-    for (id, answer) in ids.iter().zip(storage::records(&ids).await?) {
-        // One that cannot be read is left out here; writing names it and
-        // keeps it as it is (`storage::write`).
-        let Some(Ok(text)) = answer else { continue };
-        if format::import(&mut store, &format!("stored trace {id}"), text.as_bytes()).is_ok() {
-            seen.insert(id.clone(), text);
-        }
-    }
-    let report = format::import_parsed(&mut store, name, parsed).map_err(|e| e.to_string())?;
-    let mut keys: Vec<String> = report.changed_traces.iter().cloned().collect();
-    if report.changed_without_trace {
-        keys.push(jsonl::WITHOUT_TRACE.to_string());
-    }
-    seen.retain(|key, _| keys.contains(key));
-    let change = Change {
-        keys: keys.clone(),
-        seen,
-        ..Change::default()
-    };
-    let written = storage::write(&change, &store, prices)
-        .await
-        .map_err(|reason| {
-            format!("{name}: could not save to IndexedDB ({reason}); what was stored before is kept, and nothing of this file was stored")
-        })?;
+    let lookup = ids.clone();
+    let (mut written, (report, keys, left)) = storage::update(&ids, prices, move |stored| {
+        merge(name, parsed, &lookup, stored)
+    })
+    .await
+    .map_err(|reason| {
+        format!("{name}: could not save to IndexedDB ({reason}); what was stored before is kept, and nothing of this file was stored")
+    })?;
+    written.left = left;
     let orphans = match report.orphans {
         0 => String::new(),
         n => format!(" ({n} spans without their parent span, shown at the top of their trace)"),
@@ -68,5 +54,54 @@ pub async fn import(name: &str, bytes: &[u8], prices: &PriceTable) -> Result<Imp
             .collect(),
         keys,
         written,
+    })
+}
+
+type Merged = (ImportReport, Vec<String>, Vec<String>);
+
+/// The stored records of the traces the file touches, then the file, in
+/// one store: the file merges as it would into everything stored. A stored
+/// record that cannot be read is kept as it is (and named): this file's
+/// part of that trace is not written over it.
+fn merge(
+    name: &str,
+    parsed: Parsed<'_>,
+    ids: &[String],
+    stored: Vec<Option<Result<String, String>>>,
+) -> Result<Update<Merged>, String> {
+    let mut store = Store::new();
+    let mut kept = BTreeSet::new();
+    let mut left = Vec::new();
+    for (id, answer) in ids.iter().zip(stored) {
+        let text = match answer {
+            None => continue,
+            Some(Ok(text)) => text,
+            Some(Err(error)) => {
+                left.push(error);
+                kept.insert(id.clone());
+                continue;
+            }
+        };
+        let stored_name = format!("stored trace {id}");
+        if let Err(error) = format::import(&mut store, &stored_name, text.as_bytes()) {
+            left.push(format!("{error}; it is left as it is"));
+            kept.insert(id.clone());
+        }
+    }
+    let report = format::import_parsed(&mut store, name, parsed).map_err(|e| e.to_string())?;
+    let mut keys: Vec<String> = report.changed_traces.iter().cloned().collect();
+    if report.changed_without_trace {
+        keys.push(jsonl::WITHOUT_TRACE.to_string());
+    }
+    for key in keys.iter().filter(|key| kept.contains(*key)) {
+        left.push(format!(
+            "{name}: its part of stored trace {key} is not saved (the stored record above is kept)"
+        ));
+    }
+    keys.retain(|key| !kept.contains(key));
+    Ok(Update {
+        store,
+        keys: keys.clone(),
+        extra: (report, keys, left),
     })
 }

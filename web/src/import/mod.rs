@@ -18,9 +18,7 @@
 //! warnings: [..], left: [..]}` or `done {file, ok: false, error}`;
 //! `finished`. Page → worker, once `ready`: `{files: [{name, blob}]}`.
 
-pub mod client;
+mod client;
 mod file;
+pub mod queue;
 pub mod worker;
-
-/// The worker's script, as Trunk names it (workers are not hashed).
-const WORKER_SCRIPT: &str = "./prompttrace-import_loader.js";

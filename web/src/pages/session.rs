@@ -160,9 +160,17 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
                 .collect::<Vec<_>>()
         }))
     });
+    // Again whenever the store changes: an import makes opened copies
+    // stale, and they go until read again.
     Effect::new(move |_| {
-        if let Some(ids) = in_session.get() {
-            records::open(state, ids);
+        let Some(ids) = in_session.get() else { return };
+        let missing: Vec<String> = state.read(|store, _| {
+            ids.into_iter()
+                .filter(|id| store.trace(id).is_none())
+                .collect()
+        });
+        if !missing.is_empty() {
+            records::open(state, missing);
         }
     });
     let delete = Callback::new(move |()| {

@@ -42,17 +42,14 @@ pub fn TracePage(
         let id = id.get()?;
         trace.with(Option::is_none).then_some(id)
     });
+    // Asked again when the store changes (a read dropped because storage
+    // changed under it) or rows arrive (an import may bring it); `open`
+    // skips what is held, under way, or known not to be stored.
     Effect::new(move |_| {
-        if let Some(id) = missing.get() {
-            records::open(state, vec![id]);
-        }
-    });
-    // Rows arriving later may name it (an import in another tab): read again.
-    Effect::new(move |_| {
-        let id = missing.get()?;
-        state
-            .rows(|rows| rows.contains_key(&id))
-            .then(|| records::open(state, vec![id]))
+        let Some(id) = missing.get() else { return };
+        state.read(|_, _| ());
+        state.rows(|_| ());
+        records::open(state, vec![id]);
     });
     let waiting = move || {
         // Reading starts and ends with a store change.

@@ -74,6 +74,28 @@ pub fn finished(transaction: &IdbTransaction) -> JsFuture {
     }))
 }
 
+/// Ends a readwrite transaction filled by `filled`: aborted when filling
+/// failed (that error), else committed, and awaited (why it aborted).
+pub async fn settle<T>(
+    transaction: &IdbTransaction,
+    finished: JsFuture,
+    filled: Result<T, String>,
+) -> Result<T, String> {
+    let filled = match filled {
+        Ok(filled) => filled,
+        Err(error) => {
+            let _ = transaction.abort();
+            return Err(error);
+        }
+    };
+    // Without `commit` (older browsers) it commits once nothing is pending;
+    // web-sys marks it deprecated only because IndexedDB 2 had dropped it.
+    #[allow(deprecated)]
+    let _ = transaction.commit();
+    finished.await.map_err(|_| abort_reason(transaction))?;
+    Ok(filled)
+}
+
 /// Why a transaction aborted.
 pub fn abort_reason(transaction: &IdbTransaction) -> String {
     match transaction.error() {
@@ -147,10 +169,36 @@ pub async fn open_existing(name: &str) -> Result<Option<IdbDatabase>, String> {
         }
     });
     request.set_onupgradeneeded(Some(on_upgrade.unchecked_ref()));
-    match done(&request).await {
-        Ok(database) => Ok(Some(database.unchecked_into())),
-        Err(error) if error.starts_with("AbortError") => Ok(None),
-        Err(error) => Err(error),
+    let settled = Promise::new(&mut |resolve, reject| {
+        request.set_onsuccess(Some(&resolve));
+        request.set_onerror(Some(&reject));
+    });
+    // An open waits behind a deletion still pending (a tab holding the old
+    // database): that database was migrated (it is deleted only after), so
+    // after a while it counts as gone rather than hold up the start.
+    const LIMIT_MS: i32 = 3_000;
+    let timer = Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_1(
+                &resolve,
+                LIMIT_MS,
+                &JsValue::from_str("timeout"),
+            );
+        }
+    });
+    match JsFuture::from(Promise::race(&Array::of2(&settled, &timer))).await {
+        Ok(value) if value.as_string().as_deref() == Some("timeout") => {
+            close_when_open(&request);
+            Ok(None)
+        }
+        Ok(_) => Ok(Some(
+            request.result().map_err(|e| describe(&e))?.unchecked_into(),
+        )),
+        Err(_) => match request.error() {
+            Ok(Some(error)) if error.name() == "AbortError" => Ok(None),
+            Ok(Some(error)) => Err(describe(&error)),
+            _ => Err("the database could not be opened".into()),
+        },
     }
 }
 

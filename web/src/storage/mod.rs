@@ -12,6 +12,7 @@
 
 mod idb;
 mod read;
+mod update;
 mod write;
 
 use std::cell::RefCell;
@@ -22,6 +23,7 @@ use web_sys::{IdbDatabase, IdbObjectStoreParameters};
 
 pub use idb::describe;
 pub use read::{all_records, newest_rows, read, records, Kept};
+pub use update::{update, Update};
 pub use write::{write, Change, Written};
 
 /// The database, its version, and its object stores (docs/storage-v2.md).

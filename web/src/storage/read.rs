@@ -5,7 +5,7 @@
 
 use prompttrace::rollup::IndexRow;
 use wasm_bindgen::{JsCast, JsValue};
-use web_sys::IdbTransactionMode;
+use web_sys::{IdbObjectStore, IdbTransactionMode};
 
 use super::{
     database, has_files, idb, BY_START, FILES, INDEX, LAYOUT, LAYOUT_KEY, META, OLD_DATABASE,
@@ -86,9 +86,11 @@ pub async fn newest_rows(count: usize) -> Result<Vec<IndexRow>, String> {
     let transaction =
         idb::transaction(&database, &[INDEX], IdbTransactionMode::Readonly).map_err(failed)?;
     let index = idb::store(&transaction, INDEX).map_err(failed)?;
-    let by_start = index
-        .index(BY_START.0)
-        .map_err(|e| failed(idb::describe(&e)))?;
+    // A store made without the index (another program's): every row is
+    // read next anyway.
+    let Ok(by_start) = index.index(BY_START.0) else {
+        return Ok(Vec::new());
+    };
     let request = by_start
         .open_cursor_with_range_and_direction(&JsValue::NULL, web_sys::IdbCursorDirection::Prev)
         .map_err(|e| failed(idb::describe(&e)))?;
@@ -138,7 +140,15 @@ pub async fn records(keys: &[String]) -> Result<Vec<Option<Result<String, String
     let transaction =
         idb::transaction(&database, &[TRACES], IdbTransactionMode::Readonly).map_err(failed)?;
     let traces = idb::store(&transaction, TRACES).map_err(failed)?;
-    let present = idb::present(&traces, keys).await.map_err(failed)?;
+    records_in(&traces, keys).await.map_err(failed)
+}
+
+/// [`records`], in a transaction the caller holds.
+pub(super) async fn records_in(
+    traces: &IdbObjectStore,
+    keys: &[String],
+) -> Result<Vec<Option<Result<String, String>>>, String> {
+    let present = idb::present(traces, keys).await?;
     let mut asked = Vec::with_capacity(keys.len());
     for (key, present) in keys.iter().zip(present) {
         asked.push(match present {
@@ -146,7 +156,7 @@ pub async fn records(keys: &[String]) -> Result<Vec<Option<Result<String, String
             true => {
                 let request = traces
                     .get(&JsValue::from_str(key))
-                    .map_err(|e| failed(idb::describe(&e)))?;
+                    .map_err(|e| idb::describe(&e))?;
                 Some(idb::done(&request))
             }
         });
@@ -157,7 +167,7 @@ pub async fn records(keys: &[String]) -> Result<Vec<Option<Result<String, String
             answers.push(None);
             continue;
         };
-        let value = answer.await.map_err(failed)?;
+        let value = answer.await?;
         answers.push(match value.as_string() {
             Some(text) => Some(Ok(text)),
             None if value.is_undefined() => None,

@@ -4,8 +4,6 @@
 //! merged with this tab's (core's `Store::import`: the stored record, then
 //! this tab's), never written over.
 
-use std::collections::HashMap;
-
 use prompttrace::format::{self, jsonl};
 use prompttrace::rollup::IndexRow;
 use prompttrace::{PriceTable, Store};
@@ -60,10 +58,6 @@ pub struct Change {
     /// `files` are emptied, and once committed the viewer's v1 database is
     /// deleted.
     pub migrate: bool,
-    /// Records as they were read before the store was changed from them:
-    /// when one is still what is stored, the store's record already holds
-    /// it, and it is put without merging again.
-    pub seen: HashMap<String, String>,
 }
 
 /// What a stored change left.
@@ -94,20 +88,8 @@ pub async fn write(change: &Change, store: &Store, prices: &PriceTable) -> Resul
     }
     let transaction = idb::transaction(&database, &stores, IdbTransactionMode::Readwrite)?;
     let finished = idb::finished(&transaction);
-    let written = match fill(&transaction, change, store, prices, with_files).await {
-        Ok(written) => written,
-        Err(error) => {
-            let _ = transaction.abort();
-            return Err(error);
-        }
-    };
-    // Without `commit` (older browsers) it commits once nothing is pending;
-    // web-sys marks it deprecated only because IndexedDB 2 had dropped it.
-    #[allow(deprecated)]
-    let _ = transaction.commit();
-    finished
-        .await
-        .map_err(|_| idb::abort_reason(&transaction))?;
+    let filled = fill(&transaction, change, store, prices, with_files).await;
+    let written = idb::settle(&transaction, finished, filled).await?;
     if cleans {
         idb::delete_later(OLD_DATABASE);
     }
@@ -152,10 +134,6 @@ async fn fill(
         }
         let record = Record::of(store, prices, key.clone());
         let ours = record.text.as_deref().unwrap_or_default();
-        let stored = match stored {
-            Stored::Text(text) if change.seen.get(key) == Some(&text) => Stored::Nothing,
-            stored => stored,
-        };
         let (text, row) = match to_write(&record, ours, stored, prices) {
             Ok(to_put) => to_put,
             Err(kept) => {
@@ -168,14 +146,7 @@ async fn fill(
             .map_err(failed)?;
         written.rows.extend(row);
     }
-    // One JSON text for every row: a call into JS per row costs more than
-    // the row (an import of a million spans writes 180,000).
-    let values: js_sys::Array = rows_value(&written.rows).unchecked_into();
-    for (row, value) in written.rows.iter().zip(values.iter()) {
-        index
-            .put_with_key(&value, &JsValue::from_str(&row.id))
-            .map_err(failed)?;
-    }
+    put_rows(&index, &written.rows)?;
     Ok(written)
 }
 
@@ -270,6 +241,19 @@ fn merge(
         .trace(key)
         .map(|entry| IndexRow::of(&merged, entry, prices));
     Ok((text, row))
+}
+
+/// Puts the index rows. One JSON text for every row: a call into JS per
+/// row costs more than the row (an import of a million spans writes
+/// 180,000).
+pub(super) fn put_rows(index: &IdbObjectStore, rows: &[IndexRow]) -> Result<(), String> {
+    let values: js_sys::Array = rows_value(rows).unchecked_into();
+    for (row, value) in rows.iter().zip(values.iter()) {
+        index
+            .put_with_key(&value, &JsValue::from_str(&row.id))
+            .map_err(|e| idb::describe(&e))?;
+    }
+    Ok(())
 }
 
 /// Rows as the plain JS objects the layout stores (an array).

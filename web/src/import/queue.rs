@@ -1,0 +1,199 @@
+//! Batches of files take turns: one import worker at a time, so each batch
+//! has the progress bar, Cancel and its messages to itself. The lists take
+//! the rows each file wrote as it is stored.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use prompttrace::rollup::IndexRow;
+use web_sys::Blob;
+
+use super::client::{self, Event};
+use crate::records;
+use crate::state::{AppState, Progress};
+use crate::storage;
+
+type Files = Vec<(String, Blob)>;
+
+thread_local! {
+    static WAITING: RefCell<VecDeque<Files>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// Imports `files` after the batches before them.
+pub fn enqueue(state: AppState, files: Files) {
+    WAITING.with_borrow_mut(|waiting| waiting.push_back(files));
+    if !client::running() {
+        next(state);
+    }
+}
+
+fn next(state: AppState) {
+    if let Some(files) = WAITING.with_borrow_mut(VecDeque::pop_front) {
+        run(state, files);
+    }
+}
+
+/// "Cancel": stops the import under way and drops the batches waiting. A
+/// file already stored stays; the one under way was not committed. The
+/// rows are read again, so the lists show exactly what is stored.
+pub fn cancel(state: AppState) {
+    stop_all();
+    state.progress.set(None);
+    state.notice.set(Some(
+        "Import cancelled: the file under way was not stored; what was stored before is kept."
+            .into(),
+    ));
+    refresh(state);
+}
+
+/// Stops every import without a word ("Clear everything" follows).
+pub fn stop_all() {
+    WAITING.with_borrow_mut(VecDeque::clear);
+    client::cancel();
+}
+
+/// Errors, reports and warnings of a batch, said when it ends.
+#[derive(Default)]
+struct Said {
+    errors: Vec<String>,
+    loaded: Vec<String>,
+    warnings: Vec<String>,
+}
+
+fn run(state: AppState, files: Files) {
+    let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
+    let sizes: Vec<f64> = files.iter().map(|(_, blob)| blob.size()).collect();
+    let total: f64 = sizes.iter().sum();
+    let before = move |file: usize| sizes[..file.min(sizes.len())].iter().sum::<f64>();
+    state.progress.set(Some(Progress {
+        label: format!("Reading {}…", describe(&names, total)),
+        fraction: Some(0.0),
+        cancellable: true,
+    }));
+    let said = Rc::new(RefCell::new(Said::default()));
+    let rest = files.clone();
+    client::start(files, move |event| match event {
+        Event::Progress { file, read } => state.progress.set(Some(Progress {
+            label: format!("Reading {}", names[file]),
+            fraction: Some(fraction(before(file) + read, total)),
+            cancellable: true,
+        })),
+        Event::Importing { file } => state.progress.set(Some(Progress {
+            label: format!("Importing {}…", names[file]),
+            fraction: None,
+            cancellable: true,
+        })),
+        Event::Stored(stored) => {
+            take_rows(state, stored.rows, &stored.keys);
+            let mut said = said.borrow_mut();
+            said.errors.extend(stored.left);
+            said.loaded.push(stored.report);
+            said.warnings.extend(stored.warnings);
+        }
+        Event::Refused { error } => said.borrow_mut().errors.push(error),
+        Event::Finished => {
+            finish(state, said.take());
+            next(state);
+        }
+        Event::Failed { file, error } => {
+            let mut batch = said.take();
+            batch.errors.push(match file {
+                Some(file) => format!(
+                    "{}: the import stopped ({error}); nothing of this file was stored, and what was stored before is kept",
+                    names[file]
+                ),
+                None => format!("{}: not imported ({error})", names.join(", ")),
+            });
+            finish(state, batch);
+            refresh(state);
+            // The files after it go on in a new worker.
+            let after = file.map_or(0, |file| file + 1);
+            if after > 0 && after < rest.len() {
+                WAITING.with_borrow_mut(|waiting| waiting.push_front(rest[after..].to_vec()));
+            }
+            next(state);
+        }
+    });
+}
+
+fn describe(names: &[String], total: f64) -> String {
+    match names {
+        [one] => format!("{one} ({:.1} MB)", total / 1e6),
+        many => format!("{} files ({:.1} MB)", many.len(), total / 1e6),
+    }
+}
+
+fn fraction(done: f64, total: f64) -> f64 {
+    if total > 0.0 {
+        (done / total).clamp(0.0, 1.0)
+    } else {
+        1.0
+    }
+}
+
+/// Rows the worker wrote go into the lists; the opened copies of what it
+/// changed are read again when shown.
+fn take_rows(state: AppState, rows: Vec<IndexRow>, keys: &[String]) {
+    records::back(keys);
+    state.change_rows(|all| {
+        for row in rows {
+            all.insert(row.id.clone(), row);
+        }
+    });
+    records::stale(state, keys);
+}
+
+/// Says how a batch went. Once something was stored, the demo is not
+/// offered again.
+fn finish(state: AppState, said: Said) {
+    if !said.loaded.is_empty() {
+        storage::set_setting(storage::DEMO_SEEN, "1");
+    }
+    if !client::running() {
+        state.progress.set(None);
+    }
+    state.errors.update(|all| all.extend(said.errors));
+    state.notice.set((!said.loaded.is_empty()).then(|| {
+        let mut notice = format!("Loaded {}", said.loaded.join("; "));
+        for warning in &said.warnings {
+            notice.push_str(&format!(". Skipped: {warning}"));
+        }
+        notice
+    }));
+}
+
+/// Reads the index rows again (an import stopped midway: a file may have
+/// been stored without its rows reaching the page); records whose rows
+/// changed are read again when shown.
+fn refresh(state: AppState) {
+    spawn_local(async move {
+        let Ok(kept) = storage::read().await else {
+            return;
+        };
+        let fresh: std::collections::BTreeMap<String, IndexRow> = kept
+            .rows
+            .into_iter()
+            .filter(|row| !records::gone(&row.id))
+            .map(|row| (row.id.clone(), row))
+            .collect();
+        let changed: Vec<String> = state.peek_rows(|rows| {
+            fresh
+                .iter()
+                .filter(|(id, row)| rows.get(*id) != Some(row))
+                .map(|(id, _)| id.clone())
+                .collect()
+        });
+        if changed.is_empty() {
+            return;
+        }
+        state.change_rows(|rows| {
+            for id in &changed {
+                rows.insert(id.clone(), fresh[id].clone());
+            }
+        });
+        records::stale(state, &changed);
+    });
+}
