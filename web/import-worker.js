@@ -26,7 +26,6 @@ const abortAll = () => {
   open.clear();
 };
 self.addEventListener("error", abortAll);
-self.addEventListener("unhandledrejection", abortAll);
 
 // A worker whose start fails is otherwise silent to the page.
 const failed = (error) => postMessage({ kind: "failed", error: `the import worker could not start (${error})` });

@@ -145,9 +145,16 @@ pub fn import_url(state: AppState, url: String) {
     state
         .progress
         .set(Some(Progress::busy(format!("Fetching {url}…"))));
+    let fetching = format!("Fetching {url}…");
     spawn_local(async move {
         let result = fetch(&url).await;
-        state.progress.set(None);
+        // Not an import's bar that started meanwhile.
+        if state
+            .progress
+            .with_untracked(|p| p.as_ref().is_some_and(|p| p.label == fetching))
+        {
+            state.progress.set(None);
+        }
         match result {
             Ok(blob) => import_all(state, vec![(url, blob)]),
             Err(message) => state.errors.set(vec![format!("{url}: {message}")]),

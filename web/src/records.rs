@@ -10,7 +10,7 @@
 //! a delete, a clear bump `epoch`), and the page asks again.
 
 use std::cell::RefCell;
-use std::collections::{HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -28,12 +28,16 @@ const OPENING_ALL: &str = "Opening every stored trace…";
 
 #[derive(Default)]
 struct Opened {
-    /// Trace ids, least recently opened first.
-    order: VecDeque<String>,
+    /// When each opened trace was last asked for, and the reverse: the
+    /// least recently asked for first (a map each way, so a million spans'
+    /// traces cost no scan).
+    asked: HashMap<String, u64>,
+    by_age: BTreeMap<u64, String>,
+    clock: u64,
     /// Being read now.
     reading: HashSet<String>,
-    /// Read, and not stored (a row without its record): not asked again
-    /// until storage changes.
+    /// Read, and not stored (a row without its record), or not readable
+    /// (named in the errors): not asked again until storage changes.
     absent: HashSet<String>,
     /// Every stored record is in the store.
     everything: bool,
@@ -60,28 +64,49 @@ pub fn reading(id: &str) -> bool {
     OPENED.with_borrow(|opened| opened.reading.contains(id) || opened.reading_everything)
 }
 
+/// Whether `id`'s record was read and is not stored (a row without its
+/// record, or no calls without a trace).
+pub fn absent(id: &str) -> bool {
+    OPENED.with_borrow(|opened| opened.absent.contains(id))
+}
+
+/// Whether the store holds the record under `key`.
+fn holds(store: &Store, key: &str) -> bool {
+    match key {
+        jsonl::WITHOUT_TRACE => !store.observations_without_trace().is_empty(),
+        id => store.trace(id).is_some(),
+    }
+}
+
 /// Whether `id` was deleted in this tab (rows read later skip it).
 pub fn gone(id: &str) -> bool {
     OPENED.with_borrow(|opened| opened.gone.contains(id))
 }
 
-fn epoch() -> u64 {
+/// Bumped whenever storage changes under a read (an import, a delete, a
+/// clear): a read that began before it is no longer what is stored.
+pub fn epoch() -> u64 {
     OPENED.with_borrow(|opened| opened.epoch)
 }
 
-/// Opens the records of `ids` the store does not hold yet.
+/// Opens the records of `ids` the store does not hold yet; none of `ids`
+/// is let go to make room for the others.
 pub fn open(state: AppState, ids: Vec<String>) {
+    let unavailable = state.unavailable.get_untracked();
     let missing: Vec<String> = OPENED.with_borrow_mut(|opened| {
         let mut missing = Vec::new();
-        for id in ids {
-            if state.peek(|store| store.trace(&id).is_some()) {
-                touch(opened, &id);
-            } else if !(opened.reading.contains(&id)
-                || opened.absent.contains(&id)
-                || opened.gone.contains(&id)
+        for id in &ids {
+            if state.peek(|store| holds(store, id)) {
+                touch(opened, id);
+            } else if unavailable {
+                // Nothing to read from: the tab holds all there is.
+                opened.absent.insert(id.clone());
+            } else if !(opened.reading.contains(id)
+                || opened.absent.contains(id)
+                || opened.gone.contains(id)
                 || opened.everything)
             {
-                missing.push(id);
+                missing.push(id.clone());
             }
         }
         opened.reading.extend(missing.iter().cloned());
@@ -112,11 +137,15 @@ pub fn open(state: AppState, ids: Vec<String>) {
                         }
                     }
                 }
-                take_in(state, found);
+                take_in(state, found, &ids);
             }
             // Storage changed meanwhile: the pages ask again (below).
             Ok(_) => {}
-            Err(error) => state.errors.update(|errors| errors.push(error)),
+            // Not asked again until storage changes: a page would loop.
+            Err(error) => {
+                OPENED.with_borrow_mut(|opened| opened.absent.extend(missing));
+                state.errors.update(|errors| errors.push(error));
+            }
         }
         // `reading` changed: pages that said "Opening…" look again.
         state.change(|_| ());
@@ -169,8 +198,12 @@ pub fn open_everything(state: AppState, then: impl FnOnce() + 'static) {
                     .map(|(key, text)| (key, Ok(text)))
                     .collect();
                 state.errors.update(|errors| errors.extend(unreadable));
-                OPENED.with_borrow_mut(|opened| opened.everything = true);
-                take_in(state, records);
+                OPENED.with_borrow_mut(|opened| {
+                    opened.everything = true;
+                    opened.asked.clear();
+                    opened.by_age.clear();
+                });
+                take_in(state, records, &[]);
             }
             Err(error) => state.errors.update(|errors| errors.push(error)),
         }
@@ -189,29 +222,34 @@ pub fn open_everything(state: AppState, then: impl FnOnce() + 'static) {
 }
 
 /// Records read from storage go into the store; one that cannot be read is
-/// named and left as it is.
-fn take_in(state: AppState, records: Vec<(String, Result<String, String>)>) {
+/// named and left as it is. None of `keep` is let go for room.
+fn take_in(state: AppState, records: Vec<(String, Result<String, String>)>, keep: &[String]) {
     let mut errors = Vec::new();
-    let taken: Vec<String> = records.iter().map(|(key, _)| key.clone()).collect();
+    let keep: HashSet<String> = keep
+        .iter()
+        .chain(records.iter().map(|(key, _)| key))
+        .cloned()
+        .collect();
     state.change(|store| {
         for (key, text) in records {
-            let text = match text {
-                Ok(text) => text,
+            if gone(&key) {
+                continue; // deleted in this tab, its delete not saved yet
+            }
+            let read = text.and_then(|text| {
+                let name = format!("stored trace {key}");
+                format::import(store, &name, text.as_bytes())
+                    .map(|_| ())
+                    .map_err(|error| format!("{error}. This stored trace is left as it is."))
+            });
+            OPENED.with_borrow_mut(|opened| match read {
+                Ok(()) => touch(opened, &key),
                 Err(error) => {
                     errors.push(error);
-                    continue;
+                    opened.absent.insert(key);
                 }
-            };
-            let name = format!("stored trace {key}");
-            match format::import(store, &name, text.as_bytes()) {
-                Ok(_) if key != jsonl::WITHOUT_TRACE => {
-                    OPENED.with_borrow_mut(|opened| touch(opened, &key))
-                }
-                Ok(_) => {}
-                Err(error) => errors.push(format!("{error}. This stored trace is left as it is.")),
-            }
+            });
         }
-        let evict = OPENED.with_borrow_mut(|opened| to_let_go(opened, store, &taken));
+        let evict = OPENED.with_borrow_mut(|opened| to_let_go(opened, store, &keep));
         for id in evict {
             store.remove_trace(&id);
         }
@@ -222,34 +260,43 @@ fn take_in(state: AppState, records: Vec<(String, Result<String, String>)>) {
 }
 
 fn touch(opened: &mut Opened, id: &str) {
-    opened.order.retain(|other| other != id);
-    opened.order.push_back(id.to_string());
+    if id == jsonl::WITHOUT_TRACE || opened.everything {
+        return; // one record, never let go; or nothing is let go
+    }
+    opened.clock += 1;
+    if let Some(old) = opened.asked.insert(id.to_string(), opened.clock) {
+        opened.by_age.remove(&old);
+    }
+    opened.by_age.insert(opened.clock, id.to_string());
 }
 
-/// The least recently opened traces past the budget: never one just
-/// taken in (`keep`: what a page asked for together), never a pinned one,
-/// none while everything is open.
-fn to_let_go(opened: &mut Opened, store: &Store, keep: &[String]) -> Vec<String> {
+fn untouch(opened: &mut Opened, id: &str) {
+    if let Some(old) = opened.asked.remove(id) {
+        opened.by_age.remove(&old);
+    }
+}
+
+/// The least recently asked for traces past the budget: never one the
+/// page asks for now (`keep`), never a pinned one, none while everything
+/// is open.
+fn to_let_go(opened: &mut Opened, store: &Store, keep: &HashSet<String>) -> Vec<String> {
     if opened.everything {
         return Vec::new();
     }
     let mut held = store.observation_count();
     let mut gone = Vec::new();
-    let mut kept = VecDeque::new();
-    while held > KEEP_OBSERVATIONS {
-        let Some(id) = opened.order.pop_front() else {
+    for id in opened.by_age.values() {
+        if held <= KEEP_OBSERVATIONS {
             break;
-        };
-        if opened.pinned.contains(&id) || keep.contains(&id) {
-            kept.push_back(id);
+        }
+        if opened.pinned.contains(id) || keep.contains(id) {
             continue;
         }
-        held = held.saturating_sub(store.trace(&id).map_or(0, |e| e.observations().len()));
-        gone.push(id);
+        held = held.saturating_sub(store.trace(id).map_or(0, |e| e.observations().len()));
+        gone.push(id.clone());
     }
-    // What was passed over keeps its place, first.
-    while let Some(id) = kept.pop_back() {
-        opened.order.push_front(id);
+    for id in &gone {
+        untouch(opened, id);
     }
     gone
 }
@@ -261,8 +308,8 @@ pub fn stale(state: AppState, keys: &[String]) {
         opened.epoch += 1;
         for key in keys {
             opened.absent.remove(key);
+            untouch(opened, key);
         }
-        opened.order.retain(|id| !keys.contains(id));
         opened.everything
     });
     state.change(|store| {
@@ -281,7 +328,7 @@ pub fn stale(state: AppState, keys: &[String]) {
                         .zip(answers)
                         .filter_map(|(key, answer)| Some((key, answer?)))
                         .collect();
-                    take_in(state, found);
+                    take_in(state, found, &[]);
                 }
                 // Changed again: read everything once more.
                 _ => {
@@ -309,7 +356,8 @@ pub fn pin(keys: impl IntoIterator<Item = String>) {
 /// Everything went ("Clear everything").
 pub fn forget_all() {
     OPENED.with_borrow_mut(|opened| {
-        opened.order.clear();
+        opened.asked.clear();
+        opened.by_age.clear();
         opened.pinned.clear();
         opened.gone.clear();
         opened.absent.clear();
@@ -321,7 +369,7 @@ pub fn forget_all() {
 /// A trace went (deleted).
 pub fn forget(id: &str) {
     OPENED.with_borrow_mut(|opened| {
-        opened.order.retain(|other| other != id);
+        untouch(opened, id);
         opened.pinned.remove(id);
         opened.gone.insert(id.to_string());
         opened.epoch += 1;

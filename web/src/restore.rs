@@ -105,11 +105,15 @@ async fn migrate(state: AppState, kept: &Kept) -> Option<String> {
     };
     match storage::write(&change, &moved, &state.prices()).await {
         Ok(written) => {
+            // A deep link may have read these before they were moved.
+            let moved: Vec<String> = change.keys.clone();
+            records::back(&moved);
             state.change_rows(|rows| {
                 for row in written.rows {
                     rows.insert(row.id.clone(), row);
                 }
             });
+            records::stale(state, &moved);
             said.extend(written.left);
             (!said.is_empty()).then(|| said.join(". "))
         }

@@ -53,7 +53,9 @@ struct Running {
     worker: Worker,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    /// The timer's handle, and its closure (which holds the batch).
     start_limit: i32,
+    _give_up: Closure<dyn FnMut()>,
 }
 
 thread_local! {
@@ -205,23 +207,7 @@ pub fn start(files: Vec<(String, Blob)>, on_event: impl Fn(Event) + 'static) {
     };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    let start_limit = start_limit(failed);
-    RUNNING.with_borrow_mut(|running| {
-        *running = Some(Running {
-            worker,
-            _on_message: on_message,
-            _on_error: on_error,
-            start_limit,
-        })
-    });
-}
-
-/// A timer that gives the import up when the worker never says `ready`.
-fn start_limit(failed: impl Fn(Option<usize>, String) + 'static) -> i32 {
-    let Some(window) = web_sys::window() else {
-        return 0;
-    };
-    let give_up = Closure::once_into_js(move || {
+    let give_up = Closure::<dyn FnMut()>::new(move || {
         failed(
             None,
             format!(
@@ -230,12 +216,25 @@ fn start_limit(failed: impl Fn(Option<usize>, String) + 'static) -> i32 {
             ),
         )
     });
-    window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            give_up.unchecked_ref(),
-            START_LIMIT_MS,
-        )
-        .unwrap_or(0)
+    let start_limit = web_sys::window()
+        .and_then(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(
+                    give_up.as_ref().unchecked_ref(),
+                    START_LIMIT_MS,
+                )
+                .ok()
+        })
+        .unwrap_or(0);
+    RUNNING.with_borrow_mut(|running| {
+        *running = Some(Running {
+            worker,
+            _on_message: on_message,
+            _on_error: on_error,
+            start_limit,
+            _give_up: give_up,
+        })
+    });
 }
 
 fn request(files: &[(String, Blob)]) -> JsValue {

@@ -40,8 +40,7 @@ fn next(state: AppState) {
 /// file already stored stays; the one under way was not committed. The
 /// rows are read again, so the lists show exactly what is stored.
 pub fn cancel(state: AppState) {
-    stop_all();
-    state.progress.set(None);
+    stop_all(state);
     state.notice.set(Some(
         "Import cancelled: the file under way was not stored; what was stored before is kept."
             .into(),
@@ -50,9 +49,15 @@ pub fn cancel(state: AppState) {
 }
 
 /// Stops every import without a word ("Clear everything" follows).
-pub fn stop_all() {
+pub fn stop_all(state: AppState) {
     WAITING.with_borrow_mut(VecDeque::clear);
     client::cancel();
+    if state
+        .progress
+        .with_untracked(|p| p.as_ref().is_some_and(|p| p.cancellable))
+    {
+        state.progress.set(None);
+    }
 }
 
 /// Errors, reports and warnings of a batch, said when it ends.
@@ -169,10 +174,15 @@ fn finish(state: AppState, said: Said) {
 /// been stored without its rows reaching the page); records whose rows
 /// changed are read again when shown.
 fn refresh(state: AppState) {
+    let began = records::epoch();
     spawn_local(async move {
         let Ok(kept) = storage::read().await else {
             return;
         };
+        // Cleared or changed meanwhile: what was read is no longer so.
+        if records::epoch() != began {
+            return;
+        }
         let fresh: std::collections::BTreeMap<String, IndexRow> = kept
             .rows
             .into_iter()

@@ -162,16 +162,11 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
     });
     // Again whenever the store changes: an import makes opened copies
     // stale, and they go until read again.
+    // All of them, so none is let go to make room for another.
     Effect::new(move |_| {
         let Some(ids) = in_session.get() else { return };
-        let missing: Vec<String> = state.read(|store, _| {
-            ids.into_iter()
-                .filter(|id| store.trace(id).is_none())
-                .collect()
-        });
-        if !missing.is_empty() {
-            records::open(state, missing);
-        }
+        state.read(|_, _| ());
+        records::open(state, ids);
     });
     let delete = Callback::new(move |()| {
         if let Some(id) = id.get_untracked() {

@@ -32,7 +32,7 @@ pub fn StoragePage() -> impl IntoView {
     let clear = move |_| {
         // Clearing is the user's explicit word: the stored copy may go.
         state.blocked.set(false);
-        crate::import::queue::stop_all();
+        crate::import::queue::stop_all(state);
         state.change(|store| store.clear());
         state.change_rows(|rows| rows.clear());
         records::forget_all();

@@ -159,8 +159,9 @@ fn close_when_open(request: &IdbOpenDbRequest) {
 }
 
 /// Opens `name` only if it exists (opening creates a missing database:
-/// here the creation is aborted instead). `None`: there is none.
-pub async fn open_existing(name: &str) -> Result<Option<IdbDatabase>, String> {
+/// here the creation is aborted instead). `None`: there is none, or (with
+/// `give_up`) it did not open in 3 s.
+pub async fn open_existing(name: &str, give_up: bool) -> Result<Option<IdbDatabase>, String> {
     let request: IdbOpenDbRequest = factory()?.open(name).map_err(|e| describe(&e))?;
     let opening = request.clone();
     let on_upgrade = Closure::once_into_js(move |_: web_sys::IdbVersionChangeEvent| {
@@ -174,11 +175,12 @@ pub async fn open_existing(name: &str) -> Result<Option<IdbDatabase>, String> {
         request.set_onerror(Some(&reject));
     });
     // An open waits behind a deletion still pending (a tab holding the old
-    // database): that database was migrated (it is deleted only after), so
-    // after a while it counts as gone rather than hold up the start.
+    // database). The caller says when that database was migrated already
+    // (it is deleted only after): then after a while it counts as gone
+    // rather than hold up the start.
     const LIMIT_MS: i32 = 3_000;
     let timer = Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
+        if let (true, Some(window)) = (give_up, web_sys::window()) {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_1(
                 &resolve,
                 LIMIT_MS,

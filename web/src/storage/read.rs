@@ -61,7 +61,10 @@ pub async fn read() -> Result<Kept, String> {
             take_old(&mut old, name, value);
         }
     }
-    if let Some(viewer) = old_viewer_file().await.transpose() {
+    // Once layout 2 is set up, the old database was migrated, and a
+    // deletion of it may be pending behind a tab that holds it.
+    let migrated = layout.as_f64() == Some(f64::from(LAYOUT));
+    if let Some(viewer) = old_viewer_file(migrated).await.transpose() {
         old_found = true;
         match viewer {
             Ok(Some(value)) => take_old(&mut old, "stored traces".into(), value),
@@ -210,9 +213,12 @@ fn take_old(old: &mut Result<Vec<(String, String)>, String>, name: String, value
 
 /// The viewer's v1 file: `None` when its database does not exist,
 /// `Some(None)` when it exists without the file.
-async fn old_viewer_file() -> Result<Option<Option<JsValue>>, String> {
+async fn old_viewer_file(migrated: bool) -> Result<Option<Option<JsValue>>, String> {
     let failed = |e: String| format!("could not read the viewer's earlier storage ({e})");
-    let Some(database) = idb::open_existing(OLD_DATABASE).await.map_err(failed)? else {
+    let Some(database) = idb::open_existing(OLD_DATABASE, migrated)
+        .await
+        .map_err(failed)?
+    else {
         return Ok(None);
     };
     let result = async {
