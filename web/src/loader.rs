@@ -7,14 +7,11 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use prompttrace::format;
-use prompttrace::rollup::IndexRow;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::Blob;
 
 use crate::import::queue;
-use crate::records;
 use crate::state::{AppState, Dirty, Progress};
 use crate::storage::{self, Change};
 
@@ -36,56 +33,18 @@ pub fn import_all(state: AppState, files: Vec<(String, Blob)>) {
     }
     // A new import's errors replace the last ones.
     state.errors.set(Vec::new());
-    if state.blocked.get_untracked() || state.unavailable.get_untracked() {
-        in_this_tab(state, files);
-        return;
-    }
-    queue::enqueue(state, files);
-}
-
-/// While the stored traces cannot be read (layout v1 left unreadable),
-/// files open in this tab only: imported here, never saved over them.
-fn in_this_tab(state: AppState, files: Vec<(String, Blob)>) {
-    spawn_local(async move {
-        let mut errors = vec![if state.unavailable.get_untracked() {
-            "not saved: IndexedDB cannot be used here; the files stay in this tab only".to_string()
+    // While the stored traces cannot be read (an unreadable layout v1) or
+    // IndexedDB cannot be used, files open in this tab only: never saved
+    // over what is stored.
+    let in_tab_only = state.blocked.get_untracked() || state.unavailable.get_untracked();
+    if in_tab_only {
+        state.errors.set(vec![if state.unavailable.get_untracked() {
+            "not saved: IndexedDB cannot be used here; the files stay in this tab only".into()
         } else {
-            "not saved: the stored traces could not be read, and are kept as they are until you clear storage".to_string()
-        }];
-        let mut loaded = Vec::new();
-        for (name, blob) in files {
-            let Ok(buffer) = JsFuture::from(blob.array_buffer()).await else {
-                errors.push(format!("{name}: the browser could not read the file"));
-                continue;
-            };
-            let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-            match state.change(|store| format::import(store, &name, &bytes)) {
-                Ok(report) => {
-                    let keys: Vec<String> = report.changed_traces.iter().cloned().collect();
-                    let rows: Vec<IndexRow> = state.peek_priced(|store, prices| {
-                        keys.iter()
-                            .filter_map(|id| store.trace(id))
-                            .map(|entry| IndexRow::of(store, entry, prices))
-                            .collect()
-                    });
-                    records::back(&keys);
-                    records::pin(keys);
-                    state.change_rows(|all| {
-                        for row in rows {
-                            all.insert(row.id.clone(), row);
-                        }
-                    });
-                    loaded.push(name);
-                }
-                Err(error) => errors.push(error.to_string()),
-            }
-        }
-        state.errors.update(|all| all.extend(errors));
-        state.notice.set(
-            (!loaded.is_empty())
-                .then(|| format!("Loaded {} (in this tab only)", loaded.join(", "))),
-        );
-    });
+            "not saved: the stored traces could not be read, and are kept as they are until you clear storage".into()
+        }]);
+    }
+    queue::enqueue(state, files, !in_tab_only);
 }
 
 /// Writes deletes and clears to IndexedDB in the background, one

@@ -237,7 +237,7 @@ fn take_in(state: AppState, records: Vec<(String, Result<String, String>)>, keep
             }
             let read = text.and_then(|text| {
                 let name = format!("stored trace {key}");
-                format::import(store, &name, text.as_bytes())
+                format::import_jsonl(store, &name, text.as_bytes())
                     .map(|_| ())
                     .map_err(|error| format!("{error}. This stored trace is left as it is."))
             });

@@ -82,7 +82,7 @@ async fn migrate(state: AppState, kept: &Kept) -> Option<String> {
     // the migration does not drop it silently.
     let mut said = Vec::new();
     for (name, text) in files {
-        match format::import(&mut moved, name, text.as_bytes()) {
+        match format::import_jsonl(&mut moved, name, text.as_bytes()) {
             Ok(report) => {
                 said.extend(
                     report

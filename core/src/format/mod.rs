@@ -112,6 +112,18 @@ pub fn import(store: &mut Store, file: &str, bytes: &[u8]) -> Result<ImportRepor
     import_parsed(store, file, read(file, bytes)?)
 }
 
+/// Reads a native JSON Lines file (a stored trace's record) and merges it
+/// into `store`, as [`import`] does, without the other formats' readers: a
+/// caller that only reads its own records (the viewer's page) does not
+/// carry the OTLP and Langfuse readers.
+pub fn import_jsonl(
+    store: &mut Store,
+    file: &str,
+    bytes: &[u8],
+) -> Result<ImportReport, ImportError> {
+    import_parsed(store, file, jsonl::read(file, bytes)?)
+}
+
 impl Parsed<'_> {
     /// The traces the file brings records of (its traces and its
     /// observations' traces): what must be in the store before

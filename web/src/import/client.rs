@@ -45,6 +45,8 @@ pub struct Stored {
     pub report: String,
     pub warnings: Vec<String>,
     pub left: Vec<String>,
+    /// Read only: the file's records (native JSON Lines) for the page.
+    pub records: Option<String>,
 }
 
 /// A worker under way, with what it must let go when it stops (its
@@ -99,9 +101,10 @@ fn loader() -> Option<String> {
         .get_attribute("content")
 }
 
-/// Imports `files` in a new worker (after stopping any other); `on_event`
-/// hears how it goes, ending with `Finished` or `Failed`.
-pub fn start(files: Vec<(String, Blob)>, on_event: impl Fn(Event) + 'static) {
+/// Imports `files` in a new worker (after stopping any other), storing
+/// them or (`store` false) reading them for the page; `on_event` hears how
+/// it goes, ending with `Finished` or `Failed`.
+pub fn start(files: Vec<(String, Blob)>, store: bool, on_event: impl Fn(Event) + 'static) {
     stop();
     let on_event = Rc::new(on_event);
     let failed = {
@@ -124,7 +127,7 @@ pub fn start(files: Vec<(String, Blob)>, on_event: impl Fn(Event) + 'static) {
         Err(error) => return failed(None, crate::storage::describe(&error)),
     };
     // Given once the worker is ready, then let go.
-    let request = RefCell::new(Some(request(&files)));
+    let request = RefCell::new(Some(request(&files, store)));
     let last_file = Rc::new(RefCell::new(None::<usize>));
     let on_message = {
         let (worker, on_event, failed, last_file) = (
@@ -177,6 +180,9 @@ pub fn start(files: Vec<(String, Blob)>, on_event: impl Fn(Event) + 'static) {
                         report: text("report"),
                         warnings: strings(&data, "warnings"),
                         left: strings(&data, "left"),
+                        records: Reflect::get(&data, &"records".into())
+                            .ok()
+                            .and_then(|records| records.as_string()),
                     })
                 }
                 "done" => Event::Refused {
@@ -237,7 +243,7 @@ pub fn start(files: Vec<(String, Blob)>, on_event: impl Fn(Event) + 'static) {
     });
 }
 
-fn request(files: &[(String, Blob)]) -> JsValue {
+fn request(files: &[(String, Blob)], store: bool) -> JsValue {
     let list: Array = files
         .iter()
         .map(|(name, blob)| {
@@ -249,6 +255,7 @@ fn request(files: &[(String, Blob)]) -> JsValue {
         .collect();
     let request = Object::new();
     let _ = Reflect::set(&request, &"files".into(), &list);
+    let _ = Reflect::set(&request, &"store".into(), &store.into());
     request.into()
 }
 

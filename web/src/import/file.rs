@@ -19,6 +19,9 @@ pub struct Imported {
     /// The keys written (trace ids, or `jsonl::WITHOUT_TRACE`).
     pub keys: Vec<String>,
     pub written: Written,
+    /// Read only (storage cannot be used): the file's records as native
+    /// JSON Lines, for the page to hold.
+    pub records: Option<String>,
 }
 
 /// Imports `bytes` (the file `name`) and stores what it changed; the error
@@ -37,11 +40,40 @@ pub async fn import(name: &str, bytes: &[u8], prices: &PriceTable) -> Result<Imp
         format!("{name}: could not save to IndexedDB ({reason}); what was stored before is kept, and nothing of this file was stored")
     })?;
     written.left = left;
+    Ok(imported(name, &report, keys, written, None))
+}
+
+/// Reads a file without storing it (storage cannot be used here): its
+/// records come back as native JSON Lines, for the page to hold.
+pub fn read_only(name: &str, bytes: &[u8]) -> Result<Imported, String> {
+    let mut store = Store::new();
+    let report = format::import(&mut store, name, bytes).map_err(|e| e.to_string())?;
+    let mut keys: Vec<String> = report.changed_traces.iter().cloned().collect();
+    if report.changed_without_trace {
+        keys.push(jsonl::WITHOUT_TRACE.to_string());
+    }
+    let records = jsonl::write(&store);
+    Ok(imported(
+        name,
+        &report,
+        keys,
+        Written::default(),
+        Some(records),
+    ))
+}
+
+fn imported(
+    name: &str,
+    report: &ImportReport,
+    keys: Vec<String>,
+    written: Written,
+    records: Option<String>,
+) -> Imported {
     let orphans = match report.orphans {
         0 => String::new(),
         n => format!(" ({n} spans without their parent span, shown at the top of their trace)"),
     };
-    Ok(Imported {
+    Imported {
         report: format!(
             "{name}: {} traces, {} observations{orphans}",
             report.traces_added + report.traces_updated,
@@ -54,7 +86,8 @@ pub async fn import(name: &str, bytes: &[u8], prices: &PriceTable) -> Result<Imp
             .collect(),
         keys,
         written,
-    })
+        records,
+    }
 }
 
 type Merged = (ImportReport, Vec<String>, Vec<String>);
@@ -83,7 +116,7 @@ fn merge(
             }
         };
         let stored_name = format!("stored trace {id}");
-        if let Err(error) = format::import(&mut store, &stored_name, text.as_bytes()) {
+        if let Err(error) = format::import_jsonl(&mut store, &stored_name, text.as_bytes()) {
             left.push(format!("{error}; it is left as it is"));
             kept.insert(id.clone());
         }

@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use prompttrace::format;
 use prompttrace::rollup::IndexRow;
 use web_sys::Blob;
 
@@ -18,21 +19,29 @@ use crate::storage;
 
 type Files = Vec<(String, Blob)>;
 
-thread_local! {
-    static WAITING: RefCell<VecDeque<Files>> = const { RefCell::new(VecDeque::new()) };
+/// Files to import, stored or (storage cannot be used) held by the page.
+struct Batch {
+    files: Files,
+    store: bool,
 }
 
-/// Imports `files` after the batches before them.
-pub fn enqueue(state: AppState, files: Files) {
-    WAITING.with_borrow_mut(|waiting| waiting.push_back(files));
+thread_local! {
+    static WAITING: RefCell<VecDeque<Batch>> = const { RefCell::new(VecDeque::new()) };
+}
+
+/// Imports `files` after the batches before them: stored, or (`store`
+/// false: storage cannot be used) read by the worker and held by this tab
+/// only.
+pub fn enqueue(state: AppState, files: Files, store: bool) {
+    WAITING.with_borrow_mut(|waiting| waiting.push_back(Batch { files, store }));
     if !client::running() {
         next(state);
     }
 }
 
 fn next(state: AppState) {
-    if let Some(files) = WAITING.with_borrow_mut(VecDeque::pop_front) {
-        run(state, files);
+    if let Some(batch) = WAITING.with_borrow_mut(VecDeque::pop_front) {
+        run(state, batch);
     }
 }
 
@@ -68,7 +77,7 @@ struct Said {
     warnings: Vec<String>,
 }
 
-fn run(state: AppState, files: Files) {
+fn run(state: AppState, Batch { files, store }: Batch) {
     let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     let sizes: Vec<f64> = files.iter().map(|(_, blob)| blob.size()).collect();
     let total: f64 = sizes.iter().sum();
@@ -80,7 +89,7 @@ fn run(state: AppState, files: Files) {
     }));
     let said = Rc::new(RefCell::new(Said::default()));
     let rest = files.clone();
-    client::start(files, move |event| match event {
+    client::start(files, store, move |event| match event {
         Event::Progress { file, read } => state.progress.set(Some(Progress {
             label: format!("Reading {}", names[file]),
             fraction: Some(fraction(before(file) + read, total)),
@@ -92,7 +101,10 @@ fn run(state: AppState, files: Files) {
             cancellable: true,
         })),
         Event::Stored(stored) => {
-            take_rows(state, stored.rows, &stored.keys);
+            match &stored.records {
+                Some(records) => hold(state, records, &stored.keys),
+                None => take_rows(state, stored.rows, &stored.keys),
+            }
             let mut said = said.borrow_mut();
             said.errors.extend(stored.left);
             said.loaded.push(stored.report);
@@ -117,7 +129,8 @@ fn run(state: AppState, files: Files) {
             // The files after it go on in a new worker.
             let after = file.map_or(0, |file| file + 1);
             if after > 0 && after < rest.len() {
-                WAITING.with_borrow_mut(|waiting| waiting.push_front(rest[after..].to_vec()));
+                let files = rest[after..].to_vec();
+                WAITING.with_borrow_mut(|waiting| waiting.push_front(Batch { files, store }));
             }
             next(state);
         }
@@ -149,6 +162,29 @@ fn take_rows(state: AppState, rows: Vec<IndexRow>, keys: &[String]) {
         }
     });
     records::stale(state, keys);
+}
+
+/// A file read only (storage cannot be used): its records go into this
+/// tab's store, held there (never let go), with rows made from them.
+fn hold(state: AppState, records: &str, keys: &[String]) {
+    let read = state.change(|store| format::import_jsonl(store, "read file", records.as_bytes()));
+    if let Err(error) = read {
+        state.errors.update(|errors| errors.push(error.to_string()));
+        return;
+    }
+    let rows: Vec<IndexRow> = state.peek_priced(|store, prices| {
+        keys.iter()
+            .filter_map(|id| store.trace(id))
+            .map(|entry| IndexRow::of(store, entry, prices))
+            .collect()
+    });
+    records::back(keys);
+    records::pin(keys.iter().cloned());
+    state.change_rows(|all| {
+        for row in rows {
+            all.insert(row.id.clone(), row);
+        }
+    });
 }
 
 /// Says how a batch went. Once something was stored, the demo is not

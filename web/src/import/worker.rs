@@ -48,6 +48,11 @@ async fn batch(request: JsValue) {
         .map(JsCast::unchecked_into)
         .unwrap_or_default();
     let prices = PriceTable::builtin();
+    // `store: false`: storage cannot be used; files are read for the page.
+    let stores = Reflect::get(&request, &"store".into())
+        .ok()
+        .and_then(|store| store.as_bool())
+        .unwrap_or(true);
     for (at, entry) in files.iter().enumerate() {
         let at = JsValue::from(at as u32);
         let name = Reflect::get(&entry, &"name".into())
@@ -61,7 +66,10 @@ async fn batch(request: JsValue) {
         let result = match read(&blob, &at).await {
             Ok(bytes) => {
                 post("importing", &[("file", at.clone())]);
-                file::import(&name, &bytes, &prices).await
+                match stores {
+                    true => file::import(&name, &bytes, &prices).await,
+                    false => file::read_only(&name, &bytes),
+                }
             }
             Err(error) => Err(format!("{name}: could not be read ({error})")),
         };
@@ -79,6 +87,7 @@ async fn batch(request: JsValue) {
                         ("report", done.report.into()),
                         ("warnings", strings(&done.warnings)),
                         ("left", strings(&done.written.left)),
+                        ("records", done.records.map_or(JsValue::NULL, JsValue::from)),
                     ],
                 );
             }

@@ -229,13 +229,13 @@ fn merge(
     prices: &PriceTable,
 ) -> Result<(String, Option<IndexRow>), String> {
     let mut merged = Store::new();
-    format::import(
+    format::import_jsonl(
         &mut merged,
         &format!("stored trace {key}"),
         stored.as_bytes(),
     )
     .map_err(|e| e.to_string())?;
-    format::import(&mut merged, key, ours.as_bytes()).map_err(|e| e.to_string())?;
+    format::import_jsonl(&mut merged, key, ours.as_bytes()).map_err(|e| e.to_string())?;
     let text = jsonl::write_trace(&merged, key).unwrap_or_else(|| ours.to_string());
     let row = merged
         .trace(key)
