@@ -85,7 +85,7 @@ async fn database() -> Result<IdbDatabase, String> {
         &on_version_change,
     )));
     // The browser closed it (site data cleared, storage pressure): the next
-    // save (or "Retry save") opens a new one.
+    // read or write opens a new one.
     let on_close = wasm_bindgen::closure::Closure::once_into_js(move || {
         OPEN.with_borrow_mut(|open| *open = None);
     });
