@@ -10,6 +10,7 @@ use prompttrace::{PriceTable, Store};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbObjectStore, IdbTransaction, IdbTransactionMode};
 
+use super::read::records_in;
 use super::{
     database, has_files, idb, FILES, INDEX, LAYOUT, LAYOUT_KEY, META, OLD_DATABASE, TRACES,
 };
@@ -183,41 +184,28 @@ fn to_write(
     }
 }
 
-/// What is stored under each key to put (`Nothing` for deletions). All
-/// asked at once, then awaited.
+/// What is stored under each key to put (`Nothing` for deletions), read
+/// as [`records_in`] reads records.
 async fn stored_values(
     traces: &IdbObjectStore,
     keys: &[String],
     puts: &[bool],
 ) -> Result<Vec<Stored>, String> {
-    let present = idb::present(traces, keys).await?;
-    let mut asked = Vec::with_capacity(keys.len());
-    for ((key, put), present) in keys.iter().zip(puts).zip(present) {
-        asked.push(match put & present {
-            false => None,
-            true => {
-                let request = traces
-                    .get(&JsValue::from_str(key))
-                    .map_err(|e| idb::describe(&e))?;
-                Some(idb::done(&request))
-            }
-        });
-    }
-    let mut stored = Vec::with_capacity(asked.len());
-    for answer in asked {
-        stored.push(match answer {
-            None => Stored::Nothing,
-            Some(answer) => {
-                let value = answer.await?;
-                match value.as_string() {
-                    Some(text) => Stored::Text(text),
-                    None if value.is_undefined() => Stored::Nothing,
-                    None => Stored::NotText,
-                }
-            }
-        });
-    }
-    Ok(stored)
+    let to_put: Vec<String> = (keys.iter().zip(puts))
+        .filter(|(_, put)| **put)
+        .map(|(key, _)| key.clone())
+        .collect();
+    let mut answers = records_in(traces, &to_put).await?.into_iter();
+    Ok(puts
+        .iter()
+        .map(
+            |put| match put.then(|| answers.next().flatten()).flatten() {
+                None => Stored::Nothing,
+                Some(Ok(text)) => Stored::Text(text),
+                Some(Err(_)) => Stored::NotText,
+            },
+        )
+        .collect())
 }
 
 /// The stored record merged with this tab's: core's import of the stored
