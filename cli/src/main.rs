@@ -2,20 +2,18 @@
 //! JSON Lines), OpenTelemetry's OTLP/JSON and Langfuse's trace files, told
 //! apart by content.
 //!
-//! All rules and formats live in the core crate; this binary reads files,
-//! calls core, and prints. Exit status: 0 on success, 1 when a file is
+//! All rules, formats and what each command prints live in the core crate
+//! (`commands`, which the npm package's bin runs too); this binary reads
+//! files and prints. Exit status: 0 on success, 1 when a file is
 //! refused (the error names file, line, column and reason), 2 on bad usage.
 
-use std::collections::BTreeMap;
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use prompttrace::format::{self, jsonl, native, otlp, ImportError};
-use prompttrace::store::ImportReport;
-use prompttrace::summary::{render_text, render_trace, summarize};
-use prompttrace::{Price, PriceTable, Store};
+use prompttrace::commands::{self, Output, Stream};
+use prompttrace::PriceTable;
 
 #[derive(Parser)]
 #[command(
@@ -78,35 +76,36 @@ enum Target {
 }
 
 fn main() -> ExitCode {
-    match run(Cli::parse().command) {
-        Ok(code) => code,
+    let output = match run(Cli::parse().command) {
+        Ok(output) => output,
         Err(message) => {
             eprintln!("error: {message}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
+    };
+    if output.failed {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
     }
 }
 
-fn run(command: Command) -> Result<ExitCode, String> {
-    match command {
-        Command::Validate { files } => Ok(validate(&files)),
+/// Runs a command of core's `commands` and prints what it says, in order;
+/// `convert --output` writes standard output's part to the file instead.
+fn run(command: Command) -> Result<Output, String> {
+    let mut read = |name: &str| read_bytes(Path::new(name));
+    let (output, to_file) = match command {
+        Command::Validate { files } => (commands::validate(&names(&files), &mut read), None),
         Command::Summary {
             files,
             json,
             prices,
         } => {
             let prices = load_prices(prices.as_deref())?;
-            let store = load_all(&files)?;
-            let summary = summarize(&store, &prices);
-            let text = if json {
-                let mut text = serde_json::to_string_pretty(&summary).map_err(|e| e.to_string())?;
-                text.push('\n');
-                text
-            } else {
-                render_text(&summary)
-            };
-            write_out(None, &text)?;
-            Ok(ExitCode::SUCCESS)
+            (
+                commands::summary(&names(&files), &mut read, json, &prices),
+                None,
+            )
         }
         Command::Show {
             file,
@@ -114,97 +113,42 @@ fn run(command: Command) -> Result<ExitCode, String> {
             prices,
         } => {
             let prices = load_prices(prices.as_deref())?;
-            let store = load_all(std::slice::from_ref(&file))?;
-            let text = render_trace(&store, &prices, &trace_id)
-                .ok_or_else(|| format!("{}: no trace with id {trace_id}", file.display()))?;
-            write_out(None, &text)?;
-            Ok(ExitCode::SUCCESS)
+            let name = file.display().to_string();
+            (commands::show(&name, &mut read, &trace_id, &prices), None)
         }
         Command::Convert { file, to, output } => {
-            let store = load_all(std::slice::from_ref(&file))?;
-            let text = match to {
-                Target::Json => native::write(&store),
-                Target::Jsonl => jsonl::write(&store),
-                Target::Otlp => otlp::write(&store),
+            let to = match to {
+                Target::Json => commands::Target::Json,
+                Target::Jsonl => commands::Target::Jsonl,
+                Target::Otlp => commands::Target::Otlp,
             };
-            write_out(output.as_deref(), &text)?;
-            Ok(ExitCode::SUCCESS)
+            let name = file.display().to_string();
+            (commands::convert(&name, &mut read, to), output)
+        }
+    };
+    for (stream, text) in &output.writes {
+        match (stream, &to_file) {
+            (Stream::Err, _) => eprint!("{text}"),
+            (Stream::Out, Some(path)) if !output.failed => write_file(path, text)?,
+            (Stream::Out, Some(_)) => {}
+            (Stream::Out, None) => write_stdout(text)?,
         }
     }
+    Ok(output)
 }
 
-fn validate(files: &[PathBuf]) -> ExitCode {
-    let mut store = Store::new();
-    let mut failed = false;
-    for file in files {
-        let name = file.display().to_string();
-        let result = read_bytes(file).and_then(|bytes| {
-            let kind = std::str::from_utf8(&bytes).map_or("", |text| format::detect(text).name());
-            import(&mut store, &name, &bytes)
-                .map(|report| (kind, report))
-                .map_err(|e| e.to_string())
-        });
-        match result {
-            Ok((kind, report)) => println!(
-                "ok: {name} ({kind}: {} traces, {} observations)",
-                report.traces_added + report.traces_updated,
-                report.observations_added + report.observations_updated
-            ),
-            Err(message) => {
-                failed = true;
-                eprintln!("error: {message}");
-            }
-        }
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-/// Imports every file into one store, stopping at the first refused file.
-fn load_all(files: &[PathBuf]) -> Result<Store, String> {
-    let mut store = Store::new();
-    for file in files {
-        let bytes = read_bytes(file)?;
-        import(&mut store, &file.display().to_string(), &bytes).map_err(|e| e.to_string())?;
-    }
-    Ok(store)
-}
-
-/// Imports one file, telling about spans imported without their parent
-/// and lines skipped (a JSON Lines line a crash cut short).
-fn import(store: &mut Store, name: &str, bytes: &[u8]) -> Result<ImportReport, ImportError> {
-    let report = format::import(store, name, bytes)?;
-    if report.orphans > 0 {
-        eprintln!(
-            "note: {name}: {} span(s) name a parent span that is not in the file; they are shown at the top of their trace, flagged \"prompttrace.missing_parent_span_id\" in their metadata",
-            report.orphans
-        );
-    }
-    for warning in &report.warnings {
-        eprintln!("warning: {warning}");
-    }
-    Ok(report)
+fn names(files: &[PathBuf]) -> Vec<String> {
+    files
+        .iter()
+        .map(|file| file.display().to_string())
+        .collect()
 }
 
 fn load_prices(path: Option<&Path>) -> Result<PriceTable, String> {
-    let mut table = PriceTable::builtin();
-    let Some(path) = path else {
-        return Ok(table);
-    };
-    let bytes = read_bytes(path)?;
-    let prices: BTreeMap<String, Price> = serde_json::from_slice(&bytes).map_err(|e| {
-        format!(
-            "{}: {e}; expected {{\"model\": {{\"input\": 2.5, \"output\": 10}}}}",
-            path.display()
-        )
-    })?;
-    for (model, price) in prices {
-        table.set(model, price);
+    match path {
+        None => Ok(PriceTable::builtin()),
+        Some(path) => commands::prices(&path.display().to_string(), &read_bytes(path)?),
     }
-    Ok(table)
 }
 
 fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
@@ -218,18 +162,15 @@ fn read_bytes(path: &Path) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-fn write_out(path: Option<&Path>, text: &str) -> Result<(), String> {
-    match path {
-        Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display())),
-        None => {
-            let mut stdout = io::stdout().lock();
-            match stdout.write_all(text.as_bytes()) {
-                // A closed pipe (`| head`) is the reader's choice, not an error.
-                Err(e) if e.kind() != io::ErrorKind::BrokenPipe => {
-                    Err(format!("standard output: {e}"))
-                }
-                _ => Ok(()),
-            }
-        }
+fn write_file(path: &Path, text: &str) -> Result<(), String> {
+    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write_stdout(text: &str) -> Result<(), String> {
+    let mut stdout = io::stdout().lock();
+    match stdout.write_all(text.as_bytes()) {
+        // A closed pipe (`| head`) is the reader's choice, not an error.
+        Err(e) if e.kind() != io::ErrorKind::BrokenPipe => Err(format!("standard output: {e}")),
+        _ => Ok(()),
     }
 }

@@ -8,6 +8,7 @@
 //! randomness (see `time` and `ids`), so the same code runs natively, in the
 //! viewer and in the npm package.
 
+pub mod commands;
 pub mod format;
 mod hash;
 pub mod ids;

@@ -141,3 +141,38 @@ fn appending_start_adds_a_newline_only_when_the_file_lacks_one() {
     assert_eq!(jsonl::append_start(Some(b'\n')), header);
     assert_eq!(jsonl::append_start(Some(b'"')), format!("\n{header}"));
 }
+
+/// A live reader (`npx prompttrace view`) takes a file in parts, each
+/// ending after a whole line: the parts after the first have no header,
+/// and what they refuse is named by its line in the whole file.
+#[test]
+fn lines_read_in_parts_as_appended_merge_and_name_their_line_in_the_file() {
+    let text = appended("t1", None);
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let mut store = Store::new();
+    format::import_jsonl(&mut store, "live.jsonl", lines[..3].concat().as_bytes()).unwrap();
+    assert_eq!(
+        statuses(&store),
+        [("t1".into(), Status::Running, Status::Running)]
+    );
+    let rest = lines[3..].concat();
+    let report = format::import_jsonl_from(&mut store, "live.jsonl", rest.as_bytes(), 4).unwrap();
+    assert_eq!(report.changed_traces.iter().collect::<Vec<_>>(), ["t1"]);
+    assert_eq!(
+        statuses(&store),
+        [("t1".into(), Status::Completed, Status::Completed)]
+    );
+
+    let error = format::import_jsonl_from(&mut store, "live.jsonl", b"{\"trace\": 3}\n", 41)
+        .unwrap_err()
+        .to_string();
+    assert!(error.starts_with("live.jsonl:41:"), "{error}");
+    // A part cut short at its end (a crash) is skipped as in a whole file.
+    let report =
+        format::import_jsonl_from(&mut store, "live.jsonl", b"{\"trace\":{\"id\"", 7).unwrap();
+    assert!(
+        report.warnings[0].contains("line 7 was cut short"),
+        "{:?}",
+        report.warnings
+    );
+}

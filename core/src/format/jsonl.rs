@@ -106,6 +106,18 @@ pub fn append_start(last_byte: Option<u8>) -> String {
 /// Reads the lines of `bytes`, each on its own (a line cut short by a crash
 /// may end mid-character: see the module's rule).
 pub(crate) fn read<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>, ImportError> {
+    read_from(file, bytes, 1, false)
+}
+
+/// Reads lines of a file from line `first` on: the whole file (`first` 1,
+/// no header seen yet), or lines appended after a header was read, as a
+/// live reader takes them. Lines are numbered as in the whole file.
+pub(crate) fn read_from<'a>(
+    file: &str,
+    bytes: &'a [u8],
+    first: usize,
+    mut seen_header: bool,
+) -> Result<Parsed<'a>, ImportError> {
     let mut batch = Batch {
         repeats_allowed: true,
         ..Batch::default()
@@ -113,15 +125,15 @@ pub(crate) fn read<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>, Import
     let mut trace_lines = Vec::new();
     let mut observation_lines = Vec::new();
     let mut skipped = Vec::new();
-    let mut seen_header = false;
     let lines: Vec<&[u8]> = bytes.split(|&b| b == b'\n').collect();
     for (index, raw) in lines.iter().enumerate() {
-        let number = index + 1;
+        let number = first + index;
+        let after = &lines[index + 1..];
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         let at = |message: String| ImportError::at(file, number, 1, message);
         let content = match std::str::from_utf8(raw) {
             Ok(content) => content,
-            Err(error) if error.error_len().is_none() && cut_off(&lines[number..]) => {
+            Err(error) if error.error_len().is_none() && cut_off(after) => {
                 skipped.push(cut_short(file, number));
                 continue;
             }
@@ -135,7 +147,7 @@ pub(crate) fn read<'a>(file: &str, bytes: &'a [u8]) -> Result<Parsed<'a>, Import
         }
         let line: Line = match serde_json::from_str(content) {
             Ok(line) => line,
-            Err(error) if error.is_eof() && cut_off(&lines[number..]) => {
+            Err(error) if error.is_eof() && cut_off(after) => {
                 skipped.push(cut_short(file, number));
                 continue;
             }

@@ -124,6 +124,19 @@ pub fn import_jsonl(
     import_parsed(store, file, jsonl::read(file, bytes)?)
 }
 
+/// Merges lines appended to a native JSON Lines file whose header was
+/// read already, as a live reader takes them (`npx prompttrace view`):
+/// `first` is the number of the first line given, so errors and warnings
+/// name the line in the whole file. All of them, or none of them.
+pub fn import_jsonl_from(
+    store: &mut Store,
+    file: &str,
+    bytes: &[u8],
+    first: usize,
+) -> Result<ImportReport, ImportError> {
+    import_parsed(store, file, jsonl::read_from(file, bytes, first, true)?)
+}
+
 impl Parsed<'_> {
     /// The traces the file brings records of (its traces and its
     /// observations' traces): what must be in the store before
