@@ -21,7 +21,11 @@ export interface FileSystem {
   readSync(fd: number, buffer: Uint8Array, offset: number, length: number, position: number): number;
   writeSync(fd: number, buffer: Uint8Array, offset: number, length: number): number;
   readFileSync(path: string | URL): Uint8Array;
+  mkdirSync(path: string | URL, options: { recursive: true }): unknown;
 }
+
+/** `storage: "file"`: what `npx prompttrace view` reads when given no file. */
+export const DEFAULT_FILE = ".prompttrace/traces.jsonl";
 
 let files: FileSystem | undefined;
 
@@ -88,7 +92,7 @@ class FileStorage implements Storage {
     if (lines.length === 0) return;
     let fd: number;
     try {
-      fd = this.#fs.openSync(this.#path, "a+");
+      fd = this.#open();
     } catch (error) {
       this.#retry = lines;
       this.#report(new Error(`could not open ${this.name} to save traces (${(error as Error).message}); they stay in memory`));
@@ -122,6 +126,18 @@ class FileStorage implements Storage {
       } catch {
         // Nothing to do: the writes were made, or reported.
       }
+    }
+  }
+
+  /** Opens the file for appending, making its folder first when missing. */
+  #open(): number {
+    try {
+      return this.#fs.openSync(this.#path, "a+");
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "ENOENT") throw error;
+      const path = this.#path;
+      this.#fs.mkdirSync(path instanceof URL ? new URL(".", path) : path.replace(/[^/\\]*$/, "") || ".", { recursive: true });
+      return this.#fs.openSync(path, "a+");
     }
   }
 

@@ -6,7 +6,7 @@
 // onError, and what could not be saved is kept to try again.
 
 import type { Core } from "./wasm/prompttrace_js.js";
-import { fileStorage } from "./storage-file.mjs";
+import { DEFAULT_FILE, fileStorage } from "./storage-file.mjs";
 import { indexedStorage } from "./storage-indexeddb.mjs";
 import { localStorage } from "./storage-local.mjs";
 
@@ -66,9 +66,11 @@ export function storageFor(kind: unknown, key: string = "prompttrace", report: (
       return localStorage(String(key), report) ?? memory;
     case "indexedDB":
       return indexedStorage(report) ?? memory;
+    case "file":
+      return fileStorage(DEFAULT_FILE, report) ?? memory;
     default:
       report(
-        new Error(`storage ${describe(kind)} is not one of "memory", "localStorage", "indexedDB", { file: "traces.jsonl" }; traces stay in memory`),
+        new Error(`storage ${describe(kind)} is not one of "memory", "localStorage", "indexedDB", "file", { file: "traces.jsonl" }; traces stay in memory`),
       );
       return memory;
   }

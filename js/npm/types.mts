@@ -45,7 +45,7 @@ export type Prices = Record<string, { input: number; output: number }>;
  * the cut line is skipped when read. The CLI and the viewer read it.
  */
 export interface FileStorage {
-  /** The file, created if missing; e.g. "traces.jsonl". */
+  /** The file, created (with its folder) if missing; e.g. "traces.jsonl". */
   file: string | URL;
 }
 
@@ -63,8 +63,10 @@ export interface TracerOptions {
    *   layout of earlier versions is migrated on first use.
    * - `{ file: "traces.jsonl" }` (Node): records are appended as they
    *   start and end; `flush()` has nothing left to do.
+   * - "file" (Node): `{ file: ".prompttrace/traces.jsonl" }`, the file
+   *   `npx prompttrace view` shows, live, when given none.
    */
-  storage?: "memory" | "localStorage" | "indexedDB" | FileStorage;
+  storage?: "memory" | "localStorage" | "indexedDB" | "file" | FileStorage;
   /** The localStorage key. Default "prompttrace". (IndexedDB has one database, shared with the viewer.) */
   storageKey?: string;
   /**

@@ -13,6 +13,7 @@ mod demo;
 mod format;
 pub mod import;
 mod links;
+mod live;
 mod loader;
 mod pages;
 mod records;
@@ -45,7 +46,12 @@ pub fn App() -> impl IntoView {
             let _ = root.set_attribute("data-theme", &theme);
         }
     });
-    start(state);
+    // Served by `npx prompttrace view`: the files it follows, live.
+    let live = live::address().map(|address| (live::Live::new(), address));
+    if let Some((live, _)) = &live {
+        provide_context(*live);
+    }
+    start(state, live);
     view! {
         <Router>
             <Shell theme=theme/>
@@ -54,14 +60,14 @@ pub fn App() -> impl IntoView {
 }
 
 /// Loads what the browser kept, or the demo traces on a first visit.
-fn start(state: AppState) {
+fn start(state: AppState, live: Option<(live::Live, String)>) {
     state
         .progress
         .set(Some(Progress::busy("Opening stored traces…")));
     spawn_local(async move {
         let mut showing_demo = false;
         let stored = restore::restore(state).await;
-        if !stored && storage::setting(storage::DEMO_SEEN).is_none() {
+        if !stored && storage::setting(storage::DEMO_SEEN).is_none() && live.is_none() {
             let demo = demo::FILES
                 .iter()
                 .map(|(name, text)| (name.to_string(), loader::blob_of(text.as_bytes())))
@@ -96,6 +102,9 @@ fn start(state: AppState) {
                 "Showing demo traces (the seed's scenarios). Clear them on the Storage page."
                     .into(),
             ));
+        }
+        if let Some((live, address)) = &live {
+            live::connect(state, *live, address);
         }
         // `?url=` loads a file once, on arrival, after what was stored.
         if let Some(url) = url_param() {
@@ -173,6 +182,7 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
                     {nav("generations", "LLM calls")}
                     {nav("storage", "Storage")}
                 </nav>
+                {use_context::<live::Live>().map(|live| view! { <live::LiveBadge live=live/> })}
                 <ImportBar/>
                 <button
                     class="theme"

@@ -353,6 +353,15 @@ pub fn pin(keys: impl IntoIterator<Item = String>) {
     OPENED.with_borrow_mut(|opened| opened.pinned.extend(keys));
 }
 
+/// Records no longer held by this tab alone (live files sent again).
+pub fn unpin(keys: &[String]) {
+    OPENED.with_borrow_mut(|opened| {
+        for key in keys {
+            opened.pinned.remove(key);
+        }
+    });
+}
+
 /// Everything went ("Clear everything").
 pub fn forget_all() {
     OPENED.with_borrow_mut(|opened| {

@@ -22,6 +22,7 @@ const NODE_TYPES: (&str, &str) = ("@types/node", "20.19.43");
 /// published; the internal modules' are not.
 const ENTRIES: [&str; 2] = ["node.d.mts", "browser.d.mts"];
 
+#[derive(Clone)]
 pub struct Package {
     pub dir: PathBuf,
     pub tarball: PathBuf,
@@ -42,7 +43,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// Builds the package once per run of the xtask (the tests, interop and the
+/// bench all ask for it).
 pub fn build() -> Result<Package, String> {
+    static BUILT: std::sync::OnceLock<Package> = std::sync::OnceLock::new();
+    if let Some(package) = BUILT.get() {
+        return Ok(package.clone());
+    }
+    let package = build_now()?;
+    Ok(BUILT.get_or_init(|| package).clone())
+}
+
+fn build_now() -> Result<Package, String> {
+    // The package ships the viewer (`npx prompttrace view`).
+    let viewer = crate::viewer::build()?;
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
     let wasm_opt = wasm_opt()?;
@@ -104,6 +118,7 @@ pub fn build() -> Result<Package, String> {
             .arg(root().join("js/npm/tsconfig.json")),
     )?;
     copy(&root().join("js/README.md"), &dir.join("README.md"))?;
+    copy_viewer(&viewer, &dir.join("viewer"))?;
     // wasm-bindgen's own files the package does not ship.
     for extra in [".gitignore", "package.json"] {
         let _ = fs::remove_file(wasm_dir.join(extra));
@@ -118,6 +133,23 @@ pub fn build() -> Result<Package, String> {
     )?;
     let tarball = out.join(packed.trim());
     Ok(Package { dir, tarball })
+}
+
+/// The built viewer, as `cargo xtask serve` serves it: its files are flat.
+fn copy_viewer(dist: &Path, to: &Path) -> Result<(), String> {
+    fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    for entry in fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_file() {
+            copy(&path, &to.join(path.file_name().unwrap_or_default()))?;
+        } else {
+            return Err(format!(
+                "{}: the viewer's build has a folder; the package's server serves files only",
+                path.display()
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn manifest(version: &str) -> String {
@@ -137,7 +169,8 @@ fn manifest(version: &str) -> String {
       "default": "./browser.mjs"
     }}
   }},
-  "files": ["*.mjs", "*.d.mts", "wasm/", "README.md"],
+  "bin": {{ "prompttrace": "./cli.mjs" }},
+  "files": ["*.mjs", "*.d.mts", "wasm/", "viewer/", "README.md"],
   "engines": {{ "node": ">=20" }},
   "keywords": ["llm", "tracing", "observability", "langfuse", "opentelemetry", "wasm"]
 }}

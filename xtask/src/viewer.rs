@@ -23,8 +23,18 @@ pub fn dist() -> PathBuf {
     root().join("dist")
 }
 
-/// `trunk build --release` and the CSP rewrite.
+/// `trunk build --release` and the CSP rewrite, once per run of the xtask
+/// (the npm package ships the viewer, and its tests run on it).
 pub fn build() -> Result<PathBuf, String> {
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    if let Some(dist) = BUILT.get() {
+        return Ok(dist.clone());
+    }
+    let dist = build_now()?;
+    Ok(BUILT.get_or_init(|| dist).clone())
+}
+
+fn build_now() -> Result<PathBuf, String> {
     ensure_wasm_target()?;
     ensure_wasm_bindgen()?;
     let wasm_opt = wasm_opt()?;

@@ -168,7 +168,8 @@ pub fn GenerationsPage() -> impl IntoView {
                 <th>"Latency"</th><th>"Tokens in"</th><th>"Tokens out"</th><th>"Cost"</th>
             </tr></thead>
             <tbody>
-                <For each=shown key=|row| row.id.clone() let:row>
+                // Keyed by content: a row whose trace changed (a live end, a merge) is drawn again.
+                <For each=shown key=|row| format!("{row:?}") let:row>
                     <tr class=format!("status-{}", row.status)>
                         <td>{match &row.trace_id {
                             Some(trace) => view! { <A href=links::observation(trace, &row.id)>{row.name.clone()}</A> }.into_any(),

@@ -26,6 +26,22 @@ struct TurnRow {
     steps: Vec<Observation>,
 }
 
+impl TurnRow {
+    /// What tells one state of a turn from a later one (a live file ends a
+    /// call, a trace gets its answer): the row is drawn again when it changes.
+    fn key(&self) -> String {
+        let ended = self.steps.iter().filter(|s| s.ended_at.is_some()).count();
+        format!(
+            "{}|{:?}|{:?}|{}|{ended}|{}",
+            self.trace.id,
+            self.trace.status,
+            self.trace.ended_at,
+            self.steps.len(),
+            self.trace.output.is_some()
+        )
+    }
+}
+
 fn turn_view(row: TurnRow) -> impl IntoView {
     let TurnRow {
         trace,
@@ -204,7 +220,7 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
             <ConfirmDelete label="Delete this session" on_delete=delete/>
         </div>
         <ol class="conversation" data-testid="conversation">
-            <For each=move || turns.get() key=|row| row.trace.id.clone() let:row>
+            <For each=move || turns.get() key=TurnRow::key let:row>
                 {turn_view(row)}
             </For>
         </ol>

@@ -104,7 +104,8 @@ pub fn SessionsPage() -> impl IntoView {
                 <SortHeader label="Errors" key=Key::Errors sort=sort/>
             </tr></thead>
             <tbody>
-                <For each=rows key=|row| row.id.clone() let:row>
+                // Keyed by content: a row whose trace changed (a live end, a merge) is drawn again.
+                <For each=rows key=|row| format!("{row:?}") let:row>
                     <tr>
                         <td><A href=links::session(&row.id)>{row.id.clone()}</A></td>
                         <td class="num">{row.traces}</td>

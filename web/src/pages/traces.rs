@@ -286,7 +286,8 @@ pub fn TracesPage() -> impl IntoView {
                 <SortHeader label="Errors" key=Key::Errors sort=sort/>
             </tr></thead>
             <tbody>
-                <For each=shown key=|row| row.id.clone() let:row>
+                // Keyed by content: a row whose trace changed (a live end, a merge) is drawn again.
+                <For each=shown key=|row| format!("{row:?}") let:row>
                     <tr class=format!("status-{}", row.status.as_str())>
                         <td><A href={
                             let id = row.id.clone();
