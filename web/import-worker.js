@@ -29,9 +29,13 @@ self.addEventListener("error", abortAll);
 
 // A worker whose start fails is otherwise silent to the page.
 const failed = (error) => postMessage({ kind: "failed", error: `the import worker could not start (${error})` });
+// The npm package's openViewer serves this script with the worker's glue
+// before it (one file, so a bundler never inlines it as a data: URL, whose
+// worker could not open IndexedDB) and the wasm's address in its own.
+const given = new URLSearchParams(self.location.hash.slice(1));
 try {
-  importScripts("./prompttrace-import.js?v=VERSION");
-  wasm_bindgen({ module_or_path: "./prompttrace-import_bg.wasm?v=VERSION" }).catch(failed);
+  if (typeof wasm_bindgen === "undefined") importScripts("./prompttrace-import.js?v=VERSION");
+  wasm_bindgen({ module_or_path: given.get("wasm") ?? "./prompttrace-import_bg.wasm?v=VERSION" }).catch(failed);
 } catch (error) {
   failed(error);
 }

@@ -112,6 +112,7 @@ class IndexedStorage implements Storage {
       }
       this.#replace = false;
       saved = true;
+      announce([...changes.keys()].filter((id) => !failed.has(id)));
     } finally {
       // Whatever failed after the take, the taken traces are saved next time.
       if (!saved) this.#retry = changes;
@@ -300,6 +301,23 @@ async function migrate(db: IDBDatabase): Promise<void> {
   } finally {
     scratch.free();
     merger.free();
+  }
+}
+
+let channel: BroadcastChannel | undefined;
+
+/**
+ * Tells viewers on this origin (one `openViewer` opened, another tab's)
+ * which traces a flush stored, so they read them again: the viewer listens
+ * on this channel (web/src/elsewhere.rs).
+ */
+function announce(traces: string[]): void {
+  if (traces.length === 0 || typeof BroadcastChannel === "undefined") return;
+  try {
+    channel ??= new BroadcastChannel("prompttrace");
+    channel.postMessage({ kind: "stored", traces });
+  } catch {
+    // Nobody to tell: the traces are stored all the same.
   }
 }
 

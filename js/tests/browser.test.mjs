@@ -7,14 +7,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:http";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { extname, join, normalize } from "node:path";
 import { chromium } from "playwright-core";
 import { exampleChecks } from "./example-checks.mjs";
 
 const dist = new URL("./browser/dist/", import.meta.url).pathname;
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm" };
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 
 function serve() {
   const server = createServer((request, response) => {
@@ -96,6 +96,29 @@ for (const [name, check] of Object.entries(exampleChecks)) {
       assert.deepEqual(errors, []);
     }));
 }
+
+test("openViewer shows the viewer in the app's page, on what the tracer stored, and follows each flush", () =>
+  inChromium(async (page, base, errors) => {
+    await page.goto(`${base}?phase=viewer`);
+    await page.waitForFunction(() => window.result, null, { timeout: 30_000 });
+    const { error, problems, loadedBefore, viewerUrl } = await page.evaluate(() => window.result);
+    assert.equal(error, undefined, error);
+    assert.deepEqual(problems, []);
+    assert.deepEqual(loadedBefore.filter((url) => /prompttrace-web|embed|import-worker/.test(url)), [], "nothing of the viewer loads before openViewer");
+    assert.ok(viewerUrl.startsWith(base), `the viewer runs on the app's origin (${viewerUrl})`);
+    const viewer = page.frameLocator("iframe[title='prompttrace viewer']");
+    await viewer.getByRole("link", { name: "Traces", exact: true }).click();
+    await viewer.locator("[data-testid=traces] a", { hasText: "embedded-first" }).waitFor({ timeout: 20_000 });
+    await page.evaluate(() => window.recordMore("embedded-second"));
+    await viewer.locator("[data-testid=traces] a", { hasText: "embedded-second" }).waitFor({ timeout: 10_000 });
+    // The session page reads the records themselves from the same database.
+    await viewer.getByRole("link", { name: "app-session" }).first().click();
+    await viewer.getByText("embedded-second").first().waitFor();
+    const shots = join(process.env.PROMPTTRACE_FIXTURES, "../../test-output/screenshots");
+    mkdirSync(shots, { recursive: true });
+    await page.locator("#viewer").screenshot({ path: join(shots, "open-viewer.png") });
+    assert.deepEqual(errors, []);
+  }));
 
 /** Loads `?phase=…` and returns what the page found, failing on its errors. */
 async function phase(page, base, query) {

@@ -202,15 +202,18 @@ test("without storage or an exporter nothing leaves memory", async () => {
 
 test("file storage in a file that cannot be written reports, keeps the traces, and saves them later", async (t) => {
   const dir = folder(t);
-  const file = join(dir, "missing-folder", "traces.jsonl");
+  // A missing folder is made; a file where the folder should be cannot be.
+  writeFileSync(join(dir, "in-the-way"), "");
+  const file = join(dir, "in-the-way", "traces.jsonl");
   const { tracer: app, problems } = tracer({ storage: { file }, maxTracesInMemory: 1 });
   app.trace("a").complete();
   app.trace("b").complete();
   await app.flush();
   assert.equal(app.summary().traces.length, 2, "kept in memory while unsaved");
-  assert.match(problems[0], /^could not open .*traces\.jsonl to save traces \(ENOENT.*\); they stay in memory$/);
+  assert.match(problems[0], /^could not open .*traces\.jsonl to save traces \(ENOTDIR.*\); they stay in memory$/);
   // The folder appears: the next apply writes what waited.
-  execFileSync("mkdir", [join(dir, "missing-folder")]);
+  execFileSync("rm", [join(dir, "in-the-way")]);
+  execFileSync("mkdir", [join(dir, "in-the-way")]);
   app.trace("c").complete();
   await app.flush();
   assert.deepEqual((await load(file)).summary.traces.map((x) => x.name).sort(), ["a", "b", "c"]);

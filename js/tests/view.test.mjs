@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,6 +16,18 @@ import { chromium } from "playwright-core";
 
 const project = new URL(".", import.meta.url).pathname;
 const fixtures = process.env.PROMPTTRACE_FIXTURES;
+const screenshots = join(fixtures, "../../test-output/screenshots");
+
+/** The page in light, then dark, as test-output/screenshots/NAME(-dark).png. */
+async function shoot(page, name) {
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`) });
+  await page.click("button.theme");
+  await page.waitForSelector("html[data-theme=dark]");
+  await page.screenshot({ path: join(screenshots, `${name}-dark.png`) });
+  await page.click("button.theme");
+  await page.waitForSelector("html[data-theme=light]");
+}
 
 /** A port free now (the bin is told it, as a user would with --port). */
 async function freePort() {
@@ -144,12 +156,14 @@ test("npx prompttrace view shows the traces an app writes, live: new traces and 
 
       await writer.say("start second");
       await rowsBecome(page, ["first completed", "second running", "POST /api/chat completed", "POST /api/chat/stream error"]);
+      await shoot(page, "live-traces");
       await writer.say("end second");
       await rowsBecome(page, ["first completed", "second completed", "POST /api/chat completed", "POST /api/chat/stream error"]);
       // The late end reached the trace page too: the call and its answer.
       await page.click("[data-testid=traces] a:text-is('second')");
       await page.getByText("answer", { exact: true }).click();
       await page.getByText("answer second").first().waitFor();
+      await shoot(page, "live-trace");
 
       // Paused: what arrives waits, and is applied on resume.
       await page.goto(`${view.url}?page=traces`);

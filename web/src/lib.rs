@@ -10,6 +10,7 @@
 
 mod components;
 mod demo;
+mod elsewhere;
 mod format;
 pub mod import;
 mod links;
@@ -106,6 +107,7 @@ fn start(state: AppState, live: Option<(live::Live, String)>) {
         if let Some((live, address)) = &live {
             live::connect(state, *live, address);
         }
+        elsewhere::listen(state);
         // `?url=` loads a file once, on arrival, after what was stored.
         if let Some(url) = url_param() {
             loader::import_url(state, url);

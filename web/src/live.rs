@@ -298,11 +298,19 @@ pub fn LiveBadge(live: Live) -> impl IntoView {
         Status::Paused(n) => format!("Paused · {n} waiting"),
         Status::Reconnecting => "Reconnecting…".to_string(),
     };
+    // The files by their names, in full on hover.
+    let files = move || {
+        live.files.with(|files| match files.as_slice() {
+            [] => String::new(),
+            [one] => format!(" · {}", base_name(one)),
+            [first, rest @ ..] => format!(" · {} +{}", base_name(first), rest.len()),
+        })
+    };
     let title = move || format!("Following {}", live.files.get().join(", "));
     view! {
         <div class="live" data-testid="live" data-status=move || format!("{:?}", live.status.get()) title=title>
             <span class="live-dot" class:on=move || live.status.get() == Status::Live aria-hidden="true"></span>
-            <span>{label}</span>
+            <span>{label}<span class="live-files">{files}</span></span>
             <button
                 data-testid="live-toggle"
                 on:click=move |_| set_paused(state, live, !paused())
@@ -311,4 +319,8 @@ pub fn LiveBadge(live: Live) -> impl IntoView {
             </button>
         </div>
     }
+}
+
+fn base_name(path: &str) -> &str {
+    path.rsplit(['/', '\\']).next().unwrap_or(path)
 }

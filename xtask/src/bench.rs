@@ -11,6 +11,10 @@ pub fn run(args: &[String]) -> Result<(), String> {
     match args {
         [] => {}
         [only] if only == "search" => return search_benchmark(),
+        [only] if only == "view" => {
+            let (scratch, tarball) = npm_scratch()?;
+            return view_benchmark(&scratch, &tarball);
+        }
         [only] if only == "storage" => {
             let scratch = bench_tools()?;
             crate::viewer::build()?;
@@ -19,7 +23,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         [unknown, ..] => {
             return Err(format!(
                 "unknown option {unknown}; `cargo xtask bench` takes none, `search` for the search \
-                 figures only, or `storage` for the viewer's storage at scale only"
+                 figures only, `view` for `npx prompttrace view` only, or `storage` for the \
+                 viewer's storage at scale only"
             ))
         }
     }
@@ -130,7 +135,21 @@ fn npm_benchmark() -> Result<PathBuf, String> {
             .arg("otlp.mjs"),
     )?;
     search_in_wasm(&scratch)?;
+    view_benchmark(&scratch, &tarball)?;
     Ok(scratch)
+}
+
+/// `npx prompttrace view`: the tarball's size, and an append's time to the
+/// open page.
+fn view_benchmark(scratch: &Path, tarball: &Path) -> Result<(), String> {
+    crate::tools::ensure_chromium()?;
+    step(
+        "npm package: npx prompttrace view",
+        program("node")
+            .current_dir(scratch)
+            .env("PROMPTTRACE_TARBALL", tarball)
+            .arg("view.mjs"),
+    )
 }
 
 /// The packed package and the peer SDKs in a scratch project, with the
@@ -138,7 +157,13 @@ fn npm_benchmark() -> Result<PathBuf, String> {
 fn npm_scratch() -> Result<(PathBuf, PathBuf), String> {
     let package = npm::build()?;
     let scratch = bench_tools()?;
-    for file in ["bench.mjs", "frameworks.mjs", "otlp.mjs", "search.mjs"] {
+    for file in [
+        "bench.mjs",
+        "frameworks.mjs",
+        "otlp.mjs",
+        "search.mjs",
+        "view.mjs",
+    ] {
         std::fs::copy(root().join("js/bench").join(file), scratch.join(file))
             .map_err(|e| format!("js/bench/{file}: {e}"))?;
     }

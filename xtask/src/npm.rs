@@ -20,7 +20,7 @@ const NODE_TYPES: (&str, &str) = ("@types/node", "20.19.43");
 
 /// The package's entries: their typings, and all that these reach, are
 /// published; the internal modules' are not.
-const ENTRIES: [&str; 2] = ["node.d.mts", "browser.d.mts"];
+const ENTRIES: [&str; 3] = ["node.d.mts", "browser.d.mts", "viewer.d.mts"];
 
 #[derive(Clone)]
 pub struct Package {
@@ -111,6 +111,8 @@ fn build_now() -> Result<Package, String> {
     // Before compiling: the manifest's "type": "module" tells tsc that the
     // wasm-bindgen glue (plain .js) is an ES module.
     write(&dir.join("package.json"), &manifest(&version()?))?;
+    // Before compiling too: `viewer.mts` imports the viewer's asset table.
+    copy_viewer(&viewer, &dir.join("viewer"))?;
     step(
         "compile the package (tsc, strict; emits JS and typings)",
         program(tsc.to_str().unwrap_or("tsc"))
@@ -118,7 +120,6 @@ fn build_now() -> Result<Package, String> {
             .arg(root().join("js/npm/tsconfig.json")),
     )?;
     copy(&root().join("js/README.md"), &dir.join("README.md"))?;
-    copy_viewer(&viewer, &dir.join("viewer"))?;
     // wasm-bindgen's own files the package does not ship.
     for extra in [".gitignore", "package.json"] {
         let _ = fs::remove_file(wasm_dir.join(extra));
@@ -135,22 +136,92 @@ fn build_now() -> Result<Package, String> {
     Ok(Package { dir, tarball })
 }
 
-/// The built viewer, as `cargo xtask serve` serves it: its files are flat.
+/// The built viewer, as `cargo xtask serve` serves it (its files are flat),
+/// and what `openViewer` (`js/npm/viewer.mts`) needs beside it: the page it
+/// opens (`embed.html`), the viewer's glue with its start appended
+/// (`embed-HASH.js`), the import worker's glue and loader in one script
+/// (`embed-worker-VERSION.js`), and `assets.mjs`, those files by URL. Each
+/// script is one file larger than a bundler's inlining limit: a script or
+/// worker inlined as a `data:` URL could not run (CSP) or open IndexedDB.
 fn copy_viewer(dist: &Path, to: &Path) -> Result<(), String> {
     fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let mut names = Vec::new();
     for entry in fs::read_dir(dist).map_err(|e| format!("{}: {e}", dist.display()))? {
         let path = entry.map_err(|e| e.to_string())?.path();
-        if path.is_file() {
-            copy(&path, &to.join(path.file_name().unwrap_or_default()))?;
-        } else {
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        if !path.is_file() {
             return Err(format!(
                 "{}: the viewer's build has a folder; the package's server serves files only",
                 path.display()
             ));
         }
+        copy(&path, &to.join(&name))?;
+        names.push(name);
     }
-    Ok(())
+    let find = |what: &str, matches: &dyn Fn(&str) -> bool| {
+        let found: Vec<&String> = names.iter().filter(|n| matches(n)).collect();
+        match found.as_slice() {
+            [one] => Ok(one.to_string()),
+            _ => Err(format!(
+                "the viewer's build should have one {what}, found {found:?}"
+            )),
+        }
+    };
+    let glue = find("viewer glue", &|n| {
+        n.starts_with("prompttrace-web-") && n.ends_with(".js")
+    })?;
+    let wasm = find("viewer wasm", &|n| {
+        n.starts_with("prompttrace-web-") && n.ends_with("_bg.wasm")
+    })?;
+    let style = find("style sheet", &|n| {
+        n.starts_with("style-") && n.ends_with(".css")
+    })?;
+    let loader = find("import worker loader", &|n| {
+        n.starts_with("import-worker-") && n.ends_with(".js")
+    })?;
+    let read = |name: &str| fs::read_to_string(dist.join(name)).map_err(|e| format!("{name}: {e}"));
+    let embed = root().join("js/npm/embed");
+    copy(&embed.join("page.html"), &to.join("embed.html"))?;
+    let glue_text = read(&glue)?;
+    if !glue_text.contains("__wbg_init as default") {
+        return Err(format!(
+            "{glue}: wasm-bindgen's glue no longer exports __wbg_init; update js/npm/embed/start.js"
+        ));
+    }
+    let start = fs::read_to_string(embed.join("start.js")).map_err(|e| format!("start.js: {e}"))?;
+    let embed_glue = glue.replacen("prompttrace-web-", "embed-", 1);
+    write(&to.join(&embed_glue), &(glue_text + &start))?;
+    let embed_worker = loader.replacen("import-worker-", "embed-worker-", 1);
+    let worker = read("prompttrace-import.js")? + "\n" + &read(&loader)?;
+    write(&to.join(&embed_worker), &worker)?;
+    let files = [
+        ("page", "embed.html"),
+        ("glue", embed_glue.as_str()),
+        ("wasm", wasm.as_str()),
+        ("style", style.as_str()),
+        ("worker", embed_worker.as_str()),
+        ("workerWasm", "prompttrace-import_bg.wasm"),
+    ];
+    let mut assets = String::from(
+        "// Written by cargo xtask npm (xtask/src/npm.rs): the viewer's files for openViewer, each\n\
+         // as `new URL(\"./name\", import.meta.url)` spelt literally: how bundlers find, copy and\n\
+         // rename assets.\nexport const assets = {\n",
+    );
+    for (key, name) in files {
+        assets.push_str(&format!(
+            "  {key}: new URL(\"./{name}\", import.meta.url),\n"
+        ));
+    }
+    assets.push_str("};\n");
+    write(&to.join("assets.mjs"), &assets)?;
+    write(&to.join("assets.d.mts"), VIEWER_ASSETS_DECLARATION)
 }
+
+const VIEWER_ASSETS_DECLARATION: &str = "export declare const assets: {\n  page: URL;\n  glue: URL;\n  wasm: URL;\n  style: URL;\n  worker: URL;\n  workerWasm: URL;\n};\n";
 
 fn manifest(version: &str) -> String {
     format!(
@@ -167,6 +238,10 @@ fn manifest(version: &str) -> String {
       "node": "./node.mjs",
       "browser": "./browser.mjs",
       "default": "./browser.mjs"
+    }},
+    "./viewer": {{
+      "types": "./viewer.d.mts",
+      "default": "./viewer.mjs"
     }}
   }},
   "bin": {{ "prompttrace": "./cli.mjs" }},

@@ -51,6 +51,27 @@ async function record() {
   return tracer.summary();
 }
 
+/**
+ * Records into IndexedDB, then opens the viewer in #viewer with openViewer,
+ * loaded only now; `window.recordMore(name)` records and flushes another
+ * trace, which the open viewer shows.
+ */
+async function viewerPhase() {
+  const tracer = new Tracer({ storage: "indexedDB", onError });
+  tracer.trace({ name: "embedded-first", sessionId: "app-session" }).complete({ output: "first" });
+  await tracer.flush();
+  const loadedBefore = performance.getEntriesByType("resource").map((entry) => entry.name);
+  const { openViewer } = await import("prompttrace/viewer");
+  const element = document.getElementById("viewer");
+  element.style.height = "640px"; // the page's CSP has no inline styles
+  const viewer = await openViewer({ element });
+  window.recordMore = async (name) => {
+    tracer.trace({ name, sessionId: "app-session" }).complete({ output: name });
+    await tracer.flush();
+  };
+  return { loadedBefore, viewerUrl: viewer.window.location.href };
+}
+
 /** One wrapped chat completion, plain and streamed, on a canned fetch. */
 async function askOpenAI(tracer) {
   const model = "gpt-4o-mini-2024-07-18";
@@ -85,6 +106,15 @@ if (["tracer", "seed-v1", "layout", "force-close", "blocked"].includes(phase)) {
   storagePhase(phase, params, onError).then(
     (found) => {
       window.result = { found, problems };
+    },
+    (error) => {
+      window.result = { error: String(error?.stack ?? error), problems };
+    },
+  );
+} else if (phase === "viewer") {
+  viewerPhase().then(
+    (found) => {
+      window.result = { ...found, problems };
     },
     (error) => {
       window.result = { error: String(error?.stack ?? error), problems };

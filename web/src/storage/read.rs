@@ -109,6 +109,34 @@ pub async fn newest_rows(count: usize) -> Result<Vec<IndexRow>, String> {
     Ok(rows_of(values).0)
 }
 
+/// The index rows stored under `keys` (trace ids), with the keys that have
+/// none: what another context just stored or deleted.
+pub async fn rows(keys: &[String]) -> Result<(Vec<IndexRow>, Vec<String>), String> {
+    let database = database().await?;
+    let transaction =
+        idb::transaction(&database, &[INDEX], IdbTransactionMode::Readonly).map_err(failed)?;
+    let index = idb::store(&transaction, INDEX).map_err(failed)?;
+    // Every request first, then the answers: one round of the event loop.
+    let mut asked = Vec::with_capacity(keys.len());
+    for key in keys {
+        let request = index
+            .get(&JsValue::from_str(key))
+            .map_err(|e| failed(idb::describe(&e)))?;
+        asked.push(idb::done(&request));
+    }
+    let values = js_sys::Array::new();
+    let mut missing = Vec::new();
+    for (key, answer) in keys.iter().zip(asked) {
+        let value = answer.await.map_err(failed)?;
+        if value.is_undefined() {
+            missing.push(key.clone());
+        } else {
+            values.push(&value);
+        }
+    }
+    Ok((rows_of(values).0, missing))
+}
+
 /// Index rows from IndexedDB's objects: one JSON text for them all (a
 /// million spans' rows in one parse), and row by row only when that fails,
 /// to name the rows that are not rows.
