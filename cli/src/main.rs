@@ -93,7 +93,19 @@ fn main() -> ExitCode {
 /// Runs a command of core's `commands` and prints what it says, in order;
 /// `convert --output` writes standard output's part to the file instead.
 fn run(command: Command) -> Result<Output, String> {
-    let mut read = |name: &str| read_bytes(Path::new(name));
+    // Core names files by their displayed names; each is read from the path
+    // it came from (a path that is not UTF-8 displays lossily).
+    let paths: Vec<PathBuf> = match &command {
+        Command::Validate { files } | Command::Summary { files, .. } => files.clone(),
+        Command::Show { file, .. } | Command::Convert { file, .. } => vec![file.clone()],
+    };
+    let mut next = 0;
+    let mut read = |name: &str| {
+        let at = (next..paths.len()).find(|&i| paths[i].display().to_string() == name);
+        let path = at.map_or_else(|| PathBuf::from(name), |at| paths[at].clone());
+        next = at.map_or(next, |at| at + 1);
+        read_bytes(&path)
+    };
     let (output, to_file) = match command {
         Command::Validate { files } => (commands::validate(&names(&files), &mut read), None),
         Command::Summary {

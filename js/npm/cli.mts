@@ -137,30 +137,63 @@ async function coreCommand(command: "validate" | "summary" | "show" | "convert",
     if (to !== "json" && to !== "jsonl" && to !== "otlp") throw new Usage("convert needs --to json, jsonl or otlp");
     options.to = to;
   }
-  const names = [...files];
+  let prices: Uint8Array | string | undefined;
   if (typeof values["prices"] === "string") {
     options.prices = values["prices"];
-    names.push(values["prices"]);
+    prices = read(values["prices"]);
   }
-  const reads = names.map(read);
-  const output = runCommand(command, JSON.stringify(options), names, reads) as { writes: ["out" | "err", string][]; failed: boolean };
+  const reads = files.map(read);
+  const output = runCommand(command, JSON.stringify(options), files, reads, prices) as { writes: ["out" | "err", string][]; failed: boolean };
   const target = typeof values["output"] === "string" ? values["output"] : undefined;
   for (const [stream, text] of output.writes) {
     if (stream === "err") process.stderr.write(text);
     else if (target === undefined) await write(process.stdout, text);
-    else if (!output.failed) fs.writeFileSync(target, text);
+    else if (!output.failed) {
+      try {
+        fs.writeFileSync(target, text);
+      } catch (error) {
+        process.stderr.write(`error: ${target}: ${reason(error)}\n`);
+        return 1;
+      }
+    }
   }
   return output.failed ? 1 : 0;
 }
 
-/** A file's bytes, or the message saying why it cannot be read (as the Rust CLI words it: "name: reason"). */
+let stdinRead = false;
+
+/** A file's bytes, or the message saying why it cannot be read, as the Rust CLI words it ("name: reason (os error N)"). */
 function read(name: string): Uint8Array | string {
   try {
-    return name === "-" ? fs.readFileSync(0) : fs.readFileSync(name);
+    if (name !== "-") return fs.readFileSync(name);
+    // Read once, as a stream is: "-" given again finds it empty.
+    if (stdinRead) return new Uint8Array(0);
+    stdinRead = true;
+    return fs.readFileSync(0);
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code === "ENOENT" ? "No such file or directory" : (error as Error).message;
-    return `${name === "-" ? "standard input" : name}: ${reason}`;
+    return `${name === "-" ? "standard input" : name}: ${reason(error)}`;
   }
+}
+
+/** The C library's words for the errors a file read meets, as Rust prints them; Node's message otherwise. */
+const STRERROR: Record<string, string> = {
+  ENOENT: "No such file or directory",
+  EISDIR: "Is a directory",
+  ENOTDIR: "Not a directory",
+  EACCES: "Permission denied",
+  EPERM: "Operation not permitted",
+  ELOOP: "Too many levels of symbolic links",
+  ENAMETOOLONG: "File name too long",
+  EMFILE: "Too many open files",
+  ENOSPC: "No space left on device",
+  EROFS: "Read-only file system",
+  EIO: "Input/output error",
+};
+
+function reason(error: unknown): string {
+  const { code, errno, message } = error as NodeJS.ErrnoException;
+  const words = code === undefined ? undefined : STRERROR[code];
+  return words !== undefined && typeof errno === "number" ? `${words} (os error ${-errno})` : String(message);
 }
 
 /** Writes to a stream, waiting for it to drain; a closed pipe (`| head`) is the reader's choice. */
@@ -172,7 +205,10 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
   });
 }
 
+class Help extends Error {}
+
 function parse(args: string[], options: NonNullable<ParseArgsConfig["options"]>) {
+  if (args.includes("--help") || args.includes("-h")) throw new Help();
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (error) {
@@ -194,7 +230,9 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    if (error instanceof Usage) {
+    if (error instanceof Help) {
+      process.stdout.write(USAGE);
+    } else if (error instanceof Usage) {
       process.stderr.write(`error: ${error.message}\n\n${USAGE}`);
       process.exitCode = 2;
     } else {

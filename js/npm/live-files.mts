@@ -5,18 +5,22 @@
 // its newline), each part with the number of its first line so the viewer
 // names lines as in the file. Any other format the core reads (OTLP/JSON,
 // a native JSON document, Langfuse) is converted by the core to native JSON
-// Lines, whole, and again whenever it changes. A file truncated, replaced
-// (a new inode, or its first bytes changed), removed or re-converted makes
-// every viewer start again (`reset`), and everything is sent again: the
-// files are the source, the viewer holds a copy.
+// Lines, whole, once it stopped changing for a poll, and again whenever it
+// changes. A file truncated, replaced (a new inode, or its first bytes
+// changed), removed or re-converted makes every viewer start again
+// (`reset`), and everything is sent again: the files are the source, the
+// viewer holds a copy. A large file is read and sent in parts.
 
 import { Core } from "./wasm/prompttrace_js.js";
 
 /** What a viewer is sent. */
 export type LiveEvent =
   | { kind: "reset"; files: string[] }
+  | { kind: "files"; files: string[] }
   | { kind: "append"; file: string; line: number; text: string }
   | { kind: "problem"; file: string; message: string };
+
+type Viewer = (event: LiveEvent) => void;
 
 /** The few `node:fs` functions used. */
 export interface LiveFileSystem {
@@ -28,9 +32,9 @@ export interface LiveFileSystem {
 }
 
 export const POLL_MS = 150;
-/** A viewer is sent a large file in parts of about this many bytes (whole lines). */
+/** A file is read, and sent, in parts of about this many bytes (whole lines). */
 const PART_BYTES = 4 << 20;
-/** Bytes compared to tell a file rewritten in place from one appended to (the header and the first record). */
+/** Bytes compared to tell a file rewritten in place from one appended to (the header and the first records). */
 const HEAD_BYTES = 512;
 /** The extensions a folder's trace files have. */
 const TRACE_FILE = /\.(jsonl|ndjson|json)$/i;
@@ -43,13 +47,16 @@ class Source {
   identity: string | undefined;
   /** Native JSON Lines (followed) or another format (converted); unknown until its first line is whole. */
   native: boolean | undefined;
-  /** Native: bytes up to the last newline sent; lines in them. */
+  /** Native: bytes up to the last newline taken; lines in them; their first HEAD_BYTES. */
   complete = 0;
   lines = 0;
-  head = new Uint8Array(0);
-  /** Converted: the native JSON Lines of the whole file, and what it was made from. */
+  head: Uint8Array = new Uint8Array(0);
+  /** Converted: the native JSON Lines of the whole file, the version it was made from, the version seen last. */
   converted = "";
   convertedFrom = "";
+  seen = "";
+  /** A problem said since the file last read well: said once. */
+  problem = false;
 
   constructor(readonly path: string) {}
 
@@ -63,10 +70,10 @@ export class LiveFiles {
   /** Folders whose trace files are followed, new ones included. */
   readonly #folders: string[];
   readonly #sources: Source[] = [];
-  readonly #viewers = new Set<(event: LiveEvent) => void>();
+  readonly #viewers = new Set<Viewer>();
   readonly #log: (line: string) => void;
-  /** Problems said once per file and message. */
-  readonly #said = new Set<string>();
+  /** While a reset reads the files again: nothing is sent until everything is. */
+  #quiet = false;
 
   constructor(fs: LiveFileSystem, files: string[], folders: string[], log: (line: string) => void) {
     this.#fs = fs;
@@ -82,7 +89,7 @@ export class LiveFiles {
   }
 
   /** Sends everything to `viewer`, then each change, until the returned function is called. */
-  follow(viewer: (event: LiveEvent) => void): () => void {
+  follow(viewer: Viewer): () => void {
     this.#viewers.add(viewer);
     this.#sendAll(viewer);
     return () => this.#viewers.delete(viewer);
@@ -90,30 +97,37 @@ export class LiveFiles {
 
   /** One poll: new files in the folders, then what each file gained. */
   poll(): void {
-    this.#scanFolders();
+    if (this.#scanFolders()) this.#emit({ kind: "files", files: this.files });
     let reset = false;
-    for (const source of this.#sources) {
-      try {
-        reset = this.#pollOne(source) || reset;
-      } catch (error) {
-        this.#problem(source, `could not be read (${(error as Error).message})`);
-      }
+    for (const source of this.#sources) reset = this.#pollOne(source) || reset;
+    if (!reset) return;
+    // Every viewer starts again: the files are read again quietly, then sent whole.
+    for (const source of this.#sources) Object.assign(source, new Source(source.path));
+    this.#quiet = true;
+    try {
+      for (const source of this.#sources) this.#pollOne(source);
+    } finally {
+      this.#quiet = false;
     }
-    if (reset) {
-      for (const source of this.#sources) this.#forget(source);
-      for (const source of this.#sources) {
-        try {
-          this.#pollOne(source);
-        } catch {
-          // Said above; the next poll tries again.
-        }
-      }
-      for (const viewer of this.#viewers) this.#sendAll(viewer);
-    }
+    for (const viewer of this.#viewers) this.#sendAll(viewer);
+  }
+
+  #emit(event: LiveEvent): void {
+    if (this.#quiet) return;
+    for (const viewer of this.#viewers) viewer(event);
   }
 
   /** Whether every viewer must start again; sends what `source` gained otherwise. */
   #pollOne(source: Source): boolean {
+    try {
+      return this.#gained(source);
+    } catch (error) {
+      this.#problem(source, `could not be read (${(error as Error).message})`);
+      return false;
+    }
+  }
+
+  #gained(source: Source): boolean {
     let stat;
     try {
       stat = this.#fs.statSync(source.path);
@@ -129,63 +143,74 @@ export class LiveFiles {
     const identity = `${stat.dev}:${stat.ino}`;
     if (source.identity !== undefined && source.identity !== identity) return true;
     source.identity = identity;
-    if (source.native === undefined) source.native = this.#isNative(source, stat.size);
+    const version = `${identity}:${stat.size}:${stat.mtimeMs}`;
+    if (source.native === undefined) source.native = this.#isNative(source, stat.size, version);
     if (source.native === undefined) return false;
-    if (!source.native) return this.#convert(source, stat.size, stat.mtimeMs);
+    if (!source.native) return this.#convert(source, version);
     if (stat.size < source.complete) return true;
     if (stat.size === source.complete) return false;
     const fd = this.#fs.openSync(source.path, "r");
     try {
-      if (source.complete > 0 && !sameHead(this.#read(fd, 0, source.head.length), source.head)) return true;
-      const gained = this.#read(fd, source.complete, stat.size - source.complete);
-      const end = gained.lastIndexOf(0x0a) + 1;
-      if (end === 0) return false; // a line still being written
-      if (source.complete === 0) source.head = gained.slice(0, Math.min(HEAD_BYTES, end));
-      const event = this.#part(source, gained.subarray(0, end));
-      for (const viewer of this.#viewers) viewer(event);
+      if (source.complete > 0 && !sameBytes(this.#read(fd, 0, source.head.length), source.head)) return true;
+      this.#take(source, fd, stat.size);
+      source.problem = false;
       return false;
     } finally {
       this.#fs.closeSync(fd);
     }
   }
 
-  /** Whether the file is native JSON Lines, once its first line is whole. */
-  #isNative(source: Source, size: number): boolean | undefined {
+  /** Whether the file is native JSON Lines, once its first line is whole (or it stopped changing). */
+  #isNative(source: Source, size: number, version: string): boolean | undefined {
     if (size === 0) return undefined;
     const fd = this.#fs.openSync(source.path, "r");
     try {
-      const start = this.#read(fd, 0, Math.min(size, 4096));
-      const text = decoder.decode(start).trimStart();
+      const text = decoder.decode(this.#read(fd, 0, Math.min(size, 4096))).trimStart();
       if (!text.startsWith("{")) return false;
       const newline = text.indexOf("\n");
-      if (newline < 0) return size > 4096 ? false : undefined;
+      const first = newline < 0 ? text : text.slice(0, newline);
+      let header: Record<string, unknown>;
       try {
-        const header = JSON.parse(text.slice(0, newline)) as Record<string, unknown>;
-        return header["format"] === "prompttrace" && !("traces" in header) && !("observations" in header);
+        header = JSON.parse(first) as Record<string, unknown>;
       } catch {
-        return false;
+        // A first line longer than what was read is no native header; a short
+        // one may still be being written: it is judged once it stops changing.
+        if (newline >= 0 || size > 4096 || source.seen === version) return false;
+        source.seen = version;
+        return undefined;
       }
+      const native = header["format"] === "prompttrace" && !("traces" in header) && !("observations" in header);
+      // A native header not ended yet waits for its newline; a whole document on one line is converted.
+      return native ? (newline < 0 ? undefined : true) : false;
     } finally {
       this.#fs.closeSync(fd);
     }
   }
 
-  /** Another format: converted whole whenever it changed; a change resets the viewers. */
-  #convert(source: Source, size: number, mtimeMs: number): boolean {
-    const version = `${size}:${mtimeMs}`;
+  /**
+   * Another format: converted whole once it stopped changing for a poll (a
+   * file being written is read once it is whole); a change after it was
+   * sent resets the viewers.
+   */
+  #convert(source: Source, version: string): boolean {
     if (version === source.convertedFrom) return false;
-    const bytes = this.#readAll(source.path);
+    if (version !== source.seen) {
+      source.seen = version;
+      return false;
+    }
+    source.convertedFrom = version;
     const core = new Core();
     try {
-      core.importBytes(source.path, bytes);
+      core.importBytes(source.path, this.#readAll(source.path));
       const hadSent = source.sent;
       source.converted = core.exportLines();
-      source.convertedFrom = version;
-      this.#said.clear();
-      return hadSent;
+      source.problem = false;
+      // A change to what pages have: they start again. A first reading: sent.
+      if (hadSent) return true;
+      this.#emit({ kind: "append", file: source.path, line: 1, text: source.converted });
+      return false;
     } catch (error) {
-      // A file half-written, or not a trace file: said, and tried again when it changes.
-      source.convertedFrom = version;
+      // Not a trace file, or one written in several steps: tried again when it changes.
       this.#problem(source, (error as Error).message);
       return false;
     } finally {
@@ -193,52 +218,66 @@ export class LiveFiles {
     }
   }
 
-  /** The native part `bytes` of `source` (whole lines), noted as sent. */
-  #part(source: Source, bytes: Uint8Array): LiveEvent {
-    const event: LiveEvent = { kind: "append", file: source.path, line: source.lines + 1, text: decoder.decode(bytes) };
-    source.complete += bytes.length;
-    for (const byte of bytes) if (byte === 0x0a) source.lines++;
-    return event;
+  /** What a native file gained: whole-line parts of about PART_BYTES, each sent (to whoever listens) and noted. */
+  #take(source: Source, fd: number, size: number): void {
+    while (source.complete < size) {
+      let bytes = this.#read(fd, source.complete, Math.min(PART_BYTES, size - source.complete));
+      if (bytes.length === 0) return; // shorter meanwhile: the next poll sees it
+      let end = bytes.lastIndexOf(0x0a) + 1;
+      if (end === 0) {
+        if (source.complete + bytes.length >= size) return; // the last line is still being written
+        // A line longer than a part: read on to its end.
+        bytes = this.#read(fd, source.complete, size - source.complete);
+        end = bytes.lastIndexOf(0x0a) + 1;
+        if (end === 0) return;
+      }
+      const part = bytes.subarray(0, end);
+      if (source.head.length < HEAD_BYTES) source.head = concat(source.head, part.subarray(0, HEAD_BYTES - source.head.length));
+      const line = source.lines + 1;
+      source.complete += end;
+      source.lines += newlines(part);
+      if (!this.#quiet && this.#viewers.size > 0) this.#emit({ kind: "append", file: source.path, line, text: decoder.decode(part) });
+    }
   }
 
-  /** Everything, to one viewer: a reset, then every file from its start. */
-  #sendAll(viewer: (event: LiveEvent) => void): void {
+  /** Everything, to one viewer: a reset, then every file from its start. Never throws: a file that fails is said. */
+  #sendAll(viewer: Viewer): void {
     viewer({ kind: "reset", files: this.files });
     for (const source of this.#sources) {
-      if (source.converted !== "") {
-        viewer({ kind: "append", file: source.path, line: 1, text: source.converted });
-      } else if (source.native && source.complete > 0) {
-        this.#sendNative(source, viewer);
+      try {
+        if (source.converted !== "") viewer({ kind: "append", file: source.path, line: 1, text: source.converted });
+        else if (source.native && source.complete > 0) this.#sendNative(source, viewer);
+      } catch (error) {
+        // Removed or replaced meanwhile: the next poll resets every viewer.
+        this.#log(`${source.path}: could not be read (${(error as Error).message})`);
       }
     }
   }
 
-  /** What was sent of a native file so far, again, in parts of whole lines. */
-  #sendNative(source: Source, viewer: (event: LiveEvent) => void): void {
+  /** What was taken of a native file so far, again, in parts of whole lines. */
+  #sendNative(source: Source, viewer: Viewer): void {
     const fd = this.#fs.openSync(source.path, "r");
     try {
       let at = 0;
       let line = 1;
       while (at < source.complete) {
-        const chunk = this.#read(fd, at, Math.min(PART_BYTES, source.complete - at));
-        let end = chunk.lastIndexOf(0x0a) + 1;
+        let part = this.#read(fd, at, Math.min(PART_BYTES, source.complete - at));
+        const end = part.lastIndexOf(0x0a) + 1;
         // A line longer than a part goes whole.
-        const part = end > 0 ? chunk.subarray(0, end) : this.#read(fd, at, source.complete - at);
-        end = part.length;
+        part = end > 0 ? part.subarray(0, end) : this.#read(fd, at, source.complete - at);
+        if (part.length === 0) return; // shorter meanwhile: the next poll resets
         viewer({ kind: "append", file: source.path, line, text: decoder.decode(part) });
-        for (const byte of part) if (byte === 0x0a) line++;
-        at += end;
+        line += newlines(part);
+        at += part.length;
       }
     } finally {
       this.#fs.closeSync(fd);
     }
   }
 
-  #forget(source: Source): void {
-    Object.assign(source, new Source(source.path));
-  }
-
-  #scanFolders(): void {
+  /** Adds the folders' trace files not followed yet; whether there were any. */
+  #scanFolders(): boolean {
+    let added = false;
     for (const folder of this.#folders) {
       let names: string[];
       try {
@@ -248,17 +287,20 @@ export class LiveFiles {
       }
       for (const name of names) {
         const path = folder.endsWith("/") ? folder + name : `${folder}/${name}`;
-        if (!this.#sources.some((source) => source.path === path)) this.#sources.push(new Source(path));
+        if (this.#sources.some((source) => source.path === path)) continue;
+        this.#sources.push(new Source(path));
+        added = true;
       }
     }
+    return added;
   }
 
+  /** Said once until the file reads well again: in the terminal and to the viewers. */
   #problem(source: Source, message: string): void {
-    const key = `${source.path}\n${message}`;
-    if (this.#said.has(key)) return;
-    this.#said.add(key);
+    if (source.problem) return;
+    source.problem = true;
     this.#log(`${source.path}: ${message}`);
-    for (const viewer of this.#viewers) viewer({ kind: "problem", file: source.path, message });
+    this.#emit({ kind: "problem", file: source.path, message });
   }
 
   #read(fd: number, position: number, length: number): Uint8Array {
@@ -283,6 +325,19 @@ export class LiveFiles {
   }
 }
 
-function sameHead(now: Uint8Array, then: Uint8Array): boolean {
+function sameBytes(now: Uint8Array, then: Uint8Array): boolean {
   return now.length === then.length && now.every((byte, i) => byte === then[i]);
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
+}
+
+function newlines(bytes: Uint8Array): number {
+  let count = 0;
+  for (const byte of bytes) if (byte === 0x0a) count++;
+  return count;
 }

@@ -35,6 +35,12 @@ export interface Viewing {
 const LIVE_PATH = "/live";
 /** A comment sent this often keeps idle connections open through proxies and sleep. */
 const KEEP_ALIVE_MS = 15_000;
+/**
+ * A page that stops reading (a hidden tab, a paused debugger) is let go once
+ * this much waits for it beyond what it was first sent; its EventSource
+ * comes back and is sent everything again.
+ */
+const MAX_WAITING = 256 << 20;
 
 const TYPES: Record<string, string> = {
   html: "text/html; charset=utf-8",
@@ -129,6 +135,9 @@ function handle(
     "Cache-Control": "no-cache",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
+    // What the viewer's meta CSP says but a meta tag cannot: no other site frames it.
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "X-Frame-Options": "DENY",
   });
   response.end(request.method === "HEAD" ? undefined : asset.body);
 }
@@ -146,12 +155,30 @@ function stream(request: IncomingMessage, response: ServerResponse, live: LiveFi
     "X-Content-Type-Options": "nosniff",
     Connection: "keep-alive",
   });
-  const stop = live.follow((event) => response.write(encode(event)));
-  const alive = setInterval(() => response.write(": keep-alive\n\n"), KEEP_ALIVE_MS);
-  request.on("close", () => {
+  if (request.method === "HEAD") return void response.end();
+  let open = true;
+  let stop = () => {};
+  let alive: ReturnType<typeof setInterval> | undefined;
+  const close = () => {
+    if (!open) return;
+    open = false;
     clearInterval(alive);
     stop();
+  };
+  request.on("close", close);
+  let limit = Infinity; // the first sending is as large as the files
+  stop = live.follow((event) => {
+    if (!open) return;
+    if (response.writableLength > limit) {
+      close();
+      response.end();
+      return;
+    }
+    response.write(encode(event));
   });
+  if (!open) return stop();
+  limit = response.writableLength + MAX_WAITING;
+  alive = setInterval(() => response.write(": keep-alive\n\n"), KEEP_ALIVE_MS);
 }
 
 /**
@@ -164,7 +191,8 @@ function stream(request: IncomingMessage, response: ServerResponse, live: LiveFi
 export function encode(event: LiveEvent): string {
   switch (event.kind) {
     case "reset":
-      return `event: reset\ndata: ${JSON.stringify({ files: event.files })}\n\n`;
+    case "files":
+      return `event: ${event.kind}\ndata: ${JSON.stringify({ files: event.files })}\n\n`;
     case "problem":
       return `event: problem\ndata: ${JSON.stringify({ file: event.file, message: event.message })}\n\n`;
     case "append": {

@@ -57,22 +57,35 @@ export async function openViewer(options: ViewerOptions = {}): Promise<OpenedVie
   }
   const opened = window.open(page, "_blank");
   if (!opened) throw new Error("the browser blocked the viewer's window; call openViewer from a click, or pass { element }");
-  start(await loaded(() => opened, page));
+  const ready = await loaded(() => opened, page).catch((error: unknown) => {
+    opened.close();
+    throw error;
+  });
+  start(ready);
   return { window: opened, close: () => opened.close() };
 }
 
-/** The viewer's page once loaded (same origin, so its document is ours to read). */
+/**
+ * The viewer's page once loaded: known by its note (`embed.html`), not by
+ * its address, which a host may rewrite (clean URLs); a page without it (a
+ * 404, an app's fallback page) is never written to.
+ */
 function loaded(target: () => Window | null, page: string): Promise<Window> {
   const began = Date.now();
   return new Promise((resolve, reject) => {
     const check = () => {
+      let opened: Window | null = null;
       try {
-        const opened = target();
-        if (opened && opened.location.href === page && opened.document.readyState === "complete") return resolve(opened);
+        opened = target();
+        const doc = opened?.document;
+        if (opened && doc?.readyState === "complete" && doc.getElementById("prompttrace-embed-note")) return resolve(opened);
       } catch {
-        // Not readable yet (still about:blank of another origin), or closed.
+        // Not readable yet (about:blank of another origin), or gone.
       }
-      if (Date.now() - began > LOAD_MS) return reject(new Error(`the viewer's page did not load within ${LOAD_MS / 1000} s (${page})`));
+      if (opened?.closed) return reject(new Error("the viewer's window was closed before it loaded"));
+      if (Date.now() - began > LOAD_MS) {
+        return reject(new Error(`the viewer's page did not load within ${LOAD_MS / 1000} s (${page}): is the package's viewer/ folder served?`));
+      }
       setTimeout(check, 20);
     };
     check();

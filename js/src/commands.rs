@@ -26,35 +26,35 @@ struct Output {
     failed: bool,
 }
 
-/// Runs `command` on `files`. `reads` holds, for each of `files` and
-/// then the prices file if any, its bytes (`Uint8Array`) or the message
-/// saying why it could not be read (a string). Returns `{ writes, failed }`;
-/// throws only on a call the bin never makes (an unknown command or target).
+/// Runs `command` on `files`. `reads` holds, for each of `files`, its
+/// bytes (`Uint8Array`) or the message saying why it could not be read (a
+/// string); `prices`, the same for the prices file (`options.prices`).
+/// Returns `{ writes, failed }`; throws only on a call the bin never makes
+/// (an unknown command or target).
 #[wasm_bindgen(js_name = runCommand)]
 pub fn run_command(
     command: &str,
     options: &str,
-    names: Vec<String>,
+    files: Vec<String>,
     reads: Vec<JsValue>,
+    prices: JsValue,
 ) -> Result<JsValue, JsError> {
     let options: Options = serde_json::from_str(options).map_err(js_error)?;
+    // Files are read in order, each once (a name may repeat, as "-" may).
+    let mut next = 0;
     let mut read = |name: &str| -> Read {
-        let at = names.iter().position(|n| n == name);
-        match at.and_then(|i| reads.get(i)) {
-            Some(value) => match value.as_string() {
-                Some(message) => Err(message),
-                None => Ok(js_sys_bytes(value)),
-            },
-            None => Err(format!("{name}: not read")),
-        }
-    };
-    let files: Vec<String> = match &options.prices {
-        Some(prices) => names.iter().filter(|n| *n != prices).cloned().collect(),
-        None => names.clone(),
+        let at = (next..files.len()).find(|&i| files[i] == name);
+        let Some(at) = at else {
+            return Err(format!("{name}: not read"));
+        };
+        next = at + 1;
+        reads
+            .get(at)
+            .map_or_else(|| Err(format!("{name}: not read")), bytes_of)
     };
     let prices = match &options.prices {
         None => PriceTable::builtin(),
-        Some(name) => match read(name).and_then(|bytes| commands::prices(name, &bytes)) {
+        Some(name) => match bytes_of(&prices).and_then(|bytes| commands::prices(name, &bytes)) {
             Ok(table) => table,
             Err(message) => return to_js(failed(message)),
         },
@@ -85,8 +85,12 @@ fn failed(message: String) -> commands::Output {
     }
 }
 
-fn js_sys_bytes(value: &JsValue) -> Vec<u8> {
-    js_sys::Uint8Array::new(value).to_vec()
+/// A file as the bin read it: bytes, or its message why not.
+fn bytes_of(value: &JsValue) -> Read {
+    match value.as_string() {
+        Some(message) => Err(message),
+        None => Ok(js_sys::Uint8Array::new(value).to_vec()),
+    }
 }
 
 fn to_js(output: commands::Output) -> Result<JsValue, JsError> {

@@ -167,8 +167,9 @@ test("npx prompttrace view shows the traces an app writes, live: new traces and 
 
       // Paused: what arrives waits, and is applied on resume.
       await page.goto(`${view.url}?page=traces`);
-      await page.waitForSelector("[data-testid=live][data-status=Live]");
+      await rowsBecome(page, ["first completed", "second completed", "POST /api/chat completed", "POST /api/chat/stream error"]);
       await page.click("[data-testid=live-toggle]");
+      await page.waitForSelector("[data-testid=live][data-status='Paused(0)']");
       await writer.say("start third");
       await page.waitForSelector("[data-testid=live][data-status='Paused(1)']");
       assert.ok(!(await rows(page)).includes("third running"), "nothing applied while paused");
@@ -293,7 +294,8 @@ test("npx prompttrace validate, summary, show and convert print what the Rust CL
   try {
     for (const args of [
       ["validate", chat, otlp],
-      ["validate", chat, bad, join(dir, "missing.json")],
+      ["validate", chat, bad, join(dir, "missing.json"), dir],
+      ["summary", chat, "--prices", chat],
       ["summary", chat, otlp],
       ["summary", "--json", chat],
       ["summary", chat, "--prices", prices],
@@ -305,12 +307,15 @@ test("npx prompttrace validate, summary, show and convert print what the Rust CL
     ]) {
       const [js, rust] = both(args);
       assert.equal(js.stdout, rust.stdout, `stdout of ${args.join(" ")}`);
-      assert.equal(js.stderr.replace(/ \(os error \d+\)/g, ""), rust.stderr.replace(/ \(os error \d+\)/g, ""), `stderr of ${args.join(" ")}`);
+      assert.equal(js.stderr, rust.stderr, `stderr of ${args.join(" ")}`);
       assert.equal(js.status, rust.status, `exit status of ${args.join(" ")}`);
     }
     const [js, rust] = both(["summary", "-"], readFileSync(chat));
     assert.equal(js.stdout, rust.stdout, "standard input");
-    // Bad usage: status 2, as clap's.
+    const [jsTwice, rustTwice] = both(["validate", "-", "-"], readFileSync(chat));
+    assert.deepEqual(jsTwice, rustTwice, "standard input is read once");
+    // Help after a command, as clap's; bad usage: status 2, as clap's.
+    assert.equal(both(["summary", "--help"])[0].status, 0);
     assert.equal(both(["convert", chat])[0].status, 2);
     assert.equal(both(["frobnicate"])[0].status, 2);
     const out = join(dir, "out.jsonl");

@@ -5,6 +5,9 @@
 //! again, and opened copies of them are read again when shown; a trace
 //! whose row is gone was deleted there and leaves the lists.
 
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
@@ -24,8 +27,14 @@ struct Stored {
     traces: Vec<String>,
 }
 
-/// Listens for the page's lifetime; nothing happens where BroadcastChannel
-/// is missing.
+thread_local! {
+    /// Traces to read again, and whether a read is under way (one at a time).
+    static PENDING: RefCell<(BTreeSet<String>, bool)> = RefCell::new(Default::default());
+}
+
+/// Listens for the page's lifetime (from before the stored rows are read,
+/// so no flush is missed); nothing happens where BroadcastChannel is
+/// missing.
 pub fn listen(state: AppState) {
     let Ok(channel) = web_sys::BroadcastChannel::new(CHANNEL) else {
         return;
@@ -39,8 +48,8 @@ pub fn listen(state: AppState) {
                 return;
             };
             if let Ok(stored) = serde_json::from_str::<Stored>(&text) {
-                if stored.kind == "stored" && !stored.traces.is_empty() {
-                    reread(state, stored.traces);
+                if stored.kind == "stored" {
+                    refresh(state, stored.traces);
                 }
             }
         });
@@ -50,28 +59,58 @@ pub fn listen(state: AppState) {
     std::mem::forget(channel);
 }
 
-fn reread(state: AppState, keys: Vec<String>) {
+/// Reads the rows of `keys` again (and lets their opened copies go): what
+/// another context stored, or what live files no longer hold. Keys asked
+/// before the stored rows are read wait for them.
+pub fn refresh(state: AppState, keys: impl IntoIterator<Item = String>) {
+    PENDING.with_borrow_mut(|(pending, _)| pending.extend(keys));
+    read_pending(state);
+}
+
+/// Once the stored rows are read: reads what was asked meanwhile.
+pub fn loaded(state: AppState) {
+    read_pending(state);
+}
+
+fn read_pending(state: AppState) {
     if !state.loaded.get_untracked() {
-        return; // the rows being read at start include them
+        return;
     }
-    let began = records::epoch();
+    let start = PENDING.with_borrow_mut(|(pending, reading)| {
+        let start = !*reading && !pending.is_empty();
+        *reading |= start;
+        start
+    });
+    if !start {
+        return;
+    }
     spawn_local(async move {
-        let Ok((rows, missing)) = storage::rows(&keys).await else {
-            return;
-        };
-        // Cleared or changed here meanwhile: what was read is no longer so.
-        if records::epoch() != began {
-            return;
+        loop {
+            let keys: Vec<String> = PENDING
+                .with_borrow_mut(|(pending, _)| std::mem::take(pending).into_iter().collect());
+            if keys.is_empty() {
+                break;
+            }
+            let began = records::epoch();
+            let Ok((rows, missing)) = storage::rows(&keys).await else {
+                break;
+            };
+            // Changed here meanwhile (an import, a delete): read them again.
+            if records::epoch() != began {
+                PENDING.with_borrow_mut(|(pending, _)| pending.extend(keys));
+                continue;
+            }
+            records::back(&keys);
+            state.change_rows(|all| {
+                for row in rows {
+                    all.insert(row.id.clone(), row);
+                }
+                for key in &missing {
+                    all.remove(key);
+                }
+            });
+            records::stale(state, &keys);
         }
-        records::back(&keys);
-        state.change_rows(|all| {
-            for row in rows {
-                all.insert(row.id.clone(), row);
-            }
-            for key in &missing {
-                all.remove(key);
-            }
-        });
-        records::stale(state, &keys);
+        PENDING.with_borrow_mut(|(_, reading)| *reading = false);
     });
 }

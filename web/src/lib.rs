@@ -52,6 +52,8 @@ pub fn App() -> impl IntoView {
     if let Some((live, _)) = &live {
         provide_context(*live);
     }
+    // What another context (the app's tracer, another tab) stores meanwhile.
+    elsewhere::listen(state);
     start(state, live);
     view! {
         <Router>
@@ -68,7 +70,10 @@ fn start(state: AppState, live: Option<(live::Live, String)>) {
     spawn_local(async move {
         let mut showing_demo = false;
         let stored = restore::restore(state).await;
-        if !stored && storage::setting(storage::DEMO_SEEN).is_none() && live.is_none() {
+        // Not in a page that shows an app's own traces: the live files', or
+        // the database an app's tracer writes (openViewer).
+        let shows_app = live.is_some() || embedded();
+        if !stored && storage::setting(storage::DEMO_SEEN).is_none() && !shows_app {
             let demo = demo::FILES
                 .iter()
                 .map(|(name, text)| (name.to_string(), loader::blob_of(text.as_bytes())))
@@ -104,15 +109,25 @@ fn start(state: AppState, live: Option<(live::Live, String)>) {
                     .into(),
             ));
         }
+        elsewhere::loaded(state);
         if let Some((live, address)) = &live {
             live::connect(state, *live, address);
         }
-        elsewhere::listen(state);
         // `?url=` loads a file once, on arrival, after what was stored.
         if let Some(url) = url_param() {
             loader::import_url(state, url);
         }
     });
+}
+
+/// Whether the npm package's `openViewer` opened this page, on an app's
+/// origin (it names the viewer's wasm in a meta tag).
+fn embedded() -> bool {
+    document()
+        .query_selector("meta[name=prompttrace-viewer-wasm]")
+        .ok()
+        .flatten()
+        .is_some()
 }
 
 fn url_param() -> Option<String> {

@@ -32,6 +32,8 @@ pub enum Status {
     /// Updates held back, applied on resume.
     Paused(usize),
     Reconnecting,
+    /// The server said no (not an event stream): EventSource gave up.
+    Stopped,
 }
 
 /// The indicator's state, in context when the page is live.
@@ -43,6 +45,7 @@ pub struct Live {
 
 enum Message {
     Reset(Vec<String>),
+    Files(Vec<String>),
     Append {
         file: String,
         line: usize,
@@ -54,14 +57,26 @@ enum Message {
 #[derive(Default)]
 struct Held {
     paused: bool,
+    connected: bool,
+    /// Arrived, not applied yet: paused, or waiting for the next batch.
     waiting: VecDeque<Message>,
+    batch_due: bool,
     /// The keys the live files brought: dropped on reset.
     keys: BTreeSet<String>,
+    /// Live traces deleted (or cleared) here: their later lines are skipped
+    /// until the files are sent again, so no half trace comes back.
+    hidden: BTreeSet<String>,
 }
 
 thread_local! {
     static HELD: RefCell<Held> = RefCell::new(Held::default());
 }
+
+/// Messages arriving within this many milliseconds are applied together:
+/// one import per file and one redraw, however fast the app writes.
+const BATCH_MS: i32 = 50;
+/// Refused lines named one by one, at most.
+const NAMED_REFUSALS: usize = 5;
 
 /// The event stream's address, when the page is served live.
 pub fn address() -> Option<String> {
@@ -84,7 +99,7 @@ impl Live {
 /// rows are never written over by them.
 pub fn connect(state: AppState, live: Live, address: &str) {
     let Ok(source) = web_sys::EventSource::new(address) else {
-        live.status.set(Status::Reconnecting);
+        live.status.set(Status::Stopped);
         return;
     };
     let on = |name: &str, handle: Box<dyn FnMut(web_sys::MessageEvent)>| {
@@ -93,15 +108,23 @@ pub fn connect(state: AppState, live: Live, address: &str) {
         // Listens as long as the page lives.
         closure.forget();
     };
+    #[derive(Deserialize)]
+    struct Files {
+        files: Vec<String>,
+    }
     on(
         "reset",
         Box::new(move |event| {
-            #[derive(Deserialize)]
-            struct Reset {
-                files: Vec<String>,
+            if let Some(f) = data(&event).and_then(|d| serde_json::from_str::<Files>(&d).ok()) {
+                arrive(state, live, Message::Reset(f.files));
             }
-            if let Some(reset) = data(&event).and_then(|d| serde_json::from_str::<Reset>(&d).ok()) {
-                arrive(state, live, Message::Reset(reset.files));
+        }),
+    );
+    on(
+        "files",
+        Box::new(move |event| {
+            if let Some(f) = data(&event).and_then(|d| serde_json::from_str::<Files>(&d).ok()) {
+                arrive(state, live, Message::Files(f.files));
             }
         }),
     );
@@ -139,99 +162,145 @@ pub fn connect(state: AppState, live: Live, address: &str) {
         }),
     );
     let opened = Closure::<dyn FnMut()>::new(move || {
-        if matches!(
-            live.status.get_untracked(),
-            Status::Connecting | Status::Reconnecting
-        ) {
-            live.status.set(Status::Live);
-        }
+        HELD.with_borrow_mut(|held| held.connected = true);
+        show_status(live);
     });
     source.set_onopen(Some(opened.as_ref().unchecked_ref()));
     opened.forget();
-    let lost = Closure::<dyn FnMut()>::new(move || {
-        if !matches!(live.status.get_untracked(), Status::Paused(_)) {
-            live.status.set(Status::Reconnecting);
-        }
-    });
-    source.set_onerror(Some(lost.as_ref().unchecked_ref()));
-    lost.forget();
+    let errored = {
+        let source = source.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            HELD.with_borrow_mut(|held| held.connected = false);
+            if source.ready_state() == web_sys::EventSource::CLOSED {
+                live.status.set(Status::Stopped);
+            } else {
+                show_status(live);
+            }
+        })
+    };
+    source.set_onerror(Some(errored.as_ref().unchecked_ref()));
+    errored.forget();
 }
 
 fn data(event: &web_sys::MessageEvent) -> Option<String> {
     event.data().as_string()
 }
 
+/// The indicator from the connection and the pause.
+fn show_status(live: Live) {
+    let status = HELD.with_borrow(|held| match (held.paused, held.connected) {
+        (true, _) => Status::Paused(held.waiting.len()),
+        (false, true) => Status::Live,
+        (false, false) => Status::Reconnecting,
+    });
+    if live.status.get_untracked() != status {
+        live.status.set(status);
+    }
+}
+
 fn arrive(state: AppState, live: Live, message: Message) {
-    let mut message = Some(message);
-    let paused = HELD.with_borrow_mut(|held| {
-        if !held.paused {
-            return None;
-        }
-        if matches!(message, Some(Message::Reset(_))) {
+    let schedule = HELD.with_borrow_mut(|held| {
+        held.connected = true;
+        if matches!(message, Message::Reset(_)) {
             // Everything follows again: what waited is moot.
             held.waiting.clear();
         }
-        held.waiting.extend(message.take());
-        Some(held.waiting.len())
+        held.waiting.push_back(message);
+        let schedule = !held.paused && !held.batch_due;
+        held.batch_due |= schedule;
+        schedule
     });
-    match (paused, message) {
-        (Some(waiting), _) => live.status.set(Status::Paused(waiting)),
-        (None, Some(message)) => {
-            if live.status.get_untracked() != Status::Live {
-                live.status.set(Status::Live);
-            }
-            apply(state, live, message);
-        }
-        (None, None) => {}
+    show_status(live);
+    if schedule {
+        set_timeout(
+            move || {
+                HELD.with_borrow_mut(|held| held.batch_due = false);
+                apply_waiting(state, live);
+            },
+            std::time::Duration::from_millis(BATCH_MS as u64),
+        );
     }
 }
 
 /// "Pause": what arrives waits. "Resume": it is applied, in order.
 pub fn set_paused(state: AppState, live: Live, paused: bool) {
+    HELD.with_borrow_mut(|held| held.paused = paused);
+    show_status(live);
+    if !paused {
+        apply_waiting(state, live);
+    }
+}
+
+/// Applies what waited (not while paused): parts of one file that follow
+/// each other are imported as one, and the lists redrawn once.
+fn apply_waiting(state: AppState, live: Live) {
     let waiting = HELD.with_borrow_mut(|held| {
-        held.paused = paused;
-        if paused {
+        if held.paused {
             VecDeque::new()
         } else {
             std::mem::take(&mut held.waiting)
         }
     });
-    if paused {
-        live.status.set(Status::Paused(0));
-        return;
-    }
-    live.status.set(Status::Live);
-    for message in waiting {
-        apply(state, live, message);
-    }
-}
-
-fn apply(state: AppState, live: Live, message: Message) {
-    match message {
-        Message::Reset(files) => {
-            live.files.set(files);
-            drop_held(state);
+    let mut changed = BTreeSet::new();
+    let mut messages = waiting.into_iter().peekable();
+    while let Some(message) = messages.next() {
+        match message {
+            Message::Reset(files) => {
+                apply_changed(state, std::mem::take(&mut changed));
+                live.files.set(files);
+                drop_held(state);
+            }
+            Message::Files(files) => live.files.set(files),
+            Message::Problem(problem) => state.errors.update(|errors| errors.push(problem)),
+            Message::Append {
+                file,
+                line,
+                mut text,
+            } => {
+                // The parts of this file right after it, joined.
+                while let Some(Message::Append {
+                    file: next_file,
+                    line: next_line,
+                    text: next_text,
+                }) = messages.peek()
+                {
+                    if *next_file != file || *next_line != line + lines_in(&text) {
+                        break;
+                    }
+                    text.push_str(next_text);
+                    messages.next();
+                }
+                changed.extend(take(state, &file, line, &text));
+            }
         }
-        Message::Append { file, line, text } => take(state, &file, line, &text),
-        Message::Problem(problem) => state.errors.update(|errors| errors.push(problem)),
     }
+    apply_changed(state, changed);
+    show_status(live);
 }
 
-/// Everything the files brought goes (they are sent again).
+fn lines_in(text: &str) -> usize {
+    text.bytes().filter(|&b| b == b'\n').count()
+}
+
+/// Everything the files brought goes (they are sent again); stored copies
+/// of the same traces, if any, are read again.
 fn drop_held(state: AppState) {
-    let keys: Vec<String> =
-        HELD.with_borrow_mut(|held| std::mem::take(&mut held.keys).into_iter().collect());
+    let (keys, hidden) = HELD.with_borrow_mut(|held| {
+        (
+            std::mem::take(&mut held.keys),
+            std::mem::take(&mut held.hidden),
+        )
+    });
+    let hidden: Vec<String> = hidden.into_iter().collect();
+    records::back(&hidden);
+    let keys: Vec<String> = keys.into_iter().collect();
     if keys.is_empty() {
         return;
     }
     records::unpin(&keys);
     state.change(|store| {
         for key in &keys {
-            if key == jsonl::WITHOUT_TRACE {
-                store.remove_calls_without_trace(|_| true);
-            } else {
-                store.remove_trace(key);
-            }
+            records::remove(store, key);
         }
     });
     state.change_rows(|rows| {
@@ -239,46 +308,106 @@ fn drop_held(state: AppState) {
             rows.remove(key);
         }
     });
+    crate::elsewhere::refresh(state, keys);
 }
 
-/// Lines of `file` from line `line` on, merged through core; a refused
-/// part is named by file and line, and the rest goes on.
-fn take(state: AppState, file: &str, line: usize, text: &str) {
-    let result = state.change(|store| {
-        if line <= 1 {
-            format::import_jsonl(store, file, text.as_bytes())
-        } else {
-            format::import_jsonl_from(store, file, text.as_bytes(), line)
-        }
+/// "Clear everything": the live traces go too, and their later lines are
+/// skipped until the files are sent again.
+pub fn cleared() {
+    HELD.with_borrow_mut(|held| {
+        let keys = std::mem::take(&mut held.keys);
+        held.hidden.extend(keys);
     });
+}
+
+/// Lines of `file` from line `line` on, merged through core; the keys they
+/// changed. A part refused whole is taken line by line, so one bad line
+/// (named by file and line) loses only itself.
+fn take(state: AppState, file: &str, line: usize, text: &str) -> Vec<String> {
+    let result = state.change(|store| import(store, file, line, text));
     let report = match result {
         Ok(report) => report,
-        Err(error) => {
-            state.errors.update(|errors| errors.push(error.to_string()));
-            return;
-        }
+        Err(_) => return take_by_line(state, file, line, text),
     };
     if !report.warnings.is_empty() {
         state
             .notice
             .set(Some(format!("Skipped: {}", report.warnings.join("; "))));
     }
+    keys_of(report)
+}
+
+fn import(
+    store: &mut prompttrace::Store,
+    file: &str,
+    line: usize,
+    text: &str,
+) -> Result<prompttrace::store::ImportReport, prompttrace::ImportError> {
+    if line <= 1 {
+        format::import_jsonl(store, file, text.as_bytes())
+    } else {
+        format::import_jsonl_from(store, file, text.as_bytes(), line)
+    }
+}
+
+fn take_by_line(state: AppState, file: &str, first: usize, text: &str) -> Vec<String> {
+    let mut keys = Vec::new();
+    let mut refused = Vec::new();
+    state.change(|store| {
+        for (at, one) in text.split_inclusive('\n').enumerate() {
+            match import(store, file, first + at, one) {
+                Ok(report) => keys.extend(keys_of(report)),
+                Err(error) => refused.push(error.to_string()),
+            }
+        }
+    });
+    let more = refused.len().saturating_sub(NAMED_REFUSALS);
+    refused.truncate(NAMED_REFUSALS);
+    if more > 0 {
+        refused.push(format!("{file}: {more} more lines refused"));
+    }
+    state.errors.update(|errors| errors.extend(refused));
+    keys
+}
+
+fn keys_of(report: prompttrace::store::ImportReport) -> Vec<String> {
     let mut keys: Vec<String> = report.changed_traces.into_iter().collect();
     if report.changed_without_trace {
         keys.push(jsonl::WITHOUT_TRACE.to_string());
     }
-    if keys.is_empty() {
+    keys
+}
+
+/// The changed traces into the lists (and held: never stored, never let
+/// go); traces deleted here stay deleted.
+fn apply_changed(state: AppState, changed: BTreeSet<String>) {
+    if changed.is_empty() {
         return;
     }
-    HELD.with_borrow_mut(|held| held.keys.extend(keys.iter().cloned()));
+    let (shown, hidden): (Vec<String>, Vec<String>) = changed.into_iter().partition(|key| {
+        !records::gone(key) && !HELD.with_borrow(|held| held.hidden.contains(key))
+    });
+    if !hidden.is_empty() {
+        HELD.with_borrow_mut(|held| held.hidden.extend(hidden.iter().cloned()));
+        state.change(|store| {
+            for key in &hidden {
+                records::remove(store, key);
+            }
+        });
+    }
+    if shown.is_empty() {
+        return;
+    }
+    HELD.with_borrow_mut(|held| held.keys.extend(shown.iter().cloned()));
+    records::back(&shown);
     let rows: Vec<IndexRow> = state.peek_priced(|store, prices| {
-        keys.iter()
+        shown
+            .iter()
             .filter_map(|id| store.trace(id))
             .map(|entry| IndexRow::of(store, entry, prices))
             .collect()
     });
-    records::back(&keys);
-    records::pin(keys.iter().cloned());
+    records::pin(shown.iter().cloned());
     state.change_rows(|all| {
         for row in rows {
             all.insert(row.id.clone(), row);
@@ -297,6 +426,7 @@ pub fn LiveBadge(live: Live) -> impl IntoView {
         Status::Paused(0) => "Paused".to_string(),
         Status::Paused(n) => format!("Paused · {n} waiting"),
         Status::Reconnecting => "Reconnecting…".to_string(),
+        Status::Stopped => "Not following (the server refused)".to_string(),
     };
     // The files by their names, in full on hover.
     let files = move || {

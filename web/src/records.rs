@@ -190,7 +190,9 @@ pub fn open_everything(state: AppState, then: impl FnOnce() + 'static) {
                     for id in ids {
                         store.remove_trace(&id);
                     }
-                    store.remove_calls_without_trace(|_| true);
+                    if !pinned.contains(jsonl::WITHOUT_TRACE) {
+                        store.remove_calls_without_trace(|_| true);
+                    }
                 });
                 let records = records
                     .into_iter()
@@ -302,8 +304,16 @@ fn to_let_go(opened: &mut Opened, store: &Store, keep: &HashSet<String>) -> Vec<
 }
 
 /// Records storage changed (an import, another tab): the opened copies go,
-/// and are read again when shown (at once, while everything is open).
+/// and are read again when shown (at once, while everything is open). What
+/// only this tab holds (pinned: a live file's traces) stays as it is.
 pub fn stale(state: AppState, keys: &[String]) {
+    let keys: Vec<String> = OPENED.with_borrow(|opened| {
+        keys.iter()
+            .filter(|key| !opened.pinned.contains(*key))
+            .cloned()
+            .collect()
+    });
+    let keys = keys.as_slice();
     let everything = OPENED.with_borrow_mut(|opened| {
         opened.epoch += 1;
         for key in keys {
@@ -340,7 +350,9 @@ pub fn stale(state: AppState, keys: &[String]) {
     }
 }
 
-fn remove(store: &mut Store, key: &str) {
+/// Removes one key's records from the store: a trace, or the calls without
+/// trace (`jsonl::WITHOUT_TRACE`).
+pub fn remove(store: &mut Store, key: &str) {
     if key == jsonl::WITHOUT_TRACE {
         store.remove_calls_without_trace(|_| true);
     } else {

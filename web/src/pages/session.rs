@@ -30,15 +30,28 @@ impl TurnRow {
     /// What tells one state of a turn from a later one (a live file ends a
     /// call, a trace gets its answer): the row is drawn again when it changes.
     fn key(&self) -> String {
-        let ended = self.steps.iter().filter(|s| s.ended_at.is_some()).count();
-        format!(
-            "{}|{:?}|{:?}|{}|{ended}|{}",
-            self.trace.id,
-            self.trace.status,
-            self.trace.ended_at,
-            self.steps.len(),
-            self.trace.output.is_some()
-        )
+        let trace = &self.trace;
+        let mut key = format!(
+            "{}|{}|{:?}|{:?}|{}|{}|{:?}",
+            trace.id,
+            trace.name,
+            trace.status,
+            trace.ended_at,
+            trace.input.as_ref().map_or(0, |v| v.as_str().len()),
+            trace.output.as_ref().map_or(0, |v| v.as_str().len()),
+            self.cost,
+        );
+        for step in &self.steps {
+            key.push_str(&format!(
+                "|{}:{:?}:{:?}:{}:{:?}",
+                step.id,
+                step.status,
+                step.ended_at,
+                step.output.as_ref().map_or(0, |v| v.as_str().len()),
+                step.usage,
+            ));
+        }
+        key
     }
 }
 

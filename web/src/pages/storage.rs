@@ -36,6 +36,7 @@ pub fn StoragePage() -> impl IntoView {
         state.change(|store| store.clear());
         state.change_rows(|rows| rows.clear());
         records::forget_all();
+        crate::live::cleared();
         // Files dropped while the stored traces were loading go too.
         state.pending.update_value(Vec::clear);
         loader::persist(state, Dirty::cleared());

@@ -58,6 +58,22 @@ struct Filters {
 }
 
 impl Filters {
+    /// Subscribes the caller to every filter.
+    fn track(&self) {
+        for filter in [
+            self.name,
+            self.status,
+            self.session,
+            self.user,
+            self.model,
+            self.tag,
+            self.from,
+            self.to,
+        ] {
+            filter.track();
+        }
+    }
+
     fn keeps(&self, row: &Row) -> bool {
         let contains = |value: Option<&str>, needle: &RwSignal<String>| {
             let needle = needle.get().to_lowercase();
@@ -213,10 +229,17 @@ pub fn TracesPage() -> impl IntoView {
             rows
         })
     };
-    Effect::new(move |_| {
-        kept.track();
-        page.set(0);
-    });
+    // Back to the first page when what is asked changes, not when the rows
+    // do (a live file or an app's flush changes them several times a second).
+    {
+        let filters = filters.clone();
+        Effect::new(move |_| {
+            filters.track();
+            sort.track();
+            content.track();
+            page.set(0);
+        });
+    }
     let shown = move || {
         kept.with(|rows| {
             rows.iter()
