@@ -199,9 +199,14 @@ function reason(error: unknown): string {
 /** Writes to a stream, waiting for it to drain; a closed pipe (`| head`) is the reader's choice. */
 function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
   return new Promise((resolve) => {
-    stream.once("error", () => resolve());
-    if (stream.write(text)) resolve();
-    else stream.once("drain", () => resolve());
+    const done = () => {
+      stream.off("error", done);
+      stream.off("drain", done);
+      resolve();
+    };
+    stream.on("error", done);
+    if (stream.write(text)) done();
+    else stream.on("drain", done);
   });
 }
 

@@ -55,8 +55,8 @@ class Source {
   converted = "";
   convertedFrom = "";
   seen = "";
-  /** A problem said since the file last read well: said once. */
-  problem = false;
+  /** What is wrong with it, said once (and again to a page that connects) until it reads well. */
+  problem = "";
 
   constructor(readonly path: string) {}
 
@@ -95,21 +95,31 @@ export class LiveFiles {
     return () => this.#viewers.delete(viewer);
   }
 
-  /** One poll: new files in the folders, then what each file gained. */
+  /**
+   * One poll: new files in the folders, then what each file gained. A file
+   * truncated, replaced or removed is read again from its start, and from
+   * then on nothing is sent until every page is sent everything again.
+   */
   poll(): void {
     if (this.#scanFolders()) this.#emit({ kind: "files", files: this.files });
     let reset = false;
-    for (const source of this.#sources) reset = this.#pollOne(source) || reset;
-    if (!reset) return;
-    // Every viewer starts again: the files are read again quietly, then sent whole.
-    for (const source of this.#sources) Object.assign(source, new Source(source.path));
-    this.#quiet = true;
     try {
-      for (const source of this.#sources) this.#pollOne(source);
+      for (const source of this.#sources) {
+        if (!this.#pollOne(source)) continue;
+        reset = true;
+        this.#quiet = true;
+        this.#pollOne(source);
+      }
     } finally {
       this.#quiet = false;
     }
-    for (const viewer of this.#viewers) this.#sendAll(viewer);
+    if (reset) for (const viewer of this.#viewers) this.#sendAll(viewer);
+  }
+
+  /** A file to read again from its start; what is wrong with it stays said. */
+  #forget(source: Source): true {
+    Object.assign(source, new Source(source.path), { problem: source.problem });
+    return true;
   }
 
   #emit(event: LiveEvent): void {
@@ -134,26 +144,26 @@ export class LiveFiles {
     } catch (error) {
       if ((error as { code?: unknown }).code !== "ENOENT") throw error;
       // Not written yet, or removed: a removed file's traces go.
-      return source.sent;
+      return source.sent && this.#forget(source);
     }
     if (!stat.isFile()) {
       this.#problem(source, "is not a file");
       return false;
     }
     const identity = `${stat.dev}:${stat.ino}`;
-    if (source.identity !== undefined && source.identity !== identity) return true;
+    if (source.identity !== undefined && source.identity !== identity) return this.#forget(source);
     source.identity = identity;
     const version = `${identity}:${stat.size}:${stat.mtimeMs}`;
     if (source.native === undefined) source.native = this.#isNative(source, stat.size, version);
     if (source.native === undefined) return false;
     if (!source.native) return this.#convert(source, version);
-    if (stat.size < source.complete) return true;
+    if (stat.size < source.complete) return this.#forget(source);
     if (stat.size === source.complete) return false;
     const fd = this.#fs.openSync(source.path, "r");
     try {
-      if (source.complete > 0 && !sameBytes(this.#read(fd, 0, source.head.length), source.head)) return true;
+      if (source.complete > 0 && !sameBytes(this.#read(fd, 0, source.head.length), source.head)) return this.#forget(source);
       this.#take(source, fd, stat.size);
-      source.problem = false;
+      source.problem = "";
       return false;
     } finally {
       this.#fs.closeSync(fd);
@@ -189,12 +199,12 @@ export class LiveFiles {
 
   /**
    * Another format: converted whole once it stopped changing for a poll (a
-   * file being written is read once it is whole); a change after it was
-   * sent resets the viewers.
+   * file being written is read once it is whole; at once when read again
+   * for a reset); a change after it was sent resets the viewers.
    */
   #convert(source: Source, version: string): boolean {
     if (version === source.convertedFrom) return false;
-    if (version !== source.seen) {
+    if (version !== source.seen && !this.#quiet) {
       source.seen = version;
       return false;
     }
@@ -204,7 +214,7 @@ export class LiveFiles {
       core.importBytes(source.path, this.#readAll(source.path));
       const hadSent = source.sent;
       source.converted = core.exportLines();
-      source.problem = false;
+      source.problem = "";
       // A change to what pages have: they start again. A first reading: sent.
       if (hadSent) return true;
       this.#emit({ kind: "append", file: source.path, line: 1, text: source.converted });
@@ -221,17 +231,9 @@ export class LiveFiles {
   /** What a native file gained: whole-line parts of about PART_BYTES, each sent (to whoever listens) and noted. */
   #take(source: Source, fd: number, size: number): void {
     while (source.complete < size) {
-      let bytes = this.#read(fd, source.complete, Math.min(PART_BYTES, size - source.complete));
-      if (bytes.length === 0) return; // shorter meanwhile: the next poll sees it
-      let end = bytes.lastIndexOf(0x0a) + 1;
-      if (end === 0) {
-        if (source.complete + bytes.length >= size) return; // the last line is still being written
-        // A line longer than a part: read on to its end.
-        bytes = this.#read(fd, source.complete, size - source.complete);
-        end = bytes.lastIndexOf(0x0a) + 1;
-        if (end === 0) return;
-      }
-      const part = bytes.subarray(0, end);
+      const part = this.#wholeLines(fd, source.complete, size);
+      if (part.length === 0) return; // the last line is still being written, or the file shrank
+      const end = part.length;
       if (source.head.length < HEAD_BYTES) source.head = concat(source.head, part.subarray(0, HEAD_BYTES - source.head.length));
       const line = source.lines + 1;
       source.complete += end;
@@ -240,10 +242,11 @@ export class LiveFiles {
     }
   }
 
-  /** Everything, to one viewer: a reset, then every file from its start. Never throws: a file that fails is said. */
+  /** Everything, to one viewer: a reset, then every file from its start and what is wrong. Never throws. */
   #sendAll(viewer: Viewer): void {
     viewer({ kind: "reset", files: this.files });
     for (const source of this.#sources) {
+      if (source.problem !== "") viewer({ kind: "problem", file: source.path, message: source.problem });
       try {
         if (source.converted !== "") viewer({ kind: "append", file: source.path, line: 1, text: source.converted });
         else if (source.native && source.complete > 0) this.#sendNative(source, viewer);
@@ -261,10 +264,7 @@ export class LiveFiles {
       let at = 0;
       let line = 1;
       while (at < source.complete) {
-        let part = this.#read(fd, at, Math.min(PART_BYTES, source.complete - at));
-        const end = part.lastIndexOf(0x0a) + 1;
-        // A line longer than a part goes whole.
-        part = end > 0 ? part.subarray(0, end) : this.#read(fd, at, source.complete - at);
+        const part = this.#wholeLines(fd, at, source.complete);
         if (part.length === 0) return; // shorter meanwhile: the next poll resets
         viewer({ kind: "append", file: source.path, line, text: decoder.decode(part) });
         line += newlines(part);
@@ -295,12 +295,32 @@ export class LiveFiles {
     return added;
   }
 
-  /** Said once until the file reads well again: in the terminal and to the viewers. */
+  /** Said once until the file reads well again: in the terminal and to the viewers (as one line naming the file). */
   #problem(source: Source, message: string): void {
-    if (source.problem) return;
-    source.problem = true;
-    this.#log(`${source.path}: ${message}`);
-    this.#emit({ kind: "problem", file: source.path, message });
+    if (source.problem !== "") return;
+    source.problem = message.startsWith(`${source.path}:`) ? message : `${source.path}: ${message}`;
+    this.#log(source.problem);
+    this.#emit({ kind: "problem", file: source.path, message: source.problem });
+  }
+
+  /**
+   * The whole lines from `from`, in a part of about PART_BYTES (or up to
+   * the end of a line longer than that), never past `limit`; empty when no
+   * line ends there yet.
+   */
+  #wholeLines(fd: number, from: number, limit: number): Uint8Array {
+    const part = this.#read(fd, from, Math.min(PART_BYTES, limit - from));
+    const end = part.lastIndexOf(0x0a) + 1;
+    if (end > 0) return part.subarray(0, end);
+    // A long line: read on, a part at a time, to its newline.
+    for (let at = from + part.length; at < limit; ) {
+      const more = this.#read(fd, at, Math.min(PART_BYTES, limit - at));
+      if (more.length === 0) break;
+      const newline = more.indexOf(0x0a);
+      if (newline >= 0) return this.#read(fd, from, at + newline + 1 - from);
+      at += more.length;
+    }
+    return new Uint8Array(0);
   }
 
   #read(fd: number, position: number, length: number): Uint8Array {

@@ -171,7 +171,8 @@ function stream(request: IncomingMessage, response: ServerResponse, live: LiveFi
     if (!open) return;
     if (response.writableLength > limit) {
       close();
-      response.end();
+      // Its buffer goes with it; EventSource reconnects after a network error too.
+      response.destroy();
       return;
     }
     response.write(encode(event));

@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -187,6 +187,14 @@ test("npx prompttrace view shows the traces an app writes, live: new traces and 
       // Live traces are held by the page, never stored: a reload reads them from the files again.
       await page.reload();
       await rowsBecome(page, ["fourth running", "POST /api/chat completed", "POST /api/chat/stream error"]);
+
+      // A file replaced (a new inode) is read again whole, and its traces stay listed.
+      writeFileSync(`${file}.new`, readFileSync(join(fixtures, "traces/chat-session.jsonl")));
+      renameSync(`${file}.new`, file);
+      const replaced = ["greeting completed", "question_1 completed", "question_2 completed", "POST /api/chat completed", "POST /api/chat/stream error"];
+      await rowsBecome(page, replaced);
+      await page.waitForTimeout(500);
+      assert.deepEqual(await rows(page), [...replaced].sort(), "still listed once storage was asked about them");
       assert.deepEqual(errors, []);
       const banner = await page.$("[data-testid=errors]");
       assert.equal(banner, null, banner && (await banner.textContent()));

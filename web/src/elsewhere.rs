@@ -92,20 +92,29 @@ fn read_pending(state: AppState) {
                 break;
             }
             let began = records::epoch();
-            let Ok((rows, missing)) = storage::rows(&keys).await else {
-                break;
+            let (rows, missing) = match storage::rows(&keys).await {
+                Ok(read) => read,
+                Err(error) => {
+                    // Asked again with the next flush's traces.
+                    PENDING.with_borrow_mut(|(pending, _)| pending.extend(keys));
+                    state.errors.update(|errors| errors.push(error));
+                    break;
+                }
             };
             // Changed here meanwhile (an import, a delete): read them again.
             if records::epoch() != began {
                 PENDING.with_borrow_mut(|(pending, _)| pending.extend(keys));
                 continue;
             }
+            // What only this tab holds (a live file's trace) keeps its row.
+            let keys: Vec<String> = keys.into_iter().filter(|k| !records::pinned(k)).collect();
+            let asked: BTreeSet<&String> = keys.iter().collect();
             records::back(&keys);
             state.change_rows(|all| {
-                for row in rows {
+                for row in rows.into_iter().filter(|row| asked.contains(&row.id)) {
                     all.insert(row.id.clone(), row);
                 }
-                for key in &missing {
+                for key in missing.iter().filter(|key| asked.contains(key)) {
                     all.remove(key);
                 }
             });

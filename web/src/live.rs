@@ -12,7 +12,7 @@
 //! everything again after a `reset`.
 
 use std::cell::RefCell;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use leptos::prelude::*;
 use prompttrace::format::{self, jsonl};
@@ -58,6 +58,8 @@ enum Message {
 struct Held {
     paused: bool,
     connected: bool,
+    /// EventSource gave up: no Pause or Resume brings it back.
+    stopped: bool,
     /// Arrived, not applied yet: paused, or waiting for the next batch.
     waiting: VecDeque<Message>,
     batch_due: bool,
@@ -66,6 +68,12 @@ struct Held {
     /// Live traces deleted (or cleared) here: their later lines are skipped
     /// until the files are sent again, so no half trace comes back.
     hidden: BTreeSet<String>,
+    /// Since the files were last sent: files whose header was refused (the
+    /// rest of them is not read), lines refused per file, and the banner
+    /// lines said (they go on reset, and are said again if still true).
+    refused_files: BTreeSet<String>,
+    refused_lines: BTreeMap<String, usize>,
+    said: Vec<String>,
 }
 
 thread_local! {
@@ -147,17 +155,13 @@ pub fn connect(state: AppState, live: Live, address: &str) {
     on(
         "problem",
         Box::new(move |event| {
+            // The message names the file already.
             #[derive(Deserialize)]
             struct Problem {
-                file: String,
                 message: String,
             }
             if let Some(p) = data(&event).and_then(|d| serde_json::from_str::<Problem>(&d).ok()) {
-                arrive(
-                    state,
-                    live,
-                    Message::Problem(format!("{}: {}", p.file, p.message)),
-                );
+                arrive(state, live, Message::Problem(p.message));
             }
         }),
     );
@@ -170,12 +174,11 @@ pub fn connect(state: AppState, live: Live, address: &str) {
     let errored = {
         let source = source.clone();
         Closure::<dyn FnMut()>::new(move || {
-            HELD.with_borrow_mut(|held| held.connected = false);
-            if source.ready_state() == web_sys::EventSource::CLOSED {
-                live.status.set(Status::Stopped);
-            } else {
-                show_status(live);
-            }
+            HELD.with_borrow_mut(|held| {
+                held.connected = false;
+                held.stopped = source.ready_state() == web_sys::EventSource::CLOSED;
+            });
+            show_status(live);
         })
     };
     source.set_onerror(Some(errored.as_ref().unchecked_ref()));
@@ -188,10 +191,11 @@ fn data(event: &web_sys::MessageEvent) -> Option<String> {
 
 /// The indicator from the connection and the pause.
 fn show_status(live: Live) {
-    let status = HELD.with_borrow(|held| match (held.paused, held.connected) {
-        (true, _) => Status::Paused(held.waiting.len()),
-        (false, true) => Status::Live,
-        (false, false) => Status::Reconnecting,
+    let status = HELD.with_borrow(|held| match (held.stopped, held.paused, held.connected) {
+        (true, _, _) => Status::Stopped,
+        (false, true, _) => Status::Paused(held.waiting.len()),
+        (false, false, true) => Status::Live,
+        (false, false, false) => Status::Reconnecting,
     });
     if live.status.get_untracked() != status {
         live.status.set(status);
@@ -251,22 +255,24 @@ fn apply_waiting(state: AppState, live: Live) {
                 drop_held(state);
             }
             Message::Files(files) => live.files.set(files),
-            Message::Problem(problem) => state.errors.update(|errors| errors.push(problem)),
+            Message::Problem(problem) => say(state, problem),
             Message::Append {
                 file,
                 line,
                 mut text,
             } => {
                 // The parts of this file right after it, joined.
+                let mut next = line + lines_in(&text);
                 while let Some(Message::Append {
                     file: next_file,
                     line: next_line,
                     text: next_text,
                 }) = messages.peek()
                 {
-                    if *next_file != file || *next_line != line + lines_in(&text) {
+                    if *next_file != file || *next_line != next {
                         break;
                     }
+                    next += lines_in(next_text);
                     text.push_str(next_text);
                     messages.next();
                 }
@@ -282,17 +288,27 @@ fn lines_in(text: &str) -> usize {
     text.bytes().filter(|&b| b == b'\n').count()
 }
 
-/// Everything the files brought goes (they are sent again); stored copies
-/// of the same traces, if any, are read again.
+/// Everything the files brought goes (they are sent again, and what was
+/// said about them is said again if still true); stored copies of the same
+/// traces, if any, are read again. Traces deleted here come back.
 fn drop_held(state: AppState) {
-    let (keys, hidden) = HELD.with_borrow_mut(|held| {
+    let (keys, hidden, said) = HELD.with_borrow_mut(|held| {
+        held.refused_files.clear();
+        held.refused_lines.clear();
         (
             std::mem::take(&mut held.keys),
             std::mem::take(&mut held.hidden),
+            std::mem::take(&mut held.said),
         )
     });
-    let hidden: Vec<String> = hidden.into_iter().collect();
-    records::back(&hidden);
+    state
+        .errors
+        .update(|errors| errors.retain(|error| !said.contains(error)));
+    let deleted: Vec<String> = hidden
+        .into_iter()
+        .chain(keys.iter().filter(|key| records::gone(key)).cloned())
+        .collect();
+    records::back(&deleted);
     let keys: Vec<String> = keys.into_iter().collect();
     if keys.is_empty() {
         return;
@@ -324,6 +340,9 @@ pub fn cleared() {
 /// changed. A part refused whole is taken line by line, so one bad line
 /// (named by file and line) loses only itself.
 fn take(state: AppState, file: &str, line: usize, text: &str) -> Vec<String> {
+    if HELD.with_borrow(|held| held.refused_files.contains(file)) {
+        return Vec::new();
+    }
     let result = state.change(|store| import(store, file, line, text));
     let report = match result {
         Ok(report) => report,
@@ -353,21 +372,68 @@ fn import(
 fn take_by_line(state: AppState, file: &str, first: usize, text: &str) -> Vec<String> {
     let mut keys = Vec::new();
     let mut refused = Vec::new();
-    state.change(|store| {
+    let mut warnings = Vec::new();
+    let mut hidden: Vec<String> = HELD.with_borrow(|held| held.hidden.iter().cloned().collect());
+    hidden.extend(records::gone_ids());
+    // A line of a trace deleted here fails for want of its trace: not news.
+    let of_hidden = |message: &str| {
+        hidden
+            .iter()
+            .any(|id| message.contains(&format!("\"{id}\"")))
+    };
+    let header_refused = state.change(|store| {
         for (at, one) in text.split_inclusive('\n').enumerate() {
             match import(store, file, first + at, one) {
-                Ok(report) => keys.extend(keys_of(report)),
+                Ok(report) => {
+                    warnings.extend(report.warnings.iter().cloned());
+                    keys.extend(keys_of(report));
+                }
+                // A file whose header is refused is not read further.
+                Err(error) if first + at == 1 => {
+                    refused.push(error.to_string());
+                    return true;
+                }
+                Err(error) if of_hidden(&error.to_string()) => {}
                 Err(error) => refused.push(error.to_string()),
             }
         }
+        false
     });
-    let more = refused.len().saturating_sub(NAMED_REFUSALS);
-    refused.truncate(NAMED_REFUSALS);
-    if more > 0 {
-        refused.push(format!("{file}: {more} more lines refused"));
+    if !warnings.is_empty() {
+        state
+            .notice
+            .set(Some(format!("Skipped: {}", warnings.join("; "))));
     }
-    state.errors.update(|errors| errors.extend(refused));
+    let said = HELD.with_borrow_mut(|held| {
+        if header_refused {
+            held.refused_files.insert(file.to_string());
+        }
+        let count = held.refused_lines.entry(file.to_string()).or_default();
+        let before = *count;
+        *count += refused.len();
+        // A few named per file, then one line that says there are more.
+        let mut said: Vec<String> = refused
+            .into_iter()
+            .take(NAMED_REFUSALS.saturating_sub(before))
+            .collect();
+        if before <= NAMED_REFUSALS && *count > NAMED_REFUSALS {
+            said.push(format!(
+                "{file}: more lines are refused; they are not listed"
+            ));
+        }
+        said
+    });
+    for line in said {
+        say(state, line);
+    }
     keys
+}
+
+/// An error banner line about the live files, taken back when they are
+/// sent again.
+fn say(state: AppState, line: String) {
+    HELD.with_borrow_mut(|held| held.said.push(line.clone()));
+    state.errors.update(|errors| errors.push(line));
 }
 
 fn keys_of(report: prompttrace::store::ImportReport) -> Vec<String> {

@@ -365,6 +365,16 @@ pub fn pin(keys: impl IntoIterator<Item = String>) {
     OPENED.with_borrow_mut(|opened| opened.pinned.extend(keys));
 }
 
+/// The traces deleted in this tab.
+pub fn gone_ids() -> Vec<String> {
+    OPENED.with_borrow(|opened| opened.gone.iter().cloned().collect())
+}
+
+/// Whether only this tab holds `key`'s records (never let go or made stale).
+pub fn pinned(key: &str) -> bool {
+    OPENED.with_borrow(|opened| opened.pinned.contains(key))
+}
+
 /// Records no longer held by this tab alone (live files sent again).
 pub fn unpin(keys: &[String]) {
     OPENED.with_borrow_mut(|opened| {

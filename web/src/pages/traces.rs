@@ -240,6 +240,14 @@ pub fn TracesPage() -> impl IntoView {
             page.set(0);
         });
     }
+    // Rows that went (a delete, a live file read again) pull the page back
+    // to the last one there is.
+    Effect::new(move |_| {
+        let last = kept.with(|rows| rows.len().saturating_sub(1) / PAGE);
+        if page.get() > last {
+            page.set(last);
+        }
+    });
     let shown = move || {
         kept.with(|rows| {
             rows.iter()
