@@ -56,6 +56,21 @@ enum Command {
         #[arg(long)]
         prices: Option<PathBuf>,
     },
+    /// Compare two traces of a file step by step: steps aligned by name and
+    /// type, added and removed steps marked, each step's duration, tokens,
+    /// cost and status in both runs, and a line diff of its messages.
+    Diff {
+        file: PathBuf,
+        /// The first run's trace id (A).
+        a: String,
+        /// The second run's trace id (B).
+        b: String,
+        /// Print the comparison as one JSON object.
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        prices: Option<PathBuf>,
+    },
     /// Convert a trace file to the native JSON or JSON Lines format, or to
     /// OTLP/JSON (an OpenTelemetry `ExportTraceServiceRequest`).
     Convert {
@@ -97,7 +112,9 @@ fn run(command: Command) -> Result<Output, String> {
     // it came from (a path that is not UTF-8 displays lossily).
     let paths: Vec<PathBuf> = match &command {
         Command::Validate { files } | Command::Summary { files, .. } => files.clone(),
-        Command::Show { file, .. } | Command::Convert { file, .. } => vec![file.clone()],
+        Command::Show { file, .. } | Command::Convert { file, .. } | Command::Diff { file, .. } => {
+            vec![file.clone()]
+        }
     };
     let mut next = 0;
     let mut read = |name: &str| {
@@ -127,6 +144,20 @@ fn run(command: Command) -> Result<Output, String> {
             let prices = load_prices(prices.as_deref())?;
             let name = file.display().to_string();
             (commands::show(&name, &mut read, &trace_id, &prices), None)
+        }
+        Command::Diff {
+            file,
+            a,
+            b,
+            json,
+            prices,
+        } => {
+            let prices = load_prices(prices.as_deref())?;
+            let name = file.display().to_string();
+            (
+                commands::diff(&name, &mut read, (&a, &b), json, &prices),
+                None,
+            )
         }
         Command::Convert { file, to, output } => {
             let to = match to {

@@ -234,3 +234,31 @@ fn cli_show_names_the_file_when_the_trace_is_not_there() {
         "{stderr}"
     );
 }
+
+#[test]
+fn cli_diff_aligns_two_ai_sdk_runs_and_marks_what_changed() {
+    let file = repo("tests/fixtures/interop/ai-sdk-6.json");
+    let file = file.display().to_string();
+    let (a, b) = (
+        "29b234128478652a96dff4d4ebcb0345",
+        "119f918b0cd4e4fd9e7801bfbc878d87",
+    );
+    let out = stdout(&run(&["diff", &file, a, b]));
+    for expected in [
+        "steps: 3 changed, 4 added, 6 removed, 0 same",
+        "~ span POST /api/chat → POST /api/chat/stream",
+        "  ~ span chat-support:ai.generateText  1262.0 ms → 35.0 ms (-1227.0 ms)",
+        "    - tool lookupOrder  [completed]",
+        "        + status message: Rate limit reached for gpt-4o-mini",
+    ] {
+        assert!(out.contains(expected), "{expected:?} not in:\n{out}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&["diff", "--json", &file, a, b]))).unwrap();
+    assert_eq!(json["a"]["id"], a);
+    assert_eq!(json["steps"][0]["change"], "changed");
+    assert_eq!(json["b"]["error_count"], 3);
+    let missing = run(&["diff", &file, a, "nope"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no trace with id nope"));
+}

@@ -7,6 +7,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::compare;
 use crate::format::{self, jsonl, native, otlp, ImportError};
 use crate::rules::pricing::{Price, PriceTable};
 use crate::store::{ImportReport, Store};
@@ -141,6 +142,35 @@ pub fn show(
     match render_trace(&store, prices, trace_id) {
         Some(text) => output.out(text),
         None => return output.fail(format!("{file}: no trace with id {trace_id}")),
+    }
+    output
+}
+
+/// `diff`: traces `a` and `b` of one file compared step by step (core's
+/// `compare`), as text or (`json`) as one JSON object.
+pub fn diff(
+    file: &str,
+    read: &mut dyn FnMut(&str) -> Read,
+    (a, b): (&str, &str),
+    json: bool,
+    prices: &PriceTable,
+) -> Output {
+    let mut output = Output::default();
+    let store = match load_all(&[file.to_string()], read, &mut output) {
+        Ok(store) => store,
+        Err(message) => return output.fail(message),
+    };
+    let comparison = match compare::compare(&store, prices, a, b) {
+        Ok(comparison) => comparison,
+        Err(message) => return output.fail(format!("{file}: {message}")),
+    };
+    if json {
+        match serde_json::to_string_pretty(&comparison) {
+            Ok(text) => output.out(text + "\n"),
+            Err(e) => return output.fail(e),
+        }
+    } else {
+        output.out(compare::render_text(&comparison));
     }
     output
 }

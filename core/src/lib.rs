@@ -9,6 +9,7 @@
 //! viewer and in the npm package.
 
 pub mod commands;
+pub mod compare;
 pub mod format;
 mod hash;
 pub mod ids;

@@ -101,6 +101,13 @@ pub fn summarize(store: &Store, prices: &PriceTable) -> Summary {
     }
 }
 
+/// One trace's summary (as in [`summarize`]), by id.
+pub fn summarize_trace(store: &Store, prices: &PriceTable, trace_id: &str) -> Option<TraceSummary> {
+    let entry = store.trace(trace_id)?;
+    let figures = crate::rollup::trace_figures(store, entry, prices);
+    Some(trace_summary(entry, &figures, &mut PriceCache::new(prices)))
+}
+
 fn trace_summary<'a>(
     entry: &'a TraceEntry,
     figures: &Figures,
@@ -173,7 +180,7 @@ pub fn tree<'a>(entry: &'a TraceEntry, pricing: &mut PriceCache<'_, 'a>) -> Vec<
 /// Text from files is untrusted: control characters other than line
 /// breaks and tabs (terminal escape sequences) are shown as `�`, never sent
 /// to the terminal.
-fn terminal_safe(text: &str) -> String {
+pub(crate) fn terminal_safe(text: &str) -> String {
     text.chars()
         .map(|c| {
             if c.is_control() && c != '\n' && c != '\t' {
@@ -296,7 +303,7 @@ fn render_nodes(out: &mut String, nodes: &[Node], indent: &str, below: &Below) {
     }
 }
 
-fn duration_text(ms: Option<f64>) -> String {
+pub(crate) fn duration_text(ms: Option<f64>) -> String {
     match ms {
         Some(ms) => format!("{ms:.1} ms"),
         None => "running".to_string(),
@@ -316,7 +323,7 @@ fn plural(count: usize, noun: &str) -> String {
 }
 
 /// Dollars with three significant digits below a cent, cents above.
-fn cost_text(total: Option<f64>) -> String {
+pub(crate) fn cost_text(total: Option<f64>) -> String {
     match total {
         None => "cost unknown".to_string(),
         Some(0.0) => "$0".to_string(),

@@ -10,10 +10,13 @@ import * as fs from "node:fs";
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
 import type { ParseArgsConfig } from "node:util";
-import "./node.mjs"; // loads the wasm core
-import { runCommand } from "./wasm/prompttrace_js.js";
+import "./node.mjs"; // loads the wasm core (view converts files with it)
+// The commands' own wasm: the package's main one, which browser apps ship, does not carry them.
+import { initSync, runCommand } from "./wasm-cli/prompttrace_cli.js";
 import { DEFAULT_FILE } from "./storage-file.mjs";
 import { view } from "./view-server.mjs";
+
+initSync({ module: fs.readFileSync(new URL("./wasm-cli/prompttrace_cli_bg.wasm", import.meta.url)) });
 
 const USAGE = `Usage: prompttrace <command> [options]
 
@@ -28,6 +31,7 @@ const USAGE = `Usage: prompttrace <command> [options]
       --prices FILE       Model prices (USD per 1M tokens) over the built-in table
   show FILE TRACE_ID      One trace: its tree and each LLM call's messages
       --prices FILE
+  diff FILE A B           Two traces compared step by step (--json, --prices FILE)
   convert FILE --to json|jsonl|otlp [-o OUT]
                           The file in another format
 
@@ -45,6 +49,7 @@ async function main(argv: string[]): Promise<number> {
     case "validate":
     case "summary":
     case "show":
+    case "diff":
     case "convert":
       return coreCommand(command, rest);
     case "--version":
@@ -106,26 +111,33 @@ function openBrowser(url: string, log: (line: string) => void): void {
   }
 }
 
-async function coreCommand(command: "validate" | "summary" | "show" | "convert", args: string[]): Promise<number> {
+async function coreCommand(command: "validate" | "summary" | "show" | "diff" | "convert", args: string[]): Promise<number> {
   const { values, positionals } = parse(args, {
     json: { type: "boolean" },
     prices: { type: "string" },
     to: { type: "string" },
     output: { type: "string", short: "o" },
   });
-  const options: { json?: boolean; prices?: string; traceId?: string; to?: string } = {};
+  const options: { json?: boolean; prices?: string; traceId?: string; to?: string; a?: string; b?: string } = {};
   let files = positionals;
   const allowed: Record<typeof command, string[]> = {
     validate: [],
     summary: ["json", "prices"],
     show: ["prices"],
+    diff: ["json", "prices"],
     convert: ["to", "output"],
   };
   for (const name of Object.keys(values)) {
     if (!allowed[command].includes(name)) throw new Usage(`${command} takes no --${name}`);
   }
   if (files.length === 0) throw new Usage(`${command} needs a file`);
-  if (command === "summary") options.json = values["json"] === true;
+  if (command === "summary" || command === "diff") options.json = values["json"] === true;
+  if (command === "diff") {
+    if (files.length !== 3) throw new Usage("diff takes FILE A B");
+    options.a = files[1] as string;
+    options.b = files[2] as string;
+    files = files.slice(0, 1);
+  }
   if (command === "show") {
     if (files.length !== 2) throw new Usage("show takes FILE TRACE_ID");
     options.traceId = files[1] as string;

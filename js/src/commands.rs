@@ -17,6 +17,9 @@ struct Options {
     prices: Option<String>,
     trace_id: String,
     to: Option<String>,
+    /// `diff`'s two trace ids.
+    a: String,
+    b: String,
 }
 
 #[derive(Serialize)]
@@ -64,6 +67,13 @@ pub fn run_command(
         "validate" => commands::validate(&files, &mut read),
         "summary" => commands::summary(&files, &mut read, options.json, &prices),
         "show" => commands::show(&first, &mut read, &options.trace_id, &prices),
+        "diff" => commands::diff(
+            &first,
+            &mut read,
+            (&options.a, &options.b),
+            options.json,
+            &prices,
+        ),
         "convert" => {
             let to = match options.to.as_deref() {
                 Some("json") => Target::Json,

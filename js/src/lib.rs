@@ -4,6 +4,7 @@
 //! `convert.rs`), and hands back the core's summary and files as strings.
 //! Every rule lives in core; this crate converts and calls.
 
+#[cfg(feature = "cli")]
 mod commands;
 mod convert;
 mod storage;

@@ -290,7 +290,7 @@ function both(args, input) {
   return [run("npx", ["--no-install", "prompttrace", ...args]), run(process.env.PROMPTTRACE_CLI, args)];
 }
 
-test("npx prompttrace validate, summary, show and convert print what the Rust CLI prints", () => {
+test("npx prompttrace validate, summary, show, diff and convert print what the Rust CLI prints", () => {
   const chat = join(fixtures, "traces/chat-session.jsonl");
   const otlp = join(fixtures, "interop/ai-sdk-6.json");
   const dir = mkdtempSync(join(tmpdir(), "prompttrace-cli-"));
@@ -309,6 +309,8 @@ test("npx prompttrace validate, summary, show and convert print what the Rust CL
       ["summary", chat, "--prices", prices],
       ["show", chat, traceId],
       ["show", chat, "no-such-trace"],
+      ["diff", otlp, "29b234128478652a96dff4d4ebcb0345", "119f918b0cd4e4fd9e7801bfbc878d87"],
+      ["diff", "--json", otlp, "29b234128478652a96dff4d4ebcb0345", "119f918b0cd4e4fd9e7801bfbc878d87"],
       ["convert", otlp, "--to", "jsonl"],
       ["convert", chat, "--to", "otlp"],
       ["summary", bad],

@@ -105,6 +105,7 @@ fn build_now() -> Result<Package, String> {
     )?;
 
     drop_async_loader(&wasm_dir.join("prompttrace_js.js"))?;
+    build_cli_wasm(&dir.join("wasm-cli"), &wasm_opt)?;
     let bytes = fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
     write(&wasm_dir.join("inline.mjs"), &inline_module(&bytes))?;
     write(&wasm_dir.join("inline.d.mts"), INLINE_DECLARATION)?;
@@ -245,7 +246,7 @@ fn manifest(version: &str) -> String {
     }}
   }},
   "bin": {{ "prompttrace": "./cli.mjs" }},
-  "files": ["*.mjs", "*.d.mts", "wasm/", "viewer/", "README.md"],
+  "files": ["*.mjs", "*.d.mts", "wasm/", "wasm-cli/", "viewer/", "README.md"],
   "engines": {{ "node": ">=20" }},
   "keywords": ["llm", "tracing", "observability", "langfuse", "opentelemetry", "wasm"]
 }}
@@ -271,6 +272,53 @@ fn drop_async_loader(glue: &Path) -> Result<(), String> {
         "throw new Error(\"prompttrace loads its wasm synchronously; import the package instead\");",
     );
     write(glue, &replaced)
+}
+
+/// The bin's wasm (`wasm-cli/`): the same crate with the `cli` feature
+/// (`runCommand`, core's `commands`), which only Node runs; the package's
+/// main wasm, which browser apps inline, stays without it.
+fn build_cli_wasm(out: &Path, wasm_opt: &Path) -> Result<(), String> {
+    step(
+        "build the CLI's wasm (feature cli)",
+        cargo().args([
+            "build",
+            "-p",
+            "prompttrace-js",
+            "--features",
+            "cli",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            "wasm-npm",
+        ]),
+    )?;
+    let built = root().join(format!("target/{WASM_TARGET}/wasm-npm/prompttrace_js.wasm"));
+    step(
+        "generate the CLI's JS bindings",
+        program("wasm-bindgen")
+            .args([
+                "--target",
+                "web",
+                "--out-name",
+                "prompttrace_cli",
+                "--out-dir",
+            ])
+            .arg(out)
+            .arg(&built),
+    )?;
+    let wasm = out.join("prompttrace_cli_bg.wasm");
+    step(
+        "optimise the CLI's wasm for size (wasm-opt -Oz)",
+        program(wasm_opt.to_str().unwrap_or("wasm-opt"))
+            .arg("-Oz")
+            .arg(&wasm)
+            .arg("-o")
+            .arg(&wasm),
+    )?;
+    for extra in [".gitignore", "package.json"] {
+        let _ = fs::remove_file(out.join(extra));
+    }
+    Ok(())
 }
 
 /// `tsc` and Node's typings in `target/tools`, installed once (and again

@@ -38,6 +38,20 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "warnings",
         ]),
     )?;
+    step(
+        "lint the npm bin's commands (prompttrace-js, feature cli)",
+        cargo().args([
+            "clippy",
+            "-p",
+            "prompttrace-js",
+            "--features",
+            "cli",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
     step("test", cargo().args(["test", "--workspace"]))?;
     step(
         "core builds for wasm",
