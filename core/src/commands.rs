@@ -135,7 +135,7 @@ pub fn show(
     prices: &PriceTable,
 ) -> Output {
     let mut output = Output::default();
-    let store = match load_all(&[file.to_string()], read, &mut output) {
+    let store = match load_one(file, read, &mut output) {
         Ok(store) => store,
         Err(message) => return output.fail(message),
     };
@@ -156,7 +156,7 @@ pub fn diff(
     prices: &PriceTable,
 ) -> Output {
     let mut output = Output::default();
-    let store = match load_all(&[file.to_string()], read, &mut output) {
+    let store = match load_one(file, read, &mut output) {
         Ok(store) => store,
         Err(message) => return output.fail(message),
     };
@@ -179,7 +179,7 @@ pub fn diff(
 /// shell may write to a file instead).
 pub fn convert(file: &str, read: &mut dyn FnMut(&str) -> Read, to: Target) -> Output {
     let mut output = Output::default();
-    let store = match load_all(&[file.to_string()], read, &mut output) {
+    let store = match load_one(file, read, &mut output) {
         Ok(store) => store,
         Err(message) => return output.fail(message),
     };
@@ -202,6 +202,15 @@ pub fn prices(name: &str, bytes: &[u8]) -> Result<PriceTable, String> {
         table.set(model, price);
     }
     Ok(table)
+}
+
+/// One file's store for a command about it, or the failed output.
+fn load_one(
+    file: &str,
+    read: &mut dyn FnMut(&str) -> Read,
+    output: &mut Output,
+) -> Result<Store, String> {
+    load_all(&[file.to_string()], read, output)
 }
 
 /// Imports every file into one store, stopping at the first refused file.

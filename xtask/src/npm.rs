@@ -68,44 +68,17 @@ fn build_now() -> Result<Package, String> {
     }
     let wasm_dir = dir.join("wasm");
 
-    step(
-        "build the wasm core",
-        cargo().args([
-            "build",
-            "-p",
-            "prompttrace-js",
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            "wasm-npm",
-        ]),
-    )?;
-    let built = root().join(format!("target/{WASM_TARGET}/wasm-npm/prompttrace_js.wasm"));
-    step(
-        "generate the JS bindings",
-        program("wasm-bindgen")
-            .args([
-                "--target",
-                "web",
-                "--out-name",
-                "prompttrace_js",
-                "--out-dir",
-            ])
-            .arg(&wasm_dir)
-            .arg(&built),
-    )?;
-    let wasm = wasm_dir.join("prompttrace_js_bg.wasm");
-    step(
-        "optimise for size (wasm-opt -Oz)",
-        program(wasm_opt.to_str().unwrap_or("wasm-opt"))
-            .arg("-Oz")
-            .arg(&wasm)
-            .arg("-o")
-            .arg(&wasm),
-    )?;
-
+    let wasm = build_wasm(&[], &wasm_dir, "prompttrace_js", &wasm_opt)?;
     drop_async_loader(&wasm_dir.join("prompttrace_js.js"))?;
-    build_cli_wasm(&dir.join("wasm-cli"), &wasm_opt)?;
+    // The bin's wasm: the same crate with the `cli` feature (`runCommand`,
+    // core's `commands`), which only Node runs; the main wasm, which browser
+    // apps inline, stays without it.
+    build_wasm(
+        &["cli"],
+        &dir.join("wasm-cli"),
+        "prompttrace_cli",
+        &wasm_opt,
+    )?;
     let bytes = fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?;
     write(&wasm_dir.join("inline.mjs"), &inline_module(&bytes))?;
     write(&wasm_dir.join("inline.d.mts"), INLINE_DECLARATION)?;
@@ -121,10 +94,6 @@ fn build_now() -> Result<Package, String> {
             .arg(root().join("js/npm/tsconfig.json")),
     )?;
     copy(&root().join("js/README.md"), &dir.join("README.md"))?;
-    // wasm-bindgen's own files the package does not ship.
-    for extra in [".gitignore", "package.json"] {
-        let _ = fs::remove_file(wasm_dir.join(extra));
-    }
     prune_declarations(&dir)?;
 
     let packed = output(
@@ -274,51 +243,56 @@ fn drop_async_loader(glue: &Path) -> Result<(), String> {
     write(glue, &replaced)
 }
 
-/// The bin's wasm (`wasm-cli/`): the same crate with the `cli` feature
-/// (`runCommand`, core's `commands`), which only Node runs; the package's
-/// main wasm, which browser apps inline, stays without it.
-fn build_cli_wasm(out: &Path, wasm_opt: &Path) -> Result<(), String> {
-    step(
-        "build the CLI's wasm (feature cli)",
-        cargo().args([
-            "build",
-            "-p",
-            "prompttrace-js",
-            "--features",
-            "cli",
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            "wasm-npm",
-        ]),
-    )?;
+/// Builds the `prompttrace-js` crate for wasm with `features`, generates
+/// its JS bindings as `out/NAME.js` and optimises `out/NAME_bg.wasm` for
+/// size; returns that wasm.
+fn build_wasm(
+    features: &[&str],
+    out: &Path,
+    name: &str,
+    wasm_opt: &Path,
+) -> Result<PathBuf, String> {
+    let what = if features.is_empty() {
+        "the wasm core".to_string()
+    } else {
+        format!("the wasm core with {}", features.join(", "))
+    };
+    let mut build = cargo();
+    build.args([
+        "build",
+        "-p",
+        "prompttrace-js",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        "wasm-npm",
+    ]);
+    if !features.is_empty() {
+        build.args(["--features", &features.join(",")]);
+    }
+    step(&format!("build {what}"), &mut build)?;
     let built = root().join(format!("target/{WASM_TARGET}/wasm-npm/prompttrace_js.wasm"));
     step(
-        "generate the CLI's JS bindings",
+        &format!("generate the JS bindings of {what}"),
         program("wasm-bindgen")
-            .args([
-                "--target",
-                "web",
-                "--out-name",
-                "prompttrace_cli",
-                "--out-dir",
-            ])
+            .args(["--target", "web", "--out-name", name, "--out-dir"])
             .arg(out)
             .arg(&built),
     )?;
-    let wasm = out.join("prompttrace_cli_bg.wasm");
+    let wasm = out.join(format!("{name}_bg.wasm"));
     step(
-        "optimise the CLI's wasm for size (wasm-opt -Oz)",
+        &format!("optimise {what} for size (wasm-opt -Oz)"),
         program(wasm_opt.to_str().unwrap_or("wasm-opt"))
             .arg("-Oz")
             .arg(&wasm)
             .arg("-o")
             .arg(&wasm),
     )?;
+    // wasm-bindgen's own files the package does not ship.
     for extra in [".gitignore", "package.json"] {
         let _ = fs::remove_file(out.join(extra));
     }
-    Ok(())
+    Ok(wasm)
 }
 
 /// `tsc` and Node's typings in `target/tools`, installed once (and again

@@ -34,12 +34,7 @@ fn totals_line(a: &Totals, b: &Totals) -> String {
     format!(
         "duration {}   tokens {}   cost {}   errors {} → {}",
         pair(a.duration_ms, b.duration_ms, duration_text, ms_delta),
-        pair(
-            Some(a.tokens.total as f64),
-            Some(b.tokens.total as f64),
-            count_text,
-            count_delta
-        ),
+        tokens_pair(a.tokens.total, b.tokens.total),
         pair(a.cost.total, b.cost.total, cost_text, cost_delta),
         a.error_count,
         b.error_count,
@@ -59,12 +54,7 @@ fn render_step(out: &mut String, step: &Step) {
             format!(
                 "{}  tokens {}  {}",
                 pair(a.duration_ms, b.duration_ms, duration_text, ms_delta),
-                pair(
-                    Some(a.tokens.total as f64),
-                    Some(b.tokens.total as f64),
-                    count_text,
-                    count_delta
-                ),
+                tokens_pair(a.tokens.total, b.tokens.total),
                 pair(a.cost, b.cost, cost_text, cost_delta),
             ) + &status_change(a, b)
         }
@@ -117,6 +107,10 @@ fn pair(
         (Some(x), Some(y)) => format!("{} → {} ({})", show(a), show(b), delta(y - x)),
         _ => format!("{} → {}", show(a), show(b)),
     }
+}
+
+fn tokens_pair(a: u64, b: u64) -> String {
+    pair(Some(a as f64), Some(b as f64), count_text, count_delta)
 }
 
 fn count_text(n: Option<f64>) -> String {
