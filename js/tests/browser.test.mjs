@@ -120,6 +120,26 @@ test("openViewer shows the viewer in the app's page, on what the tracer stored, 
     assert.deepEqual(errors, []);
   }));
 
+test("openViewer from a click opens the viewer in a new window on the app's origin, and it follows each flush", () =>
+  inChromium(async (page, base, errors) => {
+    await page.goto(`${base}?phase=viewer-window`);
+    await page.waitForFunction(() => window.result, null, { timeout: 30_000 });
+    const { error, problems } = await page.evaluate(() => window.result);
+    assert.equal(error, undefined, error);
+    assert.deepEqual(problems, []);
+    const [viewer] = await Promise.all([page.context().waitForEvent("page"), page.click("#open-viewer")]);
+    await page.waitForFunction(() => window.opened, null, { timeout: 30_000 });
+    const opened = await page.evaluate(() => window.opened);
+    assert.ok(opened.startsWith(base), `the viewer runs on the app's origin (${opened})`);
+    const viewerErrors = [];
+    viewer.on("pageerror", (e) => viewerErrors.push(e.message));
+    await viewer.getByRole("link", { name: "Traces", exact: true }).click();
+    await viewer.locator("[data-testid=traces] a", { hasText: "window-first" }).waitFor({ timeout: 20_000 });
+    await page.evaluate(() => window.recordMore("window-second"));
+    await viewer.locator("[data-testid=traces] a", { hasText: "window-second" }).waitFor({ timeout: 10_000 });
+    assert.deepEqual([...errors, ...viewerErrors], []);
+  }));
+
 /** Loads `?phase=…` and returns what the page found, failing on its errors. */
 async function phase(page, base, query) {
   await page.goto(`${base}?${query}`);

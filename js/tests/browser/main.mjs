@@ -72,6 +72,32 @@ async function viewerPhase() {
   return { loadedBefore, viewerUrl: viewer.window.location.href };
 }
 
+/**
+ * Records into IndexedDB, then shows a button that opens the viewer in a
+ * new window (browsers allow it from a click only).
+ */
+async function viewerWindowPhase() {
+  const tracer = new Tracer({ storage: "indexedDB", onError });
+  tracer.trace({ name: "window-first", sessionId: "app-session" }).complete({ output: "first" });
+  await tracer.flush();
+  const { openViewer } = await import("prompttrace/viewer");
+  window.recordMore = async (name) => {
+    tracer.trace({ name, sessionId: "app-session" }).complete({ output: name });
+    await tracer.flush();
+  };
+  const button = document.createElement("button");
+  button.id = "open-viewer";
+  button.textContent = "Open the viewer";
+  button.addEventListener("click", () => {
+    openViewer().then(
+      (viewer) => (window.opened = viewer.window.location.href),
+      (error) => (window.opened = `error: ${error.message}`),
+    );
+  });
+  document.body.append(button);
+  return { ready: true };
+}
+
 /** One wrapped chat completion, plain and streamed, on a canned fetch. */
 async function askOpenAI(tracer) {
   const model = "gpt-4o-mini-2024-07-18";
@@ -113,6 +139,15 @@ if (["tracer", "seed-v1", "layout", "force-close", "blocked"].includes(phase)) {
   );
 } else if (phase === "viewer") {
   viewerPhase().then(
+    (found) => {
+      window.result = { ...found, problems };
+    },
+    (error) => {
+      window.result = { error: String(error?.stack ?? error), problems };
+    },
+  );
+} else if (phase === "viewer-window") {
+  viewerWindowPhase().then(
     (found) => {
       window.result = { ...found, problems };
     },
