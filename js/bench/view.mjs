@@ -21,7 +21,9 @@ const kb = (bytes) => `${(bytes / 1024).toFixed(0)} KB`;
 const folderSize = (dir) => readdirSync(dir).reduce((sum, name) => sum + statSync(join(dir, name)).size, 0);
 const installed = new URL("./node_modules/prompttrace/", import.meta.url).pathname;
 console.log(`tarball (gzipped): ${kb(statSync(tarball).size)}`);
-console.log(`  unpacked: viewer/ ${kb(folderSize(join(installed, "viewer")))}, wasm/ ${kb(folderSize(join(installed, "wasm")))} (the recording core, file and inlined)`);
+console.log(
+  `  unpacked: viewer/ ${kb(folderSize(join(installed, "viewer")))}, wasm/ ${kb(folderSize(join(installed, "wasm")))} (the core, file and inlined), wasm-cli/ ${kb(folderSize(join(installed, "wasm-cli")))} (the bin's commands)`,
+);
 
 const server = createServer().listen(0, "127.0.0.1");
 await once(server, "listening");

@@ -81,8 +81,9 @@ thread_local! {
 }
 
 /// Messages arriving within this many milliseconds are applied together:
-/// one import per file and one redraw, however fast the app writes.
-const BATCH_MS: i32 = 50;
+/// one import per file and one redraw, however fast the app writes (and a
+/// large file's parts, which arrive back to back, as one). One frame.
+const BATCH_MS: i32 = 16;
 /// Refused lines named one by one, at most.
 const NAMED_REFUSALS: usize = 5;
 
