@@ -109,22 +109,14 @@ pub fn summary(
     json: bool,
     prices: &PriceTable,
 ) -> Output {
-    let mut output = Output::default();
-    let store = match load_all(files, read, &mut output) {
-        Ok(store) => store,
-        Err(message) => return output.fail(message),
-    };
-    let summary = summarize(&store, prices);
-    let text = if json {
-        match serde_json::to_string_pretty(&summary) {
-            Ok(text) => text + "\n",
-            Err(e) => return output.fail(e),
+    with_store(files, read, |store| {
+        let summary = summarize(store, prices);
+        if json {
+            pretty_json(&summary)
+        } else {
+            Ok(render_text(&summary))
         }
-    } else {
-        render_text(&summary)
-    };
-    output.out(text);
-    output
+    })
 }
 
 /// `show`: one trace's tree and each LLM call's conversation.
@@ -134,16 +126,10 @@ pub fn show(
     trace_id: &str,
     prices: &PriceTable,
 ) -> Output {
-    let mut output = Output::default();
-    let store = match load_one(file, read, &mut output) {
-        Ok(store) => store,
-        Err(message) => return output.fail(message),
-    };
-    match render_trace(&store, prices, trace_id) {
-        Some(text) => output.out(text),
-        None => return output.fail(format!("{file}: no trace with id {trace_id}")),
-    }
-    output
+    with_store(&[file.to_string()], read, |store| {
+        render_trace(store, prices, trace_id)
+            .ok_or_else(|| format!("{file}: no trace with id {trace_id}"))
+    })
 }
 
 /// `diff`: traces `a` and `b` of one file compared step by step (core's
@@ -155,40 +141,27 @@ pub fn diff(
     json: bool,
     prices: &PriceTable,
 ) -> Output {
-    let mut output = Output::default();
-    let store = match load_one(file, read, &mut output) {
-        Ok(store) => store,
-        Err(message) => return output.fail(message),
-    };
-    let comparison = match compare::compare(&store, prices, a, b) {
-        Ok(comparison) => comparison,
-        Err(message) => return output.fail(format!("{file}: {message}")),
-    };
-    if json {
-        match serde_json::to_string_pretty(&comparison) {
-            Ok(text) => output.out(text + "\n"),
-            Err(e) => return output.fail(e),
+    with_store(&[file.to_string()], read, |store| {
+        let comparison = compare::compare(store, prices, a, b)
+            .map_err(|message| format!("{file}: {message}"))?;
+        if json {
+            pretty_json(&comparison)
+        } else {
+            Ok(compare::render_text(&comparison))
         }
-    } else {
-        output.out(compare::render_text(&comparison));
-    }
-    output
+    })
 }
 
 /// `convert`: the file in another format, on standard output (which the
 /// shell may write to a file instead).
 pub fn convert(file: &str, read: &mut dyn FnMut(&str) -> Read, to: Target) -> Output {
-    let mut output = Output::default();
-    let store = match load_one(file, read, &mut output) {
-        Ok(store) => store,
-        Err(message) => return output.fail(message),
-    };
-    output.out(match to {
-        Target::Json => native::write(&store),
-        Target::Jsonl => jsonl::write(&store),
-        Target::Otlp => otlp::write(&store),
-    });
-    output
+    with_store(&[file.to_string()], read, |store| {
+        Ok(match to {
+            Target::Json => native::write(store),
+            Target::Jsonl => jsonl::write(store),
+            Target::Otlp => otlp::write(store),
+        })
+    })
 }
 
 /// `--prices FILE`: the built-in table, overridden or extended by a JSON
@@ -204,13 +177,25 @@ pub fn prices(name: &str, bytes: &[u8]) -> Result<PriceTable, String> {
     Ok(table)
 }
 
-/// One file's store for a command about it, or the failed output.
-fn load_one(
-    file: &str,
+/// Loads `files` into one store, then prints what `print` makes of it;
+/// an error from either is `error: …` on standard error and exit status 1.
+fn with_store(
+    files: &[String],
     read: &mut dyn FnMut(&str) -> Read,
-    output: &mut Output,
-) -> Result<Store, String> {
-    load_all(&[file.to_string()], read, output)
+    print: impl FnOnce(&Store) -> Result<String, String>,
+) -> Output {
+    let mut output = Output::default();
+    match load_all(files, read, &mut output).and_then(|store| print(&store)) {
+        Ok(text) => output.out(text),
+        Err(message) => return output.fail(message),
+    }
+    output
+}
+
+fn pretty_json(value: &impl serde::Serialize) -> Result<String, String> {
+    serde_json::to_string_pretty(value)
+        .map(|text| text + "\n")
+        .map_err(|e| e.to_string())
 }
 
 /// Imports every file into one store, stopping at the first refused file.
