@@ -132,6 +132,11 @@ fn two_runs_align_by_step_mark_the_tool_that_changed_and_diff_the_answer() {
         (comparison.a.tokens.total, comparison.b.tokens.total),
         (220, 300)
     );
+    // The plan and the answer: two LLM calls in each run.
+    assert_eq!(
+        (comparison.a.llm_call_count, comparison.b.llm_call_count),
+        (2, 2)
+    );
 
     let text = render_text(&comparison);
     assert!(
@@ -143,6 +148,7 @@ fn two_runs_align_by_step_mark_the_tool_that_changed_and_diff_the_answer() {
         "{text}"
     );
     assert!(text.contains("tokens 110 → 150 (+40)"), "{text}");
+    assert!(text.contains("LLM calls 2 → 2   errors 0 → 0"), "{text}");
     assert!(
         text.contains("    -   assistant: The Louvre is in Paris."),
         "{text}"
@@ -176,6 +182,10 @@ fn a_step_whose_status_changed_is_changed_even_with_the_same_content() {
         .end_observation("b.agent", at(2), End::failed("timed out"))
         .unwrap();
     let comparison = compare(&store, &PriceTable::builtin(), "a", "b").unwrap();
+    assert_eq!(
+        (comparison.a.llm_call_count, comparison.b.llm_call_count),
+        (2, 0)
+    );
     assert_eq!(comparison.steps[0].change, Change::Changed);
     assert!(comparison.steps[1..]
         .iter()

@@ -14,8 +14,9 @@ use prompttrace::summary::summarize;
 use prompttrace::{PriceTable, Store};
 use support::{repo_tests, scenarios};
 
-const FIXTURES: [(&str, Format); 12] = [
+const FIXTURES: [(&str, Format); 13] = [
     ("ai-sdk-6.json", Format::Otlp),
+    ("ai-sdk-6-two-runs.json", Format::Otlp),
     ("ai-sdk-7.json", Format::Otlp),
     ("langchain-openinference.json", Format::Otlp),
     ("openllmetry-openai.json", Format::Otlp),

@@ -42,6 +42,8 @@ pub struct Totals {
     pub status: Status,
     pub duration_ms: Option<f64>,
     pub observation_count: usize,
+    /// Its LLM calls (`Observation::is_llm_call`).
+    pub llm_call_count: usize,
     pub error_count: usize,
     pub tokens: Tokens,
     pub cost: CostTotals,
@@ -120,19 +122,27 @@ pub fn compare(store: &Store, prices: &PriceTable, a: &str, b: &str) -> Result<C
         (a_roots, b_roots) => align(store, a_roots, b_roots, 0, &mut steps),
     }
     Ok(Comparison {
-        a: totals(&left),
-        b: totals(&right),
+        a: totals(store, &left),
+        b: totals(store, &right),
         steps,
     })
 }
 
-fn totals(trace: &TraceSummary) -> Totals {
+fn totals(store: &Store, trace: &TraceSummary) -> Totals {
+    let llm_call_count = store.trace(&trace.id).map_or(0, |entry| {
+        entry
+            .observations()
+            .iter()
+            .filter(|o| o.is_llm_call())
+            .count()
+    });
     Totals {
         id: trace.id.clone(),
         name: trace.name.clone(),
         status: trace.status,
         duration_ms: trace.duration_ms,
         observation_count: trace.observation_count,
+        llm_call_count,
         error_count: trace.error_count,
         tokens: trace.tokens,
         cost: trace.cost,

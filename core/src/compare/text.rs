@@ -32,10 +32,12 @@ pub fn render_text(comparison: &Comparison) -> String {
 
 fn totals_line(a: &Totals, b: &Totals) -> String {
     format!(
-        "duration {}   tokens {}   cost {}   errors {} → {}",
+        "duration {}   tokens {}   cost {}   LLM calls {} → {}   errors {} → {}",
         pair(a.duration_ms, b.duration_ms, duration_text, ms_delta),
         tokens_pair(a.tokens.total, b.tokens.total),
         pair(a.cost.total, b.cost.total, cost_text, cost_delta),
+        a.llm_call_count,
+        b.llm_call_count,
         a.error_count,
         b.error_count,
     )
