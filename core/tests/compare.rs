@@ -2,7 +2,7 @@
 //! added and removed steps marked, a changed answer diffed line by line,
 //! and the totals' deltas.
 
-use prompttrace::compare::{compare, render_text, Change, Tag};
+use prompttrace::compare::{compare, render_text, step_content, Change, Tag};
 use prompttrace::model::{Observation, ObservationType, Trace, Usage};
 use prompttrace::store::End;
 use prompttrace::{Json, PriceTable, Store, Timestamp};
@@ -137,6 +137,10 @@ fn two_runs_align_by_step_mark_the_tool_that_changed_and_diff_the_answer() {
         (comparison.a.llm_call_count, comparison.b.llm_call_count),
         (2, 2)
     );
+
+    // A step only one run has shows the text it would be compared by.
+    let removed = comparison.steps[2].a.as_ref().unwrap();
+    assert_eq!(step_content(&store, &removed.id), "output:\n\"found\"\n");
 
     let text = render_text(&comparison);
     assert!(

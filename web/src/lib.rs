@@ -218,6 +218,7 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
                     "session" => view! { <pages::session::SessionPage id=param("id")/> }.into_any(),
                     "traces" => view! { <pages::traces::TracesPage/> }.into_any(),
                     "trace" => view! { <pages::trace::TracePage id=param("id") selected=param("obs") query=param("q")/> }.into_any(),
+                    "compare" => view! { <pages::compare::ComparePage a=param("a") b=param("b")/> }.into_any(),
                     "generations" => view! { <pages::generations::GenerationsPage/> }.into_any(),
                     "storage" => view! { <pages::storage::StoragePage/> }.into_any(),
                     _ => view! { <pages::sessions::SessionsPage/> }.into_any(),

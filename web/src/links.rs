@@ -30,6 +30,11 @@ pub fn trace_view(trace: &str, observation: Option<&str>, query: Option<&str>) -
     to("trace", &params)
 }
 
+/// Two traces side by side: `a`, the reference run, and `b`.
+pub fn compare(a: &str, b: &str) -> String {
+    to("compare", &[("a", a), ("b", b)])
+}
+
 pub fn session(id: &str) -> String {
     to("session", &[("id", id)])
 }
@@ -58,5 +63,6 @@ mod tests {
             "?page=trace&id=t%201&obs=a%26b%3Dc"
         );
         assert_eq!(session("chat_123"), "?page=session&id=chat_123");
+        assert_eq!(compare("a/1", "b 2"), "?page=compare&a=a%2F1&b=b%202");
     }
 }

@@ -208,7 +208,7 @@ fn align(store: &Store, a: &[Node], b: &[Node], depth: usize, out: &mut Vec<Step
 }
 
 fn matched(store: &Store, a: &Node, b: &Node, depth: usize) -> Step {
-    let (before, after) = (content(store, &a.id), content(store, &b.id));
+    let (before, after) = (step_content(store, &a.id), step_content(store, &b.id));
     let diff = if before == after {
         Vec::new()
     } else {
@@ -270,7 +270,9 @@ fn side(node: &Node) -> Side {
 
 /// A step's content as lines to diff: its conversation where its input
 /// or output reads as one, its JSON otherwise, and its status message.
-fn content(store: &Store, id: &str) -> String {
+/// Public so a step with no diff (same, added, removed) shows the very
+/// text it was compared by.
+pub fn step_content(store: &Store, id: &str) -> String {
     let Some(observation) = store.observation(id) else {
         return String::new();
     };

@@ -1,5 +1,6 @@
 //! Components shared by pages.
 
+pub mod compare_pick;
 pub mod confirm_delete;
 pub mod content;
 pub mod json_view;

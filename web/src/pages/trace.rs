@@ -12,6 +12,7 @@ use prompttrace::rules::duration;
 use prompttrace::search::{self, Query, TraceMatches};
 use prompttrace::summary::{tree, Node};
 
+use crate::components::compare_pick::CompareWith;
 use crate::components::confirm_delete::ConfirmDelete;
 use crate::components::content::{Content, ContentToggle};
 use crate::components::json_view::JsonView;
@@ -120,6 +121,7 @@ fn TraceHeader(trace: Memo<Option<Trace>>) -> impl IntoView {
                     <div><dt>"User"</dt><dd data-testid="trace-user">{trace.user_id.clone()}</dd></div>
                 </dl>
                 <TraceActions state=state id=trace.id.clone()/>
+                <CompareWith id=trace.id.clone() name=trace.name.clone()/>
             </div>
         })
     }

@@ -11,6 +11,7 @@ use prompttrace::search::{self, Query};
 use prompttrace::Timestamp;
 
 use super::{Pager, SortHeader};
+use crate::components::compare_pick::{CompareButton, PickBox};
 use crate::format;
 use crate::links;
 use crate::records;
@@ -143,6 +144,7 @@ pub fn TracesPage() -> impl IntoView {
     let filters = Filters::default();
     let sort = RwSignal::new((Key::Started, false));
     let page = RwSignal::new(0usize);
+    let picked = RwSignal::new(Vec::new());
     let all = Memo::new(move |_| {
         state.rows(|rows| {
             rows.values()
@@ -303,6 +305,7 @@ pub fn TracesPage() -> impl IntoView {
             <label>"From "<input type="datetime-local" step="1" on:input=move |e| f.from.set(event_target_value(&e))/></label>
             <label>"To "<input type="datetime-local" step="1" on:input=move |e| f.to.set(event_target_value(&e))/></label>
         </div>
+        <CompareButton picked=picked/>
         <table data-testid="traces">
             <thead><tr>
                 <SortHeader label="Name" key=Key::Name sort=sort/>
@@ -315,6 +318,7 @@ pub fn TracesPage() -> impl IntoView {
                 <SortHeader label="Tokens" key=Key::Tokens sort=sort/>
                 <SortHeader label="Cost" key=Key::Cost sort=sort/>
                 <SortHeader label="Errors" key=Key::Errors sort=sort/>
+                <th>"Compare"</th>
             </tr></thead>
             <tbody>
                 // Keyed by content: a row whose trace changed (a live end, a merge) is drawn again.
@@ -333,6 +337,7 @@ pub fn TracesPage() -> impl IntoView {
                         <td class="num">{format::count(row.tokens)}</td>
                         <td class="num">{format::cost(row.cost)}</td>
                         <td class={if row.errors > 0 { "num errors" } else { "num" }}>{row.errors}</td>
+                        <td class="pick"><PickBox id=row.id.clone() picked=picked/></td>
                     </tr>
                 </For>
             </tbody>

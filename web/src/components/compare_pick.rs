@@ -1,0 +1,206 @@
+//! The ways to the compare page: "Compare with…" on a trace (pick the
+//! other run from a searchable list of the stored traces, same name
+//! first), and two rows ticked on the traces page then "Compare".
+//! Both lists come from the index rows: no record is opened to pick.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_navigate;
+use prompttrace::rollup::IndexRow;
+
+use crate::format;
+use crate::links;
+use crate::state::use_state;
+
+/// At most this many candidates are drawn; the search narrows the rest.
+const SHOWN: usize = 50;
+
+/// One trace another could be compared with.
+#[derive(Clone, PartialEq)]
+struct Candidate {
+    id: String,
+    name: String,
+    started: String,
+    status: &'static str,
+}
+
+/// The traces to offer beside `this` (its own name first, then the
+/// newest), matching `query` in name or id, case ignored.
+fn candidates(rows: &[&IndexRow], this: &str, name: &str, query: &str) -> (Vec<Candidate>, usize) {
+    let query = query.trim().to_lowercase();
+    let mut kept: Vec<&IndexRow> = rows
+        .iter()
+        .copied()
+        .filter(|row| row.id != this)
+        .filter(|row| {
+            query.is_empty()
+                || row.name.to_lowercase().contains(&query)
+                || row.id.to_lowercase().contains(&query)
+        })
+        .collect();
+    kept.sort_by(|x, y| {
+        (y.name == name)
+            .cmp(&(x.name == name))
+            .then(y.started_at.total_cmp(&x.started_at))
+            .then(x.id.cmp(&y.id))
+    });
+    let total = kept.len();
+    let shown = kept
+        .into_iter()
+        .take(SHOWN)
+        .map(|row| Candidate {
+            id: row.id.clone(),
+            name: row.name.clone(),
+            started: format::time(prompttrace::Timestamp::from_unix_millis_f64(row.started_at)),
+            status: row.status.as_str(),
+        })
+        .collect();
+    (shown, total)
+}
+
+/// "Compare with…" for trace `id` named `name`: a button that opens the
+/// list of the other traces; a pick goes to the compare page, this trace
+/// as A.
+#[component]
+pub fn CompareWith(id: String, name: String) -> impl IntoView {
+    let state = use_state();
+    let open = RwSignal::new(false);
+    let query = RwSignal::new(String::new());
+    let this = StoredValue::new(id);
+    let list = Memo::new(move |_| {
+        if !open.get() {
+            return (Vec::new(), 0);
+        }
+        let query = query.get();
+        state.rows(|rows| {
+            let rows: Vec<&IndexRow> = rows.values().collect();
+            this.with_value(|this| candidates(&rows, this, &name, &query))
+        })
+    });
+    view! {
+        <div class="compare-with">
+            <button data-testid="compare-with" aria-expanded=move || open.get().to_string()
+                on:click=move |_| open.update(|o| *o = !*o)>"Compare with…"</button>
+            <Show when=move || open.get()>
+                <div class="compare-picker" data-testid="compare-picker" role="dialog" aria-label="Compare with another trace">
+                    <input type="search" placeholder="Find a trace by name or id" aria-label="Find a trace to compare with"
+                        data-testid="compare-search" autofocus
+                        prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e))/>
+                    <ul>
+                        {move || list.get().0.into_iter().map(|c| {
+                            let href = this.with_value(|this| links::compare(this, &c.id));
+                            view! {
+                                <li data-testid="compare-candidate">
+                                    <A href=href attr:class="isolate" on:click=move |_| open.set(false)>{c.name}</A>
+                                    <span class=format!("badge {}", c.status)>{c.status}</span>
+                                    <span class="muted">{c.started}</span>
+                                    <span class="muted run-id">{c.id}</span>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                    {move || {
+                        let (shown, total) = list.with(|(shown, total)| (shown.len(), *total));
+                        if total == 0 {
+                            Some("No other trace matches.".to_string())
+                        } else if total > shown {
+                            Some(format!("{shown} of {total} shown: type to narrow."))
+                        } else {
+                            None
+                        }
+                    }.map(|note| view! { <p class="muted">{note}</p> })}
+                </div>
+            </Show>
+        </div>
+    }
+}
+
+/// The traces ticked on the traces page, oldest tick first; two at most
+/// (a third tick lets the oldest go).
+pub type Picked = RwSignal<Vec<String>>;
+
+/// A row's tick box, labelled with the trace's name.
+#[component]
+pub fn PickBox(id: String, picked: Picked) -> impl IntoView {
+    let name = use_state().peek_rows(|rows| rows.get(&id).map(|row| row.name.clone()));
+    let name = name.unwrap_or_else(|| id.clone());
+    let id = StoredValue::new(id);
+    let checked = move || picked.with(|p| id.with_value(|id| p.contains(id)));
+    view! {
+        <input type="checkbox" data-testid="pick-trace" aria-label=format!("Pick {name} to compare")
+            prop:checked=checked
+            on:change=move |_| picked.update(|p| {
+                let id = id.get_value();
+                if let Some(at) = p.iter().position(|x| *x == id) {
+                    p.remove(at);
+                } else {
+                    p.push(id);
+                    if p.len() > 2 {
+                        p.remove(0);
+                    }
+                }
+            })/>
+    }
+}
+
+/// "Compare" once two rows are ticked: the first ticked is A.
+#[component]
+pub fn CompareButton(picked: Picked) -> impl IntoView {
+    let navigate = use_navigate();
+    let ready = move || picked.with(|p| p.len() == 2);
+    view! {
+        <div class="compare-bar">
+            <button data-testid="compare-picked" disabled=move || !ready()
+                on:click=move |_| {
+                    if let [a, b] = picked.get_untracked().as_slice() {
+                        navigate(&links::compare(a, b), Default::default());
+                    }
+                }>"Compare"</button>
+            <span class="muted" data-testid="picked-count">{move || match picked.with(Vec::len) {
+                0 => "Tick two traces to compare them.".to_string(),
+                1 => "1 trace ticked: tick one more.".to_string(),
+                _ => "2 traces ticked.".to_string(),
+            }}</span>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use prompttrace::model::Trace;
+    use prompttrace::{PriceTable, Store, Timestamp};
+
+    #[test]
+    fn compare_candidates_put_the_same_name_first_then_the_newest() {
+        let mut store = Store::new();
+        for (id, name, at) in [
+            ("t1", "chat", 1),
+            ("t2", "search", 5),
+            ("t3", "chat", 2),
+            ("t4", "search", 4),
+        ] {
+            store
+                .add_trace(Trace::new(
+                    id,
+                    name,
+                    Timestamp::from_unix_nanos(at * 1_000_000_000),
+                ))
+                .unwrap();
+        }
+        let prices = PriceTable::builtin();
+        let rows: Vec<IndexRow> = store
+            .traces()
+            .map(|entry| IndexRow::of(&store, entry, &prices))
+            .collect();
+        let rows: Vec<&IndexRow> = rows.iter().collect();
+        let ids = |query: &str| {
+            let (shown, total) = candidates(&rows, "t1", "chat", query);
+            (shown.into_iter().map(|c| c.id).collect::<Vec<_>>(), total)
+        };
+        assert_eq!(ids(""), (vec!["t3".into(), "t2".into(), "t4".into()], 3));
+        assert_eq!(ids("SEAR"), (vec!["t2".into(), "t4".into()], 2));
+        assert_eq!(ids("t4"), (vec!["t4".into()], 1));
+        assert_eq!(ids("nothing"), (vec![], 0));
+    }
+}
