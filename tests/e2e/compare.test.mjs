@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Viewer, repo } from "./viewer-page.mjs";
+import { bigTrace } from "./sample-traces.mjs";
 
 const interop = (name) => join(repo, "tests/fixtures/interop", name);
 const TWO_RUNS = interop("ai-sdk-6-two-runs.json");
@@ -127,6 +128,12 @@ async function checkComparison(viewer) {
   const answer = s[4].lines;
   assert.ok(answer.some(([tag, text]) => tag === "removed" && text.startsWith("- ") && text.includes(runA.answer)), JSON.stringify(answer));
   assert.ok(answer.some(([tag, text]) => tag === "added" && text.startsWith("+ ") && text.includes(runB.answer)), JSON.stringify(answer));
+  // Only what differs: the same step goes, the changed ones stay.
+  await page.check("[data-testid=only-differences]");
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=compare-step]").length === 4);
+  assert.deepEqual((await steps(page)).map((x) => x.change), Array(4).fill("changed"));
+  await page.uncheck("[data-testid=only-differences]");
+  await page.waitForFunction(() => document.querySelectorAll("[data-testid=compare-step]").length === 5);
   // A same step's text opens on demand.
   await page.click("[data-testid=compare-step][data-change=same] [data-testid=step-diff] summary");
   await page.waitForSelector("[data-testid=compare-step][data-change=same] .diff-line, [data-testid=compare-step][data-change=same] p.muted");
@@ -148,6 +155,12 @@ test("two runs of the AI SDK compare from a trace page and from two ticked rows"
     assert.equal(offered.length, 3, "every other trace");
     assert.deepEqual(offered.slice(0, 2), ["POST /api/chat", "POST /api/chat"], "same name first");
     await viewer.screenshot("compare-with");
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), "compare-search", "the search box has the focus");
+    await page.keyboard.press("Escape");
+    await page.waitForSelector("[data-testid=compare-picker]", { state: "detached" });
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.testid), "compare-with");
+    await page.keyboard.press("Enter");
+    await page.waitForSelector("[data-testid=compare-candidate]");
     await page.fill("[data-testid=compare-search]", runB.id.slice(0, 8));
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=compare-candidate]").length === 1);
     await page.click("[data-testid=compare-candidate] a");
@@ -264,6 +277,38 @@ test("hostile names and messages compare as text", async () => {
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     assert.equal(await page.$$eval("main img, main script", (n) => n.length), 0, "no element came from trace content");
     assert.deepEqual(viewer.dialogs, []);
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
+/** `bigTrace` with its observation ids made its own (ids are global). */
+function bigRun(count, id) {
+  const file = JSON.parse(bigTrace(count, id));
+  for (const o of file.observations) {
+    o.id = `${id}.${o.id}`;
+    if (o.parent_id) o.parent_id = `${id}.${o.parent_id}`;
+  }
+  return JSON.stringify(file);
+}
+
+test("two big runs draw their first 500 steps, then more on demand", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.goto("?page=storage");
+    await viewer.dropFile("big-a.json", bigRun(700, "big-a"));
+    await viewer.dropFile("big-b.json", bigRun(700, "big-b"));
+    assert.equal(await viewer.errors(), "");
+    await viewer.goto("?page=compare&a=big-a&b=big-b");
+    await page.waitForSelector("[data-testid=compare-steps]", { timeout: 30_000 });
+    assert.equal(await page.$$eval("[data-testid=compare-step]", (s) => s.length), 500);
+    assert.equal(await page.textContent("[data-testid=more-steps]"), "Show 200 more steps (of 200)");
+    await page.click("[data-testid=more-steps]");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=compare-step]").length === 700);
+    assert.equal(await page.$("[data-testid=more-steps]"), null);
+    assert.equal(await page.textContent("[data-testid=compare-tally]").then((x) => x.split(" · ")[0]), "Steps: 0 changed, 0 added, 0 removed, 700 same");
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();

@@ -67,6 +67,25 @@ pub fn CompareWith(id: String, name: String) -> impl IntoView {
     let open = RwSignal::new(false);
     let query = RwSignal::new(String::new());
     let this = StoredValue::new(id);
+    let search = NodeRef::<leptos::html::Input>::new();
+    let button = NodeRef::<leptos::html::Button>::new();
+    // The list opens with its search box focused; Escape closes it and
+    // gives the focus back to the button.
+    Effect::new(move |_| {
+        if open.get() {
+            if let Some(input) = search.get() {
+                let _ = input.focus();
+            }
+        }
+    });
+    let on_key = move |event: leptos::ev::KeyboardEvent| {
+        if event.key() == "Escape" {
+            open.set(false);
+            if let Some(button) = button.get_untracked() {
+                let _ = button.focus();
+            }
+        }
+    };
     let list = Memo::new(move |_| {
         if !open.get() {
             return (Vec::new(), 0);
@@ -79,12 +98,12 @@ pub fn CompareWith(id: String, name: String) -> impl IntoView {
     });
     view! {
         <div class="compare-with">
-            <button data-testid="compare-with" aria-expanded=move || open.get().to_string()
+            <button node_ref=button data-testid="compare-with" aria-expanded=move || open.get().to_string()
                 on:click=move |_| open.update(|o| *o = !*o)>"Compare with…"</button>
             <Show when=move || open.get()>
-                <div class="compare-picker" data-testid="compare-picker" role="dialog" aria-label="Compare with another trace">
+                <div class="compare-picker" data-testid="compare-picker" role="dialog" aria-label="Compare with another trace" on:keydown=on_key>
                     <input type="search" placeholder="Find a trace by name or id" aria-label="Find a trace to compare with"
-                        data-testid="compare-search" autofocus
+                        data-testid="compare-search" node_ref=search
                         prop:value=move || query.get() on:input=move |e| query.set(event_target_value(&e))/>
                     <ul>
                         {move || list.get().0.into_iter().map(|c| {

@@ -22,16 +22,43 @@ pub fn label(change: Change) -> &'static str {
     }
 }
 
+/// Steps drawn at first, and added by "Show more": two big runs do not
+/// build tens of thousands of rows before the first paint.
+const STEP_PAGE: usize = 500;
+
 #[component]
 pub fn Steps(comparison: Arc<Comparison>) -> impl IntoView {
-    let rows = comparison
-        .steps
-        .iter()
-        .cloned()
-        .enumerate()
-        .map(|(i, step)| step_rows(i, step))
-        .collect_view();
+    let only_differences = RwSignal::new(false);
+    let limit = RwSignal::new(STEP_PAGE);
+    let steps = StoredValue::new(comparison);
+    let kept = move || {
+        let only = only_differences.get();
+        steps.with_value(|c| {
+            c.steps
+                .iter()
+                .enumerate()
+                .filter(|(_, step)| !only || step.change != Change::Same)
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>()
+        })
+    };
+    let kept = Memo::new(move |_| kept());
+    let rows = move || {
+        kept.with(|kept| {
+            kept.iter()
+                .take(limit.get())
+                .map(|&i| step_rows(i, steps.with_value(|c| c.steps[i].clone())))
+                .collect_view()
+        })
+    };
+    let more = move || kept.with(Vec::len).saturating_sub(limit.get());
     view! {
+        <label class="only-differences">
+            <input type="checkbox" data-testid="only-differences"
+                prop:checked=move || only_differences.get()
+                on:change=move |e| only_differences.set(event_target_checked(&e))/>
+            " Only steps that differ"
+        </label>
         <table class="compare-steps" data-testid="compare-steps">
             <thead><tr>
                 <th>"Step"</th>
@@ -46,6 +73,11 @@ pub fn Steps(comparison: Arc<Comparison>) -> impl IntoView {
             </tr></thead>
             {rows}
         </table>
+        <Show when=move || { more() > 0 }>
+            <button data-testid="more-steps" on:click=move |_| limit.update(|l| *l += STEP_PAGE)>
+                {move || format!("Show {} more steps (of {})", more().min(STEP_PAGE), more())}
+            </button>
+        </Show>
     }
 }
 
