@@ -34,6 +34,21 @@ impl Window {
         Window::between(frame.from_ms, frame.to_ms)
     }
 
+    /// Where a frame falls in a `width` of pixels showing this window:
+    /// `(x, width)`, clipped to the window; `None` outside it.
+    pub fn pixels(&self, frame: &Frame, width: f64) -> Option<(f64, f64)> {
+        let (from_ms, to_ms) = self.clip(frame)?;
+        let scale = width / (self.to_ms - self.from_ms);
+        Some(((from_ms - self.from_ms) * scale, (to_ms - from_ms) * scale))
+    }
+
+    /// The frame's drawn range inside the window; `None` outside it.
+    fn clip(&self, frame: &Frame) -> Option<(f64, f64)> {
+        let from_ms = frame.from_ms.max(self.from_ms);
+        let to_ms = frame.to_ms.min(self.to_ms);
+        (to_ms >= from_ms).then_some((from_ms, to_ms))
+    }
+
     pub fn between(from_ms: f64, to_ms: f64) -> Window {
         Window {
             from_ms,
@@ -49,7 +64,8 @@ pub struct Placed {
     pub frame: usize,
     /// How many sibling frames the block stands for (1: the frame alone).
     pub merged: usize,
-    pub depth: usize,
+    /// The row it is drawn on (`Frame::row`).
+    pub row: usize,
     pub x: f64,
     pub width: f64,
     /// The block's range on the axis, clipped to the window.
@@ -59,11 +75,10 @@ pub struct Placed {
 
 /// The blocks to draw, parents before their children.
 pub fn layout(flame: &Flame, window: Window, width: f64, min_width: f64) -> Vec<Placed> {
-    let scale = width / (window.to_ms - window.from_ms);
     let mut placer = Placer {
         flame,
         window,
-        scale,
+        width,
         min_width,
         out: Vec::new(),
     };
@@ -71,70 +86,78 @@ pub fn layout(flame: &Flame, window: Window, width: f64, min_width: f64) -> Vec<
     placer.out
 }
 
-/// The block drawn at `x` on row `depth`, if any.
-pub fn hit(placed: &[Placed], x: f64, depth: usize) -> Option<&Placed> {
+/// The block drawn at `x` on `row`, if any.
+pub fn hit(placed: &[Placed], x: f64, row: usize) -> Option<&Placed> {
     placed
         .iter()
         .rev()
-        .find(|p| p.depth == depth && x >= p.x && x < p.x + p.width.max(1.0))
+        .find(|p| p.row == row && x >= p.x && x < p.x + p.width.max(1.0))
 }
 
 struct Placer<'a> {
     flame: &'a Flame,
     window: Window,
-    scale: f64,
+    width: f64,
     min_width: f64,
     out: Vec<Placed>,
 }
 
 impl Placer<'_> {
-    /// Places one row of siblings, then (depth first) what lies under each.
-    /// Depth is bounded by `rules::structure::MAX_DEPTH`.
+    /// Places a frame's children (or the roots), then (depth first) what
+    /// lies under each. Siblings may sit on several rows (lanes): a run of
+    /// narrow ones is kept per row. Depth is bounded by
+    /// `rules::structure::MAX_DEPTH`.
     fn place(&mut self, siblings: impl Iterator<Item = usize>) {
-        let mut run: Option<Placed> = None;
+        let mut runs: Vec<Placed> = Vec::new();
         for i in siblings {
             let frame = &self.flame.frames[i];
-            let from_ms = frame.from_ms.max(self.window.from_ms);
-            let to_ms = frame.to_ms.min(self.window.to_ms);
-            if to_ms < from_ms {
+            let (Some((from_ms, to_ms)), Some((x, width))) = (
+                self.window.clip(frame),
+                self.window.pixels(frame, self.width),
+            ) else {
                 continue;
-            }
-            let x = (from_ms - self.window.from_ms) * self.scale;
-            let width = (to_ms - from_ms) * self.scale;
+            };
             let block = Placed {
                 frame: i,
                 merged: 1,
-                depth: frame.depth,
+                row: frame.row,
                 x,
                 width,
                 from_ms,
                 to_ms,
             };
+            let open = runs.iter().position(|r| r.row == frame.row);
             if width >= self.min_width {
-                self.flush(run.take());
+                if let Some(open) = open {
+                    let run = runs.swap_remove(open);
+                    self.flush(run);
+                }
                 self.out.push(block);
                 let children: Vec<usize> = self.flame.children(i).collect();
                 self.place(children.into_iter());
                 continue;
             }
-            run = match run {
-                Some(mut open) if x <= open.x + open.width + self.min_width => {
-                    open.merged += 1;
-                    open.width = open.width.max(x + width - open.x);
-                    open.to_ms = open.to_ms.max(to_ms);
-                    Some(open)
+            match open {
+                Some(open) if x <= runs[open].x + runs[open].width + self.min_width => {
+                    let run = &mut runs[open];
+                    run.merged += 1;
+                    run.width = run.width.max(x + width - run.x);
+                    run.to_ms = run.to_ms.max(to_ms);
                 }
-                other => {
-                    self.flush(other);
-                    Some(block)
+                Some(open) => {
+                    let run = std::mem::replace(&mut runs[open], block);
+                    self.flush(run);
                 }
-            };
+                None => runs.push(block),
+            }
         }
-        self.flush(run);
+        for run in runs {
+            self.flush(run);
+        }
     }
 
-    fn flush(&mut self, run: Option<Placed>) {
-        if let Some(run) = run.filter(|r| r.width >= self.min_width) {
+    fn flush(&mut self, run: Placed) {
+        if run.width >= self.min_width {
             self.out.push(run);
         }
     }

@@ -7,10 +7,13 @@
 //! before it; a running observation reaches its parent's end (the axis end
 //! for a root). Tokens and cost are the subtree's, from `summary::tree`.
 //!
-//! `layout` turns frames into what a width of pixels can show (zoom,
-//! culling, merging); `Flame::step` moves a selection along the tree.
+//! `rows` says which row each frame is drawn on (its depth, unless it
+//! overlaps a sibling); `layout` turns frames into what a width of pixels
+//! can show (zoom, culling, merging); `Flame::step` moves a selection along
+//! the tree.
 
 mod layout;
+mod rows;
 
 pub use layout::{hit, layout, Placed, Window};
 
@@ -30,6 +33,9 @@ pub struct Frame {
     /// `rules::lifecycle::is_error`: failed, or logged at level error.
     pub error: bool,
     pub depth: usize,
+    /// The row it is drawn on (`rows`): its depth, plus the lanes that
+    /// overlapping siblings above it take.
+    pub row: usize,
     pub parent: Option<usize>,
     /// One past its last descendant: its subtree is `index..end`.
     pub end: usize,
@@ -51,7 +57,7 @@ pub struct Flame {
     pub frames: Vec<Frame>,
     /// The time axis: 0 to this, in ms.
     pub span_ms: f64,
-    /// The deepest frame's depth plus one (the rows an icicle needs).
+    /// How many rows the frames are drawn on.
     pub rows: usize,
 }
 
@@ -112,7 +118,6 @@ pub fn flame<'a>(entry: &'a TraceEntry, pricing: &mut PriceCache<'_, 'a>) -> Fla
         let own_end = duration_ms.map_or(high, |d| start_ms + d);
         let from_ms = start_ms.clamp(low, high);
         let to_ms = own_end.clamp(from_ms, high);
-        flame.rows = flame.rows.max(depth + 1);
         flame.frames.push(Frame {
             id: node.id.clone(),
             name: node.name.clone(),
@@ -120,6 +125,7 @@ pub fn flame<'a>(entry: &'a TraceEntry, pricing: &mut PriceCache<'_, 'a>) -> Fla
             status: node.status,
             error: lifecycle::is_error(observation),
             depth,
+            row: depth,
             parent,
             end: index + 1,
             start_ms,
@@ -141,6 +147,7 @@ pub fn flame<'a>(entry: &'a TraceEntry, pricing: &mut PriceCache<'_, 'a>) -> Fla
     for closed in open {
         flame.frames[closed].end = total;
     }
+    rows::assign(&mut flame);
     flame
 }
 

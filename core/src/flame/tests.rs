@@ -134,13 +134,13 @@ fn flame_steps_follow_the_tree() {
     assert_eq!(name(flame.step(at("root"), Step::Parent)), None);
 }
 
-/// Blocks as (name of the first frame, merged, depth, x, width).
+/// Blocks as (name of the first frame, merged, row, x, width).
 fn blocks(flame: &Flame, window: Window, width: f64) -> Vec<(&str, usize, usize, f64, f64)> {
     layout(flame, window, width, 1.0)
         .iter()
         .map(|p| {
             let name = flame.frames[p.frame].name.as_str();
-            (name, p.merged, p.depth, p.x, p.width)
+            (name, p.merged, p.row, p.x, p.width)
         })
         .collect()
 }
@@ -201,4 +201,39 @@ fn layout_merges_runs_of_narrow_siblings_and_drops_lone_ones() {
     // Zoomed in to the first 50 ms, each child is 20 px: drawn alone.
     let zoomed = blocks(&flame, Window::between(0.0, 50.0), 1_000.0);
     assert_eq!(zoomed.iter().filter(|b| b.1 == 1 && b.2 == 1).count(), 50);
+}
+
+#[test]
+fn flame_rows_give_overlapping_siblings_lanes_of_their_own() {
+    // Two tool calls in parallel, the second with a child; then a call
+    // after both, back in the first lane.
+    let store = store_of(&[
+        ("root", None, 0, Some(100), ""),
+        ("weather", Some("root"), 10, Some(20), ""),
+        ("flight", Some("root"), 10, Some(60), ""),
+        ("post", Some("flight"), 15, Some(55), ""),
+        ("answer", Some("root"), 60, Some(90), ""),
+        ("answer_part", Some("answer"), 70, Some(80), ""),
+    ]);
+    let flame = flame_of(&store);
+    let rows: Vec<(&str, usize, usize)> = flame
+        .frames
+        .iter()
+        .map(|f| (f.name.as_str(), f.depth, f.row))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("root", 0, 0),
+            ("flight", 1, 1),
+            ("post", 2, 2),
+            ("weather", 1, 3),
+            ("answer", 1, 1),
+            ("answer_part", 2, 2),
+        ]
+    );
+    assert_eq!(flame.rows, 4);
+    let placed = layout(&flame, Window::whole(&flame), 100.0, 1.0);
+    assert_eq!(hit(&placed, 15.0, 3).map(|p| p.frame), Some(3));
+    assert_eq!(hit(&placed, 15.0, 1).map(|p| p.frame), Some(1));
 }

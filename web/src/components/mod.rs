@@ -2,6 +2,7 @@
 
 pub mod confirm_delete;
 pub mod content;
+pub mod flame;
 pub mod json_view;
 pub mod markdown;
 pub mod messages;
