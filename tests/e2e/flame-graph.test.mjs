@@ -160,8 +160,9 @@ test("a selection in the tree is outlined in the flame graph, arrow keys move it
     await findFrame(page, "chat gpt-4o", 1);
     assert.match(await page.textContent("[data-testid=flame-tooltip]"), /Tokens\s*\d/);
     await viewer.screenshot("flame");
+    const light = await canvasState(page);
     await viewer.toggleTheme();
-    const dark = await drawnAfter(page, (await canvasState(page)).draws);
+    const dark = await drawnAfter(page, light.draws);
     assert.deepEqual(await pixel(page, at.x - box.x, at.row * ROW + 1.5), await themeColour(page, "--error"), "dark theme's error colour");
     assert.ok(dark.blocks > 0);
     await findFrame(page, "chat gpt-4o", 1);
@@ -198,6 +199,7 @@ test("the flame graph of a 20,000-span trace from the OpenTelemetry JS SDK draws
     const zoomed = await drawnAfter(page, whole.draws);
     assert.ok(Math.abs(zoomed.selectedBox[2] - zoomed.width) < 2);
     await findFrame(page, "chat gpt-4o-mini", 3);
+    await viewer.screenshot("flame-20k-zoomed");
     await page.keyboard.press("Escape");
     await drawnAfter(page, zoomed.draws);
     assert.deepEqual(viewer.pageErrors, []);

@@ -193,7 +193,12 @@ pub fn FlameGraph(
     };
     let on_move = move |event: web_sys::MouseEvent| {
         let (x, y) = (f64::from(event.offset_x()), f64::from(event.offset_y()));
-        let next = block_at(x, y).map(|block| Hover { block, x, y });
+        let (x_view, y_view) = (f64::from(event.client_x()), f64::from(event.client_y()));
+        let next = block_at(x, y).map(|block| Hover {
+            block,
+            x: x_view,
+            y: y_view,
+        });
         if hover.with_untracked(|h| h.map(|h| h.block) != next.map(|n| n.block)) {
             hover.set(next);
         } else if let Some(next) = next {

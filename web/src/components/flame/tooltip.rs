@@ -7,7 +7,8 @@ use prompttrace::flame::{Flame, Frame, Placed};
 
 use crate::format;
 
-/// The block under the pointer, and where the pointer is (canvas px).
+/// The block under the pointer, and where the pointer is (viewport px:
+/// the card is fixed, so the graph's scrolling box never cuts it off).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Hover {
     pub block: Placed,
@@ -17,13 +18,24 @@ pub struct Hover {
 
 /// Its card stays this far from the pointer.
 const OFFSET: f64 = 14.0;
+/// The card's widest (style.css), to keep it inside the window.
+const CARD_WIDTH: f64 = 320.0;
 
 #[component]
 pub fn Tooltip(hover: RwSignal<Option<Hover>>, graph: Memo<Flame>) -> impl IntoView {
     let block = Memo::new(move |_| hover.get().map(|h| h.block));
     let position = move || {
+        let room = web_sys::window()
+            .and_then(|w| w.inner_width().ok()?.as_f64())
+            .unwrap_or(f64::MAX);
         hover.get().map_or(String::new(), |h| {
-            format!("left:{:.0}px;top:{:.0}px", h.x + OFFSET, h.y + OFFSET)
+            // Left of the pointer where the right has no room for it.
+            let left = if h.x + OFFSET + CARD_WIDTH > room {
+                (h.x - OFFSET - CARD_WIDTH).max(0.0)
+            } else {
+                h.x + OFFSET
+            };
+            format!("left:{left:.0}px;top:{:.0}px", h.y + OFFSET)
         })
     };
     let card = move || {
