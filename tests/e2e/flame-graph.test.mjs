@@ -80,6 +80,7 @@ test("clicking a frame selects it (&obs=, detail) and zooms to it; the tree and 
     await page.click("[data-testid=view-flame]");
     const first = await drawnAfter(page, 0);
     assert.match(page.url(), /[?&]view=flame(&|$)/, "the view is in the URL");
+    assert.deepEqual(await page.$$eval("[data-testid=view-switch] [aria-current=page]", (a) => a.map((e) => e.textContent)), ["Flame graph"]);
     assert.equal(first.frames, 8, "one frame per span of the trace");
     assert.equal(first.blocks, 8, "all wide enough to draw");
     assert.equal(await page.getAttribute("[data-testid=flame-reset]", "disabled"), "", "nothing to reset yet");
@@ -109,6 +110,7 @@ test("clicking a frame selects it (&obs=, detail) and zooms to it; the tree and 
     await page.waitForSelector("[data-testid=timeline-row].selected");
     assert.equal(await page.textContent("[data-testid=timeline-row].selected .obs-name"), "invoke_agent travel-planner");
     assert.doesNotMatch(page.url(), /view=flame/);
+    assert.deepEqual(await page.$$eval("[data-testid=view-switch] [aria-current=page]", (a) => a.map((e) => e.textContent)), ["Tree"]);
     await page.goBack();
     await page.waitForSelector("[data-testid=flame-canvas]");
     assert.match(page.url(), /[?&]view=flame(&|$)/);

@@ -1,10 +1,11 @@
 //! The trace page's choice of view: the tree (and waterfall) or the flame
 //! graph. Links, not buttons: each view is a URL (`&view=flame`), pushed
 //! to the history, so the back button and deep links return to it; the
-//! selection and search go along.
+//! selection and search go along. Plain anchors (the router follows them
+//! too): its `A` marks every link to the same path as the current page,
+//! and both views share the path.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::links;
 
@@ -26,8 +27,8 @@ pub fn ViewSwitch(
     let current = move |on: bool| move || (flame.get() == on).then_some("page");
     view! {
         <nav class="view-switch" aria-label="Trace view" data-testid="view-switch">
-            <A href=href(None) attr:aria-current=current(false) attr:data-testid="view-tree">"Tree"</A>
-            <A href=href(Some(super::VIEW)) attr:aria-current=current(true) attr:data-testid="view-flame">"Flame graph"</A>
+            <a href=href(None) aria-current=current(false) data-testid="view-tree">"Tree"</a>
+            <a href=href(Some(super::VIEW)) aria-current=current(true) data-testid="view-flame">"Flame graph"</a>
         </nav>
     }
 }
