@@ -114,6 +114,15 @@ test("clicking a frame selects it (&obs=, detail) and zooms to it; the tree and 
     await page.goBack();
     await page.waitForSelector("[data-testid=flame-canvas]");
     assert.match(page.url(), /[?&]view=flame(&|$)/);
+
+    // A search selects its match and stays in the flame graph.
+    await page.fill("[data-testid=trace-search]", "book_flight");
+    await page.press("[data-testid=trace-search]", "Enter");
+    await page.waitForFunction(() => /[?&]q=book_flight/.test(location.search));
+    assert.match(page.url(), /[?&]view=flame(&|$)/);
+    assert.doesNotMatch(page.url(), new RegExp(`[?&]obs=${byName("invoke_agent travel-planner").id}(&|$)`), "the first match is selected");
+    const name = await page.textContent("[data-testid=detail-name]");
+    await page.waitForFunction((name) => document.querySelector("[data-testid=flame-canvas]").getAttribute("aria-label").endsWith(`selected: ${name}`), name);
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();
