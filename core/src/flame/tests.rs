@@ -1,3 +1,6 @@
+//! The flame graph's rule on records built here, and on a real SDK file
+//! (the OpenTelemetry JS fixture, whose tool calls ran in parallel).
+
 use super::*;
 use crate::format;
 use crate::rules::pricing::PriceTable;
@@ -236,4 +239,39 @@ fn flame_rows_give_overlapping_siblings_lanes_of_their_own() {
     let placed = layout(&flame, Window::whole(&flame), 100.0, 1.0);
     assert_eq!(hit(&placed, 15.0, 3).map(|p| p.frame), Some(3));
     assert_eq!(hit(&placed, 15.0, 1).map(|p| p.frame), Some(1));
+}
+
+#[test]
+fn flame_of_the_otel_js_fixture_puts_parallel_tool_calls_in_lanes() {
+    let text = include_str!("../../../tests/fixtures/interop/otel-js-genai.json");
+    let mut store = Store::new();
+    format::import(&mut store, "otel-js-genai.json", text.as_bytes()).unwrap();
+    let prices = PriceTable::builtin();
+    let entry = store
+        .traces()
+        .find(|t| t.trace().name == "invoke_agent travel-planner")
+        .unwrap();
+    let flame = flame(entry, &mut PriceCache::new(&prices));
+    let rows: Vec<(&str, usize, usize, bool)> = flame
+        .frames
+        .iter()
+        .map(|f| (f.name.as_str(), f.depth, f.row, f.error))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("invoke_agent travel-planner", 0, 0, false),
+            ("embeddings text-embedding-3-small", 1, 1, false),
+            ("retrieval travel-guides", 1, 1, false),
+            ("chat gpt-4o", 1, 1, false),
+            ("get_weather", 1, 1, false),
+            ("book_flight", 1, 2, true),
+            ("POST", 2, 3, true),
+            ("chat gpt-4o", 1, 1, false),
+        ]
+    );
+    assert_eq!(flame.rows, 4);
+    assert_eq!(flame.span_ms, 4_125.0);
+    // The root's figures are the trace's: its two LLM calls.
+    assert_eq!(flame.frames[0].tokens.total, 932);
 }
