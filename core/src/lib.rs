@@ -10,6 +10,7 @@
 
 pub mod commands;
 pub mod compare;
+pub mod flame;
 pub mod format;
 mod hash;
 pub mod ids;

@@ -34,12 +34,18 @@ use state::Progress;
 
 use state::AppState;
 
+/// The theme ("light" or "dark"), in context for what draws its own
+/// colours (the flame graph's canvas).
+#[derive(Clone, Copy)]
+pub struct Theme(pub RwSignal<String>);
+
 #[component]
 pub fn App() -> impl IntoView {
     let state = AppState::new();
     provide_context(state);
     components::content::provide_content_choice();
     let theme = RwSignal::new(storage::setting(storage::THEME).unwrap_or_else(|| "light".into()));
+    provide_context(Theme(theme));
     Effect::new(move |_| {
         let theme = theme.get();
         storage::set_setting(storage::THEME, &theme);
@@ -217,8 +223,8 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
                 {move || match page.get().as_str() {
                     "session" => view! { <pages::session::SessionPage id=param("id")/> }.into_any(),
                     "traces" => view! { <pages::traces::TracesPage/> }.into_any(),
-                    "trace" => view! { <pages::trace::TracePage id=param("id") selected=param("obs") query=param("q")/> }.into_any(),
                     "compare" => view! { <pages::compare::ComparePage a=param("a") b=param("b")/> }.into_any(),
+                    "trace" => view! { <pages::trace::TracePage id=param("id") selected=param("obs") query=param("q") view=param("view")/> }.into_any(),
                     "generations" => view! { <pages::generations::GenerationsPage/> }.into_any(),
                     "storage" => view! { <pages::storage::StoragePage/> }.into_any(),
                     _ => view! { <pages::sessions::SessionsPage/> }.into_any(),

@@ -24,9 +24,21 @@ pub fn observation(trace: &str, observation: &str) -> String {
 
 /// A trace page with its search (`&q=`) and selection kept.
 pub fn trace_view(trace: &str, observation: Option<&str>, query: Option<&str>) -> String {
+    trace_in_view(trace, observation, query, None)
+}
+
+/// The same in a view of the trace (`&view=flame`; `None`: the tree), so
+/// the view survives a new selection, a search, a reload and the back button.
+pub fn trace_in_view(
+    trace: &str,
+    observation: Option<&str>,
+    query: Option<&str>,
+    view: Option<&str>,
+) -> String {
     let mut params = vec![("id", trace)];
     params.extend(observation.map(|o| ("obs", o)));
     params.extend(query.filter(|q| !q.is_empty()).map(|q| ("q", q)));
+    params.extend(view.map(|v| ("view", v)));
     to("trace", &params)
 }
 
@@ -64,5 +76,14 @@ mod tests {
         );
         assert_eq!(session("chat_123"), "?page=session&id=chat_123");
         assert_eq!(compare("a/1", "b 2"), "?page=compare&a=a%2F1&b=b%202");
+    }
+
+    #[test]
+    fn links_keep_the_trace_view() {
+        assert_eq!(
+            trace_in_view("t", Some("o"), Some("x y"), Some("flame")),
+            "?page=trace&id=t&obs=o&q=x%20y&view=flame"
+        );
+        assert_eq!(trace_in_view("t", None, None, None), "?page=trace&id=t");
     }
 }

@@ -3,6 +3,7 @@
 pub mod compare_pick;
 pub mod confirm_delete;
 pub mod content;
+pub mod flame;
 pub mod json_view;
 pub mod markdown;
 pub mod messages;

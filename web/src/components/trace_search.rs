@@ -22,14 +22,18 @@ pub fn TraceSearch(
     query: Signal<Option<String>>,
     selected: Signal<Option<String>>,
     found: Memo<Option<TraceMatches>>,
+    /// The trace's view (`&view=`), kept by a search.
+    view: Signal<Option<String>>,
 ) -> impl IntoView {
     let state = use_state();
     let input = NodeRef::<leptos::html::Input>::new();
     let navigate = StoredValue::new_local(use_navigate());
     let trace = StoredValue::new(trace_id);
     let go = move |observation: Option<String>, query: Option<String>| {
-        let href =
-            trace.with_value(|t| links::trace_view(t, observation.as_deref(), query.as_deref()));
+        let view = view.get_untracked();
+        let href = trace.with_value(|t| {
+            links::trace_in_view(t, observation.as_deref(), query.as_deref(), view.as_deref())
+        });
         let options = NavigateOptions {
             replace: true,
             scroll: false,

@@ -15,6 +15,7 @@ use prompttrace::summary::{tree, Node};
 use crate::components::compare_pick::CompareWith;
 use crate::components::confirm_delete::ConfirmDelete;
 use crate::components::content::{Content, ContentToggle};
+use crate::components::flame::{FlameGraph, ViewSwitch, VIEW};
 use crate::components::json_view::JsonView;
 use crate::components::timeline::Timeline;
 use crate::components::trace_search::TraceSearch;
@@ -31,8 +32,11 @@ pub fn TracePage(
     id: Signal<Option<String>>,
     selected: Signal<Option<String>>,
     query: Signal<Option<String>>,
+    /// `&view=flame`: the flame graph instead of the tree.
+    view: Signal<Option<String>>,
 ) -> impl IntoView {
     let state = use_state();
+    let flame = Memo::new(move |_| view.with(|v| v.as_deref() == Some(VIEW)));
     let trace = Memo::new(move |_| {
         let id = id.get()?;
         state.read(|store, _| store.trace(&id).map(|entry| entry.trace().clone()))
@@ -77,20 +81,27 @@ pub fn TracePage(
                 .collect::<HashSet<_>>()
         }))
     });
-    move || match shown.get() {
+    move || {
+        match shown.get() {
         None if waiting() => {
             view! { <p class="empty" data-testid="opening">"Opening the trace…"</p> }.into_any()
         }
         None => view! { <p class="empty">"This trace is not stored here."</p> }.into_any(),
         Some(trace_id) => view! {
             <TraceHeader trace=trace/>
-            <TraceSearch trace_id=trace_id.clone() query=query selected=selected found=found/>
+            <TraceSearch trace_id=trace_id.clone() query=query selected=selected found=found view=view/>
+            <ViewSwitch trace_id=trace_id.clone() selected=selected query=query flame=flame/>
             <div class="trace-body">
-                <Timeline trace_id=trace_id.clone() selected=selected query=query matches=matches/>
+                {let trace_id = trace_id.clone(); move || if flame.get() {
+                    view! { <FlameGraph trace_id=trace_id.clone() selected=selected query=query/> }.into_any()
+                } else {
+                    view! { <Timeline trace_id=trace_id.clone() selected=selected query=query matches=matches/> }.into_any()
+                }}
                 <Detail trace_id=trace_id selected=selected found=found/>
             </div>
         }
         .into_any(),
+    }
     }
 }
 
