@@ -1,5 +1,6 @@
 //! One file per page (route).
 
+pub mod dashboard;
 pub mod generations;
 pub mod session;
 pub mod sessions;
