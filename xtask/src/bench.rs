@@ -79,6 +79,10 @@ fn viewer_benchmark(scratch: &Path) -> Result<(), String> {
     step(
         "viewer benchmark",
         &mut viewer_script(scratch, "bench-viewer.mjs")?,
+    )?;
+    step(
+        "dashboard over 100,000 index rows",
+        &mut viewer_script(scratch, "bench-dashboard.mjs")?,
     )
 }
 

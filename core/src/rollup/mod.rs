@@ -168,14 +168,7 @@ pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
     );
     out.without_trace = loose.finish();
 
-    out.models = models
-        .into_iter()
-        .enumerate()
-        .filter_map(|(model, slot)| {
-            let (_, group) = slot?;
-            Some((store.model_name(model as u32).to_string(), group.finish()))
-        })
-        .collect();
+    out.models = finish_models(models, store).collect();
     let finish_all = |groups: HashMap<&str, Group>| -> BTreeMap<String, Figures> {
         groups
             .into_iter()
@@ -202,16 +195,25 @@ pub fn trace_figures_by_model(
 ) -> (Figures, Vec<(String, Figures)>) {
     let mut models = Vec::new();
     let figures = figures_of(entry, &mut models, store, prices);
-    let mut by_model: Vec<(String, Figures)> = models
+    let mut by_model: Vec<(String, Figures)> = finish_models(models, store).collect();
+    by_model.sort_by(|a, b| a.0.cmp(&b.0));
+    (figures, by_model)
+}
+
+/// Each used model's name and figures.
+fn finish_models<'s>(
+    models: ModelGroups<'_>,
+    store: &'s Store,
+) -> impl Iterator<Item = (String, Figures)> + 's {
+    models
         .into_iter()
         .enumerate()
-        .filter_map(|(model, slot)| {
+        .filter_map(move |(model, slot)| {
             let (_, group) = slot?;
             Some((store.model_name(model as u32).to_string(), group.finish()))
         })
-        .collect();
-    by_model.sort_by(|a, b| a.0.cmp(&b.0));
-    (figures, by_model)
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 /// A trace's figures, adding its LLM calls to the per-model groups.

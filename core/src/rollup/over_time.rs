@@ -226,13 +226,15 @@ mod tests {
         row.tokens.add(tokens);
         row.cost = Some(row.cost.unwrap_or(0.0) + cost);
         row.models.push(model.to_string());
-        row.by_model.get_or_insert_with(Vec::new).push(ModelFigures {
-            model: model.to_string(),
-            llm_call_count: calls,
-            error_count: 0,
-            tokens,
-            cost: Some(cost),
-        });
+        row.by_model
+            .get_or_insert_with(Vec::new)
+            .push(ModelFigures {
+                model: model.to_string(),
+                llm_call_count: calls,
+                error_count: 0,
+                tokens,
+                cost: Some(cost),
+            });
     }
 
     #[test]
@@ -241,7 +243,11 @@ mod tests {
         assert_eq!(bucket_ms(59_000.0), SECOND);
         assert_eq!(bucket_ms(60_000.0), 5 * SECOND);
         assert_eq!(bucket_ms(2.0 * 3_600_000.0), 5 * MINUTE, "24 buckets");
-        assert_eq!(bucket_ms(30.0 * 86_400_000.0), DAY, "60 half-days is one too many");
+        assert_eq!(
+            bucket_ms(30.0 * 86_400_000.0),
+            DAY,
+            "60 half-days is one too many"
+        );
         assert_eq!(bucket_ms(365.0 * 86_400_000.0), WEEK, "53 weeks");
         assert_eq!(bucket_ms(10.0 * 365.0 * 86_400_000.0), 13 * WEEK);
         assert_eq!(bucket_ms(40.0 * 365.0 * 86_400_000.0), 52 * WEEK);

@@ -74,7 +74,7 @@ pub fn ColumnChart(
             }
         })
         .collect_view();
-    frame.draw(label, labels, format, columns)
+    frame.draw(label, labels, format, columns, None::<()>)
 }
 
 /// Lines over the buckets, with a dot per value.
@@ -140,10 +140,7 @@ pub fn LineChart(
         .iter()
         .map(|s| view! { <span class=format!("legend {}", s.class)>{s.name}</span> })
         .collect_view();
-    view! {
-        {frame.draw(label, labels, format, (lines, hits))}
-        <div class="chart-legend">{legend}</div>
-    }
+    frame.draw(label, labels, format, (lines, hits), Some(legend))
 }
 
 /// The plot area: buckets across, ticks up.
@@ -167,7 +164,12 @@ impl Frame {
     }
 
     fn y(&self, value: f64) -> f64 {
-        let top = self.ticks.last().copied().unwrap_or(1.0).max(f64::MIN_POSITIVE);
+        let top = self
+            .ticks
+            .last()
+            .copied()
+            .unwrap_or(1.0)
+            .max(f64::MIN_POSITIVE);
         HEIGHT - BOTTOM - (value / top).clamp(0.0, 1.0) * PLOT
     }
 
@@ -179,6 +181,7 @@ impl Frame {
         labels: Vec<String>,
         format: fn(f64) -> String,
         marks: impl IntoView,
+        legend: Option<impl IntoView>,
     ) -> impl IntoView {
         let grid = self
             .ticks
@@ -205,11 +208,12 @@ impl Frame {
         view! {
             <figure class="chart">
                 <figcaption>{label}</figcaption>
-                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=label preserveAspectRatio="none">
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=label>
                     {grid}
                     {marks}
                     {times}
                 </svg>
+                {legend.map(|legend| view! { <div class="chart-legend">{legend}</div> })}
             </figure>
         }
     }

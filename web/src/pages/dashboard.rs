@@ -53,8 +53,8 @@ pub fn DashboardPage() -> impl IntoView {
                     <Totals figures=figures.totals.clone()/>
                     {charts(figures)}
                     {unknown_models(figures)}
-                    <Breakdown label="By model" testid="by-model" rows=model_rows(figures)/>
-                    <Breakdown label="By trace name" testid="by-name" rows=name_rows(figures)/>
+                    <Breakdown label="By model" column="Model" testid="by-model" rows=model_rows(figures)/>
+                    <Breakdown label="By trace name" column="Trace name" testid="by-name" rows=name_rows(figures)/>
                 }
                 .into_any()
             })
@@ -94,7 +94,8 @@ fn charts(figures: &OverTime) -> impl IntoView {
         .map(|b| bucket_title(b.start_ms, size, &b.figures))
         .collect();
     let values = |of: fn(&Figures) -> f64| buckets.iter().map(|b| of(&b.figures)).collect();
-    let latencies = |of: fn(&Figures) -> Option<f64>| buckets.iter().map(|b| of(&b.figures)).collect();
+    let latencies =
+        |of: fn(&Figures) -> Option<f64>| buckets.iter().map(|b| of(&b.figures)).collect();
     let cost = |usd: f64| format::cost(Some(usd));
     let count = |n: f64| format::count(n.round() as u64);
     let ms = |ms: f64| format::duration(Some(ms));
@@ -177,14 +178,19 @@ enum Key {
 
 /// A sortable table of groups (most costly first).
 #[component]
-fn Breakdown(label: &'static str, testid: &'static str, rows: Vec<Line>) -> impl IntoView {
+fn Breakdown(
+    label: &'static str,
+    column: &'static str,
+    testid: &'static str,
+    rows: Vec<Line>,
+) -> impl IntoView {
     let sort = RwSignal::new((Key::Cost, false));
     let total = rows.len();
     let shown = move || {
         let (key, ascending) = sort.get();
         let mut rows = rows.clone();
         let number = |f: &Figures| match key {
-            Key::Name => 0.0,
+            Key::Name => 0.0, // sorted as text below
             Key::Traces => f.trace_count as f64,
             Key::Calls => f.llm_call_count as f64,
             Key::Tokens => f.tokens.total as f64,
@@ -194,9 +200,12 @@ fn Breakdown(label: &'static str, testid: &'static str, rows: Vec<Line>) -> impl
             Key::P95 => f.latency_p95_ms.unwrap_or(-1.0),
         };
         rows.sort_by(|a, b| {
-            let order = number(&a.figures)
-                .total_cmp(&number(&b.figures))
-                .then_with(|| b.key.cmp(&a.key));
+            let order = match key {
+                Key::Name => a.key.cmp(&b.key),
+                _ => number(&a.figures)
+                    .total_cmp(&number(&b.figures))
+                    .then_with(|| b.key.cmp(&a.key)),
+            };
             if ascending {
                 order
             } else {
@@ -210,7 +219,7 @@ fn Breakdown(label: &'static str, testid: &'static str, rows: Vec<Line>) -> impl
         <h2>{label}</h2>
         <table class="breakdown" data-testid=testid>
             <thead><tr>
-                <SortHeader label=if testid == "by-model" { "Model" } else { "Trace name" } key=Key::Name sort=sort/>
+                <SortHeader label=column key=Key::Name sort=sort/>
                 <SortHeader label="Traces" key=Key::Traces sort=sort/>
                 <SortHeader label="LLM calls" key=Key::Calls sort=sort/>
                 <SortHeader label="Tokens (in / out)" key=Key::Tokens sort=sort/>
