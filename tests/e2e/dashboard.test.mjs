@@ -22,8 +22,21 @@ function summary(paths) {
 // How web/src/format.rs writes figures.
 const count = (n) => n.toLocaleString("en-US");
 const cost = (usd) => (usd === null ? "–" : usd === 0 ? "$0" : usd >= 0.01 ? `$${usd.toFixed(4)}` : `$${usd.toFixed(6)}`);
-const duration = (ms) => (ms === null ? "–" : ms < 1 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${ms.toFixed(0)} ms`
-  : ms < 60_000 ? `${(ms / 1000).toFixed(2)} s` : `${(ms / 60_000).toFixed(1)} min`);
+/** `ms / unit` with `places` decimals as Rust's `{:.N}`: the float's exact
+ * decimal rounded, an exact tie to the even digit (JS's toFixed takes the
+ * larger one). */
+function fixed(ms, unit, places) {
+  const x = ms / unit;
+  const exact = x.toFixed(80);
+  const point = exact.indexOf(".");
+  const rest = exact.slice(point + 1 + places);
+  if (!/^50*$/.test(rest)) return x.toFixed(places);
+  const kept = exact.slice(0, point + 1 + places).replace(/\.$/, "");
+  const last = Number(kept.at(-1));
+  return last % 2 === 0 ? kept : (x + 0.5 * 10 ** -places).toFixed(places);
+}
+const duration = (ms) => (ms === null ? "–" : ms < 1 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${fixed(ms, 1, 0)} ms`
+  : ms < 60_000 ? `${fixed(ms, 1000, 2)} s` : `${fixed(ms, 60_000, 1)} min`);
 /** Nearest rank, as core's `rollup::percentile`. */
 function percentile(values, p) {
   if (values.length === 0) return null;
@@ -77,6 +90,7 @@ test("the dashboard's figures are the CLI's of the same SDK files, and a filter 
   const viewer = await Viewer.open();
   const page = viewer.page;
   try {
+    await viewer.clearStorage(); // a first visit shows the demo traces
     await viewer.goto("?page=dashboard");
     await page.waitForSelector("[data-testid=dashboard-empty]");
     assert.match(await page.textContent("[data-testid=dashboard-empty]"), /Nothing is stored yet/);
@@ -133,7 +147,7 @@ test("rows stored before per-model figures are counted under 'unknown model', an
   const viewer = await Viewer.open();
   const page = viewer.page;
   try {
-    await viewer.goto("?page=dashboard");
+    await viewer.clearStorage();
     const some = files.filter((f) => /otel-js-genai|ai-sdk-6/.test(f));
     await viewer.loadFiles(some);
     const traces = summary(some).traces;
@@ -181,15 +195,17 @@ test("hostile trace names in the breakdown are text", async () => {
     "<img src=x onerror=\"window.__pwned='img'\">",
     "</script><script>window.__pwned='script'</script>",
     "\u202Egnp.exe\u200B\u200D مرحبا بالعالم",
-    `long ${"x".repeat(5_000)}`,
+    `long ${"x".repeat(990)}`, // near the longest name a trace may have (limits.rs: 1,000 bytes)
   ];
+  // Models are names too, up to 200 bytes.
+  const models = names.map((name) => (name.length > 200 ? `long ${"m".repeat(190)}` : name));
   try {
-    await viewer.goto("?page=dashboard");
+    await viewer.clearStorage();
     const at = (s) => `2024-05-01T12:00:${String(s).padStart(2, "0")}Z`;
     await viewer.dropFile("hostile.json", JSON.stringify({
       format: "prompttrace", version: 1,
       traces: names.map((name, i) => ({ id: `h${i}`, name, status: "completed", started_at: at(i), ended_at: at(i + 1) })),
-      observations: names.map((name, i) => ({ id: `g${i}`, trace_id: `h${i}`, type: "generation", name, model: name,
+      observations: names.map((name, i) => ({ id: `g${i}`, trace_id: `h${i}`, type: "generation", name, model: models[i],
         status: "completed", started_at: at(i), ended_at: at(i + 1), usage: { input: 10, output: 5 } })),
     }));
     assert.equal(await viewer.errors(), "");
@@ -197,8 +213,8 @@ test("hostile trace names in the breakdown are text", async () => {
     await page.waitForSelector("[data-testid=by-name] tbody tr");
     const shown = (await breakdown(page, "by-name")).map((cells) => cells[0]);
     assert.deepEqual([...shown].sort(), [...names].sort());
-    const models = (await breakdown(page, "by-model")).map((cells) => cells[0]);
-    assert.deepEqual([...models].sort(), [...names].sort());
+    const shownModels = (await breakdown(page, "by-model")).map((cells) => cells[0]);
+    assert.deepEqual([...shownModels].sort(), [...models].sort());
     assert.equal(await page.$$eval("main img, main script", (n) => n.length), 0, "no element came from a name");
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
     // The long name wraps inside its cell: the page does not scroll sideways.

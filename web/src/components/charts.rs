@@ -6,16 +6,16 @@
 
 use leptos::prelude::*;
 
-const WIDTH: f64 = 640.0;
+const WIDTH: f64 = 460.0;
 const HEIGHT: f64 = 170.0;
-const LEFT: f64 = 64.0;
+const LEFT: f64 = 60.0;
 const RIGHT: f64 = 8.0;
 const TOP: f64 = 8.0;
 const BOTTOM: f64 = 22.0;
 /// The plot's height.
 const PLOT: f64 = HEIGHT - BOTTOM - TOP;
 /// At most this many time labels under a chart.
-const X_LABELS: usize = 6;
+const X_LABELS: usize = 4;
 
 /// One line of a [`LineChart`]: a value per bucket, `None` for a gap.
 #[derive(Clone)]
@@ -52,7 +52,7 @@ pub fn ColumnChart(
     labels: Vec<String>,
     titles: Vec<String>,
     format: fn(f64) -> String,
-    #[prop(default = "bar")] class: &'static str,
+    #[prop(default = "column")] class: &'static str,
 ) -> impl IntoView {
     let max = values.iter().copied().fold(0.0, f64::max);
     let frame = Frame::new(values.len(), nice_ticks(max));
@@ -202,7 +202,16 @@ impl Frame {
             .enumerate()
             .filter(|(i, _)| i % every == 0)
             .map(|(i, text)| {
-                view! { <text class="tick" x=self.x(i) y=HEIGHT - 6.0>{text}</text> }
+                // Centred under its bucket, but kept inside the frame.
+                let centre = self.x(i) + self.column / 2.0;
+                let (x, anchor) = if centre < LEFT + 32.0 {
+                    (self.x(i), "start")
+                } else if centre > WIDTH - RIGHT - 32.0 {
+                    (WIDTH - RIGHT, "end")
+                } else {
+                    (centre, "middle")
+                };
+                view! { <text class="tick" x=x y=HEIGHT - 6.0 text-anchor=anchor>{text}</text> }
             })
             .collect_view();
         view! {

@@ -106,7 +106,7 @@ fn charts(figures: &OverTime) -> impl IntoView {
             <ColumnChart label="Tokens" values=values(|f| f.tokens.total as f64) labels=labels.clone() titles=titles.clone() format=count/>
             <ColumnChart label="LLM calls" values=values(|f| f.llm_call_count as f64) labels=labels.clone() titles=titles.clone() format=count/>
             <ColumnChart label="Traces" values=values(|f| f.trace_count as f64) labels=labels.clone() titles=titles.clone() format=count/>
-            <ColumnChart label="Errors" class="bar error" values=values(|f| f.error_count as f64) labels=labels.clone() titles=titles.clone() format=count/>
+            <ColumnChart label="Errors" class="column error" values=values(|f| f.error_count as f64) labels=labels.clone() titles=titles.clone() format=count/>
             <LineChart label="Trace latency" labels=labels titles=titles format=ms series=vec![
                 Series { name: "p50", class: "p50", values: latencies(|f| f.latency_p50_ms) },
                 Series { name: "p95", class: "p95", values: latencies(|f| f.latency_p95_ms) },
