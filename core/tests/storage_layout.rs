@@ -152,6 +152,8 @@ fn storage_index_row_is_the_layouts_json_shape() {
             "tokens": {"input": 10, "output": 5, "total": 15}, "cost": 0.25,
             "models": ["gpt-4o"], "tags": ["prod"], "environment": "staging",
             "first_start": 900.0, "last_end": 1900.0, "running": true,
+            "by_model": [{"model": "gpt-4o", "llm_call_count": 1, "error_count": 0,
+                "tokens": {"input": 10, "output": 5, "total": 15}, "cost": 0.25}],
         }),
         "the span still runs: the latest end known, and the extent is not final"
     );
@@ -164,8 +166,14 @@ fn storage_index_row_is_the_layouts_json_shape() {
             "tokens": {"input": 0, "output": 0, "total": 0}, "cost": null,
             "models": [], "tags": [], "environment": null,
             "first_start": 2000.0, "last_end": null, "running": true,
+            "by_model": [],
         })
     );
+    // A row stored before `by_model` existed reads back without it.
+    let mut old = row("t1");
+    old.as_object_mut().unwrap().remove("by_model");
+    let old: IndexRow = serde_json::from_value(old).unwrap();
+    assert_eq!(old.by_model, None);
     // Stage 2 reads rows back from IndexedDB.
     let back: IndexRow = serde_json::from_value(row("t1")).unwrap();
     assert_eq!(

@@ -203,6 +203,7 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
                     {nav("sessions", "Sessions")}
                     {nav("traces", "Traces")}
                     {nav("generations", "LLM calls")}
+                    {nav("dashboard", "Dashboard")}
                     {nav("storage", "Storage")}
                 </nav>
                 {use_context::<live::Live>().map(|live| view! { <live::LiveBadge live=live/> })}
@@ -226,6 +227,7 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
                     "compare" => view! { <pages::compare::ComparePage a=param("a") b=param("b")/> }.into_any(),
                     "trace" => view! { <pages::trace::TracePage id=param("id") selected=param("obs") query=param("q") view=param("view")/> }.into_any(),
                     "generations" => view! { <pages::generations::GenerationsPage/> }.into_any(),
+                    "dashboard" => view! { <pages::dashboard::DashboardPage/> }.into_any(),
                     "storage" => view! { <pages::storage::StoragePage/> }.into_any(),
                     _ => view! { <pages::sessions::SessionsPage/> }.into_any(),
                 }}

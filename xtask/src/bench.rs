@@ -83,6 +83,10 @@ fn viewer_benchmark(scratch: &Path) -> Result<(), String> {
     step(
         "flame graph benchmark",
         &mut viewer_script(scratch, "bench-flame.mjs")?,
+    )?;
+    step(
+        "dashboard over 100,000 index rows",
+        &mut viewer_script(scratch, "bench-dashboard.mjs")?,
     )
 }
 

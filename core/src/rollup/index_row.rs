@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{trace_figures, Tokens};
+use super::{trace_figures_by_model, Tokens};
 use crate::model::Status;
 use crate::rules::duration;
 use crate::rules::pricing::PriceTable;
@@ -48,6 +48,24 @@ pub struct IndexRow {
     pub first_start: f64,
     pub last_end: Option<f64>,
     pub running: bool,
+    /// The trace's figures per model, as the models rollup counts them
+    /// (every observation naming the model), sorted by model. `None` in
+    /// rows stored before this field existed: a reader says so, never
+    /// guesses a split.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_model: Option<Vec<ModelFigures>>,
+}
+
+/// What one model did within one trace: the part of the trace's figures
+/// made by observations naming it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ModelFigures {
+    pub model: String,
+    pub llm_call_count: usize,
+    pub error_count: usize,
+    pub tokens: Tokens,
+    /// Cost in USD; `None` when none of its uses has a known cost.
+    pub cost: Option<f64>,
 }
 
 /// The models a trace's observations used, sorted, each once.
@@ -67,8 +85,18 @@ impl IndexRow {
     /// The row of a stored trace, by the rules of [`trace_figures`].
     pub fn of(store: &Store, entry: &TraceEntry, prices: &PriceTable) -> IndexRow {
         let trace = entry.trace();
-        let figures = trace_figures(store, entry, prices);
+        let (figures, by_model) = trace_figures_by_model(store, entry, prices);
         let models = trace_models(store, entry);
+        let by_model = by_model
+            .into_iter()
+            .map(|(model, figures)| ModelFigures {
+                model,
+                llm_call_count: figures.llm_call_count,
+                error_count: figures.error_count,
+                tokens: figures.tokens,
+                cost: figures.cost.total,
+            })
+            .collect();
         let millis = Timestamp::unix_millis_f64;
         IndexRow {
             id: trace.id.clone(),
@@ -90,6 +118,7 @@ impl IndexRow {
             first_start: millis(figures.first_start.unwrap_or(trace.started_at)),
             last_end: figures.last_end.map(millis),
             running: figures.running_count > 0,
+            by_model: Some(by_model),
         }
     }
 }

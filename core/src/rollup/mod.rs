@@ -20,11 +20,15 @@
 //!
 //! Invariant: a session's (or name's) sums equal the sums of its traces'.
 
+mod filter;
 mod index_row;
 mod of_rows;
+mod over_time;
 
-pub use index_row::{trace_models, IndexRow};
+pub use filter::RowFilter;
+pub use index_row::{trace_models, IndexRow, ModelFigures};
 pub use of_rows::{sessions_of_rows, SessionRow};
+pub use over_time::{bucket_ms, over_time, Bucket, OverTime};
 
 use std::collections::BTreeMap;
 
@@ -164,14 +168,7 @@ pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
     );
     out.without_trace = loose.finish();
 
-    out.models = models
-        .into_iter()
-        .enumerate()
-        .filter_map(|(model, slot)| {
-            let (_, group) = slot?;
-            Some((store.model_name(model as u32).to_string(), group.finish()))
-        })
-        .collect();
+    out.models = finish_models(models, store).collect();
     let finish_all = |groups: HashMap<&str, Group>| -> BTreeMap<String, Figures> {
         groups
             .into_iter()
@@ -187,6 +184,36 @@ pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
 /// the store's (a trace page needs only these).
 pub fn trace_figures(store: &Store, entry: &TraceEntry, prices: &PriceTable) -> Figures {
     figures_of(entry, &mut Vec::new(), store, prices)
+}
+
+/// One trace's figures and its figures per model (what [`rollups`] adds
+/// of this trace to each model's group), models by name, sorted.
+pub fn trace_figures_by_model(
+    store: &Store,
+    entry: &TraceEntry,
+    prices: &PriceTable,
+) -> (Figures, Vec<(String, Figures)>) {
+    let mut models = Vec::new();
+    let figures = figures_of(entry, &mut models, store, prices);
+    let mut by_model: Vec<(String, Figures)> = finish_models(models, store).collect();
+    by_model.sort_by(|a, b| a.0.cmp(&b.0));
+    (figures, by_model)
+}
+
+/// Each used model's name and figures.
+fn finish_models<'s>(
+    models: ModelGroups<'_>,
+    store: &'s Store,
+) -> impl Iterator<Item = (String, Figures)> + 's {
+    models
+        .into_iter()
+        .enumerate()
+        .filter_map(move |(model, slot)| {
+            let (_, group) = slot?;
+            Some((store.model_name(model as u32).to_string(), group.finish()))
+        })
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 /// A trace's figures, adding its LLM calls to the per-model groups.

@@ -1,6 +1,7 @@
 //! One file per page (route).
 
 pub mod compare;
+pub mod dashboard;
 pub mod generations;
 pub mod session;
 pub mod sessions;

@@ -12,6 +12,7 @@ use prompttrace::Timestamp;
 
 use super::{Pager, SortHeader};
 use crate::components::compare_pick::{CompareButton, PickBox};
+use crate::components::row_filters::{RowFilterInputs, RowFilters};
 use crate::format;
 use crate::links;
 use crate::records;
@@ -32,8 +33,6 @@ struct Row {
     tokens: u64,
     cost: Option<f64>,
     errors: usize,
-    models: Vec<String>,
-    tags: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -46,108 +45,19 @@ enum Key {
     Errors,
 }
 
-#[derive(Clone, Default)]
-struct Filters {
-    name: RwSignal<String>,
-    status: RwSignal<String>,
-    session: RwSignal<String>,
-    user: RwSignal<String>,
-    model: RwSignal<String>,
-    tag: RwSignal<String>,
-    from: RwSignal<String>,
-    to: RwSignal<String>,
-}
-
-impl Filters {
-    /// Subscribes the caller to every filter.
-    fn track(&self) {
-        for filter in [
-            self.name,
-            self.status,
-            self.session,
-            self.user,
-            self.model,
-            self.tag,
-            self.from,
-            self.to,
-        ] {
-            filter.track();
-        }
-    }
-
-    fn keeps(&self, row: &Row) -> bool {
-        let contains = |value: Option<&str>, needle: &RwSignal<String>| {
-            let needle = needle.get().to_lowercase();
-            needle.is_empty() || value.is_some_and(|v| v.to_lowercase().contains(&needle))
-        };
-        let (from, to) = (bound(&self.from.get(), 0), bound(&self.to.get(), 59_999));
-        contains(Some(&row.name), &self.name)
-            && (self.status.get().is_empty() || row.status.as_str() == self.status.get())
-            && contains(row.session.as_deref(), &self.session)
-            && contains(row.user.as_deref(), &self.user)
-            && (self.model.get().is_empty() || row.models.contains(&self.model.get()))
-            && (self.tag.get().is_empty() || row.tags.iter().any(|t| t.contains(&self.tag.get())))
-            && from.is_none_or(|from| row.started >= from)
-            && to.is_none_or(|to| row.started <= to)
-    }
-}
-
-/// A `datetime-local` value (read as UTC, like every time shown here) as
-/// a bound; without seconds, `extra_ms` widens it to the whole minute.
-fn bound(value: &str, extra_ms: i64) -> Option<Timestamp> {
-    if value.is_empty() {
-        return None;
-    }
-    let has_seconds = value.len() > 16;
-    let text = if has_seconds {
-        format!("{value}Z")
-    } else {
-        format!("{value}:00Z")
-    };
-    let at = Timestamp::parse_rfc3339(&text).ok()?;
-    let widen = if has_seconds {
-        extra_ms.min(999)
-    } else {
-        extra_ms
-    };
-    Some(Timestamp::from_unix_nanos(
-        at.unix_nanos() + widen * 1_000_000,
-    ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn traces_time_bounds_are_inclusive_whatever_the_precision() {
-        let at = |t: &str| Timestamp::parse_rfc3339(t).unwrap();
-        assert_eq!(
-            bound("2024-05-01T12:00", 0),
-            Some(at("2024-05-01T12:00:00Z"))
-        );
-        assert_eq!(
-            bound("2024-05-01T12:00", 59_999),
-            Some(at("2024-05-01T12:00:59.999Z"))
-        );
-        assert_eq!(
-            bound("2024-05-01T12:00:07", 59_999),
-            Some(at("2024-05-01T12:00:07.999Z"))
-        );
-        assert_eq!(bound("", 0), None);
-    }
-}
-
 #[component]
 pub fn TracesPage() -> impl IntoView {
     let state = use_state();
-    let filters = Filters::default();
+    let filters = RowFilters::default();
     let sort = RwSignal::new((Key::Started, false));
     let page = RwSignal::new(0usize);
     let picked = RwSignal::new(Vec::new());
+    // The rows the filters keep (core's `RowFilter`).
     let all = Memo::new(move |_| {
+        let rule = filters.rule();
         state.rows(|rows| {
             rows.values()
+                .filter(|row| rule.keeps(row))
                 .map(|row| Row {
                     id: row.id.clone(),
                     name: row.name.clone(),
@@ -161,19 +71,8 @@ pub fn TracesPage() -> impl IntoView {
                     tokens: row.tokens.total,
                     cost: row.cost,
                     errors: row.error_count,
-                    models: row.models.clone(),
-                    tags: row.tags.clone(),
                 })
                 .collect::<Vec<_>>()
-        })
-    });
-    let models = Memo::new(move |_| {
-        state.rows(|rows| {
-            let models: std::collections::BTreeSet<&str> = rows
-                .values()
-                .flat_map(|row| row.models.iter().map(String::as_str))
-                .collect();
-            models.into_iter().map(str::to_string).collect::<Vec<_>>()
         })
     });
     // Content search (core's `search`): the traces in which anything holds
@@ -200,14 +99,12 @@ pub fn TracesPage() -> impl IntoView {
         Some(Arc::new(ids))
     });
     let kept = {
-        let filters = filters.clone();
         Memo::new(move |_| {
             let (key, ascending) = sort.get();
             let matching = matching.get();
             let mut rows: Vec<Row> = all
                 .get()
                 .into_iter()
-                .filter(|r| filters.keeps(r))
                 .filter(|r| matching.as_ref().is_none_or(|ids| ids.contains(&r.id)))
                 .collect();
             rows.sort_by(|a, b| {
@@ -233,15 +130,12 @@ pub fn TracesPage() -> impl IntoView {
     };
     // Back to the first page when what is asked changes, not when the rows
     // do (a live file or an app's flush changes them several times a second).
-    {
-        let filters = filters.clone();
-        Effect::new(move |_| {
-            filters.track();
-            sort.track();
-            content.track();
-            page.set(0);
-        });
-    }
+    Effect::new(move |_| {
+        filters.rule();
+        sort.track();
+        content.track();
+        page.set(0);
+    });
     // Rows that went (a delete, a live file read again) pull the page back
     // to the last one there is.
     Effect::new(move |_| {
@@ -259,13 +153,6 @@ pub fn TracesPage() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let text_filter = |label: &'static str, signal: RwSignal<String>| {
-        view! {
-            <input type="search" placeholder=label aria-label=label
-                prop:value=move || signal.get() on:input=move |e| signal.set(event_target_value(&e))/>
-        }
-    };
-    let f = filters.clone();
     let pending = StoredValue::new_local(None::<TimeoutHandle>);
     let on_content = move |event: leptos::ev::Event| {
         let text = event_target_value(&event);
@@ -288,22 +175,7 @@ pub fn TracesPage() -> impl IntoView {
         <div class="filters" data-testid="trace-filters">
             <input type="search" role="searchbox" class="content-search" placeholder="Search content: input, output, metadata…"
                 aria-label="Search the content of every trace" data-testid="content-search" on:input=on_content/>
-            {text_filter("Name", f.name)}
-            <select aria-label="Status" on:change=move |e| f.status.set(event_target_value(&e))>
-                <option value="">"Any status"</option>
-                <option value="running">"running"</option>
-                <option value="completed">"completed"</option>
-                <option value="error">"error"</option>
-            </select>
-            {text_filter("Session", f.session)}
-            {text_filter("User", f.user)}
-            <select aria-label="Model" on:change=move |e| f.model.set(event_target_value(&e))>
-                <option value="">"Any model"</option>
-                {move || models.get().into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()}
-            </select>
-            {text_filter("Tag", f.tag)}
-            <label>"From "<input type="datetime-local" step="1" on:input=move |e| f.from.set(event_target_value(&e))/></label>
-            <label>"To "<input type="datetime-local" step="1" on:input=move |e| f.to.set(event_target_value(&e))/></label>
+            <RowFilterInputs filters=filters/>
         </div>
         <CompareButton picked=picked/>
         <table data-testid="traces">

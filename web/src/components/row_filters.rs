@@ -1,0 +1,128 @@
+//! The index-row filters the traces page and the dashboard share: their
+//! inputs, and what they read as core's `rollup::RowFilter` (the rule of
+//! what a filter keeps lives there).
+
+use leptos::prelude::*;
+use prompttrace::model::Status;
+use prompttrace::rollup::RowFilter;
+use prompttrace::Timestamp;
+
+use crate::state::use_state;
+
+/// What the filter inputs hold.
+#[derive(Clone, Copy, Default)]
+pub struct RowFilters {
+    name: RwSignal<String>,
+    status: RwSignal<String>,
+    session: RwSignal<String>,
+    user: RwSignal<String>,
+    model: RwSignal<String>,
+    tag: RwSignal<String>,
+    from: RwSignal<String>,
+    to: RwSignal<String>,
+}
+
+impl RowFilters {
+    /// The filter as core reads it; subscribes the caller to every input.
+    pub fn rule(&self) -> RowFilter {
+        let status = self.status.get();
+        RowFilter {
+            name: self.name.get(),
+            status: [Status::Running, Status::Completed, Status::Error]
+                .into_iter()
+                .find(|s| s.as_str() == status),
+            session: self.session.get(),
+            user: self.user.get(),
+            model: self.model.get(),
+            tag: self.tag.get(),
+            from: bound(&self.from.get(), 0),
+            to: bound(&self.to.get(), 59_999),
+        }
+    }
+}
+
+/// A `datetime-local` value (read as UTC, like every time shown here) as
+/// a bound; without seconds, `extra_ms` widens it to the whole minute.
+fn bound(value: &str, extra_ms: i64) -> Option<Timestamp> {
+    if value.is_empty() {
+        return None;
+    }
+    let has_seconds = value.len() > 16;
+    let text = if has_seconds {
+        format!("{value}Z")
+    } else {
+        format!("{value}:00Z")
+    };
+    let at = Timestamp::parse_rfc3339(&text).ok()?;
+    let widen = if has_seconds {
+        extra_ms.min(999)
+    } else {
+        extra_ms
+    };
+    Some(Timestamp::from_unix_nanos(
+        at.unix_nanos() + widen * 1_000_000,
+    ))
+}
+
+/// The filter inputs (name, status, session, user, model, tag, from, to).
+#[component]
+pub fn RowFilterInputs(filters: RowFilters) -> impl IntoView {
+    let state = use_state();
+    let models = Memo::new(move |_| {
+        state.rows(|rows| {
+            let models: std::collections::BTreeSet<&str> = rows
+                .values()
+                .flat_map(|row| row.models.iter().map(String::as_str))
+                .collect();
+            models.into_iter().map(str::to_string).collect::<Vec<_>>()
+        })
+    });
+    let text_filter = |label: &'static str, signal: RwSignal<String>| {
+        view! {
+            <input type="search" placeholder=label aria-label=label
+                prop:value=move || signal.get() on:input=move |e| signal.set(event_target_value(&e))/>
+        }
+    };
+    let f = filters;
+    view! {
+        {text_filter("Name", f.name)}
+        <select aria-label="Status" on:change=move |e| f.status.set(event_target_value(&e))>
+            <option value="">"Any status"</option>
+            <option value="running">"running"</option>
+            <option value="completed">"completed"</option>
+            <option value="error">"error"</option>
+        </select>
+        {text_filter("Session", f.session)}
+        {text_filter("User", f.user)}
+        <select aria-label="Model" on:change=move |e| f.model.set(event_target_value(&e))>
+            <option value="">"Any model"</option>
+            {move || models.get().into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()}
+        </select>
+        {text_filter("Tag", f.tag)}
+        <label>"From "<input type="datetime-local" step="1" on:input=move |e| f.from.set(event_target_value(&e))/></label>
+        <label>"To "<input type="datetime-local" step="1" on:input=move |e| f.to.set(event_target_value(&e))/></label>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_filters_time_bounds_are_inclusive_whatever_the_precision() {
+        let at = |t: &str| Timestamp::parse_rfc3339(t).unwrap();
+        assert_eq!(
+            bound("2024-05-01T12:00", 0),
+            Some(at("2024-05-01T12:00:00Z"))
+        );
+        assert_eq!(
+            bound("2024-05-01T12:00", 59_999),
+            Some(at("2024-05-01T12:00:59.999Z"))
+        );
+        assert_eq!(
+            bound("2024-05-01T12:00:07", 59_999),
+            Some(at("2024-05-01T12:00:07.999Z"))
+        );
+        assert_eq!(bound("", 0), None);
+    }
+}
