@@ -5,6 +5,7 @@ pub mod content;
 pub mod json_view;
 pub mod markdown;
 pub mod messages;
+pub mod share;
 pub mod timeline;
 pub mod trace_search;
 pub mod virtual_list;
