@@ -23,6 +23,7 @@ pub mod retention;
 pub mod rollup;
 pub mod rules;
 pub mod search;
+pub mod share;
 pub mod store;
 pub mod summary;
 pub mod time;

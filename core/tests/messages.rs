@@ -9,7 +9,7 @@ use prompttrace::format;
 use prompttrace::messages::{of_observation, Message, Part, Role};
 use prompttrace::model::ObservationType;
 use prompttrace::Store;
-use support::repo_tests;
+use support::{load_interop, repo_tests};
 
 const SDK_FILES: &[&str] = &[
     "ai-sdk-6.json",
@@ -22,14 +22,6 @@ const SDK_FILES: &[&str] = &[
     "langfuse-js-otel.json",
     "otel-py-lines.jsonl",
 ];
-
-fn load(name: &str) -> Store {
-    let path = repo_tests(&format!("fixtures/interop/{name}"));
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let mut store = Store::new();
-    format::import(&mut store, name, &bytes).unwrap_or_else(|e| panic!("{e}"));
-    store
-}
 
 fn calls(messages: &[Message]) -> Vec<(Option<String>, String)> {
     let parts = messages.iter().flat_map(|m| &m.parts);
@@ -54,7 +46,7 @@ fn calls(messages: &[Message]) -> Vec<(Option<String>, String)> {
 #[test]
 fn messages_every_llm_call_of_the_sdks_reads_as_a_conversation() {
     for file in SDK_FILES {
-        let store = load(file);
+        let store = load_interop(file);
         let generations: Vec<_> = store
             .traces()
             .flat_map(|t| t.observations())
@@ -121,7 +113,7 @@ fn messages_every_llm_call_of_the_sdks_reads_as_a_conversation() {
 
 #[test]
 fn messages_a_reply_with_tool_calls_names_the_tool_and_arguments() {
-    let store = load("otel-js-genai.json");
+    let store = load_interop("otel-js-genai.json");
     let first = store
         .traces()
         .flat_map(|t| t.observations())

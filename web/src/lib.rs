@@ -19,6 +19,7 @@ mod loader;
 mod pages;
 mod records;
 mod restore;
+mod share;
 mod state;
 mod storage;
 
@@ -60,7 +61,13 @@ pub fn App() -> impl IntoView {
     }
     // What another context (the app's tracer, another tab) stores meanwhile.
     elsewhere::listen(state);
-    start(state, live);
+    // Opened from a shared link or a downloaded file.
+    share::follow_links();
+    let shared = share::found();
+    if let Some(shared) = shared {
+        provide_context(shared);
+    }
+    start(state, live, shared);
     view! {
         <Router>
             <Shell theme=theme/>
@@ -69,16 +76,18 @@ pub fn App() -> impl IntoView {
 }
 
 /// Loads what the browser kept, or the demo traces on a first visit.
-fn start(state: AppState, live: Option<(live::Live, String)>) {
+fn start(state: AppState, live: Option<(live::Live, String)>, shared: Option<share::Shared>) {
     state
         .progress
         .set(Some(Progress::busy("Opening stored traces…")));
     spawn_local(async move {
         let mut showing_demo = false;
-        let stored = restore::restore(state).await;
+        // A downloaded file's page holds its traces and nothing else.
+        let from_file = shared.is_some_and(|s| s.origin == share::Origin::File);
+        let stored = !from_file && restore::restore(state).await;
         // Not in a page that shows an app's own traces: the live files', or
-        // the database an app's tracer writes (openViewer).
-        let shows_app = live.is_some() || embedded();
+        // the database an app's tracer writes (openViewer), or a share's.
+        let shows_app = live.is_some() || embedded() || shared.is_some();
         if !stored && storage::setting(storage::DEMO_SEEN).is_none() && !shows_app {
             let demo = demo::FILES
                 .iter()
@@ -116,6 +125,9 @@ fn start(state: AppState, live: Option<(live::Live, String)>) {
             ));
         }
         elsewhere::loaded(state);
+        if let Some(shared) = shared {
+            share::open(state, shared).await;
+        }
         if let Some((live, address)) = &live {
             live::connect(state, *live, address);
         }
@@ -217,6 +229,7 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
                 </button>
             </header>
             <Banners/>
+            <components::share::SharedBanner/>
             <Show when=move || dragging.get()>
                 <div class="drop-overlay">"Drop trace files to load them"</div>
             </Show>
@@ -315,7 +328,7 @@ pub fn export_traces(state: AppState, ids: &[String], stem: &str, kind: FileKind
     download(&format!("{stem}.json"), &text);
 }
 
-fn download(file_name: &str, text: &str) {
+pub fn download(file_name: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else {
         return;

@@ -16,7 +16,6 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use leptos::prelude::*;
 use prompttrace::format::{self, jsonl};
-use prompttrace::rollup::IndexRow;
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -466,20 +465,7 @@ fn apply_changed(state: AppState, changed: BTreeSet<String>) {
         return;
     }
     HELD.with_borrow_mut(|held| held.keys.extend(shown.iter().cloned()));
-    records::back(&shown);
-    let rows: Vec<IndexRow> = state.peek_priced(|store, prices| {
-        shown
-            .iter()
-            .filter_map(|id| store.trace(id))
-            .map(|entry| IndexRow::of(store, entry, prices))
-            .collect()
-    });
-    records::pin(shown.iter().cloned());
-    state.change_rows(|all| {
-        for row in rows {
-            all.insert(row.id.clone(), row);
-        }
-    });
+    records::hold(state, &shown);
 }
 
 /// The header's indicator: the files followed, and pause or resume.

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use prompttrace::format::{self, jsonl};
+use prompttrace::rollup::IndexRow;
 use prompttrace::Store;
 
 use crate::state::{AppState, Progress};
@@ -358,6 +359,25 @@ pub fn remove(store: &mut Store, key: &str) {
     } else {
         store.remove_trace(key);
     }
+}
+
+/// Traces the store now holds that only this tab has (a file read while
+/// storage is unusable, live files, a share): pinned, no longer gone, and
+/// their rows, made from the store, into the lists.
+pub fn hold(state: AppState, ids: &[String]) {
+    let rows: Vec<IndexRow> = state.peek_priced(|store, prices| {
+        ids.iter()
+            .filter_map(|id| store.trace(id))
+            .map(|entry| IndexRow::of(store, entry, prices))
+            .collect()
+    });
+    back(ids);
+    pin(ids.iter().cloned());
+    state.change_rows(|all| {
+        for row in rows {
+            all.insert(row.id.clone(), row);
+        }
+    });
 }
 
 /// Records only this tab holds (storage refused them): kept opened.

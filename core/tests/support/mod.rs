@@ -13,3 +13,13 @@ pub fn repo_tests(relative: &str) -> PathBuf {
         .join("../tests")
         .join(relative)
 }
+
+/// An interop fixture (`tests/fixtures/interop/NAME`) imported into a new
+/// store.
+pub fn load_interop(name: &str) -> prompttrace::Store {
+    let path = repo_tests(&format!("fixtures/interop/{name}"));
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut store = prompttrace::Store::new();
+    prompttrace::format::import(&mut store, name, &bytes).unwrap_or_else(|e| panic!("{e}"));
+    store
+}

@@ -9,6 +9,7 @@ pub mod json_view;
 pub mod markdown;
 pub mod messages;
 pub mod row_filters;
+pub mod share;
 pub mod timeline;
 pub mod trace_search;
 pub mod virtual_list;

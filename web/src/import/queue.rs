@@ -172,19 +172,7 @@ fn hold(state: AppState, records: &str, keys: &[String]) {
         state.errors.update(|errors| errors.push(error.to_string()));
         return;
     }
-    let rows: Vec<IndexRow> = state.peek_priced(|store, prices| {
-        keys.iter()
-            .filter_map(|id| store.trace(id))
-            .map(|entry| IndexRow::of(store, entry, prices))
-            .collect()
-    });
-    records::back(keys);
-    records::pin(keys.iter().cloned());
-    state.change_rows(|all| {
-        for row in rows {
-            all.insert(row.id.clone(), row);
-        }
-    });
+    records::hold(state, keys);
 }
 
 /// Says how a batch went. Once something was stored, the demo is not

@@ -11,6 +11,7 @@ use prompttrace::Json;
 use crate::components::confirm_delete::ConfirmDelete;
 use crate::components::json_view::JsonView;
 use crate::components::messages::MessageList;
+use crate::components::share::ShareButton;
 use crate::links;
 use crate::state::{use_state, Dirty};
 use crate::{format, loader, records, FileKind};
@@ -216,20 +217,29 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
             loader::persist(state, Dirty::keys(traces));
         }
     });
+    let trace_ids = Signal::derive(move || {
+        turns.with(|turns| {
+            turns
+                .iter()
+                .map(|row| row.trace.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    let stem = Signal::derive(move || format!("session-{}", id.get().unwrap_or_default()));
     let export = move |kind: FileKind| {
-        let ids: Vec<String> = turns
-            .get_untracked()
-            .into_iter()
-            .map(|row| row.trace.id)
-            .collect();
-        let stem = format!("session-{}", id.get_untracked().unwrap_or_default());
-        crate::export_traces(state, &ids, &stem, kind);
+        crate::export_traces(
+            state,
+            &trace_ids.get_untracked(),
+            &stem.get_untracked(),
+            kind,
+        );
     };
     view! {
         <h1>"Session " <span data-testid="session-id">{move || id.get().unwrap_or_default()}</span></h1>
         <div class="actions">
             <button on:click=move |_| export(FileKind::Native)>"Export session"</button>
             <button data-testid="export-session-otlp" on:click=move |_| export(FileKind::Otlp)>"Export as OTLP"</button>
+            <ShareButton ids=trace_ids stem=stem what="session"/>
             <ConfirmDelete label="Delete this session" on_delete=delete/>
         </div>
         <ol class="conversation" data-testid="conversation">

@@ -17,6 +17,7 @@ use crate::components::confirm_delete::ConfirmDelete;
 use crate::components::content::{Content, ContentToggle};
 use crate::components::flame::{FlameGraph, ViewSwitch, VIEW};
 use crate::components::json_view::JsonView;
+use crate::components::share::ShareButton;
 use crate::components::timeline::Timeline;
 use crate::components::trace_search::TraceSearch;
 use crate::links;
@@ -151,6 +152,7 @@ fn TraceActions(state: AppState, id: String) -> impl IntoView {
             loader::persist(state, Dirty::keys([id.clone()]));
         })
     };
+    let share = (vec![id.clone()], stem.clone());
     let export =
         move |kind: FileKind| crate::export_traces(state, std::slice::from_ref(&id), &stem, kind);
     let export_otlp = export.clone();
@@ -158,6 +160,7 @@ fn TraceActions(state: AppState, id: String) -> impl IntoView {
         <div class="actions">
             <button on:click=move |_| export(FileKind::Native)>"Export trace"</button>
             <button data-testid="export-trace-otlp" on:click=move |_| export_otlp(FileKind::Otlp)>"Export as OTLP"</button>
+            <ShareButton ids=share.0 stem=share.1 what="trace"/>
             <ConfirmDelete label="Delete trace" on_delete=delete/>
         </div>
     }

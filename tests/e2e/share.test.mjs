@@ -1,0 +1,283 @@
+// Sharing without a server: "Copy link" puts the trace in the link's
+// fragment, opened elsewhere it shows without being stored until "Keep";
+// "Download as HTML" writes one file that shows the trace from file://
+// with every network request refused; "leave out inputs and outputs"
+// leaves none in what is shared; hostile content stays inside its block.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { inflateRawSync } from "node:zlib";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { Viewer, repo, screenshots } from "./viewer-page.mjs";
+
+const LANGFUSE = join(repo, "tests/fixtures/interop/langfuse-api-trace.json");
+const TRACE = "bef54bced683e14c1de2ce5d3cb8bc9c";
+/** Words of that trace's input, and of an LLM call's answer. */
+const CONTENT = "charged twice";
+
+/** A viewer with the Langfuse fixture stored, on its trace page. */
+async function viewerWithTrace() {
+  const viewer = await Viewer.open();
+  await viewer.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: viewer.base });
+  await viewer.goto("?page=storage");
+  await viewer.loadFiles([LANGFUSE]);
+  assert.equal(await viewer.errors(), "");
+  await viewer.openTrace(TRACE);
+  return viewer;
+}
+
+/** Opens the share panel, sets what to leave out, and makes the link. */
+async function makeLink(viewer, { dropContent = false } = {}) {
+  const page = viewer.page;
+  if (!(await page.$("[data-testid=share-dialog]"))) await page.click("[data-testid=share]");
+  await page.setChecked("[data-testid=share-drop-content]", dropContent);
+  await page.click("[data-testid=share-copy-link]");
+  await page.waitForSelector("[data-testid=share-link]");
+  return page.inputValue("[data-testid=share-link]");
+}
+
+/** The JSON Lines a link carries, decoded here as the format says. */
+function linkContent(link) {
+  const text = link.slice(link.indexOf("#t=") + 3);
+  return inflateRawSync(Buffer.from(text, "base64url")).toString("utf8");
+}
+
+/** The address of `link` on another viewer's server (the same dist/). */
+const on = (viewer, link) => viewer.base + link.slice(link.indexOf("#"));
+
+test("a copied link opens the trace unstored; Keep stores it; a damaged link stores nothing", async () => {
+  const sender = await viewerWithTrace();
+  const receiver = await Viewer.open();
+  const third = await Viewer.open();
+  try {
+    const page = sender.page;
+    await page.click("[data-testid=share]");
+    await page.waitForSelector("[data-testid=share-dialog]");
+    await sender.screenshot("share-dialog");
+    await sender.toggleTheme();
+    await sender.screenshot("share-dialog-dark");
+    await sender.toggleTheme();
+
+    const link = await makeLink(sender);
+    assert.ok(link.startsWith(`${sender.base}#t=`), "the viewer's address and the fragment only: no query");
+    assert.match(await page.textContent("[data-testid=share-said]"), /Link copied/);
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+    assert.match(linkContent(link), /^\{"format":"prompttrace","version":1\}\n\{"trace":\{"id":"bef54bced683e14c1de2ce5d3cb8bc9c"/);
+
+    // Opened in a fresh browser: shown from the link, nothing stored.
+    const other = receiver.page;
+    await other.goto(on(receiver, link));
+    await other.waitForSelector("[data-testid=shared-banner]", { timeout: 30_000 });
+    await other.waitForSelector("[data-testid=trace-header]");
+    assert.equal(await other.textContent("[data-testid=trace-tokens]"), "488");
+    assert.match(await other.textContent("[data-testid=shared-banner]"), /Shared trace — not stored/);
+    const address = new URL(other.url());
+    assert.equal(address.searchParams.get("page"), "trace");
+    assert.equal(address.searchParams.get("id"), TRACE);
+    assert.ok(!address.search.includes("t="), "the shared text never enters the query");
+    assert.equal(await receiver.errors(), "");
+    assert.deepEqual(await receiver.storedKeys("traces"), [], "nothing stored before Keep");
+    assert.ok(receiver.served.every(([, path]) => !path.includes("t=")), "the server never saw the fragment");
+    await receiver.screenshot("shared-trace");
+    await receiver.toggleTheme();
+    await receiver.screenshot("shared-trace-dark");
+    await receiver.toggleTheme();
+
+    // Keep: stored through the import, the banner goes, a reload shows it.
+    await other.click("[data-testid=shared-keep]");
+    await other.waitForFunction(() => !document.querySelector("[data-testid=shared-banner]"));
+    await receiver.idle();
+    assert.deepEqual(await receiver.storedKeys("traces"), [TRACE]);
+    assert.ok(!other.url().includes("#t="), "the fragment went with Keep");
+    await other.reload();
+    await other.waitForSelector("[data-testid=trace-header]", { timeout: 30_000 });
+    assert.equal(await other.textContent("[data-testid=trace-tokens]"), "488");
+    assert.equal(await other.$("[data-testid=shared-banner]"), null);
+
+    // A link cut short, or not base64 at all: a clear error, nothing stored,
+    // and the app goes on working.
+    for (const damaged of [link.slice(0, Math.floor(link.length / 2)), `${sender.base}#t=not*base64!`]) {
+      await third.page.goto("about:blank"); // a new load, not a fragment change
+      await third.page.goto(on(third, damaged));
+      await third.page.waitForSelector("[data-testid=errors]", { timeout: 30_000 });
+      assert.match(await third.errors(), /This shared link could not be opened: .*Nothing was stored\./);
+      assert.equal(await third.page.$("[data-testid=shared-banner]"), null);
+      assert.deepEqual(await third.storedKeys("traces"), []);
+      await third.page.click("nav >> text=Traces");
+      await third.page.waitForSelector("[data-testid=traces], .empty");
+    }
+    // Pasted into the address bar of a tab showing the viewer (only the
+    // fragment changes, which loads nothing): it opens as in a new tab.
+    await sender.goto("?page=traces");
+    await page.goto(link.replace("#", "?page=traces#"));
+    await page.waitForSelector("[data-testid=shared-banner]", { timeout: 30_000 });
+    await page.waitForSelector("[data-testid=trace-header]");
+    for (const viewer of [sender, receiver, third]) assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await Promise.all([sender.close(), receiver.close(), third.close()]);
+  }
+});
+
+test("leaving out inputs and outputs leaves none in the link or the page it opens", async () => {
+  const sender = await viewerWithTrace();
+  const receiver = await Viewer.open();
+  try {
+    const full = linkContent(await makeLink(sender));
+    assert.ok(full.includes(CONTENT), "without redaction the content is shared");
+    const link = await makeLink(sender, { dropContent: true });
+    const content = linkContent(link);
+    assert.ok(!content.includes(CONTENT), "the words of the input are gone");
+    for (const line of content.trim().split("\n").slice(1)) {
+      const record = JSON.parse(line);
+      const fields = record.trace ?? record.observation;
+      for (const key of ["input", "output", "status_message"]) assert.ok(!(key in fields), `${key} in ${line}`);
+    }
+    assert.ok(link.length < full.length);
+
+    const other = receiver.page;
+    await other.goto(on(receiver, link));
+    await other.waitForSelector("[data-testid=shared-banner]", { timeout: 30_000 });
+    await receiver.clickRow("llm-plan");
+    await receiver.waitForDetail("llm-plan");
+    assert.equal(await other.$("[data-testid=detail-input]"), null);
+    assert.equal(await other.$("[data-testid=detail-output]"), null);
+    assert.ok(!(await other.textContent("main")).includes(CONTENT));
+    assert.equal(await other.textContent("[data-testid=trace-tokens]"), "488", "the figures stay");
+  } finally {
+    await Promise.all([sender.close(), receiver.close()]);
+  }
+});
+
+test("a session shares as one link: its three traces open on the session page", async () => {
+  const sender = await Viewer.open();
+  const receiver = await Viewer.open();
+  try {
+    await sender.goto("?page=storage");
+    await sender.loadFiles([join(repo, "tests/fixtures/traces/chat-session.json")]);
+    await sender.goto("?page=session&id=chat_123");
+    await sender.page.waitForFunction(() => document.querySelectorAll("[data-testid=turn]").length === 3);
+    const link = await makeLink(sender);
+    assert.equal(linkContent(link).match(/^\{"trace":/gm).length, 3);
+
+    const other = receiver.page;
+    await other.goto(on(receiver, link));
+    await other.waitForSelector("[data-testid=shared-banner]", { timeout: 30_000 });
+    await other.waitForFunction(() => document.querySelectorAll("[data-testid=turn]").length === 3);
+    assert.equal(new URL(other.url()).searchParams.get("page"), "session");
+    assert.equal(await other.textContent("[data-testid=session-id]"), "chat_123");
+    assert.deepEqual(await receiver.storedKeys("traces"), []);
+    assert.deepEqual(receiver.pageErrors, []);
+  } finally {
+    await Promise.all([sender.close(), receiver.close()]);
+  }
+});
+
+/** Opens a downloaded page from file:// in a fresh browser whose every
+ * request but file: is refused; returns the page and the refused URLs. */
+async function openOffline(path) {
+  const browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"],
+  });
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const refused = [];
+  await context.route("**", (route) => {
+    const url = route.request().url();
+    if (url.startsWith("file:")) return route.continue();
+    refused.push(url);
+    return route.abort();
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(error.message));
+  page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+  await page.goto(`file://${path}`);
+  return { browser, page, refused, errors };
+}
+
+/** Downloads the shown trace as HTML; its path and text. */
+async function downloadHtml(viewer) {
+  const page = viewer.page;
+  if (!(await page.$("[data-testid=share-dialog]"))) await page.click("[data-testid=share]");
+  const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.click("[data-testid=share-download]")]);
+  const path = join(screenshots, "..", download.suggestedFilename());
+  await download.saveAs(path);
+  return { name: download.suggestedFilename(), path, html: readFileSync(path, "utf8") };
+}
+
+test("Download as HTML: one file that shows the trace from file:// with no network", async () => {
+  const viewer = await viewerWithTrace();
+  try {
+    const { name, path, html } = await downloadHtml(viewer);
+    assert.equal(name, `trace-${TRACE}.html`);
+    assert.match(await viewer.page.textContent("[data-testid=share-said]"), /Downloaded .*\.html/);
+    const csp = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/)[1];
+    assert.match(csp, /script-src 'sha256-[A-Za-z0-9+/]+=*' 'wasm-unsafe-eval'/);
+    assert.match(csp, /default-src 'none'/);
+    assert.ok(!/<script[^>]+src=|<link[^>]+href=/.test(html), "no file named outside the page");
+    console.log(`# downloaded HTML: ${(html.length / 1024).toFixed(0)} KB`);
+
+    const { browser, page, refused, errors } = await openOffline(path);
+    try {
+      await page.waitForSelector("[data-testid=trace-header]", { timeout: 30_000 });
+      assert.equal(await page.textContent("[data-testid=trace-tokens]"), "488");
+      assert.match(await page.textContent("[data-testid=shared-banner]"), /opened from this file/);
+      await page.click(`[data-testid=timeline-row] .obs-name >> text="llm-plan"`);
+      await page.waitForSelector("[data-testid=detail-input]");
+      assert.ok((await page.textContent("main")).includes(CONTENT));
+      assert.equal(await page.$("[data-testid=share]"), null, "no share from a file: it has no server to read the viewer from");
+      assert.deepEqual(refused, [], "nothing asked for the network");
+      assert.deepEqual(errors, [], "no CSP refusal, no error");
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await viewer.close();
+  }
+});
+
+const HOSTILE = [
+  "</script><img src=x onerror=\"window.__pwned='img'\">",
+  "<!--<script>window.__pwned='comment'</script>",
+  "</SCRIPT ><script>window.__pwned='upper'</script>",
+];
+
+test("hostile content in a downloaded HTML file stays inside its data block", async () => {
+  const viewer = await Viewer.open();
+  try {
+    const at = "2024-05-01T12:00:00Z";
+    const file = JSON.stringify({
+      format: "prompttrace",
+      version: 1,
+      traces: [{ id: "evil", name: HOSTILE[0], status: "completed", started_at: at, ended_at: "2024-05-01T12:00:01Z", input: HOSTILE }],
+      observations: HOSTILE.map((text, i) => ({ id: `o${i}`, trace_id: "evil", name: `step ${i}`, type: "generation", status: "completed",
+        started_at: at, ended_at: "2024-05-01T12:00:00.5Z", input: text, output: { text } })),
+    });
+    await viewer.goto("?page=storage");
+    await viewer.dropFile("hostile.json", file);
+    assert.equal(await viewer.errors(), "");
+    await viewer.openTrace("evil");
+    const { path, html } = await downloadHtml(viewer);
+    for (const text of ["<img src=x", "window.__pwned", "<!--"]) assert.ok(!html.includes(text), `${text} is not in the file as it was`);
+    assert.equal((html.match(/<\/script>/g) ?? []).length, 3, "the two data blocks and the one script, each closed once");
+
+    const { browser, page, refused, errors } = await openOffline(path);
+    try {
+      await page.waitForSelector("[data-testid=trace-header]", { timeout: 30_000 });
+      assert.ok((await page.textContent(".trace-header h1")).startsWith(HOSTILE[0]), "the name shown as text");
+      await page.click(`[data-testid=timeline-row] .obs-name >> text="step 1"`);
+      await page.waitForSelector("[data-testid=detail-input]");
+      assert.ok((await page.textContent("[data-testid=detail-input]")).includes("<!--<script>"));
+      assert.equal(await page.evaluate(() => window.__pwned), undefined);
+      assert.equal(await page.$$eval("main img, main script", (nodes) => nodes.length), 0);
+      assert.deepEqual(refused, []);
+      assert.deepEqual(errors, []);
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    await viewer.close();
+  }
+});
