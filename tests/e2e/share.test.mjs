@@ -5,12 +5,13 @@
 // leaves none in what is shared; hostile content stays inside its block.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { inflateRawSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { Viewer, repo, screenshots } from "./viewer-page.mjs";
+import { Viewer, repo } from "./viewer-page.mjs";
 
 const LANGFUSE = join(repo, "tests/fixtures/interop/langfuse-api-trace.json");
 const TRACE = "bef54bced683e14c1de2ce5d3cb8bc9c";
@@ -229,7 +230,7 @@ async function downloadHtml(viewer) {
   const page = viewer.page;
   if (!(await page.$("[data-testid=share-dialog]"))) await page.click("[data-testid=share]");
   const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.click("[data-testid=share-download]")]);
-  const path = join(screenshots, "..", download.suggestedFilename());
+  const path = join(mkdtempSync(join(tmpdir(), "prompttrace-share-")), download.suggestedFilename());
   await download.saveAs(path);
   return { name: download.suggestedFilename(), path, html: readFileSync(path, "utf8") };
 }
