@@ -11,7 +11,7 @@ import { inflateRawSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
-import { Viewer, repo } from "./viewer-page.mjs";
+import { Viewer, repo, screenshots } from "./viewer-page.mjs";
 
 const LANGFUSE = join(repo, "tests/fixtures/interop/langfuse-api-trace.json");
 const TRACE = "bef54bced683e14c1de2ce5d3cb8bc9c";
@@ -252,6 +252,7 @@ test("Download as HTML: one file that shows the trace from file:// with no netwo
       await page.waitForSelector("[data-testid=trace-header]", { timeout: 30_000 });
       assert.equal(await page.textContent("[data-testid=trace-tokens]"), "488");
       assert.match(await page.textContent("[data-testid=shared-banner]"), /opened from this file/);
+      await page.screenshot({ path: join(screenshots, "shared-file.png") });
       await page.click(`[data-testid=timeline-row] .obs-name >> text="llm-plan"`);
       await page.waitForSelector("[data-testid=detail-input]");
       assert.ok((await page.textContent("main")).includes(CONTENT));
