@@ -5,8 +5,10 @@
 // leaves none in what is shared; hostile content stays inside its block.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { inflateRawSync } from "node:zlib";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { Viewer, repo, screenshots } from "./viewer-page.mjs";
@@ -52,14 +54,12 @@ test("a copied link opens the trace unstored; Keep stores it; a damaged link sto
   const third = await Viewer.open();
   try {
     const page = sender.page;
-    await page.click("[data-testid=share]");
-    await page.waitForSelector("[data-testid=share-dialog]");
+    const link = await makeLink(sender);
     await sender.screenshot("share-dialog");
     await sender.toggleTheme();
     await sender.screenshot("share-dialog-dark");
     await sender.toggleTheme();
-
-    const link = await makeLink(sender);
+    console.log(`# link of a 10-observation trace: ${link.length} characters, from ${linkContent(link).length} bytes of JSON Lines`);
     assert.ok(link.startsWith(`${sender.base}#t=`), "the viewer's address and the fragment only: no query");
     assert.match(await page.textContent("[data-testid=share-said]"), /Link copied/);
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
@@ -173,6 +173,34 @@ test("a session shares as one link: its three traces open on the session page", 
   }
 });
 
+test("a trace too large for a link says to download it as HTML instead", async () => {
+  const viewer = await Viewer.open();
+  try {
+    const at = "2024-05-01T12:00:00Z";
+    // Random text hardly compresses: 200 KB of hex is about 100 KB deflated.
+    const noise = randomBytes(100_000).toString("hex");
+    const file = JSON.stringify({
+      format: "prompttrace", version: 1,
+      traces: [{ id: "large", name: "large", status: "completed", started_at: at, ended_at: "2024-05-01T12:00:01Z", input: noise }],
+      observations: [],
+    });
+    await viewer.goto("?page=storage");
+    await viewer.dropFile("large.json", file);
+    assert.equal(await viewer.errors(), "");
+    await viewer.goto("?page=trace&id=large");
+    await viewer.page.waitForSelector("[data-testid=trace-header]", { timeout: 30_000 });
+    await viewer.page.click("[data-testid=share]");
+    await viewer.page.click("[data-testid=share-copy-link]");
+    await viewer.page.waitForSelector("[data-testid=share-said]");
+    assert.match(await viewer.page.textContent("[data-testid=share-said]"),
+      /This trace is too large for a link \(\d+ KB compressed; a link carries up to 64 KB\)\. Use Download as HTML\./);
+    assert.equal(await viewer.page.$("[data-testid=share-link]"), null);
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
 /** Opens a downloaded page from file:// in a fresh browser whose every
  * request but file: is refused; returns the page and the refused URLs. */
 async function openOffline(path) {
@@ -202,7 +230,7 @@ async function downloadHtml(viewer) {
   const page = viewer.page;
   if (!(await page.$("[data-testid=share-dialog]"))) await page.click("[data-testid=share]");
   const [download] = await Promise.all([page.waitForEvent("download", { timeout: 60_000 }), page.click("[data-testid=share-download]")]);
-  const path = join(screenshots, "..", download.suggestedFilename());
+  const path = join(mkdtempSync(join(tmpdir(), "prompttrace-share-")), download.suggestedFilename());
   await download.saveAs(path);
   return { name: download.suggestedFilename(), path, html: readFileSync(path, "utf8") };
 }
@@ -224,6 +252,7 @@ test("Download as HTML: one file that shows the trace from file:// with no netwo
       await page.waitForSelector("[data-testid=trace-header]", { timeout: 30_000 });
       assert.equal(await page.textContent("[data-testid=trace-tokens]"), "488");
       assert.match(await page.textContent("[data-testid=shared-banner]"), /opened from this file/);
+      await page.screenshot({ path: join(screenshots, "shared-file.png") });
       await page.click(`[data-testid=timeline-row] .obs-name >> text="llm-plan"`);
       await page.waitForSelector("[data-testid=detail-input]");
       assert.ok((await page.textContent("main")).includes(CONTENT));

@@ -35,14 +35,18 @@ extern "C" {
 }
 
 /// The format both streams use: deflate without zlib's header and checksum.
-const FORMAT: &str = "deflate-raw";
+pub const FORMAT: &str = "deflate-raw";
 
 /// JSON Lines → the shared text.
 pub async fn encode(lines: &str) -> Result<String, String> {
+    Ok(URL_SAFE_NO_PAD.encode(deflate(lines.as_bytes()).await?))
+}
+
+/// Bytes compressed as `FORMAT` (also the wasm a downloaded file holds).
+pub async fn deflate(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let stream = CompressionStream::new(FORMAT).map_err(message)?;
     let pair = ReadableWritablePair::new(&stream.readable(), &stream.writable());
-    let packed = through(lines.as_bytes(), &pair).await.map_err(message)?;
-    Ok(URL_SAFE_NO_PAD.encode(packed))
+    through(bytes, &pair).await.map_err(message)
 }
 
 /// The shared text → JSON Lines; a damaged or cut text is refused (the

@@ -2,7 +2,7 @@
 //! traces opened by double-click, with no network. The viewer fetches its
 //! own files from where it was served (the glue, the wasm, the style, as
 //! `index.html` names them) and writes them inline: the glue and a few
-//! lines that start it from the wasm, base64 in a data block, as the one
+//! lines that start it from the wasm (deflated, base64, in a data block) as the one
 //! module script; the traces in another data block (`codec`'s text, whose
 //! alphabet has no `<`: no trace content can end the block). The page
 //! keeps a Content-Security-Policy: that one script by its SHA-256 hash,
@@ -15,20 +15,22 @@ use leptos::prelude::document;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use super::DATA_BLOCK;
+use super::{codec, DATA_BLOCK};
 
 /// The id of the data block holding the wasm.
 const WASM_BLOCK: &str = "prompttrace-wasm";
 
-/// Starts the viewer from the inlined wasm (after the glue, in the same
-/// module: `__wbg_init` is the glue's own init).
+/// Starts the viewer from the inlined wasm, deflated (a third of its
+/// size) then base64; after the glue, in the same module: `__wbg_init` is
+/// the glue's own init. Nothing here reaches the network: a `Response`
+/// made from a stream is only a reader.
 const START: &str = r#"
 {
-  const text = document.getElementById("prompttrace-wasm").textContent;
-  const raw = atob(text);
-  const bytes = new Uint8Array(raw.length);
-  for (let i = 0; i < raw.length; i++) bytes[i] = raw.charCodeAt(i);
-  await __wbg_init({ module_or_path: bytes });
+  const raw = atob(document.getElementById("prompttrace-wasm").textContent);
+  const packed = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) packed[i] = raw.charCodeAt(i);
+  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  await __wbg_init({ module_or_path: await new Response(stream).arrayBuffer() });
 }
 "#;
 
@@ -61,7 +63,7 @@ pub async fn page(shared: &str, title: &str) -> Result<String, String> {
          <script type=\"application/octet-stream\" id=\"{WASM_BLOCK}\">{wasm}</script>\n\
          <script type=\"module\">{script}</script>\n</head>\n<body></body>\n</html>\n",
         title = escape(title),
-        wasm = STANDARD.encode(wasm),
+        wasm = STANDARD.encode(codec::deflate(&wasm).await?),
     ))
 }
 
@@ -139,4 +141,22 @@ async fn sha256_base64(bytes: &[u8]) -> Result<String, String> {
     .await
     .map_err(unavailable)?;
     Ok(STANDARD.encode(js_sys::Uint8Array::new(&digest).to_vec()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_titles_are_text_whatever_the_trace_name() {
+        assert_eq!(
+            escape("</title><script>\"&"),
+            "&lt;/title&gt;&lt;script&gt;&quot;&amp;"
+        );
+    }
+
+    #[test]
+    fn html_start_script_uses_the_codec_format() {
+        assert!(START.contains(&format!("DecompressionStream(\"{}\")", codec::FORMAT)));
+    }
 }
