@@ -173,7 +173,7 @@ test("rows stored before per-model figures are counted under 'unknown model', an
     await viewer.goto("?page=dashboard");
     await page.waitForSelector("[data-testid=unknown-model-note]");
     assert.equal(await page.textContent("[data-testid=unknown-model-note]"),
-      `${changed} ${changed === 1 ? "trace was" : "traces were"} stored before per-model figures: counted under “unknown model” (import the files again to split them).`);
+      `${changed} ${changed === 1 ? "trace was" : "traces were"} stored before per-model figures: counted under “unknown model”.`);
     const rows = await breakdown(page, "by-model");
     const unknown = rows.find((cells) => cells[0] === "unknown model");
     assert.equal(unknown?.[1], count(changed), "its traces");
