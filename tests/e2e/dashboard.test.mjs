@@ -220,6 +220,7 @@ test("hostile trace names in the breakdown are text", async () => {
     // The long name wraps inside its cell: the page does not scroll sideways.
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(wide <= 0, `the page is ${wide}px wider than the window`);
+    await page.locator("[data-testid=by-model]").evaluate((table) => table.scrollIntoView());
     await viewer.screenshot("dashboard-hostile");
     assert.deepEqual(viewer.pageErrors, []);
   } finally {

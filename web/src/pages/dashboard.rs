@@ -233,7 +233,7 @@ fn Breakdown(
                     let f = line.figures;
                     view! {
                         <tr>
-                            <td class=if line.unknown { "key unknown" } else { "key" }>{line.key}</td>
+                            <td class=if line.unknown { "key unknown" } else { "key" } title=line.key.clone()><span class="clamp">{line.key.clone()}</span></td>
                             <td class="num">{format::count(f.trace_count as u64)}</td>
                             <td class="num">{format::count(f.llm_call_count as u64)}</td>
                             <td class="num">{format!("{} ({} / {})", format::count(f.tokens.total), format::count(f.tokens.input), format::count(f.tokens.output))}</td>
