@@ -44,7 +44,7 @@ try {
   console.log(`dashboard: ${count(written)} index rows (plus the fixture's), headless Chromium, this machine`);
   await viewer.goto("?page=sessions");
   const started = Date.now();
-  await page.click("nav a[href='?page=dashboard']");
+  await page.click("nav >> text=Dashboard");
   await page.waitForFunction(() => Number(document.querySelector("[data-testid=total-traces]")?.textContent.replace(/,/g, "")) > 1000,
     null, { timeout: 300_000 });
   console.log(`  open → totals shown: ${Date.now() - started} ms (${await page.textContent("[data-testid=total-traces]")} traces)`);

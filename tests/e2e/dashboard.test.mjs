@@ -173,7 +173,7 @@ test("rows stored before per-model figures are counted under 'unknown model', an
     await viewer.goto("?page=dashboard");
     await page.waitForSelector("[data-testid=unknown-model-note]");
     assert.equal(await page.textContent("[data-testid=unknown-model-note]"),
-      `${changed} ${changed === 1 ? "trace was" : "traces were"} stored before per-model figures: counted under “unknown model” (import the files again to split them).`);
+      `${changed} ${changed === 1 ? "trace was" : "traces were"} stored before per-model figures: counted under “unknown model”.`);
     const rows = await breakdown(page, "by-model");
     const unknown = rows.find((cells) => cells[0] === "unknown model");
     assert.equal(unknown?.[1], count(changed), "its traces");
@@ -220,6 +220,7 @@ test("hostile trace names in the breakdown are text", async () => {
     // The long name wraps inside its cell: the page does not scroll sideways.
     const wide = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(wide <= 0, `the page is ${wide}px wider than the window`);
+    await page.locator("[data-testid=by-model]").evaluate((table) => table.scrollIntoView());
     await viewer.screenshot("dashboard-hostile");
     assert.deepEqual(viewer.pageErrors, []);
   } finally {

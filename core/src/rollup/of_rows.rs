@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{CostTotals, Figures, Group, IndexRow};
+use super::{CostTotals, Figures, Group, IndexRow, Tokens};
 use crate::hash::HashMap;
 use crate::time::Timestamp;
 
@@ -18,20 +18,38 @@ impl IndexRow {
     pub fn figures(&self) -> Figures {
         let at = |millis: f64| Timestamp::from_unix_millis_f64(millis);
         Figures {
-            trace_count: 1,
             observation_count: self.observation_count,
-            llm_call_count: self.llm_call_count,
-            error_count: self.error_count,
-            tokens: self.tokens,
-            cost: CostTotals {
-                total: self.cost,
-                ..CostTotals::default()
-            },
             first_start: at(self.first_start),
             last_end: self.last_end.and_then(at),
             running_count: usize::from(self.running),
-            latency_p50_ms: None,
-            latency_p95_ms: None,
+            ..Figures::one_trace(
+                self.llm_call_count,
+                self.error_count,
+                self.tokens,
+                self.cost,
+            )
+        }
+    }
+}
+
+impl Figures {
+    /// One trace's counts and total cost, nothing else known.
+    pub(super) fn one_trace(
+        llm_call_count: usize,
+        error_count: usize,
+        tokens: Tokens,
+        cost: Option<f64>,
+    ) -> Figures {
+        Figures {
+            trace_count: 1,
+            llm_call_count,
+            error_count,
+            tokens,
+            cost: CostTotals {
+                total: cost,
+                ..CostTotals::default()
+            },
+            ..Figures::default()
         }
     }
 }

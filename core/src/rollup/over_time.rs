@@ -18,7 +18,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{CostTotals, Figures, Group, IndexRow, ModelFigures};
+use super::{Figures, Group, IndexRow, ModelFigures};
 use crate::hash::HashMap;
 
 /// At most this many buckets over a range.
@@ -171,17 +171,12 @@ pub fn over_time<'a>(
 impl ModelFigures {
     /// This model's part of one trace, as a trace's figures.
     fn figures(&self) -> Figures {
-        Figures {
-            trace_count: 1,
-            llm_call_count: self.llm_call_count,
-            error_count: self.error_count,
-            tokens: self.tokens,
-            cost: CostTotals {
-                total: self.cost,
-                ..CostTotals::default()
-            },
-            ..Figures::default()
-        }
+        Figures::one_trace(
+            self.llm_call_count,
+            self.error_count,
+            self.tokens,
+            self.cost,
+        )
     }
 }
 

@@ -27,17 +27,18 @@ pub struct Series {
 }
 
 /// The axis ticks from 0: 2 to 5 steps of 1, 2 or 5 × 10ⁿ covering `max`
-/// (0 to 1 when nothing is above 0).
-pub fn nice_ticks(max: f64) -> Vec<f64> {
+/// (0 to 1 when nothing is above 0), no step under `min_step` (1 for
+/// counts, which have no halves).
+pub fn nice_ticks(max: f64, min_step: f64) -> Vec<f64> {
     if max.is_nan() || max <= 0.0 {
         return vec![0.0, 1.0];
     }
-    let rough = max / 4.0;
+    let rough = (max / 4.0).max(min_step);
     let power = 10f64.powf(rough.log10().floor());
     let step = [1.0, 2.0, 5.0, 10.0]
         .into_iter()
         .map(|m| m * power)
-        .find(|step| step * 4.0 >= max)
+        .find(|&step| step * 4.0 >= max && step >= min_step)
         .unwrap_or(10.0 * power);
     let steps = (max / step).ceil() as usize;
     (0..=steps).map(|i| i as f64 * step).collect()
@@ -53,9 +54,13 @@ pub fn ColumnChart(
     titles: Vec<String>,
     format: fn(f64) -> String,
     #[prop(default = "column")] class: &'static str,
+    /// Whole numbers (counts): no tick between two integers.
+    #[prop(optional)]
+    whole: bool,
 ) -> impl IntoView {
     let max = values.iter().copied().fold(0.0, f64::max);
-    let frame = Frame::new(values.len(), nice_ticks(max));
+    let min_step = if whole { 1.0 } else { 0.0 };
+    let frame = Frame::new(values.len(), nice_ticks(max, min_step));
     let width = frame.column * 0.8;
     let columns = values
         .iter()
@@ -91,7 +96,7 @@ pub fn LineChart(
         .iter()
         .flat_map(|s| s.values.iter().flatten().copied())
         .fold(0.0, f64::max);
-    let frame = Frame::new(buckets, nice_ticks(max));
+    let frame = Frame::new(buckets, nice_ticks(max, 0.0));
     let centre = |i: usize| frame.x(i) + frame.column / 2.0;
     let lines = series
         .iter()
@@ -191,7 +196,7 @@ impl Frame {
                 view! {
                     <g>
                         <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=y y2=y/>
-                        <text class="tick" x=LEFT - 4.0 y=y + 3.5 text-anchor="end">{format(tick)}</text>
+                        <text class="tick" x=LEFT - 4.0 y=y + 3.5 text-anchor="end">{if tick == 0.0 { "0".to_string() } else { format(tick) }}</text>
                     </g>
                 }
             })
@@ -234,11 +239,14 @@ mod tests {
 
     #[test]
     fn charts_ticks_are_round_and_cover_the_maximum() {
-        assert_eq!(nice_ticks(0.0), [0.0, 1.0]);
-        assert_eq!(nice_ticks(7.0), [0.0, 2.0, 4.0, 6.0, 8.0]);
-        assert_eq!(nice_ticks(10.0), [0.0, 5.0, 10.0]);
-        assert_eq!(nice_ticks(1234.0), [0.0, 500.0, 1000.0, 1500.0]);
-        let small = nice_ticks(0.0042);
+        assert_eq!(nice_ticks(0.0, 1.0), [0.0, 1.0]);
+        assert_eq!(nice_ticks(7.0, 1.0), [0.0, 2.0, 4.0, 6.0, 8.0]);
+        assert_eq!(nice_ticks(10.0, 0.0), [0.0, 5.0, 10.0]);
+        assert_eq!(nice_ticks(1234.0, 0.0), [0.0, 500.0, 1000.0, 1500.0]);
+        assert_eq!(nice_ticks(1.0, 0.0), [0.0, 0.5, 1.0]);
+        assert_eq!(nice_ticks(1.0, 1.0), [0.0, 1.0], "no half a call");
+        assert_eq!(nice_ticks(3.0, 1.0), [0.0, 1.0, 2.0, 3.0]);
+        let small = nice_ticks(0.0042, 0.0);
         assert_eq!(small.len(), 4);
         assert!(small[3] >= 0.0042 && small[2] < 0.0042);
     }

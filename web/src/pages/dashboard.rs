@@ -103,10 +103,10 @@ fn charts(figures: &OverTime) -> impl IntoView {
         <p class="muted" data-testid="bucket-size">{format!("One column per {} (UTC), by each trace's start.", span_name(size))}</p>
         <div class="charts">
             <ColumnChart label="Cost (USD)" values=values(|f| f.cost.total.unwrap_or(0.0)) labels=labels.clone() titles=titles.clone() format=cost/>
-            <ColumnChart label="Tokens" values=values(|f| f.tokens.total as f64) labels=labels.clone() titles=titles.clone() format=count/>
-            <ColumnChart label="LLM calls" values=values(|f| f.llm_call_count as f64) labels=labels.clone() titles=titles.clone() format=count/>
-            <ColumnChart label="Traces" values=values(|f| f.trace_count as f64) labels=labels.clone() titles=titles.clone() format=count/>
-            <ColumnChart label="Errors" class="column error" values=values(|f| f.error_count as f64) labels=labels.clone() titles=titles.clone() format=count/>
+            <ColumnChart whole=true label="Tokens" values=values(|f| f.tokens.total as f64) labels=labels.clone() titles=titles.clone() format=count/>
+            <ColumnChart whole=true label="LLM calls" values=values(|f| f.llm_call_count as f64) labels=labels.clone() titles=titles.clone() format=count/>
+            <ColumnChart whole=true label="Traces" values=values(|f| f.trace_count as f64) labels=labels.clone() titles=titles.clone() format=count/>
+            <ColumnChart whole=true label="Errors" class="column error" values=values(|f| f.error_count as f64) labels=labels.clone() titles=titles.clone() format=count/>
             <LineChart label="Trace latency" labels=labels titles=titles format=ms series=vec![
                 Series { name: "p50", class: "p50", values: latencies(|f| f.latency_p50_ms) },
                 Series { name: "p95", class: "p95", values: latencies(|f| f.latency_p95_ms) },
@@ -122,7 +122,7 @@ fn unknown_models(figures: &OverTime) -> impl IntoView {
         view! {
             <p class="note" data-testid="unknown-model-note">
                 {format!(
-                    "{} {} stored before per-model figures: counted under \u{201c}unknown model\u{201d} (import the files again to split them).",
+                    "{} {} stored before per-model figures: counted under \u{201c}unknown model\u{201d}.",
                     format::count(count as u64),
                     if count == 1 { "trace was" } else { "traces were" },
                 )}
@@ -233,7 +233,7 @@ fn Breakdown(
                     let f = line.figures;
                     view! {
                         <tr>
-                            <td class=if line.unknown { "key unknown" } else { "key" }>{line.key}</td>
+                            <td class=if line.unknown { "key unknown" } else { "key" } title=line.key.clone()><span class="clamp">{line.key.clone()}</span></td>
                             <td class="num">{format::count(f.trace_count as u64)}</td>
                             <td class="num">{format::count(f.llm_call_count as u64)}</td>
                             <td class="num">{format!("{} ({} / {})", format::count(f.tokens.total), format::count(f.tokens.input), format::count(f.tokens.output))}</td>
