@@ -121,7 +121,10 @@ pub fn draw(
         let frame = &flame.frames[block.frame];
         let y = block.row as f64 * ROW_HEIGHT;
         let (colour, label) = if block.merged > 1 {
-            (palette.muted.as_str(), format!("{} spans", block.merged))
+            (
+                palette.muted.as_str(),
+                format!("{} observations", block.merged),
+            )
         } else {
             (palette.kind(frame.kind.as_str()), frame.name.clone())
         };

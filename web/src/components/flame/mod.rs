@@ -99,17 +99,22 @@ pub fn FlameGraph(
     // theme changes, in the next frame (after the theme's attribute is set,
     // and once for changes made together); the counters on the canvas say
     // what was drawn (tests and the bench read them).
+    // `try_`: the graph may be gone (another view chosen) by the frame.
     let paint = move || {
-        let (Some(canvas), width) = (canvas.get_untracked(), width.get_untracked()) else {
+        let (Some(Some(canvas)), Some(width), Some(selected), Some(zoom)) = (
+            canvas.try_get_untracked(),
+            width.try_get_untracked(),
+            selected_index.try_get_untracked(),
+            zoom.try_get_untracked(),
+        ) else {
             return;
         };
         if width <= 0.0 {
             return;
         }
-        let selected = selected_index.get_untracked();
         let started = now();
-        graph.with_untracked(|g| {
-            let window = zoom.get_untracked().unwrap_or_else(|| Window::whole(g));
+        graph.try_with_untracked(|g| {
+            let window = zoom.unwrap_or_else(|| Window::whole(g));
             let blocks = layout(g, window, width, MIN_WIDTH);
             let at = selected.map(|i| (i, window.pixels(&g.frames[i], width)));
             let drawn = draw(&canvas, g, &blocks, width, at, &Palette::read());
@@ -124,7 +129,7 @@ pub fn FlameGraph(
                     let _ = canvas.remove_attribute("data-selected-box");
                 }
             }
-            placed.set_value(blocks);
+            placed.try_update_value(|p| *p = blocks);
         });
         let _ = canvas.set_attribute("data-draw-ms", &format!("{:.1}", now() - started));
         let count = canvas
@@ -146,7 +151,7 @@ pub fn FlameGraph(
         if !queued.get_value() {
             queued.set_value(true);
             request_animation_frame(move || {
-                queued.set_value(false);
+                queued.try_update_value(|q| *q = false);
                 paint();
             });
         }

@@ -44,7 +44,7 @@ pub fn Tooltip(hover: RwSignal<Option<Hover>>, graph: Memo<Flame>) -> impl IntoV
             let frame = g.frames.get(block.frame)?;
             Some(if block.merged > 1 {
                 view! {
-                    <strong>{format!("{} spans", block.merged)}</strong>
+                    <strong>{format!("{} observations", block.merged)}</strong>
                     <span>"Too narrow to draw one by one: click to zoom in"</span>
                 }
                 .into_any()
