@@ -128,6 +128,10 @@ async function checkComparison(viewer) {
   const answer = s[4].lines;
   assert.ok(answer.some(([tag, text]) => tag === "removed" && text.startsWith("- ") && text.includes(runA.answer)), JSON.stringify(answer));
   assert.ok(answer.some(([tag, text]) => tag === "added" && text.startsWith("+ ") && text.includes(runB.answer)), JSON.stringify(answer));
+  // Each step links to itself in either run's trace.
+  const [toolInA, toolInB] = await page.$$eval("[data-testid=compare-step][data-index='3'] [data-testid^=open-in-]", (links) => links.map((a) => new URL(a.href).search));
+  assert.match(toolInA, new RegExp(`page=trace&id=${runA.id}&obs=`));
+  assert.match(toolInB, new RegExp(`page=trace&id=${runB.id}&obs=`));
   // Only what differs: the same step goes, the changed ones stay.
   await page.check("[data-testid=only-differences]");
   await page.waitForFunction(() => document.querySelectorAll("[data-testid=compare-step]").length === 4);
@@ -180,6 +184,14 @@ test("two runs of the AI SDK compare from a trace page and from two ticked rows"
     await viewer.screenshot("compare-pick-rows");
     await page.click("[data-testid=compare-picked]");
     await checkComparison(viewer);
+
+    // The tool step, opened in run B: its trace page, the step selected.
+    await page.click("[data-testid=compare-step][data-index='3'] [data-testid=open-in-b]");
+    await page.waitForSelector("[data-testid=detail-name]");
+    assert.equal(new URL(page.url()).searchParams.get("id"), runB.id);
+    assert.equal(await page.textContent("[data-testid=detail-name]"), "lookupOrder");
+    await page.goBack();
+    await page.waitForSelector("[data-testid=compare-steps]");
 
     // Swap: B becomes the reference, every delta turns around.
     await page.click("[data-testid=swap]");

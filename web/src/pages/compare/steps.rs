@@ -9,8 +9,9 @@ use leptos::prelude::*;
 use prompttrace::compare::{step_content, Change, Comparison, Line, Side, Step, Tag};
 
 use super::delta::{self, Delta};
-use crate::format;
 use crate::state::use_state;
+use crate::{format, links};
+use leptos_router::components::A;
 
 /// What a change is called on screen.
 pub fn label(change: Change) -> &'static str {
@@ -47,7 +48,11 @@ pub fn Steps(comparison: Arc<Comparison>) -> impl IntoView {
         kept.with(|kept| {
             kept.iter()
                 .take(limit.get())
-                .map(|&i| step_rows(i, steps.with_value(|c| c.steps[i].clone())))
+                .map(|&i| {
+                    let (step, runs) = steps
+                        .with_value(|c| (c.steps[i].clone(), (c.a.id.clone(), c.b.id.clone())));
+                    step_rows(i, step, runs)
+                })
                 .collect_view()
         })
     };
@@ -81,8 +86,9 @@ pub fn Steps(comparison: Arc<Comparison>) -> impl IntoView {
     }
 }
 
-/// One step: its figures, then a row for its text.
-fn step_rows(index: usize, step: Step) -> impl IntoView {
+/// One step: its figures, then a row for its text. `runs` are the
+/// traces of A and B, for the links to the step in each.
+fn step_rows(index: usize, step: Step, runs: (String, String)) -> impl IntoView {
     let change = label(step.change);
     let (a, b) = (step.a.as_ref(), step.b.as_ref());
     let pair = |show: &dyn Fn(&Side) -> String| {
@@ -118,6 +124,7 @@ fn step_rows(index: usize, step: Step) -> impl IntoView {
                 <td class="step-name" style=indent>
                     <span class="type">{step.kind.as_str()}</span>" "
                     <span class="isolate" data-testid="step-name">{step.name}</span>
+                    <span class="open-in-links">{open_in("A", &runs.0, a)}{open_in("B", &runs.1, b)}</span>
                 </td>
                 <td><span class=format!("change-label {change}") data-testid="step-change">{change}</span></td>
                 <td class="num" data-testid="step-duration">{durations}</td>
@@ -133,6 +140,16 @@ fn step_rows(index: usize, step: Step) -> impl IntoView {
             </tr>
         </tbody>
     }
+}
+
+/// A link to the step on its trace's page, selected there.
+fn open_in(run: &'static str, trace: &str, side: Option<&Side>) -> Option<impl IntoView> {
+    let side = side?;
+    let href = links::observation(trace, &side.id);
+    Some(view! {
+        " "
+        <A href=href attr:class="open-in" attr:title=format!("Open this step in run {run}") attr:data-testid=format!("open-in-{}", run.to_ascii_lowercase())>{run}</A>
+    })
 }
 
 fn delta_cell(delta: Option<Delta>, testid: &'static str) -> impl IntoView {
