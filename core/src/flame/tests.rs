@@ -4,7 +4,7 @@
 use super::*;
 use crate::format;
 use crate::rules::pricing::PriceTable;
-use crate::Store;
+use crate::store::Store;
 
 /// An observation as `(id, parent, start ms, end ms or None while running,
 /// extra JSON fields)`.
