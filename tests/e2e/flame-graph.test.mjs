@@ -199,6 +199,8 @@ test("a selection in the tree is outlined in the flame graph, arrow keys move it
     assert.match(await page.textContent("[data-testid=flame-tooltip]"), /✕ error/);
     const box = await page.locator("[data-testid=flame-canvas]").boundingBox();
     assert.deepEqual(await pixel(page, at.x - box.x, at.row * ROW + 1.5), await themeColour(page, "--error"), "outlined in the error colour");
+    // The root is no error but holds two: a red strip along its bottom.
+    assert.deepEqual(await pixel(page, box.width / 2, ROW - 2.5), await themeColour(page, "--error"), "error below the root");
     await findFrame(page, "POST", 3);
     assert.match(await page.textContent("[data-testid=flame-tooltip]"), /✕ error/);
     const weather = await findFrame(page, "get_weather", 1);
