@@ -15,9 +15,13 @@ const fixture = join(repo, "tests/fixtures/interop/otel-js-genai.json");
 
 /** The observations of the OTel-JS fixture by name (as core reads them:
  * its expected native form), and its agent trace's id. */
+function expectedObservations() {
+  return JSON.parse(readFileSync(join(repo, "tests/fixtures/interop/expected/otel-js-genai.json"), "utf8")).observations;
+}
+
 function otelJs() {
-  const expected = JSON.parse(readFileSync(join(repo, "tests/fixtures/interop/expected/otel-js-genai.json"), "utf8"));
-  const byName = (name) => expected.observations.find((o) => o.name === name);
+  const observations = expectedObservations();
+  const byName = (name) => observations.find((o) => o.name === name);
   return { trace: byName("invoke_agent travel-planner").trace_id, byName };
 }
 
@@ -124,13 +128,26 @@ test("clicking a frame selects it (&obs=, detail) and zooms to it; the tree and 
     const name = await page.textContent("[data-testid=detail-name]");
     await page.waitForFunction((name) => document.querySelector("[data-testid=flame-canvas]").getAttribute("aria-label").endsWith(`selected: ${name}`), name);
 
-    // Views switched faster than a frame: a draw queued for a graph that
-    // is gone is dropped.
-    await page.evaluate(() => {
-      for (const view of ["tree", "flame", "tree", "flame", "tree"]) document.querySelector(`[data-testid=view-${view}]`).click();
-    });
+    // Views switched within a frame: the flame graph mounts (its draw
+    // queued for the next frame) and is gone before that frame; the queued
+    // draw is dropped. Tried until the mount falls before a frame.
+    await page.click("[data-testid=view-tree]");
     await page.waitForSelector("[data-testid=timeline-row].selected");
-    await page.waitForTimeout(100);
+    let withinFrame = false;
+    for (let attempt = 0; attempt < 10 && !withinFrame; attempt++) {
+      withinFrame = await page.evaluate(async () => {
+        let framed = false;
+        requestAnimationFrame(() => { framed = true; });
+        document.querySelector("[data-testid=view-flame]").click();
+        while (!document.querySelector("[data-testid=flame-canvas]") && !framed) await new Promise((r) => setTimeout(r, 0));
+        const mounted = !framed && document.querySelector("[data-testid=flame-canvas]")?.dataset.draws === undefined;
+        document.querySelector("[data-testid=view-tree]").click();
+        return mounted;
+      });
+      await page.waitForSelector("[data-testid=timeline-row].selected");
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    }
+    assert.ok(withinFrame, "the flame graph mounted and left within one frame");
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();
@@ -149,7 +166,7 @@ test("a selection in the tree is outlined in the flame graph, arrow keys move it
     const shown = await drawnAfter(page, 0);
     assert.ok(shown.selectedBox, "the tree's selection is drawn");
     const [x, y, w] = shown.selectedBox;
-    assert.deepEqual(await pixel(page, x + w / 2, y + 1.5), await themeColour(page, "--accent"), "outlined in the accent colour");
+    assert.deepEqual(await pixel(page, x + w / 2, y + 1.5), await themeColour(page, "--fg"), "outlined in the text colour (contrasts with every tint)");
     assert.match(shown.label, /selected: book_flight/);
     assert.match(await page.textContent("[data-testid=flame-announce]"), /book_flight: tool, .*error/);
 
@@ -162,6 +179,19 @@ test("a selection in the tree is outlined in the flame graph, arrow keys move it
     await page.keyboard.press("ArrowRight");
     await viewer.waitForDetail("retrieval travel-guides");
     assert.match(page.url(), new RegExp(`[?&]obs=${byName("retrieval travel-guides").id}(&|$)`));
+    await page.keyboard.press("ArrowLeft");
+    await viewer.waitForDetail("embeddings text-embedding-3-small");
+    await page.keyboard.press("ArrowRight");
+    await viewer.waitForDetail("retrieval travel-guides");
+    // Enter zooms to the selection: it fills the width; Escape resets.
+    const beforeEnter = await canvasState(page);
+    assert.ok(beforeEnter.selectedBox[2] < beforeEnter.width / 4);
+    await page.keyboard.press("Enter");
+    const entered = await drawnAfter(page, beforeEnter.draws);
+    assert.ok(Math.abs(entered.selectedBox[2] - entered.width) < 2, `zoomed: ${entered.selectedBox}`);
+    assert.equal(await page.getAttribute("[data-testid=flame-reset]", "disabled"), null);
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => document.querySelector("[data-testid=flame-reset]").disabled);
 
     // The failed tool call (and its failed HTTP call) carry the error mark.
     const at = await findFrame(page, "book_flight", 2);
@@ -169,15 +199,24 @@ test("a selection in the tree is outlined in the flame graph, arrow keys move it
     assert.match(await page.textContent("[data-testid=flame-tooltip]"), /✕ error/);
     const box = await page.locator("[data-testid=flame-canvas]").boundingBox();
     assert.deepEqual(await pixel(page, at.x - box.x, at.row * ROW + 1.5), await themeColour(page, "--error"), "outlined in the error colour");
+    // The root is no error but holds two: a red strip along its bottom.
+    assert.deepEqual(await pixel(page, box.width / 2, ROW - 2.5), await themeColour(page, "--error"), "error below the root");
     await findFrame(page, "POST", 3);
     assert.match(await page.textContent("[data-testid=flame-tooltip]"), /✕ error/);
     const weather = await findFrame(page, "get_weather", 1);
     assert.doesNotMatch(await page.textContent("[data-testid=flame-tooltip]"), /error/);
     assert.notDeepEqual(await pixel(page, weather.x - box.x, weather.row * ROW + 1.5), await themeColour(page, "--error"));
 
-    // The hover card's figures are core's: the chat call's tokens.
+    // The hover card's figures are the fixture's first chat call: its
+    // duration, its tokens, its cost at core's built-in gpt-4o price
+    // ($2.50 in, $10 out per million tokens).
+    const chat = expectedObservations().find((o) => o.name === "chat gpt-4o");
     await findFrame(page, "chat gpt-4o", 1);
-    assert.match(await page.textContent("[data-testid=flame-tooltip]"), /Tokens\s*\d/);
+    const ms = Date.parse(chat.ended_at) - Date.parse(chat.started_at);
+    assert.equal(await page.textContent("[data-testid=flame-tooltip-duration]"), `${(ms / 1000).toFixed(2)} s`);
+    assert.equal(await page.textContent("[data-testid=flame-tooltip-tokens]"), `${chat.usage.total} incl. children`);
+    const usd = (chat.usage.input * 2.5 + chat.usage.output * 10) / 1e6;
+    assert.equal(await page.textContent("[data-testid=flame-tooltip-cost]"), `$${usd.toFixed(6)} incl. children`);
     await viewer.screenshot("flame");
     const light = await canvasState(page);
     await viewer.toggleTheme();
@@ -250,6 +289,80 @@ test("hostile names are text in the hover card and the selection path", async ()
     assert.equal(await page.$$eval(".flame img, .flame script", (e) => e.length), 0);
     assert.equal(await page.$$eval(".flame-path button", (b) => b.map((e) => e.textContent).join("|")), `${names[0]}|${names[3]}`);
     assert.equal(await page.evaluate(() => window.__pwned), undefined);
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
+test("the graph redraws when its box narrows, and leaving it then resizing the window is harmless", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await openOtelJs(viewer);
+    await page.click("[data-testid=view-flame]");
+    const first = await drawnAfter(page, 0);
+    // The box narrows without a window resize (the page's grid): drawn again at the new width.
+    await page.$eval("[data-testid=flame]", (e) => { e.style.width = "400px"; });
+    await page.waitForFunction((w) => document.querySelector("[data-testid=flame-canvas]").getBoundingClientRect().width < w - 100, first.width);
+    const narrow = await canvasState(page);
+    assert.ok(narrow.draws > first.draws && narrow.blocks === 8, `drawn again: ${JSON.stringify(narrow)}`);
+    await page.click("[data-testid=view-tree]");
+    await page.waitForSelector("[data-testid=timeline-row]");
+    await page.setViewportSize({ width: 900, height: 700 });
+    await page.setViewportSize({ width: 1200, height: 800 });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
+test("an &obs= id not in the trace selects nothing and draws the whole trace", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await openOtelJs(viewer, "no-such-observation");
+    await page.click("[data-testid=view-flame]");
+    const shown = await drawnAfter(page, 0);
+    assert.equal(shown.blocks, 8);
+    assert.equal(shown.selectedBox, undefined);
+    assert.equal(shown.label, "Flame graph of 8 observations");
+    await page.focus(".flame-canvas");
+    await page.keyboard.press("ArrowDown");
+    await viewer.waitForDetail("invoke_agent travel-planner");
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
+test("a fan-out of 3,000 parallel calls: the canvas stays a screenful, scrolling draws the rows in view", async () => {
+  const at = (ms) => new Date(Date.UTC(2024, 4, 1, 12) + ms).toISOString();
+  // Ids sort as the calls are numbered: the tree orders simultaneous siblings by id.
+  const calls = Array.from({ length: 3_000 }, (_, i) => ({ id: `c${String(i).padStart(4, "0")}`, trace_id: "fan", parent_id: "root", name: `call ${i}`,
+    type: "tool", status: "completed", started_at: at(10), ended_at: at(900) }));
+  const file = JSON.stringify({ format: "prompttrace", version: 1,
+    traces: [{ id: "fan", name: "fan", status: "completed", started_at: at(0), ended_at: at(1000) }],
+    observations: [{ id: "root", trace_id: "fan", name: "root", type: "agent", status: "completed", started_at: at(0), ended_at: at(1000) }, ...calls] });
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.goto("?page=storage");
+    await viewer.dropFile("fan.json", file);
+    await viewer.goto("?page=trace&id=fan&view=flame");
+    const top = await drawnAfter(page, 0);
+    const size = () => page.$eval("[data-testid=flame-canvas]", (c) => ({ css: c.getBoundingClientRect().height, store: c.height, ratio: devicePixelRatio }));
+    const { css, store, ratio } = await size();
+    assert.ok(css <= 560 && store <= Math.ceil(560 * ratio), `a screenful: ${css} css px, ${store} px`);
+    assert.equal(await page.$eval(".flame-space", (e) => e.getBoundingClientRect().height), 3_001 * ROW, "the box scrolls the whole graph");
+    // Scrolled to the bottom: the last lane's call is drawn and hovered there.
+    await page.$eval(".flame-canvas", (e) => { e.scrollTop = e.scrollHeight; });
+    await drawnAfter(page, top.draws);
+    const box = await page.locator("[data-testid=flame-canvas]").boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height - ROW / 2);
+    await page.waitForSelector("[data-testid=flame-tooltip-name]");
+    assert.equal(await page.textContent("[data-testid=flame-tooltip-name]"), "call 2999");
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();

@@ -3,7 +3,8 @@
 // (BasicTracerProvider, an in-memory exporter) over a nested agent run,
 // turns of steps of LLM and tool calls, each call with HTTP spans under it,
 // GenAI attributes on the calls (model, tokens) and a failing tool call
-// every so often, and returns the OTLP/JSON bytes of the SDK's own
+// every so often, the HTTP spans of a call running in parallel (a fan-out:
+// the flame graph gives each a lane of its own), and returns the OTLP/JSON bytes of the SDK's own
 // serializer, as an app exporting to a file would write them.
 //
 // Times are given to the SDK (startTime/endTime), so the file is the same
@@ -31,6 +32,8 @@ class CountingIds {
 /** Fan-out per level under the root: turns, steps per turn, calls per
  * step, HTTP spans per call. */
 const FAN_OUT = [40, 10, 5, 9];
+/** The level whose spans all start together (the HTTP calls). */
+const PARALLEL = 3;
 
 /** The OTLP/JSON text of one trace of `count` spans, and its trace id. */
 export function sdkBigTrace(count) {
@@ -60,7 +63,8 @@ export function sdkBigTrace(count) {
     for (let i = 0; i < FAN_OUT[level] && made < count; i++) {
       const [childName, childAttributes] = [name(i), attributes(i)];
       const body = level + 1 < FAN_OUT.length ? children(level + 1, ...LEVELS[level + 1]) : undefined;
-      t = span(childName, t, parent, childAttributes, body) + 1;
+      const end = span(childName, level === PARALLEL ? start : t, parent, childAttributes, body);
+      t = level === PARALLEL ? Math.max(t, end + 1) : end + 1;
     }
     return t;
   };

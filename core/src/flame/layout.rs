@@ -4,19 +4,25 @@
 //! window, `x` and `width` in pixels. A frame narrower than `min_width`
 //! is not drawn alone: runs of such siblings (each starting within
 //! `min_width` of the run's end) merge into one block standing for them
-//! all, drawn when the block is at least `min_width` wide and dropped
-//! otherwise. Nothing under a merged or dropped frame is drawn: it is
-//! narrower still. Frames outside the window are skipped with their
-//! subtrees. So a 20,000-span trace places at most a few blocks per pixel
-//! column and row, whatever its size.
+//! all. A block still narrower than `min_width` (a lone instant event, a
+//! short error among long siblings) is widened to `min_width`, kept
+//! inside the width: nothing in the window goes unseen. Nothing under a
+//! merged or narrow frame is drawn: it is narrower still; a block says
+//! whether an error lies in or under what it stands for (`error_below`),
+//! so the view can mark it. Frames outside the window are skipped with
+//! their subtrees. So a 20,000-span trace places at most a few blocks per
+//! pixel column and row, whatever its size.
+
+use std::collections::BTreeMap;
 
 use super::{Flame, Frame};
 
-/// The part of the time axis the width shows, in ms after the trace start.
+/// The part of the time axis the width shows, in ms along the axis.
+/// Always `to_ms > from_ms` (`Window::between`).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Window {
-    pub from_ms: f64,
-    pub to_ms: f64,
+    from_ms: f64,
+    to_ms: f64,
 }
 
 /// The shortest window a zoom shows (1 µs): an instant event still gets a
@@ -43,17 +49,29 @@ impl Window {
     }
 
     /// The frame's drawn range inside the window; `None` outside it.
+    /// A frame that only touches the window's edge is outside it, unless
+    /// it is an instant.
     fn clip(&self, frame: &Frame) -> Option<(f64, f64)> {
         let from_ms = frame.from_ms.max(self.from_ms);
         let to_ms = frame.to_ms.min(self.to_ms);
-        (to_ms >= from_ms).then_some((from_ms, to_ms))
+        let instant = frame.from_ms == frame.to_ms;
+        (to_ms > from_ms || (instant && to_ms == from_ms)).then_some((from_ms, to_ms))
     }
 
+    /// The window from `from_ms` to `to_ms`, at least `SHORTEST_MS` long.
     pub fn between(from_ms: f64, to_ms: f64) -> Window {
         Window {
             from_ms,
             to_ms: to_ms.max(from_ms + SHORTEST_MS),
         }
+    }
+
+    pub fn from_ms(&self) -> f64 {
+        self.from_ms
+    }
+
+    pub fn to_ms(&self) -> f64 {
+        self.to_ms
     }
 }
 
@@ -71,6 +89,8 @@ pub struct Placed {
     /// The block's range on the axis, clipped to the window.
     pub from_ms: f64,
     pub to_ms: f64,
+    /// An error in the frames it stands for or under them.
+    pub error_below: bool,
 }
 
 /// The blocks to draw, parents before their children.
@@ -86,12 +106,12 @@ pub fn layout(flame: &Flame, window: Window, width: f64, min_width: f64) -> Vec<
     placer.out
 }
 
-/// The block drawn at `x` on `row`, if any.
-pub fn hit(placed: &[Placed], x: f64, row: usize) -> Option<&Placed> {
+/// The block drawn at `x` on `row`, if any (the last drawn, on top).
+pub fn hit(placed: &[Placed], x: f64, row: usize, min_width: f64) -> Option<&Placed> {
     placed
         .iter()
         .rev()
-        .find(|p| p.row == row && x >= p.x && x < p.x + p.width.max(1.0))
+        .find(|p| p.row == row && x >= p.x && x < p.x + p.width.max(min_width))
 }
 
 struct Placer<'a> {
@@ -108,7 +128,8 @@ impl Placer<'_> {
     /// narrow ones is kept per row. Depth is bounded by
     /// `rules::structure::MAX_DEPTH`.
     fn place(&mut self, siblings: impl Iterator<Item = usize>) {
-        let mut runs: Vec<Placed> = Vec::new();
+        // The open run of narrow siblings, per row.
+        let mut runs: BTreeMap<usize, Placed> = BTreeMap::new();
         for i in siblings {
             let frame = &self.flame.frames[i];
             let (Some((from_ms, to_ms)), Some((x, width))) = (
@@ -125,11 +146,10 @@ impl Placer<'_> {
                 width,
                 from_ms,
                 to_ms,
+                error_below: frame.error_below,
             };
-            let open = runs.iter().position(|r| r.row == frame.row);
             if width >= self.min_width {
-                if let Some(open) = open {
-                    let run = runs.swap_remove(open);
+                if let Some(run) = runs.remove(&frame.row) {
                     self.flush(run);
                 }
                 self.out.push(block);
@@ -137,28 +157,34 @@ impl Placer<'_> {
                 self.place(children.into_iter());
                 continue;
             }
-            match open {
-                Some(open) if x <= runs[open].x + runs[open].width + self.min_width => {
-                    let run = &mut runs[open];
+            match runs.get_mut(&frame.row) {
+                Some(run) if x <= run.x + run.width + self.min_width => {
                     run.merged += 1;
                     run.width = run.width.max(x + width - run.x);
                     run.to_ms = run.to_ms.max(to_ms);
+                    run.error_below |= block.error_below;
                 }
-                Some(open) => {
-                    let run = std::mem::replace(&mut runs[open], block);
+                Some(run) => {
+                    let run = std::mem::replace(run, block);
                     self.flush(run);
                 }
-                None => runs.push(block),
+                None => {
+                    runs.insert(frame.row, block);
+                }
             }
         }
-        for run in runs {
+        for run in runs.into_values() {
             self.flush(run);
         }
     }
 
-    fn flush(&mut self, run: Placed) {
-        if run.width >= self.min_width {
-            self.out.push(run);
+    /// Places a block; one narrower than `min_width` is widened to it,
+    /// inside the width.
+    fn flush(&mut self, mut run: Placed) {
+        if run.width < self.min_width {
+            run.width = self.min_width.min(self.width);
+            run.x = run.x.min(self.width - run.width).max(0.0);
         }
+        self.out.push(run);
     }
 }

@@ -1,11 +1,18 @@
 //! The flame graph (icicle) of a trace: **the rule** of where each
 //! observation sits. One frame per observation, depth first in start
-//! order (the timeline's order), on the trace's time axis (ms after the
-//! trace started, to the last known end). A frame's drawn range is its own
-//! range clipped into its parent's, so children always sit inside their
-//! parents, even when a span outlived its parent (async work) or started
-//! before it; a running observation reaches its parent's end (the axis end
-//! for a root). Tokens and cost are the subtree's, from `summary::tree`.
+//! order (the timeline's order), on the trace's time axis
+//! (`rules::axis`: from the earliest start to the last known end).
+//!
+//! A frame's drawn range is its own range, widened to cover its subtree:
+//! a child that outlived its parent (async work) or started before it
+//! widens the parent rather than being clipped out of existence, so
+//! every observation is seen and children always sit under their parent.
+//! (The own duration stays in `duration_ms`, for the hover card.) A
+//! running observation reaches its parent's own end (the axis end for a
+//! root, or under a running parent). Tokens and cost are the subtree's
+//! (own figures summed over the subtree, as `summary::tree` sums them);
+//! `error_below` says whether the subtree holds an error, so a view that
+//! cannot draw an error frame can still mark where it is.
 //!
 //! `rows` says which row each frame is drawn on (its depth, unless it
 //! overlaps a sibling); `layout` turns frames into what a width of pixels
@@ -17,11 +24,12 @@ mod rows;
 
 pub use layout::{hit, layout, Placed, Window};
 
-use crate::model::{ObservationType, Status};
+use crate::model::ObservationType;
+use crate::model::Status;
 use crate::rollup::{CostTotals, PriceCache, Tokens};
+use crate::rules::axis::axis;
 use crate::rules::{duration, lifecycle};
 use crate::store::{TraceEntry, Tree};
-use crate::summary::{tree, Node};
 use crate::time::millis_between;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -32,6 +40,8 @@ pub struct Frame {
     pub status: Status,
     /// `rules::lifecycle::is_error`: failed, or logged at level error.
     pub error: bool,
+    /// An error in this frame or anywhere under it.
+    pub error_below: bool,
     pub depth: usize,
     /// The row it is drawn on (`rows`): its depth, plus the lanes that
     /// overlapping siblings above it take.
@@ -39,11 +49,11 @@ pub struct Frame {
     pub parent: Option<usize>,
     /// One past its last descendant: its subtree is `index..end`.
     pub end: usize,
-    /// Its own start, ms after the trace started.
+    /// Its own start, in ms along the axis.
     pub start_ms: f64,
     /// Its own duration; `None` while it runs.
     pub duration_ms: Option<f64>,
-    /// Where it is drawn on the axis (clipped into its parent).
+    /// Where it is drawn on the axis (widened to cover its subtree).
     pub from_ms: f64,
     pub to_ms: f64,
     /// The subtree's figures (the observation and everything below it).
@@ -55,7 +65,7 @@ pub struct Frame {
 pub struct Flame {
     /// Depth first, children in start order.
     pub frames: Vec<Frame>,
-    /// The time axis: 0 to this, in ms.
+    /// The time axis: 0 to this, in ms (`rules::axis`).
     pub span_ms: f64,
     /// How many rows the frames are drawn on.
     pub rows: usize,
@@ -72,81 +82,99 @@ pub enum Step {
 
 /// The flame graph of one trace.
 pub fn flame<'a>(entry: &'a TraceEntry, pricing: &mut PriceCache<'_, 'a>) -> Flame {
-    let nodes = tree(entry, pricing);
     let Tree {
         ordered,
         children,
         roots,
     } = entry.tree();
     let trace_start = entry.trace().started_at;
-    let span_ms = ordered
-        .iter()
-        .map(|o| {
-            let start = millis_between(trace_start, o.started_at);
-            start + duration::duration_ms(*o).unwrap_or(0.0)
-        })
-        .fold(0.0, f64::max);
-    let mut flame = Flame {
-        frames: Vec::with_capacity(ordered.len()),
-        span_ms,
-        rows: 0,
-    };
-    // `summary::tree` builds its nodes from the same `Tree`, so node `k` of
-    // a level is `children[i][k]` (or `roots[k]`): walk both together.
-    // (node, its index in `ordered`, its parent frame, depth)
-    let mut stack: Vec<(&Node, usize, Option<usize>, usize)> = nodes
-        .iter()
-        .zip(&roots)
-        .rev()
-        .map(|(node, &i)| (node, i, None, 0))
-        .collect();
+    let axis = axis(
+        trace_start,
+        ordered.iter().map(|o| (o.started_at, o.ended_at)),
+    );
+    let mut frames: Vec<Frame> = Vec::with_capacity(ordered.len());
+    // (its index in `ordered`, its parent frame, depth)
+    let mut stack: Vec<(usize, Option<usize>, usize)> =
+        roots.iter().rev().map(|&i| (i, None, 0)).collect();
     // Frames whose subtree is still open, to set `end` when it closes.
     let mut open: Vec<usize> = Vec::new();
-    while let Some((node, i, parent, depth)) = stack.pop() {
-        let index = flame.frames.len();
+    while let Some((i, parent, depth)) = stack.pop() {
+        let index = frames.len();
         while open.len() > depth {
             let closed = open.pop().expect("open holds depth frames");
-            flame.frames[closed].end = index;
+            frames[closed].end = index;
         }
         open.push(index);
         let observation = ordered[i];
-        let start_ms = millis_between(trace_start, observation.started_at);
+        let start_ms = axis.at(millis_between(trace_start, observation.started_at));
         let duration_ms = duration::duration_ms(observation);
-        let (low, high) = parent.map_or((0.0, span_ms), |p: usize| {
-            (flame.frames[p].from_ms, flame.frames[p].to_ms)
-        });
-        let own_end = duration_ms.map_or(high, |d| start_ms + d);
-        let from_ms = start_ms.clamp(low, high);
-        let to_ms = own_end.clamp(from_ms, high);
-        flame.frames.push(Frame {
-            id: node.id.clone(),
-            name: node.name.clone(),
-            kind: node.kind,
-            status: node.status,
-            error: lifecycle::is_error(observation),
+        // Parents come first: `frames[p].to_ms` is still its own end.
+        let to_ms = match duration_ms {
+            Some(d) => start_ms + d,
+            None => parent
+                .map_or(axis.span_ms, |p| frames[p].to_ms)
+                .max(start_ms),
+        };
+        let mut cost = CostTotals::default();
+        if let Some(own) = pricing.cost(observation) {
+            cost.add_cost(&own);
+        }
+        let error = lifecycle::is_error(observation);
+        frames.push(Frame {
+            id: observation.id.clone(),
+            name: observation.name.clone(),
+            kind: observation.kind,
+            status: observation.status,
+            error,
+            error_below: error,
             depth,
             row: depth,
             parent,
             end: index + 1,
             start_ms,
             duration_ms,
-            from_ms,
+            from_ms: start_ms,
             to_ms,
-            tokens: node.tokens,
-            cost: node.cost,
+            tokens: Tokens::of(observation),
+            cost,
         });
         stack.extend(
-            node.children
+            children[i]
                 .iter()
-                .zip(&children[i])
                 .rev()
-                .map(|(child, &c)| (child, c, Some(index), depth + 1)),
+                .map(|&c| (c, Some(index), depth + 1)),
         );
     }
-    let total = flame.frames.len();
+    let total = frames.len();
     for closed in open {
-        flame.frames[closed].end = total;
+        frames[closed].end = total;
     }
+    // Bottom up (children follow their parent), children in start order as
+    // `summary::tree` adds them: each child's subtree is complete when its
+    // parent takes it in.
+    for parent in (0..total).rev() {
+        let mut child = parent + 1;
+        while child < frames[parent].end {
+            let (tokens, cost) = (frames[child].tokens, frames[child].cost);
+            let (from_ms, to_ms, error) = (
+                frames[child].from_ms,
+                frames[child].to_ms,
+                frames[child].error_below,
+            );
+            let p = &mut frames[parent];
+            p.tokens.add(tokens);
+            p.cost.add(cost);
+            p.from_ms = p.from_ms.min(from_ms);
+            p.to_ms = p.to_ms.max(to_ms);
+            p.error_below |= error;
+            child = frames[child].end;
+        }
+    }
+    let mut flame = Flame {
+        frames,
+        span_ms: axis.span_ms,
+        rows: 0,
+    };
     rows::assign(&mut flame);
     flame
 }

@@ -6,6 +6,9 @@
 //! subtree in it. So overlapping siblings never hide each other, and rows
 //! stay depth when nothing overlaps. Roots are laid out the same way.
 
+use std::cmp::{Ordering, Reverse};
+use std::collections::BinaryHeap;
+
 use super::{Flame, Frame};
 
 /// Sets each frame's `row` and the flame's `rows`.
@@ -30,6 +33,9 @@ pub fn assign(flame: &mut Flame) {
 
 /// Puts `siblings` (in start order) in lanes, sets their offsets (from
 /// `first`, the row of the first lane) and returns the lanes' total height.
+/// O(n log n) in the siblings: the busy lanes by end and the free lanes by
+/// index are heaps, so a wide fan-out (thousands of parallel calls) costs
+/// no more than sorting it.
 fn stack_lanes(
     frames: &[Frame],
     siblings: &[usize],
@@ -37,30 +43,58 @@ fn stack_lanes(
     offset: &mut [usize],
     first: usize,
 ) -> usize {
-    // Per lane: where its last frame ends, and its tallest subtree.
-    let mut lanes: Vec<(f64, usize)> = Vec::new();
+    // Per lane: its tallest subtree.
+    let mut tallest: Vec<usize> = Vec::new();
+    let mut busy: BinaryHeap<Reverse<(End, usize)>> = BinaryHeap::new();
+    let mut free: BinaryHeap<Reverse<usize>> = BinaryHeap::new();
     let mut lane_of = Vec::with_capacity(siblings.len());
     for &s in siblings {
         let frame = &frames[s];
-        let lane = match lanes.iter().position(|&(end, _)| end <= frame.from_ms) {
-            Some(lane) => lane,
-            None => {
-                lanes.push((f64::NEG_INFINITY, 0));
-                lanes.len() - 1
+        while let Some(&Reverse((End(end), lane))) = busy.peek() {
+            if end > frame.from_ms {
+                break;
             }
-        };
-        lanes[lane].0 = frame.to_ms;
-        lanes[lane].1 = lanes[lane].1.max(height[s]);
+            busy.pop();
+            free.push(Reverse(lane));
+        }
+        // The first lane whose frames have all ended, or a new one.
+        let lane = free.pop().map_or_else(
+            || {
+                tallest.push(0);
+                tallest.len() - 1
+            },
+            |Reverse(lane)| lane,
+        );
+        busy.push(Reverse((End(frame.to_ms), lane)));
+        tallest[lane] = tallest[lane].max(height[s]);
         lane_of.push(lane);
     }
-    let mut starts = Vec::with_capacity(lanes.len());
+    let mut starts = Vec::with_capacity(tallest.len());
     let mut below = first;
-    for &(_, tallest) in &lanes {
+    for &t in &tallest {
         starts.push(below);
-        below += tallest;
+        below += t;
     }
     for (&s, &lane) in siblings.iter().zip(&lane_of) {
         offset[s] = starts[lane];
     }
     below - first
+}
+
+/// A lane's end, ordered (times are never NaN).
+#[derive(Clone, Copy, PartialEq)]
+struct End(f64);
+
+impl Eq for End {}
+
+impl PartialOrd for End {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for End {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }

@@ -58,7 +58,7 @@ fn shape(flame: &Flame) -> Vec<(&str, usize, f64, f64)> {
 }
 
 #[test]
-fn flame_frames_are_depth_first_with_children_inside_parents() {
+fn flame_frames_are_depth_first_with_parents_widened_over_their_children() {
     let store = store_of(&[
         ("root", None, 0, Some(100), ""),
         ("a", Some("root"), 10, Some(40), ""),
@@ -67,18 +67,23 @@ fn flame_frames_are_depth_first_with_children_inside_parents() {
         ("early", Some("b"), 45, Some(55), ""),
     ]);
     let flame = flame_of(&store);
+    // `a` is drawn to its child's end, `b` from its child's start and to
+    // its parent's end (running): nothing is clipped away.
     assert_eq!(
         shape(&flame),
         [
             ("root", 0, 0.0, 100.0),
-            ("a", 1, 10.0, 40.0),
-            ("a1", 2, 20.0, 40.0),
-            ("b", 1, 50.0, 100.0),
-            ("early", 2, 50.0, 55.0),
+            ("a", 1, 10.0, 60.0),
+            ("a1", 2, 20.0, 60.0),
+            ("b", 1, 45.0, 100.0),
+            ("early", 2, 45.0, 55.0),
         ]
     );
     assert_eq!(flame.span_ms, 100.0);
-    assert_eq!(flame.rows, 3);
+    // `a` and `b` now overlap: `b` takes a lane below `a`'s subtree.
+    let rows: Vec<usize> = flame.frames.iter().map(|f| f.row).collect();
+    assert_eq!(rows, [0, 1, 2, 3, 4]);
+    assert_eq!(flame.rows, 5);
     // Own figures are kept for the tooltip, whatever the clipping.
     assert_eq!(flame.frames[2].duration_ms, Some(40.0));
     assert_eq!(flame.frames[3].duration_ms, None);
@@ -108,6 +113,14 @@ fn flame_frames_carry_subtree_figures_and_errors() {
     assert_eq!(
         flame.frames.iter().map(|f| f.error).collect::<Vec<_>>(),
         [false, false, true]
+    );
+    assert_eq!(
+        flame
+            .frames
+            .iter()
+            .map(|f| f.error_below)
+            .collect::<Vec<_>>(),
+        [true, false, true]
     );
 }
 
@@ -178,13 +191,13 @@ fn layout_places_frames_in_pixels_and_zooms_to_a_frame() {
         ]
     );
     let placed = layout(&flame, zoomed, 300.0, 1.0);
-    assert_eq!(hit(&placed, 150.0, 2).map(|p| p.frame), Some(2));
-    assert_eq!(hit(&placed, 50.0, 2), None);
-    assert_eq!(hit(&placed, 50.0, 3), None);
+    assert_eq!(hit(&placed, 150.0, 2, 1.0).map(|p| p.frame), Some(2));
+    assert_eq!(hit(&placed, 50.0, 2, 1.0), None);
+    assert_eq!(hit(&placed, 50.0, 3, 1.0), None);
 }
 
 #[test]
-fn layout_merges_runs_of_narrow_siblings_and_drops_lone_ones() {
+fn layout_merges_runs_of_narrow_siblings_and_widens_lone_ones() {
     // 100 children of 1 ms each, back to back, then one lone 1 ms child far
     // away, on a 10,000 ms axis 1,000 px wide: each is 0.1 px.
     let mut observations = vec![("root", None, 0, Some(10_000), "")];
@@ -197,10 +210,12 @@ fn layout_merges_runs_of_narrow_siblings_and_drops_lone_ones() {
     let store = store_of(&observations);
     let flame = flame_of(&store);
     let shown = blocks(&flame, Window::whole(&flame), 1_000.0);
-    assert_eq!(shown.len(), 2);
+    assert_eq!(shown.len(), 3);
     assert_eq!(shown[1].0, "c000");
     assert_eq!(shown[1].1, 100);
     assert!((shown[1].4 - 10.0).abs() < 1e-9);
+    // The lone one is widened to the minimum width: still seen.
+    assert_eq!(shown[2], ("lone", 1, 1, 500.0, 1.0));
     // Zoomed in to the first 50 ms, each child is 20 px: drawn alone.
     let zoomed = blocks(&flame, Window::between(0.0, 50.0), 1_000.0);
     assert_eq!(zoomed.iter().filter(|b| b.1 == 1 && b.2 == 1).count(), 50);
@@ -237,8 +252,8 @@ fn flame_rows_give_overlapping_siblings_lanes_of_their_own() {
     );
     assert_eq!(flame.rows, 4);
     let placed = layout(&flame, Window::whole(&flame), 100.0, 1.0);
-    assert_eq!(hit(&placed, 15.0, 3).map(|p| p.frame), Some(3));
-    assert_eq!(hit(&placed, 15.0, 1).map(|p| p.frame), Some(1));
+    assert_eq!(hit(&placed, 15.0, 3, 1.0).map(|p| p.frame), Some(3));
+    assert_eq!(hit(&placed, 15.0, 1, 1.0).map(|p| p.frame), Some(1));
 }
 
 #[test]
@@ -274,4 +289,99 @@ fn flame_of_the_otel_js_fixture_puts_parallel_tool_calls_in_lanes() {
     assert_eq!(flame.span_ms, 4_125.0);
     // The root's figures are the trace's: its two LLM calls.
     assert_eq!(flame.frames[0].tokens.total, 932);
+}
+
+#[test]
+fn flame_of_instant_events_only_still_has_an_axis_and_blocks() {
+    let store = store_of(&[
+        ("e1", None, 0, Some(0), r#","type":"event""#),
+        ("e2", None, 0, Some(0), r#","type":"event""#),
+    ]);
+    let flame = flame_of(&store);
+    assert_eq!(flame.span_ms, crate::rules::axis::SHORTEST_MS);
+    let shown = blocks(&flame, Window::whole(&flame), 500.0);
+    assert_eq!(shown.len(), 1, "merged: they are at the same instant");
+    assert_eq!(shown[0].1, 2);
+    assert!(shown[0].4 >= 1.0, "drawn at least min width: {shown:?}");
+}
+
+#[test]
+fn flame_of_a_lone_running_root_fills_the_width() {
+    let store = store_of(&[("root", None, 0, None, "")]);
+    let flame = flame_of(&store);
+    assert_eq!(
+        blocks(&flame, Window::whole(&flame), 400.0),
+        [("root", 1, 0, 0.0, 400.0)]
+    );
+}
+
+/// The extra field of an observation logged at level error.
+const ERROR: &str = r#","level":"ERROR""#;
+
+#[test]
+fn layout_draws_a_tiny_error_among_long_siblings_and_marks_it() {
+    let store = store_of(&[
+        ("root", None, 0, Some(10_000), ""),
+        ("long", Some("root"), 0, Some(5_000), ""),
+        ("bad", Some("root"), 5_000, Some(5_001), ERROR),
+        ("after", Some("root"), 5_001, Some(10_000), ""),
+        ("deep", Some("after"), 6_000, Some(6_001), ""),
+        ("deeper", Some("deep"), 6_000, Some(6_001), ERROR),
+    ]);
+    let flame = flame_of(&store);
+    let placed = layout(&flame, Window::whole(&flame), 1_000.0, 1.0);
+    let named = |name: &str| {
+        placed
+            .iter()
+            .find(|p| flame.frames[p.frame].name == name)
+            .copied()
+    };
+    let bad = named("bad").expect("a 0.1 px error is drawn");
+    assert_eq!((bad.x, bad.width, bad.error_below), (500.0, 1.0, true));
+    // `deeper` is under a narrow frame (not placed): `deep` stands for it.
+    assert!(named("deep").unwrap().error_below);
+    assert_eq!(named("deeper"), None);
+    let after = named("after").unwrap();
+    assert!(after.error_below && !flame.frames[after.frame].error);
+}
+
+#[test]
+fn flame_axis_starts_at_an_observation_before_the_trace() {
+    // The SDK recorded the root 200 ms before the trace record's start.
+    let store = store_of(&[
+        ("root", None, -200, Some(300), ""),
+        ("child", Some("root"), -100, Some(0), ""),
+    ]);
+    let flame = flame_of(&store);
+    assert_eq!(flame.span_ms, 500.0);
+    assert_eq!(
+        shape(&flame),
+        [("root", 0, 0.0, 500.0), ("child", 1, 100.0, 200.0)]
+    );
+    assert_eq!(
+        blocks(&flame, Window::whole(&flame), 500.0),
+        [("root", 1, 0, 0.0, 500.0), ("child", 1, 1, 100.0, 100.0)]
+    );
+}
+
+#[test]
+fn flame_rows_of_a_wide_parallel_fan_out_are_one_lane_each() {
+    // 5,000 calls all running at once, then one after them all: it reuses
+    // the first lane.
+    let names: Vec<String> = (0..5_000).map(|i| format!("call{i}")).collect();
+    let mut observations = vec![("root", None, 0, Some(1_000), "")];
+    for name in &names {
+        observations.push((name.as_str(), Some("root"), 0, Some(500), ""));
+    }
+    observations.push(("after", Some("root"), 600, Some(700), ""));
+    let store = store_of(&observations);
+    let flame = flame_of(&store);
+    assert_eq!(flame.rows, 5_001);
+    let rows: std::collections::BTreeSet<usize> =
+        flame.frames[1..5_001].iter().map(|f| f.row).collect();
+    assert_eq!(rows.len(), 5_000, "each call on its own lane");
+    assert_eq!(flame.frames[5_001].row, 1, "the first lane again");
+    // Whatever the height, the layout places a bounded number per row.
+    let placed = layout(&flame, Window::whole(&flame), 800.0, 1.0);
+    assert_eq!(placed.len(), 5_002);
 }

@@ -5,6 +5,7 @@
 //! returns it from the call that broke a rule; the store returns it for the
 //! first record of a file that breaks one, and then keeps its old state.
 
+pub mod axis;
 pub mod duration;
 pub mod lifecycle;
 pub mod limits;

@@ -82,27 +82,40 @@ pub fn TracePage(
                 .collect::<HashSet<_>>()
         }))
     });
-    move || {
-        match shown.get() {
+    move || match shown.get() {
         None if waiting() => {
             view! { <p class="empty" data-testid="opening">"Opening the trace…"</p> }.into_any()
         }
         None => view! { <p class="empty">"This trace is not stored here."</p> }.into_any(),
         Some(trace_id) => view! {
             <TraceHeader trace=trace/>
-            <TraceSearch trace_id=trace_id.clone() query=query selected=selected found=found view=view/>
+            <TraceSearch trace_id=trace_id.clone() query=query selected=selected found=found
+                view=view/>
             <ViewSwitch trace_id=trace_id.clone() selected=selected query=query flame=flame/>
             <div class="trace-body">
-                {let trace_id = trace_id.clone(); move || if flame.get() {
-                    view! { <FlameGraph trace_id=trace_id.clone() selected=selected query=query/> }.into_any()
-                } else {
-                    view! { <Timeline trace_id=trace_id.clone() selected=selected query=query matches=matches/> }.into_any()
-                }}
+                {trace_view(trace_id.clone(), flame, selected, query, matches)}
                 <Detail trace_id=trace_id selected=selected found=found/>
             </div>
         }
         .into_any(),
     }
+}
+
+/// The tree (with its waterfall) or the flame graph, as `&view=` says.
+fn trace_view(
+    trace_id: String,
+    flame: Memo<bool>,
+    selected: Signal<Option<String>>,
+    query: Signal<Option<String>>,
+    matches: Signal<Arc<HashSet<String>>>,
+) -> impl IntoView {
+    move || {
+        let trace_id = trace_id.clone();
+        if flame.get() {
+            view! { <FlameGraph trace_id selected query/> }.into_any()
+        } else {
+            view! { <Timeline trace_id selected query matches/> }.into_any()
+        }
     }
 }
 

@@ -1,8 +1,11 @@
 //! Drawing the placed blocks of core's `flame::layout` on a canvas: a row
 //! per core row, colours from the theme's CSS variables (read at each draw,
 //! so a theme switch only needs a redraw), labels only where they fit.
+//! Only the rows scrolled into view are drawn, on a canvas as tall as the
+//! view: its backing store stays a screenful, whatever the graph's height.
 
 use prompttrace::flame::{Flame, Placed};
+use prompttrace::model::ObservationType;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
@@ -20,30 +23,19 @@ const SELECTED_TINT: f64 = 0.6;
 /// Drawn before an error frame's label (with its red outline): a shape, not
 /// only a colour.
 const ERROR_MARK: &str = "✕";
+/// The red strip along the bottom of a block standing for an error it
+/// cannot show (a merged block holding one, an ancestor of one).
+const ERROR_BELOW: f64 = 3.0;
 
 /// The theme's colours, as CSS variables on the root element.
 pub struct Palette {
     bg: String,
     fg: String,
     muted: String,
-    accent: String,
     error: String,
-    /// `--span`, `--generation`, …: indexed like `KINDS`.
+    /// `--span`, `--generation`, …: indexed like `ObservationType::ALL`.
     kinds: Vec<String>,
 }
-
-const KINDS: [&str; 10] = [
-    "span",
-    "generation",
-    "event",
-    "agent",
-    "tool",
-    "chain",
-    "retriever",
-    "embedding",
-    "evaluator",
-    "guardrail",
-];
 
 impl Palette {
     pub fn read() -> Palette {
@@ -62,14 +54,16 @@ impl Palette {
             bg: var("bg", "#fff"),
             fg: var("fg", "#000"),
             muted: var("muted", "#888"),
-            accent: var("accent", "#36e"),
             error: var("error", "#c00"),
-            kinds: KINDS.iter().map(|k| var(k, "#888")).collect(),
+            kinds: ObservationType::ALL
+                .iter()
+                .map(|k| var(k.as_str(), "#888"))
+                .collect(),
         }
     }
 
-    fn kind(&self, kind: &str) -> &str {
-        KINDS
+    fn kind(&self, kind: ObservationType) -> &str {
+        ObservationType::ALL
             .iter()
             .position(|k| *k == kind)
             .map_or(&self.muted, |i| &self.kinds[i])
@@ -85,20 +79,37 @@ pub struct Drawn {
     pub selected_box: Option<[f64; 4]>,
 }
 
-/// Sizes the canvas for `width` × the flame's rows at the device's pixel
-/// ratio and draws every placed block, then the selected frame on top
-/// (even when the layout merged or culled it: a selection is always seen).
-/// `selected`: the selected frame and where it falls (x, width), if the
-/// window shows it.
+/// The part of the graph in view: from `top` (CSS px below the first
+/// row), `height` tall.
+#[derive(Clone, Copy)]
+pub struct Rows {
+    pub top: f64,
+    pub height: f64,
+}
+
+/// Sizes the canvas for `width` × the rows in view at the device's pixel
+/// ratio and draws the placed blocks on them, then the selected frame on
+/// top (even when the layout merged or culled it: a selection is always
+/// seen). `selected`: the selected frame and where it falls (x, width), if
+/// the window shows it. Positions are the graph's (row × `ROW_HEIGHT`).
 pub fn draw(
     canvas: &HtmlCanvasElement,
     flame: &Flame,
     placed: &[Placed],
     width: f64,
+    view: Rows,
     selected: Option<(usize, Option<(f64, f64)>)>,
     palette: &Palette,
 ) -> Drawn {
-    let height = flame.rows.max(1) as f64 * ROW_HEIGHT;
+    let full = flame.rows.max(1) as f64 * ROW_HEIGHT;
+    let top = view.top.clamp(0.0, full);
+    // Before the box is measured, a screenful at most.
+    let height = if view.height > 0.0 {
+        view.height
+    } else {
+        560.0
+    }
+    .min(full - top);
     let ratio = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio());
     canvas.set_width((width * ratio).round() as u32);
     canvas.set_height((height * ratio).round() as u32);
@@ -108,16 +119,20 @@ pub fn draw(
     let Some(ctx) = context(canvas) else {
         return Drawn { selected_box: None };
     };
-    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0);
+    let _ = ctx.set_transform(ratio, 0.0, 0.0, ratio, 0.0, -top * ratio);
     ctx.set_fill_style_str(&palette.bg);
-    ctx.fill_rect(0.0, 0.0, width, height);
+    ctx.fill_rect(0.0, top, width, height);
+    let in_view = |row: usize| {
+        let y = row as f64 * ROW_HEIGHT;
+        y + ROW_HEIGHT > top && y < top + height
+    };
     ctx.set_font(FONT);
     ctx.set_text_baseline("middle");
     // The average width of a character, to cut long names in one guess.
     let char_width = ctx
         .measure_text("abcdefghijklmnopqrstuvwxyz")
         .map_or(7.0, |m| m.width() / 26.0);
-    for block in placed {
+    for block in placed.iter().filter(|b| in_view(b.row)) {
         let frame = &flame.frames[block.frame];
         let y = block.row as f64 * ROW_HEIGHT;
         let (colour, label) = if block.merged > 1 {
@@ -126,7 +141,7 @@ pub fn draw(
                 format!("{} observations", block.merged),
             )
         } else {
-            (palette.kind(frame.kind.as_str()), frame.name.clone())
+            (palette.kind(frame.kind), frame.name.clone())
         };
         let tint = if selected.is_some_and(|(s, _)| s == block.frame) && block.merged == 1 {
             SELECTED_TINT
@@ -137,6 +152,10 @@ pub fn draw(
         let error = frame.error && block.merged == 1;
         if error {
             outline(&ctx, &palette.error, block.x, y, block.width, 1.5);
+        } else if block.error_below {
+            ctx.set_fill_style_str(&palette.error);
+            let w = (block.width - 1.0).max(MIN_WIDTH);
+            ctx.fill_rect(block.x, y + ROW_HEIGHT - 1.0 - ERROR_BELOW, w, ERROR_BELOW);
         }
         let mut left = block.x + PADDING;
         let mut room = block.width - 2.0 * PADDING;
@@ -156,7 +175,8 @@ pub fn draw(
         .map(|(i, (x, w))| {
             let y = flame.frames[i].row as f64 * ROW_HEIGHT;
             let w = w.max(2.0);
-            outline(&ctx, &palette.accent, x, y, w, 2.0);
+            // The text colour: it contrasts with every tint, in both themes.
+            outline(&ctx, &palette.fg, x, y, w, 2.0);
             [x, y, w, ROW_HEIGHT]
         });
     Drawn { selected_box }

@@ -14,6 +14,14 @@
 //! along the tree (up: parent, down: first child, left/right: siblings),
 //! Enter zooms to it; the selection path is a list of buttons above it, and
 //! a live region reads the selected frame's figures.
+//!
+//! Size: the canvas is only as tall as the visible part of its scrolling
+//! box (a fan-out of thousands of parallel calls has thousands of rows,
+//! taller than a browser's canvas limit): a spacer gives the box the
+//! graph's full height, the canvas sticks to its top and draws the rows
+//! scrolled into view, again on each scroll. A `ResizeObserver` on the box
+//! (disconnected when the view goes) redraws when its width changes: a
+//! window resize, the page's grid narrowing, a zoom of the page.
 
 mod draw;
 mod switch;
@@ -29,7 +37,7 @@ use prompttrace::rollup::PriceCache;
 
 use crate::links;
 use crate::state::use_state;
-use draw::{draw, Palette, MIN_WIDTH, ROW_HEIGHT};
+use draw::{draw, Palette, Rows, MIN_WIDTH, ROW_HEIGHT};
 use tooltip::{Hover, Tooltip};
 
 /// The view's name in the URL (`&view=flame`).
@@ -61,24 +69,42 @@ pub fn FlameGraph(
     });
     // `None`: the whole trace.
     let zoom = RwSignal::new(None::<Window>);
-    let width = RwSignal::new(0.0_f64);
     let hover = RwSignal::new(None::<Hover>);
+    // The box's inner width and height, and how far it is scrolled (CSS px).
+    let width = RwSignal::new(0.0_f64);
+    let visible = RwSignal::new(0.0_f64);
+    let scrolled = RwSignal::new(0.0_f64);
     let placed = StoredValue::new(Vec::<Placed>::new());
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let wrapper = NodeRef::<leptos::html::Div>::new();
     let theme = use_context::<crate::Theme>();
 
+    // `try_`: a last resize notice may come after the view is gone.
     let measure = move || {
-        if let Some(div) = wrapper.get_untracked() {
-            width.set(f64::from(div.client_width()));
+        if let Some(Some(div)) = wrapper.try_get_untracked() {
+            width.try_set(f64::from(div.client_width()));
+            visible.try_set(f64::from(div.client_height()));
         }
     };
+    let observer = StoredValue::new_local(resize_observer(measure));
     Effect::new(move |_| {
-        if wrapper.get().is_some() {
-            measure();
+        if let Some(div) = wrapper.get() {
+            observer.with_value(|o| o.as_ref().map(|o| o.observe(&div)));
         }
+        measure();
     });
-    let _resize = window_event_listener(leptos::ev::resize, move |_| measure());
+    on_cleanup(move || {
+        observer.try_with_value(|o| o.as_ref().map(web_sys::ResizeObserver::disconnect));
+    });
+
+    // The card describes what is under the pointer now: a new graph, zoom
+    // or scroll moves what is there.
+    Effect::new(move |_| {
+        graph.track();
+        zoom.track();
+        scrolled.track();
+        hover.set(None);
+    });
 
     // A selection from elsewhere (the tree, a search, keys) that the zoom
     // does not show resets the zoom.
@@ -109,6 +135,10 @@ pub fn FlameGraph(
         ) else {
             return;
         };
+        let rows = Rows {
+            top: scrolled.try_get_untracked().unwrap_or(0.0),
+            height: visible.try_get_untracked().unwrap_or(0.0),
+        };
         if width <= 0.0 {
             return;
         }
@@ -117,7 +147,7 @@ pub fn FlameGraph(
             let window = zoom.unwrap_or_else(|| Window::whole(g));
             let blocks = layout(g, window, width, MIN_WIDTH);
             let at = selected.map(|i| (i, window.pixels(&g.frames[i], width)));
-            let drawn = draw(&canvas, g, &blocks, width, at, &Palette::read());
+            let drawn = draw(&canvas, g, &blocks, width, rows, at, &Palette::read());
             let _ = canvas.set_attribute("data-blocks", &blocks.len().to_string());
             let _ = canvas.set_attribute("data-frames", &g.frames.len().to_string());
             match drawn.selected_box {
@@ -145,6 +175,8 @@ pub fn FlameGraph(
         }
         canvas.track();
         width.track();
+        visible.track();
+        scrolled.track();
         zoom.track();
         selected_index.track();
         graph.track();
@@ -178,12 +210,13 @@ pub fn FlameGraph(
             zoom.set(Some(w));
         }
     };
+    // `y` on the canvas, which shows the rows from the box's scroll on.
     let block_at = move |x: f64, y: f64| -> Option<Placed> {
-        let row = (y / ROW_HEIGHT).floor();
+        let row = ((y + scrolled.get_untracked()) / ROW_HEIGHT).floor();
         if row < 0.0 {
             return None;
         }
-        placed.with_value(|p| hit(p, x, row as usize).copied())
+        placed.with_value(|p| hit(p, x, row as usize, MIN_WIDTH).copied())
     };
     let on_click = move |event: web_sys::MouseEvent| {
         let Some(block) = block_at(f64::from(event.offset_x()), f64::from(event.offset_y())) else {
@@ -285,7 +318,13 @@ pub fn FlameGraph(
                 role="group"
                 aria-label="Flame graph: arrow keys move the selection, Enter zooms, Escape resets"
                 on:keydown=on_key
+                on:scroll=move |_| {
+                    if let Some(div) = wrapper.get_untracked() {
+                        scrolled.set(f64::from(div.scroll_top()));
+                    }
+                }
             >
+                <div class="flame-space" style=move || format!("height:{}px", graph.with(|g| g.rows.max(1)) as f64 * ROW_HEIGHT)>
                 <canvas
                     node_ref=canvas
                     role="img"
@@ -295,11 +334,24 @@ pub fn FlameGraph(
                     on:mousemove=on_move
                     on:mouseleave=move |_| hover.set(None)
                 ></canvas>
+                </div>
                 <Tooltip hover=hover graph=graph/>
             </div>
             <p class="visually-hidden" aria-live="polite" data-testid="flame-announce">{announced}</p>
         </div>
     }
+}
+
+/// A `ResizeObserver` calling `on_resize`; `None` where the browser has
+/// none. Its callback lives as long as the page (a few bytes per visit):
+/// the browser may call it once more after the view is gone.
+fn resize_observer(on_resize: impl Fn() + 'static) -> Option<web_sys::ResizeObserver> {
+    use wasm_bindgen::closure::Closure;
+    use wasm_bindgen::JsCast;
+    let callback = Closure::<dyn Fn()>::new(on_resize);
+    let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
+    callback.forget();
+    observer
 }
 
 fn now() -> f64 {

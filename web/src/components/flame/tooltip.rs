@@ -1,6 +1,8 @@
 //! The flame graph's hover card: name, type, duration, tokens and cost of
-//! the frame under the pointer (core's figures: the subtree's tokens and
-//! cost), as text. A block of merged spans says how many it holds.
+//! the frame under the pointer (core's figures: its own duration, the
+//! subtree's tokens and cost, labelled "incl. children"), as text. A block
+//! of merged spans says how many it holds and whether an error is among
+//! them.
 
 use leptos::prelude::*;
 use prompttrace::flame::{Flame, Frame, Placed};
@@ -20,22 +22,32 @@ pub struct Hover {
 const OFFSET: f64 = 14.0;
 /// The card's widest (style.css), to keep it inside the window.
 const CARD_WIDTH: f64 = 320.0;
+/// About the tallest card (a long name cut at 4.5 lines, six figures).
+const CARD_HEIGHT: f64 = 200.0;
 
 #[component]
 pub fn Tooltip(hover: RwSignal<Option<Hover>>, graph: Memo<Flame>) -> impl IntoView {
     let block = Memo::new(move |_| hover.get().map(|h| h.block));
     let position = move || {
-        let room = web_sys::window()
-            .and_then(|w| w.inner_width().ok()?.as_f64())
-            .unwrap_or(f64::MAX);
+        let window = web_sys::window();
+        let size =
+            |v: Option<wasm_bindgen::JsValue>| v.and_then(|v| v.as_f64()).unwrap_or(f64::MAX);
+        let room = size(window.as_ref().and_then(|w| w.inner_width().ok()));
+        let room_below = size(window.as_ref().and_then(|w| w.inner_height().ok()));
         hover.get().map_or(String::new(), |h| {
-            // Left of the pointer where the right has no room for it.
+            // Left of the pointer where the right has no room for it, and
+            // above it where the bottom has none.
             let left = if h.x + OFFSET + CARD_WIDTH > room {
                 (h.x - OFFSET - CARD_WIDTH).max(0.0)
             } else {
                 h.x + OFFSET
             };
-            format!("left:{left:.0}px;top:{:.0}px", h.y + OFFSET)
+            if h.y + OFFSET + CARD_HEIGHT > room_below {
+                let bottom = room_below - h.y + OFFSET;
+                format!("left:{left:.0}px;bottom:{bottom:.0}px")
+            } else {
+                format!("left:{left:.0}px;top:{:.0}px", h.y + OFFSET)
+            }
         })
     };
     let card = move || {
@@ -46,10 +58,11 @@ pub fn Tooltip(hover: RwSignal<Option<Hover>>, graph: Memo<Flame>) -> impl IntoV
                 view! {
                     <strong>{format!("{} observations", block.merged)}</strong>
                     <span>"Too narrow to draw one by one: click to zoom in"</span>
+                    {block.error_below.then(|| view! { <span class="flame-error">" ✕ an error among them"</span> })}
                 }
                 .into_any()
             } else {
-                card(frame).into_any()
+                card(frame, block.error_below).into_any()
             })
         })
     };
@@ -62,16 +75,17 @@ pub fn Tooltip(hover: RwSignal<Option<Hover>>, graph: Memo<Flame>) -> impl IntoV
     }
 }
 
-fn card(frame: &Frame) -> impl IntoView {
+fn card(frame: &Frame, error_below: bool) -> impl IntoView {
     let kind = frame.kind.as_str();
     view! {
         <strong data-testid="flame-tooltip-name">{frame.name.clone()}</strong>
         <dl>
             <dt>"Type"</dt><dd>{kind}</dd>
-            <dt>"Duration"</dt><dd>{format::duration(frame.duration_ms)}</dd>
-            <dt>"Tokens"</dt><dd>{format::count(frame.tokens.total)}</dd>
-            <dt>"Cost"</dt><dd>{format::cost(frame.cost.total)}</dd>
+            <dt>"Duration"</dt><dd data-testid="flame-tooltip-duration">{format::duration(frame.duration_ms)}</dd>
+            <dt>"Tokens"</dt><dd data-testid="flame-tooltip-tokens">{format::count(frame.tokens.total)}" incl. children"</dd>
+            <dt>"Cost"</dt><dd data-testid="flame-tooltip-cost">{format::cost(frame.cost.total)}" incl. children"</dd>
             {frame.error.then(|| view! { <dt>"Status"</dt><dd class="flame-error">"✕ error"</dd> })}
+            {(error_below && !frame.error).then(|| view! { <dt>"Below"</dt><dd class="flame-error">"✕ an error"</dd> })}
         </dl>
     }
 }
@@ -80,7 +94,7 @@ fn card(frame: &Frame) -> impl IntoView {
 pub fn summary(frame: &Frame) -> String {
     let error = if frame.error { ", error" } else { "" };
     format!(
-        "{}: {}, {}, {} tokens, cost {}{error}",
+        "{}: {}, {}, {} tokens and cost {} incl. children{error}",
         frame.name,
         frame.kind.as_str(),
         format::duration(frame.duration_ms),

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 
 use prompttrace::model::{Level, ObservationType, Status};
+use prompttrace::rules::axis::{axis, SHORTEST_MS};
 use prompttrace::rules::duration;
 use prompttrace::store::{TraceEntry, Tree};
 use prompttrace::time::millis_between;
@@ -17,7 +18,8 @@ pub struct Row {
     pub status: Status,
     pub level: Level,
     pub depth: usize,
-    /// Start, in ms after the trace started.
+    /// Start, in ms along the trace's time axis (`rules::axis`: from the
+    /// earliest start, which may precede the trace record's).
     pub start_ms: f64,
     pub duration_ms: Option<f64>,
     pub has_children: bool,
@@ -43,6 +45,10 @@ pub fn flatten(entry: &TraceEntry, collapsed: &HashSet<String>) -> Vec<Row> {
         children,
         roots,
     } = entry.tree();
+    let axis = axis(
+        trace_start,
+        ordered.iter().map(|o| (o.started_at, o.ended_at)),
+    );
     let mut rows = Vec::with_capacity(ordered.len());
     // Iterative depth-first walk: a stack of (index, depth), children pushed reversed.
     let mut stack: Vec<(usize, usize)> = roots.iter().rev().map(|&i| (i, 0)).collect();
@@ -56,7 +62,7 @@ pub fn flatten(entry: &TraceEntry, collapsed: &HashSet<String>) -> Vec<Row> {
             status: observation.status,
             level: observation.level,
             depth,
-            start_ms: millis_between(trace_start, observation.started_at),
+            start_ms: axis.at(millis_between(trace_start, observation.started_at)),
             duration_ms: duration::duration_ms(observation),
             has_children: !children[i].is_empty(),
             collapsed: is_collapsed,
@@ -68,11 +74,12 @@ pub fn flatten(entry: &TraceEntry, collapsed: &HashSet<String>) -> Vec<Row> {
     rows
 }
 
-/// The time axis: from the trace start to the last known end.
+/// The time axis's length: to the last known end of the rows shown, never
+/// shorter than `rules::axis::SHORTEST_MS`.
 pub fn span_ms(rows: &[Row]) -> f64 {
     rows.iter()
         .map(|r| r.start_ms + r.duration_ms.unwrap_or(0.0))
-        .fold(0.0, f64::max)
+        .fold(SHORTEST_MS, f64::max)
 }
 
 #[cfg(test)]
@@ -110,6 +117,26 @@ mod tests {
         assert_eq!(rows[1].start_ms, 0.0);
         assert_eq!(rows[1].duration_ms, Some(620.0));
         assert_eq!(span_ms(&rows), 5_360.0);
+    }
+
+    #[test]
+    fn rows_start_on_the_axis_of_an_observation_before_the_trace() {
+        let at = |ms: i64| {
+            prompttrace::time::Timestamp::from_unix_millis_f64((1_714_564_800_000 + ms) as f64)
+                .unwrap()
+                .to_rfc3339()
+        };
+        let text = format!(
+            r#"{{"format":"prompttrace","version":1,"traces":[{{"id":"t","name":"t","status":"running","started_at":"{}"}}],"observations":[{{"id":"a","trace_id":"t","name":"a","type":"span","status":"completed","started_at":"{}","ended_at":"{}"}}]}}"#,
+            at(0),
+            at(-200),
+            at(300)
+        );
+        let mut store = Store::new();
+        format::import(&mut store, "t.json", text.as_bytes()).unwrap();
+        let rows = flatten(store.traces().next().unwrap(), &HashSet::new());
+        assert_eq!(rows[0].start_ms, 0.0);
+        assert_eq!(span_ms(&rows), 500.0);
     }
 
     #[test]
