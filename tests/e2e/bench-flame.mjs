@@ -3,8 +3,10 @@
 // the time from clicking "Flame graph" to the canvas drawn (the frames
 // computed by core, laid out, drawn), the draw alone (layout + canvas, as
 // the page measures it), a zoom by click, and for comparison the time from
-// clicking "Tree" to the tree's rows shown. Medians of 5. Figures, not a
-// test.
+// clicking "Tree" to the tree's rows shown; and the compare page of that
+// trace against a second run of 20,000 spans (other token counts, other
+// failing calls): from opening the page to its steps drawn. Medians of 5.
+// Figures, not a test.
 import { Viewer } from "./viewer-page.mjs";
 import { sdkBigTrace } from "./sdk-big-trace.mjs";
 
@@ -53,4 +55,25 @@ console.log(`flame graph of ${big.spans} spans (OpenTelemetry JS SDK, ${(big.tex
 console.log(`  click "Flame graph" → canvas drawn: ${median(toFlame).toFixed(0)} ms (layout + draw alone ${median(drawOnly).toFixed(1)} ms, ${blocks} blocks)`);
 console.log(`  click a frame → zoomed and drawn: ${median(zoom).toFixed(0)} ms`);
 console.log(`  click "Tree" → tree rows shown (for comparison): ${median(toTree).toFixed(0)} ms`);
+
+// Compare: the same agent run twice (sdkBigTrace's run 1), both stored.
+const other = sdkBigTrace(20_000, 1);
+await viewer.goto("?page=storage");
+await viewer.dropFile("sdk-20k-run-b.otlp.json", other.text);
+await viewer.goto(`?page=trace&id=${other.traceId}`);
+await page.waitForSelector("[data-testid=timeline-row]", { timeout: 120_000 });
+const toCompare = [];
+let tally = "";
+for (let run = 0; run < RUNS; run++) {
+  await viewer.goto("?page=storage");
+  const started = await page.evaluate(() => performance.now());
+  await page.evaluate((href) => {
+    history.pushState(null, "", href);
+    dispatchEvent(new PopStateEvent("popstate"));
+  }, `?page=compare&a=${big.traceId}&b=${other.traceId}`);
+  await page.waitForSelector("[data-testid=compare-step]", { timeout: 120_000 });
+  toCompare.push(await page.evaluate((t) => performance.now() - t, started));
+  tally = (await page.textContent("[data-testid=compare-tally]")).split("·")[0].trim();
+}
+console.log(`  compare with a second run of ${other.spans} spans → steps drawn: ${median(toCompare).toFixed(0)} ms (${tally})`);
 await viewer.close();

@@ -17,12 +17,16 @@ const BASE_MS = Date.UTC(2025, 2, 14, 9, 26, 53, 0);
 
 class CountingIds {
   n = 0;
+  /** Run 1 gets trace ids of its own (the compare bench's "B" run). */
+  constructor(run) {
+    this.prefix = (0xb16 + run).toString(16);
+  }
   next(len) {
     this.n += 1;
     return this.n.toString(16).padStart(len, "0");
   }
   generateTraceId() {
-    return `${"b16".padEnd(24, "0")}${this.next(8)}`;
+    return `${this.prefix.padEnd(24, "0")}${this.next(8)}`;
   }
   generateSpanId() {
     return this.next(16);
@@ -35,10 +39,12 @@ const FAN_OUT = [40, 10, 5, 9];
 /** The level whose spans all start together (the HTTP calls). */
 const PARALLEL = 3;
 
-/** The OTLP/JSON text of one trace of `count` spans, and its trace id. */
-export function sdkBigTrace(count) {
+/** The OTLP/JSON text of one trace of `count` spans, and its trace id.
+ * `run` 1 is a second run of the same agent (the compare bench's "B"):
+ * other ids, and other calls fail and use other token counts. */
+export function sdkBigTrace(count, run = 0) {
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({ idGenerator: new CountingIds(), spanProcessors: [new SimpleSpanProcessor(exporter)] });
+  const provider = new BasicTracerProvider({ idGenerator: new CountingIds(run), spanProcessors: [new SimpleSpanProcessor(exporter)] });
   const tracer = provider.getTracer("flame-bench", "1.0.0");
   let made = 0;
   const at = (ms) => new Date(BASE_MS + ms);
@@ -76,8 +82,8 @@ export function sdkBigTrace(count) {
       call += 1;
       return i % 2 === 0
         ? { "gen_ai.operation.name": "chat", "gen_ai.system": "openai", "gen_ai.request.model": "gpt-4o-mini",
-          "gen_ai.response.model": "gpt-4o-mini", "gen_ai.usage.input_tokens": 420, "gen_ai.usage.output_tokens": 60 }
-        : { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "search_flights", failing: call % 97 === 0 };
+          "gen_ai.response.model": "gpt-4o-mini", "gen_ai.usage.input_tokens": 420 + run * (call % 7), "gen_ai.usage.output_tokens": 60 }
+        : { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": "search_flights", failing: call % (97 - run * 8) === 0 };
     }],
     [(i) => `HTTP GET /v1/part/${i}`, () => ({ "http.request.method": "GET" })],
   ];
