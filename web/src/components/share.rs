@@ -35,6 +35,7 @@ pub fn ShareButton(
     let open = RwSignal::new(false);
     let content = RwSignal::new(false);
     let metadata = RwSignal::new(false);
+    let who = RwSignal::new(false);
     let link = RwSignal::new(None::<String>);
     let said = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
@@ -42,6 +43,7 @@ pub fn ShareButton(
         let redaction = Redaction {
             content: content.get_untracked(),
             metadata: metadata.get_untracked(),
+            who: who.get_untracked(),
         };
         ids.with_untracked(|ids| state.peek(|store| shared_lines(store, ids, redaction)))
     };
@@ -100,12 +102,15 @@ pub fn ShareButton(
                         <legend>"Leave out"</legend>
                         <label><input type="checkbox" data-testid="share-drop-content" prop:checked=move || content.get()
                             on:change=move |e| content.set(event_target_checked(&e))/>
-                            " Inputs and outputs " <span class="muted">"(also status messages, prompt templates and variables)"</span></label>
+                            " Inputs and outputs " <span class="muted">"(also status messages, prompt templates and variables, and their copies in metadata: span events, message and document attributes)"</span></label>
                         <label><input type="checkbox" data-testid="share-drop-metadata" prop:checked=move || metadata.get()
                             on:change=move |e| metadata.set(event_target_checked(&e))/>
                             " Metadata"</label>
+                        <label><input type="checkbox" data-testid="share-drop-who" prop:checked=move || who.get()
+                            on:change=move |e| who.set(event_target_checked(&e))/>
+                            " Who: user and session ids"</label>
                     </fieldset>
-                    <p class="muted">"Names, times, statuses, models, tokens and cost are always shared."</p>
+                    <p class="muted" data-testid="share-always">"Always shared: names, times, statuses, models, model parameters, tokens, cost, prompt names and versions, tags, environment and release — and the user and session ids unless left out above."</p>
                     <div class="share-actions">
                         <button data-testid="share-copy-link" disabled=move || busy.get() on:click=copy_link>"Copy link"</button>
                         <button data-testid="share-download" disabled=move || busy.get() on:click=download>"Download as HTML"</button>
