@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { inflateRawSync } from "node:zlib";
+import { deflateSync, inflateSync } from "node:zlib";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -42,7 +42,7 @@ async function makeLink(viewer, { dropContent = false } = {}) {
 /** The JSON Lines a link carries, decoded here as the format says. */
 function linkContent(link) {
   const text = link.slice(link.indexOf("#t=") + 3);
-  return inflateRawSync(Buffer.from(text, "base64url")).toString("utf8");
+  return inflateSync(Buffer.from(text, "base64url")).toString("utf8");
 }
 
 /** The address of `link` on another viewer's server (the same dist/). */
@@ -78,11 +78,21 @@ test("a copied link opens the trace unstored; Keep stores it; a damaged link sto
     assert.ok(!address.search.includes("t="), "the shared text never enters the query");
     assert.equal(await receiver.errors(), "");
     assert.deepEqual(await receiver.storedKeys("traces"), [], "nothing stored before Keep");
-    assert.ok(receiver.served.every(([, path]) => !path.includes("t=")), "the server never saw the fragment");
     await receiver.screenshot("shared-trace");
     await receiver.toggleTheme();
     await receiver.screenshot("shared-trace-dark");
     await receiver.toggleTheme();
+
+    // A click replaces the address (the fragment goes): a reload still
+    // opens the link this tab holds unkept, on the page it was on.
+    await receiver.clickRow("llm-plan");
+    await receiver.waitForDetail("llm-plan");
+    assert.ok(!other.url().includes("#t="), "the click replaced the address");
+    await other.reload();
+    await other.waitForSelector("[data-testid=shared-banner]", { timeout: 30_000 });
+    await receiver.waitForDetail("llm-plan");
+    assert.equal(await other.textContent("[data-testid=trace-tokens]"), "488");
+    assert.deepEqual(await receiver.storedKeys("traces"), [], "still not stored");
 
     // Keep: stored through the import, the banner goes, a reload shows it.
     await other.click("[data-testid=shared-keep]");
@@ -95,9 +105,11 @@ test("a copied link opens the trace unstored; Keep stores it; a damaged link sto
     assert.equal(await other.textContent("[data-testid=trace-tokens]"), "488");
     assert.equal(await other.$("[data-testid=shared-banner]"), null);
 
-    // A link cut short, or not base64 at all: a clear error, nothing stored,
-    // and the app goes on working.
-    for (const damaged of [link.slice(0, Math.floor(link.length / 2)), `${sender.base}#t=not*base64!`]) {
+    // A link cut short, altered in one character (zlib's checksum), or not
+    // base64 at all: a clear error, nothing stored, and the app goes on.
+    const middle = link.indexOf("#t=") + Math.floor((link.length - link.indexOf("#t=")) / 2);
+    const flipped = link.slice(0, middle) + (link[middle] === "A" ? "B" : "A") + link.slice(middle + 1);
+    for (const damaged of [link.slice(0, Math.floor(link.length / 2)), flipped, `${sender.base}#t=not*base64!`]) {
       await third.page.goto("about:blank"); // a new load, not a fragment change
       await third.page.goto(on(third, damaged));
       await third.page.waitForSelector("[data-testid=errors]", { timeout: 30_000 });
@@ -131,7 +143,7 @@ test("leaving out inputs and outputs leaves none in the link or the page it open
     for (const line of content.trim().split("\n").slice(1)) {
       const record = JSON.parse(line);
       const fields = record.trace ?? record.observation;
-      for (const key of ["input", "output", "status_message"]) assert.ok(!(key in fields), `${key} in ${line}`);
+      for (const key of ["input", "output", "status_message", "template", "variables"]) assert.ok(!(key in fields), `${key} in ${line}`);
     }
     assert.ok(link.length < full.length);
 
@@ -166,6 +178,7 @@ test("a session shares as one link: its three traces open on the session page", 
     await other.waitForFunction(() => document.querySelectorAll("[data-testid=turn]").length === 3);
     assert.equal(new URL(other.url()).searchParams.get("page"), "session");
     assert.equal(await other.textContent("[data-testid=session-id]"), "chat_123");
+    assert.match(await other.textContent("[data-testid=shared-banner]"), /^Shared session — not stored/);
     assert.deepEqual(await receiver.storedKeys("traces"), []);
     assert.deepEqual(receiver.pageErrors, []);
   } finally {
@@ -193,8 +206,59 @@ test("a trace too large for a link says to download it as HTML instead", async (
     await viewer.page.click("[data-testid=share-copy-link]");
     await viewer.page.waitForSelector("[data-testid=share-said]");
     assert.match(await viewer.page.textContent("[data-testid=share-said]"),
-      /This trace is too large for a link \(\d+ KB compressed; a link carries up to 64 KB\)\. Use Download as HTML\./);
+      /This trace is too large for a link \(even compressed, its link would be \d+ KB long; a link carries up to 64 KB\)\. Use Download as HTML\./);
     assert.equal(await viewer.page.$("[data-testid=share-link]"), null);
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
+test("a link too long, or one that unpacks too large, is refused before anything is stored", async () => {
+  const viewer = await Viewer.open();
+  try {
+    const page = viewer.page;
+    // Over a link's limit: refused before it is decoded.
+    const long = "A".repeat(80 * 1024);
+    // A decompression bomb: 40 MB of one letter deflates to a 54 KB link.
+    const bomb = deflateSync(Buffer.alloc(40 * 1024 * 1024, "a"), { level: 9 }).toString("base64url");
+    assert.ok(bomb.length < 64 * 1024, `the bomb fits a link (${bomb.length})`);
+    for (const [text, why] of [[long, /it is 80 KB long, and a link carries up to 64 KB/], [bomb, /it is too large: it unpacks to more than 32 MB/]]) {
+      await page.goto("about:blank");
+      await page.goto(`${viewer.base}#t=${text}`);
+      await page.waitForSelector("[data-testid=errors]", { timeout: 30_000 });
+      const said = await viewer.errors();
+      assert.match(said, /This shared link could not be opened: /);
+      assert.match(said, why);
+      assert.equal(await page.$("[data-testid=shared-banner]"), null);
+      assert.deepEqual(await viewer.storedKeys("traces"), []);
+    }
+    // Not opened again by a reload.
+    await page.reload();
+    await page.waitForSelector("main");
+    await viewer.idle();
+    assert.equal(await page.$("[data-testid=shared-banner]"), null);
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
+test("without a clipboard the link is selected to copy; a local viewer says where its links open", async () => {
+  const viewer = await viewerWithTrace();
+  try {
+    const page = viewer.page;
+    // navigator.clipboard is missing outside a secure context.
+    await page.evaluate(() => Object.defineProperty(Navigator.prototype, "clipboard", { get: () => undefined, configurable: true }));
+    await page.click("[data-testid=share]");
+    assert.match(await page.textContent("[data-testid=share-always]"),
+      /Always shared: names, times, statuses, models, model parameters, tokens, cost, prompt names and versions, tags, environment and release — and the user and session ids/);
+    // The test's viewer runs on 127.0.0.1.
+    assert.match(await page.textContent("[data-testid=share-local]"), /runs at 127\.0\.0\.1: a link opens only where that viewer runs.*Download as HTML/);
+    const link = await makeLink(viewer);
+    assert.match(await page.textContent("[data-testid=share-said]"), /did not allow copying: the link below \(\d+ KB\) is selected/);
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === "share-link");
+    assert.equal(await page.evaluate(() => window.getSelection().toString() || document.activeElement.value.slice(document.activeElement.selectionStart, document.activeElement.selectionEnd)), link);
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();
@@ -257,6 +321,8 @@ test("Download as HTML: one file that shows the trace from file:// with no netwo
       await page.waitForSelector("[data-testid=detail-input]");
       assert.ok((await page.textContent("main")).includes(CONTENT));
       assert.equal(await page.$("[data-testid=share]"), null, "no share from a file: it has no server to read the viewer from");
+      assert.equal(await page.$("[data-testid=file-input]"), null, "no files opened into a shared file's page");
+      assert.equal(await page.$("[data-testid=shared-keep]"), null);
       assert.deepEqual(refused, [], "nothing asked for the network");
       assert.deepEqual(errors, [], "no CSP refusal, no error");
     } finally {
@@ -289,13 +355,19 @@ test("hostile content in a downloaded HTML file stays inside its data block", as
     assert.equal(await viewer.errors(), "");
     await viewer.openTrace("evil");
     const { path, html } = await downloadHtml(viewer);
-    for (const text of ["<img src=x", "window.__pwned", "<!--"]) assert.ok(!html.includes(text), `${text} is not in the file as it was`);
+    // The trace's name is the page's title, raw text in the HTML.
+    assert.equal(html.match(/<title>([^<]*)<\/title>/)[1],
+      "&lt;/script&gt;&lt;img src=x onerror=&quot;window.__pwned='img'&quot;&gt; — prompttrace");
+    for (const text of ["<img src=x", "<!--"]) assert.ok(!html.includes(text), `${text} is not in the file as it was`);
+    const untitled = html.replace(/<title>[^<]*<\/title>/, "");
+    assert.ok(!untitled.includes("window.__pwned"), "elsewhere only in the data block's alphabet");
     assert.equal((html.match(/<\/script>/g) ?? []).length, 3, "the two data blocks and the one script, each closed once");
 
     const { browser, page, refused, errors } = await openOffline(path);
     try {
       await page.waitForSelector("[data-testid=trace-header]", { timeout: 30_000 });
       assert.ok((await page.textContent(".trace-header h1")).startsWith(HOSTILE[0]), "the name shown as text");
+      assert.equal(await page.title(), `${HOSTILE[0]} — prompttrace`);
       await page.click(`[data-testid=timeline-row] .obs-name >> text="step 1"`);
       await page.waitForSelector("[data-testid=detail-input]");
       assert.ok((await page.textContent("[data-testid=detail-input]")).includes("<!--<script>"));
