@@ -131,6 +131,37 @@ test("a copied link opens the trace unstored; Keep stores it; a damaged link sto
   }
 });
 
+test("a Keep that fails keeps the shared trace held and says why; Keep again stores it", async () => {
+  const sender = await viewerWithTrace();
+  const receiver = await Viewer.open();
+  try {
+    const link = await makeLink(sender);
+    const other = receiver.page;
+    await other.goto(on(receiver, link));
+    await other.waitForSelector("[data-testid=shared-banner]", { timeout: 30_000 });
+    // The import worker, which stores it, cannot write.
+    receiver.inWorker(() => {
+      IDBObjectStore.prototype.put = function () {
+        throw new TypeError("the disk is on fire");
+      };
+    });
+    await other.click("[data-testid=shared-keep]");
+    await other.waitForSelector("[data-testid=shared-keep-failed]", { timeout: 30_000 });
+    assert.match(await other.textContent("[data-testid=shared-keep-failed]"), /Not kept \(.*the disk is on fire.*\): it is still held in this tab/);
+    assert.match(await other.textContent("[data-testid=shared-banner]"), /Shared trace — not stored/);
+    assert.equal(await other.textContent("[data-testid=trace-tokens]"), "488", "the trace is still shown");
+    assert.deepEqual(await receiver.storedKeys("traces"), []);
+    // Storage works again: Keep stores it.
+    receiver.inWorker(null);
+    await other.click("[data-testid=shared-keep]");
+    await other.waitForFunction(() => !document.querySelector("[data-testid=shared-banner]"), null, { timeout: 30_000 });
+    await receiver.idle();
+    assert.deepEqual(await receiver.storedKeys("traces"), [TRACE]);
+  } finally {
+    await Promise.all([sender.close(), receiver.close()]);
+  }
+});
+
 test("leaving out inputs and outputs leaves none in the link or the page it opens", async () => {
   const sender = await viewerWithTrace();
   const receiver = await Viewer.open();
