@@ -217,8 +217,9 @@ test("a session shares as one link: its three traces open on the session page", 
   }
 });
 
-test("a trace too large for a link says to download it as HTML instead", async () => {
+test("a trace too large for a link says to download it as HTML instead; a long link is warned", async () => {
   const viewer = await Viewer.open();
+  await viewer.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: viewer.base });
   try {
     const at = "2024-05-01T12:00:00Z";
     // Random text hardly compresses: 200 KB of hex is about 100 KB deflated.
@@ -239,6 +240,21 @@ test("a trace too large for a link says to download it as HTML instead", async (
     assert.match(await viewer.page.textContent("[data-testid=share-said]"),
       /This trace is too large for a link \(even compressed, its link would be \d+ KB long; a link carries up to 64 KB\)\. Use Download as HTML\./);
     assert.equal(await viewer.page.$("[data-testid=share-link]"), null);
+
+    // Between 8 and 64 KB: made, with a warning that chat tools may cut it.
+    const some = randomBytes(6_000).toString("hex");
+    await viewer.goto("?page=storage");
+    await viewer.dropFile("long.json", JSON.stringify({
+      format: "prompttrace", version: 1,
+      traces: [{ id: "long", name: "long", status: "completed", started_at: at, ended_at: "2024-05-01T12:00:01Z", input: some }],
+      observations: [],
+    }));
+    await viewer.goto("?page=trace&id=long");
+    await viewer.page.waitForSelector("[data-testid=trace-header]", { timeout: 30_000 });
+    const link = await makeLink(viewer);
+    assert.ok(link.length > 8 * 1024 && link.length < 64 * 1024, `${link.length}`);
+    assert.match(await viewer.page.textContent("[data-testid=share-said]"),
+      /Link copied \(\d+ KB\)\..* It is long: chat tools and mail may cut links over about 8 KB/);
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();
