@@ -10,11 +10,13 @@
 //!   `template` and `variables`. Copies of the same in the metadata go
 //!   too: an OTLP import keeps a span's events under `metadata.events`
 //!   (the GenAI message and choice events, exceptions with their message
-//!   and stack) — all of them are dropped — and attributes under
-//!   `metadata.attributes`, of which every key the OTLP conventions read
-//!   as input, output, messages, system prompt or status message
-//!   (`format::otlp::carries_content`) is dropped. The status and level
-//!   stay, so errors are still marked.
+//!   and stack) — each keeps its name, its time and an exception's
+//!   `exception.type`, every other attribute of it goes — and attributes
+//!   under `metadata.attributes`, of which every key the OTLP conventions
+//!   read as input, output, messages, system prompt, status message,
+//!   prompt template or variables (`format::otlp::carries_content`) is
+//!   dropped. Attributes no convention names stay (only `metadata` drops
+//!   them). The status and level stay, so errors are still marked.
 //! - `metadata` (drop metadata): the free-form `metadata` of the trace and
 //!   of each observation.
 //! - `who` (drop user and session ids): the trace's `user_id` and
@@ -85,20 +87,54 @@ impl Redaction {
     }
 }
 
-/// Metadata without the copies of content an OTLP import keeps in it: the
-/// span's events, and the attributes the conventions read as content.
+/// Metadata without the copies of content an OTLP import keeps in it: what
+/// the span's events say, and the attributes the conventions read as
+/// content.
 fn without_content(metadata: &Json) -> Json {
     let Some(entries) = metadata.entries() else {
         return metadata.clone();
     };
-    let kept = entries
-        .into_iter()
-        .filter_map(|(key, value)| match key.as_str() {
-            EVENTS => None,
-            ATTRIBUTES => Some((key, attributes_without_content(&value))),
-            _ => Some((key, value)),
-        });
+    let kept = entries.into_iter().map(|(key, value)| match key.as_str() {
+        EVENTS => (key, events_without_content(&value)),
+        ATTRIBUTES => (key, attributes_without_content(&value)),
+        _ => (key, value),
+    });
     Json::from_entries(kept)
+}
+
+/// The attributes of an event that say only what happened, not what was
+/// said: the kind of error (its message and stack can quote the request).
+const EVENT_ATTRIBUTES_KEPT: [&str; 1] = ["exception.type"];
+
+/// A span's events with only their name, time and `EVENT_ATTRIBUTES_KEPT`.
+fn events_without_content(events: &Json) -> Json {
+    let Ok(serde_json::Value::Array(events)) = events.to_value() else {
+        return Json::new(&serde_json::Value::Array(Vec::new()));
+    };
+    let kept: Vec<serde_json::Value> = events
+        .into_iter()
+        .map(|event| {
+            let mut kept = serde_json::Map::new();
+            for field in ["name", "time"] {
+                if let Some(value) = event.get(field) {
+                    kept.insert(field.into(), value.clone());
+                }
+            }
+            let attributes: serde_json::Map<String, serde_json::Value> = event
+                .get("attributes")
+                .and_then(serde_json::Value::as_object)
+                .into_iter()
+                .flatten()
+                .filter(|(key, _)| EVENT_ATTRIBUTES_KEPT.contains(&key.as_str()))
+                .map(|(key, value)| (key.clone(), value.clone()))
+                .collect();
+            if !attributes.is_empty() {
+                kept.insert("attributes".into(), attributes.into());
+            }
+            kept.into()
+        })
+        .collect();
+    Json::new(&kept)
 }
 
 fn attributes_without_content(attributes: &Json) -> Json {
@@ -238,9 +274,19 @@ mod tests {
         let store = store_with(|_, call| {
             call.metadata = Some(Json::new(&json!({
                 "note": "kept",
-                "events": [{ "name": "gen_ai.user.message", "attributes": { "content": SECRET } }],
+                "events": [
+                    { "name": "gen_ai.user.message", "time": "2025-01-01T00:00:00Z", "attributes": { "content": SECRET } },
+                    { "name": "exception", "attributes": {
+                        "exception.type": "ValueError",
+                        "exception.message": SECRET,
+                        "exception.stacktrace": SECRET,
+                        "gen_ai.completion": SECRET,
+                    } },
+                ],
                 "attributes": {
                     "gen_ai.prompt.0.content": SECRET,
+                    "llm.prompt_template.template": SECRET,
+                    "llm.prompt_template.variables": SECRET,
                     "gen_ai.completion": SECRET,
                     "gen_ai.system_instructions": SECRET,
                     "gen_ai.request.temperature": 0.5,
@@ -260,6 +306,11 @@ mod tests {
             metadata.to_value().unwrap(),
             json!({
                 "note": "kept",
+                // Each event's name and time stay (what happened, and when).
+                "events": [
+                    { "name": "gen_ai.user.message", "time": "2025-01-01T00:00:00Z" },
+                    { "name": "exception", "attributes": { "exception.type": "ValueError" } },
+                ],
                 "attributes": { "gen_ai.request.temperature": 0.5, "custom.flag": "kept too" },
             })
         );

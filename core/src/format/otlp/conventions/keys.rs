@@ -121,6 +121,9 @@ pub(crate) mod openinference {
     /// A retriever's documents, as one JSON list or flattened
     /// (`retrieval.documents.0.document.content`…).
     pub const RETRIEVAL_DOCUMENTS: &str = "retrieval.documents";
+    /// A prompt template and the variables filled into it.
+    pub const PROMPT_TEMPLATE: &str = "llm.prompt_template.template";
+    pub const PROMPT_TEMPLATE_VARIABLES: &str = "llm.prompt_template.variables";
 }
 
 /// The Vercel AI SDK's telemetry (`ai.*`, v4–v6).
