@@ -1,9 +1,10 @@
 //! A shared trace's bytes as text: native JSON Lines, compressed with the
 //! browser's own `CompressionStream("deflate")` (no codec in the wasm; zlib
 //! framing, whose Adler-32 checksum makes a link altered in transit fail
-//! instead of decoding to other bytes), then base64url without padding — the same text in a link's `#t=` and in
-//! a downloaded HTML file's data block (whose alphabet holds no `<`, so
-//! nothing in a trace can close the block).
+//! instead of decoding to other bytes), then base64url without padding —
+//! the same text in a link's `#t=` and in a downloaded HTML file's data
+//! block (whose alphabet holds no `<`, so nothing in a trace can close the
+//! block).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
@@ -86,7 +87,13 @@ pub async fn decode(text: &str, limit: usize) -> Result<String, String> {
                 limit / (1024 * 1024)
             ));
         }
-        lines.extend(value.to_vec());
+        // A failed allocation is an error said, not a trapped page.
+        let (start, length) = (lines.len(), value.length() as usize);
+        lines
+            .try_reserve(length)
+            .map_err(|_| "there is not enough memory to unpack it".to_string())?;
+        lines.resize(start + length, 0);
+        value.copy_to(&mut lines[start..]);
     }
     String::from_utf8(lines).map_err(|_| "it is not UTF-8 text".to_string())
 }
