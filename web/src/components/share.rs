@@ -110,13 +110,13 @@ pub fn ShareButton(
                         <legend>"Leave out"</legend>
                         <label><input type="checkbox" data-testid="share-drop-content" prop:checked=move || content.get()
                             on:change=move |e| content.set(event_target_checked(&e))/>
-                            " Inputs and outputs " <span class="muted">"(also status messages, prompt templates and variables, and their copies in metadata: span events, message and document attributes)"</span></label>
+                            " Inputs and outputs " <span class="muted">"(also status messages, prompt templates and variables, and their copies in metadata: what span events say, and the attributes a convention names as messages, documents or templates; attributes no convention names stay unless Metadata is also left out)"</span></label>
                         <label><input type="checkbox" data-testid="share-drop-metadata" prop:checked=move || metadata.get()
                             on:change=move |e| metadata.set(event_target_checked(&e))/>
                             " Metadata"</label>
                         <label><input type="checkbox" data-testid="share-drop-who" prop:checked=move || who.get()
                             on:change=move |e| who.set(event_target_checked(&e))/>
-                            " Who: user and session ids"</label>
+                            " Who: the traces' user and session ids " <span class="muted">"(copies in free-form metadata stay unless Metadata is also left out)"</span></label>
                     </fieldset>
                     {local_viewer().map(|host| view! {
                         <p class="share-local" data-testid="share-local">
@@ -267,15 +267,36 @@ fn local_viewer() -> Option<String> {
     private_host(&host).then_some(host)
 }
 
-/// Whether `host` names a loopback or private-network address.
+/// Whether `host` names a loopback, unspecified, private-network,
+/// link-local or shared (carrier-grade NAT, Tailscale) address, or a name
+/// only a local network resolves (mDNS `.local`, a tailnet's `.ts.net`).
 fn private_host(host: &str) -> bool {
     let host = host.trim_matches(['[', ']']).to_ascii_lowercase();
-    if host == "localhost" || host.ends_with(".localhost") || host.ends_with(".local") {
+    if host == "localhost"
+        || [".localhost", ".local", ".ts.net"]
+            .iter()
+            .any(|end| host.ends_with(end))
+    {
         return true;
     }
     match host.parse::<std::net::IpAddr>() {
-        Ok(std::net::IpAddr::V4(ip)) => ip.is_loopback() || ip.is_private() || ip.is_link_local(),
-        Ok(std::net::IpAddr::V6(ip)) => ip.is_loopback() || (ip.segments()[0] & 0xfe00) == 0xfc00,
+        Ok(std::net::IpAddr::V4(ip)) => {
+            let [first, second, ..] = ip.octets();
+            ip.is_loopback()
+                || ip.is_unspecified()
+                || ip.is_private()
+                || ip.is_link_local()
+                // 100.64.0.0/10: shared address space (CGNAT, Tailscale).
+                || (first == 100 && (second & 0xc0) == 64)
+        }
+        Ok(std::net::IpAddr::V6(ip)) => {
+            let first = ip.segments()[0];
+            ip.is_loopback()
+                || ip.is_unspecified()
+                // fc00::/7 unique local, fe80::/10 link-local.
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+        }
         Err(_) => false,
     }
 }
@@ -301,7 +322,7 @@ pub fn SharedBanner() -> impl IntoView {
         if done == Some(true) {
             return true;
         }
-        let Some(ids) = shared.ids.get() else {
+        let Some(ids) = shared.shown.get() else {
             return false;
         };
         let shown = query.with_untracked(|q| q.get("id").is_some_and(|id| ids.contains(&id)));
@@ -394,10 +415,25 @@ mod tests {
             "printer.local",
             "[::1]",
             "app.localhost",
+            "[fe80::1]",
+            "0.0.0.0",
+            "[::]",
+            "100.64.0.1",
+            "100.127.255.254",
+            "laptop.tail1234.ts.net",
         ] {
             assert!(private_host(host), "{host}");
         }
-        for host in ["example.com", "8.8.8.8", "172.32.0.1", "local.example.com"] {
+        for host in [
+            "example.com",
+            "8.8.8.8",
+            "172.32.0.1",
+            "local.example.com",
+            "100.128.0.1",
+            "100.63.255.255",
+            "[fec0::1]",
+            "ts.net.example.com",
+        ] {
             assert!(!private_host(host), "{host}");
         }
     }
