@@ -48,6 +48,12 @@ function linkContent(link) {
 /** The address of `link` on another viewer's server (the same dist/). */
 const on = (viewer, link) => viewer.base + link.slice(link.indexOf("#"));
 
+/** The link this tab holds unkept (its sessionStorage), or null. */
+const heldLink = (page) => page.evaluate(() => sessionStorage.getItem("prompttrace-shared-link"));
+
+/** The address without its fragment, in place (what a click does). */
+const dropFragment = (page) => page.evaluate(() => history.replaceState(null, "", location.pathname + location.search));
+
 test("a copied link opens the trace unstored; Keep stores it; a damaged link stores nothing", async () => {
   const sender = await viewerWithTrace();
   const receiver = await Viewer.open();
@@ -100,10 +106,25 @@ test("a copied link opens the trace unstored; Keep stores it; a damaged link sto
     await receiver.idle();
     assert.deepEqual(await receiver.storedKeys("traces"), [TRACE]);
     assert.ok(!other.url().includes("#t="), "the fragment went with Keep");
+    assert.equal(await heldLink(other), null, "Keep forgot the tab's copy");
+    // Shown on from what storage now holds (read again, not the held copy).
+    await other.waitForSelector("[data-testid=trace-header]", { timeout: 30_000 });
+    assert.equal(await other.textContent("[data-testid=trace-tokens]"), "488");
     await other.reload();
     await other.waitForSelector("[data-testid=trace-header]", { timeout: 30_000 });
     assert.equal(await other.textContent("[data-testid=trace-tokens]"), "488");
     assert.equal(await other.$("[data-testid=shared-banner]"), null);
+
+    // The same link opened again once kept: the stored trace, not held.
+    await other.goto("about:blank");
+    await other.goto(on(receiver, link));
+    await other.waitForSelector("[data-testid=notice] >> text=already kept", { timeout: 30_000 });
+    await other.waitForSelector("[data-testid=trace-header]", { timeout: 30_000 });
+    assert.equal(await other.textContent("[data-testid=trace-tokens]"), "488");
+    assert.equal(await other.$("[data-testid=shared-banner]"), null, "nothing to keep");
+    assert.equal(await heldLink(other), null);
+    assert.ok(!other.url().includes("#t="));
+    assert.deepEqual(await receiver.storedKeys("traces"), [TRACE]);
 
     // A link cut short, altered in one character (zlib's checksum), or not
     // base64 at all: a clear error, nothing stored, and the app goes on.
@@ -120,11 +141,15 @@ test("a copied link opens the trace unstored; Keep stores it; a damaged link sto
       await third.page.waitForSelector("[data-testid=traces], .empty");
     }
     // Pasted into the address bar of a tab showing the viewer (only the
-    // fragment changes, which loads nothing): it opens as in a new tab.
+    // fragment changes, which loads nothing): it opens as in a new tab —
+    // here the sender's own link, whose trace it stores as it is: the
+    // stored trace is shown, nothing held.
     await sender.goto("?page=traces");
     await page.goto(link.replace("#", "?page=traces#"));
-    await page.waitForSelector("[data-testid=shared-banner]", { timeout: 30_000 });
+    await page.waitForSelector("[data-testid=notice] >> text=already kept", { timeout: 30_000 });
     await page.waitForSelector("[data-testid=trace-header]");
+    assert.equal(new URL(page.url()).searchParams.get("id"), TRACE);
+    assert.equal(await page.$("[data-testid=shared-banner]"), null);
     for (const viewer of [sender, receiver, third]) assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await Promise.all([sender.close(), receiver.close(), third.close()]);
@@ -157,6 +182,42 @@ test("a Keep that fails keeps the shared trace held and says why; Keep again sto
     await other.waitForFunction(() => !document.querySelector("[data-testid=shared-banner]"), null, { timeout: 30_000 });
     await receiver.idle();
     assert.deepEqual(await receiver.storedKeys("traces"), [TRACE]);
+  } finally {
+    await Promise.all([sender.close(), receiver.close()]);
+  }
+});
+
+test("Clear everything and Delete forget a shared trace held unkept: no reload or Keep brings it back", async () => {
+  const sender = await viewerWithTrace();
+  const receiver = await Viewer.open();
+  try {
+    const link = await makeLink(sender);
+    const other = receiver.page;
+    for (const how of ["clear", "delete"]) {
+      await other.goto("about:blank");
+      await other.goto(on(receiver, link));
+      await other.waitForSelector("[data-testid=shared-banner]", { timeout: 30_000 });
+      await other.waitForSelector("[data-testid=trace-header]");
+      assert.notEqual(await heldLink(other), null, "held for a reload");
+      if (how === "clear") {
+        await other.click("nav >> text=Storage");
+        await other.click("[data-testid=clear]");
+        await other.waitForFunction(() => document.querySelector("[data-testid=stored-traces]")?.textContent === "0");
+      } else {
+        await other.click("button >> text=Delete trace");
+        await other.click("[role=group][aria-label='Delete trace?'] >> text=Yes, delete", { timeout: 10_000 });
+        await other.waitForSelector("text=This trace is not stored here.");
+      }
+      await other.waitForFunction(() => !document.querySelector("[data-testid=shared-banner]"), null, { timeout: 10_000 });
+      assert.equal(await heldLink(other), null, `${how}: the tab's copy went`);
+      assert.ok(!other.url().includes("#t="), `${how}: the fragment went`);
+      await other.reload();
+      await other.waitForSelector("main");
+      await receiver.idle();
+      assert.equal(await other.$("[data-testid=shared-banner]"), null, `${how}: a reload does not bring it back`);
+      assert.ok(!(await receiver.storedKeys("traces")).includes(TRACE), `${how}: the shared trace is not stored`);
+    }
+    assert.deepEqual(receiver.pageErrors, []);
   } finally {
     await Promise.all([sender.close(), receiver.close()]);
   }
@@ -280,11 +341,15 @@ test("a link too long, or one that unpacks too large, is refused before anything
       assert.equal(await page.$("[data-testid=shared-banner]"), null);
       assert.deepEqual(await viewer.storedKeys("traces"), []);
     }
-    // Not opened again by a reload.
+    // Not opened again by a reload, once the address no longer says it.
+    assert.equal(await heldLink(page), null, "the tab holds no copy of a refused link");
+    await dropFragment(page);
     await page.reload();
     await page.waitForSelector("main");
     await viewer.idle();
     assert.equal(await page.$("[data-testid=shared-banner]"), null);
+    assert.equal(await viewer.errors(), "", "nothing opened to refuse again");
+    assert.equal(await heldLink(page), null);
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();

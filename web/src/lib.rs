@@ -89,7 +89,7 @@ fn start(state: AppState, live: Option<(live::Live, String)>, shared: Option<sha
         // Not in a page that shows an app's own traces: the live files', or
         // the database an app's tracer writes (openViewer), or a share's.
         let shows_app = live.is_some() || embedded() || shared.is_some();
-        if !stored && storage::setting(storage::DEMO_SEEN).is_none() && !shows_app {
+        if !stored && !shows_app && storage::setting(storage::DEMO_SEEN).is_none() {
             let demo = demo::FILES
                 .iter()
                 .map(|(name, text)| (name.to_string(), loader::blob_of(text.as_bytes())))

@@ -198,6 +198,7 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
         state.read(|_, _| ());
         records::open(state, ids);
     });
+    let shared = use_context::<crate::share::Shared>();
     let delete = Callback::new(move |()| {
         if let Some(id) = id.get_untracked() {
             let traces: Vec<String> = in_session.get_untracked().unwrap_or_default();
@@ -210,6 +211,7 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
             for trace in &traces {
                 records::forget(trace);
             }
+            crate::share::let_go(state, shared, Some(&traces));
             let removed = traces.len();
             state
                 .notice
