@@ -59,11 +59,18 @@ pub fn App() -> impl IntoView {
     if let Some((live, _)) = &live {
         provide_context(*live);
     }
-    // What another context (the app's tracer, another tab) stores meanwhile.
-    elsewhere::listen(state);
+    // A downloaded file's page holds its traces and touches no storage.
+    let file_page = share::file_page();
+    if file_page {
+        storage::forbid();
+        state.unavailable.set(true);
+    } else {
+        // What another context (the app's tracer, another tab) stores meanwhile.
+        elsewhere::listen(state);
+    }
     // Opened from a shared link or a downloaded file.
-    share::follow_links();
     let shared = share::found();
+    share::follow_links(shared);
     if let Some(shared) = shared {
         provide_context(shared);
     }
@@ -88,7 +95,7 @@ fn start(state: AppState, live: Option<(live::Live, String)>, shared: Option<sha
         // Not in a page that shows an app's own traces: the live files', or
         // the database an app's tracer writes (openViewer), or a share's.
         let shows_app = live.is_some() || embedded() || shared.is_some();
-        if !stored && storage::setting(storage::DEMO_SEEN).is_none() && !shows_app {
+        if !stored && !shows_app && storage::setting(storage::DEMO_SEEN).is_none() {
             let demo = demo::FILES
                 .iter()
                 .map(|(name, text)| (name.to_string(), loader::blob_of(text.as_bytes())))
@@ -253,8 +260,11 @@ fn Shell(theme: RwSignal<String>) -> impl IntoView {
 fn ImportBar() -> impl IntoView {
     let state = state::use_state();
     let url = RwSignal::new(String::new());
+    // A downloaded file's page shows its traces only: nothing to store into.
+    let opens_files = !share::file_page();
     view! {
         <div class="import">
+            <Show when=move || opens_files>
             <label class="button">
                 "Open files…"
                 <input
@@ -281,6 +291,7 @@ fn ImportBar() -> impl IntoView {
                 <input type="url" placeholder="https://… trace file" prop:value=move || url.get() on:input=move |e| url.set(event_target_value(&e))/>
                 <button type="submit">"Load"</button>
             </form>
+            </Show>
             <button on:click=move |_| export(state, FileKind::Native)>"Export"</button>
             <button on:click=move |_| export(state, FileKind::Otlp) data-testid="export-otlp" title="OpenTelemetry OTLP/JSON, for Langfuse, Phoenix, Jaeger or any collector">"Export OTLP"</button>
         </div>

@@ -27,6 +27,13 @@ pub fn import_all(state: AppState, files: Vec<(String, Blob)>) {
     if files.is_empty() {
         return;
     }
+    if crate::share::file_page() {
+        state.errors.set(vec![
+            "files cannot be opened in a shared file's page: open them in the prompttrace viewer"
+                .into(),
+        ]);
+        return;
+    }
     if !state.loaded.get_untracked() {
         state.pending.update_value(|pending| pending.extend(files));
         return;
@@ -54,7 +61,8 @@ pub fn persist(state: AppState, dirty: Dirty) {
         state.unsaved.update_value(|unsaved| unsaved.add(dirty));
         return;
     }
-    if dirty.is_empty() {
+    // A downloaded file's page stores nothing, so has nothing to delete.
+    if dirty.is_empty() || crate::share::file_page() {
         return;
     }
     if state.blocked.get_untracked() && !dirty.cleared {

@@ -160,6 +160,12 @@ pub fn open_everything(state: AppState, then: impl FnOnce() + 'static) {
         then();
         return;
     }
+    // Nothing to read from (a downloaded file's page, no IndexedDB): the
+    // tab holds all there is.
+    if state.unavailable.get_untracked() {
+        then();
+        return;
+    }
     WAITING.with_borrow_mut(|waiting| waiting.push(Box::new(then)));
     let first =
         OPENED.with_borrow_mut(|opened| !std::mem::replace(&mut opened.reading_everything, true));

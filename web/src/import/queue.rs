@@ -19,23 +19,65 @@ use crate::storage;
 
 type Files = Vec<(String, Blob)>;
 
+/// Told how a batch ended: `Ok` once every file of it was stored, else why
+/// not (refused, failed, cancelled).
+pub type Done = Box<dyn FnOnce(Result<(), String>)>;
+
 /// Files to import, stored or (storage cannot be used) held by the page.
 struct Batch {
     files: Files,
     store: bool,
+    done: Option<Done>,
 }
 
 thread_local! {
     static WAITING: RefCell<VecDeque<Batch>> = const { RefCell::new(VecDeque::new()) };
+    /// The running batch's `done`.
+    static RUNNING: RefCell<Option<Done>> = const { RefCell::new(None) };
 }
 
 /// Imports `files` after the batches before them: stored, or (`store`
 /// false: storage cannot be used) read by the worker and held by this tab
 /// only.
 pub fn enqueue(state: AppState, files: Files, store: bool) {
-    WAITING.with_borrow_mut(|waiting| waiting.push_back(Batch { files, store }));
+    push(
+        state,
+        Batch {
+            files,
+            store,
+            done: None,
+        },
+    );
+}
+
+/// `enqueue`, and `done` told how the batch ended ("Keep" of a share).
+pub fn enqueue_then(
+    state: AppState,
+    files: Files,
+    store: bool,
+    done: impl FnOnce(Result<(), String>) + 'static,
+) {
+    push(
+        state,
+        Batch {
+            files,
+            store,
+            done: Some(Box::new(done)),
+        },
+    );
+}
+
+fn push(state: AppState, batch: Batch) {
+    WAITING.with_borrow_mut(|waiting| waiting.push_back(batch));
     if !client::running() {
         next(state);
+    }
+}
+
+/// Tells the running batch's `done` (out of any borrow: it may queue more).
+fn tell(result: Result<(), String>) {
+    if let Some(done) = RUNNING.with_borrow_mut(Option::take) {
+        done(result);
     }
 }
 
@@ -59,8 +101,12 @@ pub fn cancel(state: AppState) {
 
 /// Stops every import without a word ("Clear everything" follows).
 pub fn stop_all(state: AppState) {
-    WAITING.with_borrow_mut(VecDeque::clear);
+    let waiting = WAITING.with_borrow_mut(std::mem::take);
     client::cancel();
+    tell(Err("the import was cancelled".into()));
+    for done in waiting.into_iter().filter_map(|batch| batch.done) {
+        done(Err("the import was cancelled".into()));
+    }
     if state
         .progress
         .with_untracked(|p| p.as_ref().is_some_and(|p| p.cancellable))
@@ -77,7 +123,8 @@ struct Said {
     warnings: Vec<String>,
 }
 
-fn run(state: AppState, Batch { files, store }: Batch) {
+fn run(state: AppState, Batch { files, store, done }: Batch) {
+    RUNNING.set(done);
     let names: Vec<String> = files.iter().map(|(name, _)| name.clone()).collect();
     let sizes: Vec<f64> = files.iter().map(|(_, blob)| blob.size()).collect();
     let total: f64 = sizes.iter().sum();
@@ -112,7 +159,14 @@ fn run(state: AppState, Batch { files, store }: Batch) {
         }
         Event::Refused { error } => said.borrow_mut().errors.push(error),
         Event::Finished => {
-            finish(state, said.take());
+            let said = said.take();
+            let result = match (said.errors.first(), said.loaded.is_empty()) {
+                (Some(error), _) => Err(error.clone()),
+                (None, true) => Err("nothing was stored".into()),
+                (None, false) => Ok(()),
+            };
+            finish(state, said);
+            tell(result);
             next(state);
         }
         Event::Failed { file, error } => {
@@ -124,13 +178,21 @@ fn run(state: AppState, Batch { files, store }: Batch) {
                 ),
                 None => format!("{}: not imported ({error})", names.join(", ")),
             });
+            let why = batch.errors.last().cloned().unwrap_or_default();
             finish(state, batch);
+            tell(Err(why));
             refresh(state);
             // The files after it go on in a new worker.
             let after = file.map_or(0, |file| file + 1);
             if after > 0 && after < rest.len() {
                 let files = rest[after..].to_vec();
-                WAITING.with_borrow_mut(|waiting| waiting.push_front(Batch { files, store }));
+                WAITING.with_borrow_mut(|waiting| {
+                    waiting.push_front(Batch {
+                        files,
+                        store,
+                        done: None,
+                    })
+                });
             }
             next(state);
         }

@@ -198,6 +198,7 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
         state.read(|_, _| ());
         records::open(state, ids);
     });
+    let shared = use_context::<crate::share::Shared>();
     let delete = Callback::new(move |()| {
         if let Some(id) = id.get_untracked() {
             let traces: Vec<String> = in_session.get_untracked().unwrap_or_default();
@@ -210,6 +211,7 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
             for trace in &traces {
                 records::forget(trace);
             }
+            crate::share::let_go(state, shared, Some(&traces));
             let removed = traces.len();
             state
                 .notice
@@ -225,6 +227,9 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
+    // Shared: every trace of the session by its index rows, opened or not
+    // (the share opens the rest, or refuses; never a part of it).
+    let session_ids = Signal::derive(move || in_session.get().unwrap_or_default());
     let stem = Signal::derive(move || format!("session-{}", id.get().unwrap_or_default()));
     let export = move |kind: FileKind| {
         crate::export_traces(
@@ -239,7 +244,7 @@ pub fn SessionPage(id: Signal<Option<String>>) -> impl IntoView {
         <div class="actions">
             <button on:click=move |_| export(FileKind::Native)>"Export session"</button>
             <button data-testid="export-session-otlp" on:click=move |_| export(FileKind::Otlp)>"Export as OTLP"</button>
-            <ShareButton ids=trace_ids stem=stem what="session"/>
+            <ShareButton ids=session_ids stem=stem what="session"/>
             <ConfirmDelete label="Delete this session" on_delete=delete/>
         </div>
         <ol class="conversation" data-testid="conversation">

@@ -9,6 +9,7 @@ use crate::{format, loader, records, storage};
 #[component]
 pub fn StoragePage() -> impl IntoView {
     let state = use_state();
+    let shared = use_context::<crate::share::Shared>();
     let counts = Memo::new(move |_| {
         state.rows(|rows| {
             let sessions: std::collections::HashSet<&str> = rows
@@ -36,6 +37,8 @@ pub fn StoragePage() -> impl IntoView {
         state.change(|store| store.clear());
         state.change_rows(|rows| rows.clear());
         records::forget_all();
+        // A shared link held unkept goes too: no reload or Keep brings it back.
+        crate::share::let_go(state, shared, None);
         crate::live::cleared();
         // Files dropped while the stored traces were loading go too.
         state.pending.update_value(Vec::clear);

@@ -155,9 +155,11 @@ fn TraceHeader(trace: Memo<Option<Trace>>) -> impl IntoView {
 #[component]
 fn TraceActions(state: AppState, id: String) -> impl IntoView {
     let stem = format!("trace-{id}");
+    let shared = use_context::<crate::share::Shared>();
     let delete = {
         let id = id.clone();
         Callback::new(move |()| {
+            crate::share::let_go(state, shared, Some(std::slice::from_ref(&id)));
             state.change(|store| store.remove_trace(&id));
             state.change_rows(|rows| rows.remove(&id));
             records::forget(&id);

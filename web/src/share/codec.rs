@@ -1,15 +1,19 @@
 //! A shared trace's bytes as text: native JSON Lines, compressed with the
-//! browser's own `CompressionStream("deflate-raw")` (no codec in the wasm),
-//! then base64url without padding — the same text in a link's `#t=` and in
-//! a downloaded HTML file's data block (whose alphabet holds no `<`, so
-//! nothing in a trace can close the block).
+//! browser's own `CompressionStream("deflate")` (no codec in the wasm; zlib
+//! framing, whose Adler-32 checksum makes a link altered in transit fail
+//! instead of decoding to other bytes), then base64url without padding —
+//! the same text in a link's `#t=` and in a downloaded HTML file's data
+//! block (whose alphabet holds no `<`, so nothing in a trace can close the
+//! block).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use js_sys::Uint8Array;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{ReadableStream, ReadableWritablePair, Response, WritableStream};
+use web_sys::{
+    ReadableStream, ReadableStreamDefaultReader, ReadableWritablePair, Response, WritableStream,
+};
 
 use crate::loader::blob_of;
 
@@ -34,8 +38,8 @@ extern "C" {
     fn writable(this: &DecompressionStream) -> WritableStream;
 }
 
-/// The format both streams use: deflate without zlib's header and checksum.
-pub const FORMAT: &str = "deflate-raw";
+/// The format both streams use: zlib (deflate with a header and checksum).
+pub const FORMAT: &str = "deflate";
 
 /// JSON Lines → the shared text.
 pub async fn encode(lines: &str) -> Result<String, String> {
@@ -44,22 +48,53 @@ pub async fn encode(lines: &str) -> Result<String, String> {
 
 /// Bytes compressed as `FORMAT` (also the wasm a downloaded file holds).
 pub async fn deflate(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let stream = CompressionStream::new(FORMAT).map_err(message)?;
+    let cannot = |error| format!("the browser could not compress it ({})", message(error));
+    let stream = CompressionStream::new(FORMAT).map_err(cannot)?;
     let pair = ReadableWritablePair::new(&stream.readable(), &stream.writable());
-    through(bytes, &pair).await.map_err(message)
+    through(bytes, &pair).await.map_err(cannot)
 }
 
-/// The shared text → JSON Lines; a damaged or cut text is refused (the
-/// deflate stream ends early, or is not one).
-pub async fn decode(text: &str) -> Result<String, String> {
+/// The shared text → JSON Lines; a damaged, altered or cut text is
+/// refused (the stream ends early, is not one, or its checksum differs),
+/// and so is one that inflates past `limit` bytes (read part by part, so
+/// a decompression bomb is stopped at the limit, not in memory whole).
+pub async fn decode(text: &str, limit: usize) -> Result<String, String> {
     let packed = URL_SAFE_NO_PAD
         .decode(text.trim())
         .map_err(|_| "it is not base64url text (damaged or cut short)".to_string())?;
-    let stream = DecompressionStream::new(FORMAT).map_err(message)?;
+    let stream = DecompressionStream::new(FORMAT)
+        .map_err(|error| format!("the browser cannot decompress it ({})", message(error)))?;
     let pair = ReadableWritablePair::new(&stream.readable(), &stream.writable());
-    let lines = through(&packed, &pair)
-        .await
-        .map_err(|_| "its compressed data is damaged or cut short".to_string())?;
+    let out = blob_of(&packed).stream().pipe_through(&pair);
+    let reader: ReadableStreamDefaultReader = out.get_reader().unchecked_into();
+    let mut lines = Vec::new();
+    loop {
+        let damaged = |_| "its compressed data is damaged, altered or cut short".to_string();
+        let part = JsFuture::from(reader.read()).await.map_err(damaged)?;
+        if js_sys::Reflect::get(&part, &"done".into())
+            .map_err(damaged)?
+            .is_truthy()
+        {
+            break;
+        }
+        let value: Uint8Array = js_sys::Reflect::get(&part, &"value".into())
+            .map_err(damaged)?
+            .unchecked_into();
+        if lines.len() + value.length() as usize > limit {
+            let _ = reader.cancel();
+            return Err(format!(
+                "it is too large: it unpacks to more than {} MB",
+                limit / (1024 * 1024)
+            ));
+        }
+        // A failed allocation is an error said, not a trapped page.
+        let (start, length) = (lines.len(), value.length() as usize);
+        lines
+            .try_reserve(length)
+            .map_err(|_| "there is not enough memory to unpack it".to_string())?;
+        lines.resize(start + length, 0);
+        value.copy_to(&mut lines[start..]);
+    }
     String::from_utf8(lines).map_err(|_| "it is not UTF-8 text".to_string())
 }
 
@@ -79,5 +114,5 @@ fn message(error: JsValue) -> String {
                 .ok()
                 .and_then(|m| m.as_string())
         })
-        .unwrap_or_else(|| "the browser cannot compress".into())
+        .unwrap_or_else(|| "no reason given".into())
 }

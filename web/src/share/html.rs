@@ -29,7 +29,7 @@ const START: &str = r#"
   const raw = atob(document.getElementById("prompttrace-wasm").textContent);
   const packed = new Uint8Array(raw.length);
   for (let i = 0; i < raw.length; i++) packed[i] = raw.charCodeAt(i);
-  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
+  const stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream("deflate"));
   await __wbg_init({ module_or_path: await new Response(stream).arrayBuffer() });
 }
 "#;

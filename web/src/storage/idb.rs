@@ -34,8 +34,14 @@ pub fn describe(error: &JsValue) -> String {
     }
 }
 
+/// Set on a downloaded file's page (`super::forbid`).
+pub static FORBIDDEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 /// `indexedDB` of the page or of the import worker: both scopes have it.
 pub fn factory() -> Result<IdbFactory, String> {
+    if FORBIDDEN.load(std::sync::atomic::Ordering::Relaxed) {
+        return Err("a shared file's page does not use storage".into());
+    }
     js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("indexedDB"))
         .ok()
         .filter(|factory| factory.is_object())

@@ -17,7 +17,7 @@ mod write;
 
 use std::cell::RefCell;
 
-use gloo_storage::{LocalStorage, Storage};
+use gloo_storage::{LocalStorage, SessionStorage, Storage};
 use wasm_bindgen::JsValue;
 use web_sys::{IdbDatabase, IdbObjectStoreParameters};
 
@@ -58,6 +58,31 @@ pub fn setting(key: &str) -> Option<String> {
 pub fn set_setting(key: &str, value: &str) {
     // A blocked localStorage only loses a preference; nothing to report.
     let _ = LocalStorage::set(key, value);
+}
+
+/// The sessionStorage key of the shared link this tab holds unkept.
+const SHARED: &str = "prompttrace-shared-link";
+
+/// The text of the shared link this tab holds and has not kept: in the
+/// tab's sessionStorage, so a reload (which the address no longer tells,
+/// once a click changed it) opens it again, and closing the tab forgets it.
+pub fn held_share() -> Option<String> {
+    SessionStorage::get(SHARED).ok()
+}
+
+pub fn hold_share(text: &str) {
+    // Without sessionStorage a reload only loses the unkept share.
+    let _ = SessionStorage::set(SHARED, text);
+}
+
+pub fn forget_share() {
+    SessionStorage::delete(SHARED);
+}
+
+/// A downloaded file's page: IndexedDB is never opened (`idb::factory`
+/// refuses), so nothing of the file's origin is read or written.
+pub fn forbid() {
+    idb::FORBIDDEN.store(true, std::sync::atomic::Ordering::Relaxed);
 }
 
 thread_local! {

@@ -39,6 +39,8 @@ use crate::json::Json;
 use crate::model::Observation;
 use crate::store::{Batch, RecordIndex, Store};
 
+/// Read by `share`'s rule (content left out of metadata too).
+pub(crate) use conventions::carries_content;
 #[cfg(feature = "protobuf")]
 pub use export::encode;
 pub use export::{request, write, write_selected, Encoding};

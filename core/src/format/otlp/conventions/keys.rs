@@ -115,6 +115,15 @@ pub(crate) mod openinference {
     /// Flattened messages: `llm.input_messages.0.message.role`…
     pub const INPUT_MESSAGES_PREFIX: &str = "llm.input_messages.";
     pub const OUTPUT_MESSAGES_PREFIX: &str = "llm.output_messages.";
+    /// What an embedding span embedded, and the vectors:
+    /// `embedding.embeddings.0.embedding.text`…
+    pub const EMBEDDINGS_PREFIX: &str = "embedding.embeddings.";
+    /// A retriever's documents, as one JSON list or flattened
+    /// (`retrieval.documents.0.document.content`…).
+    pub const RETRIEVAL_DOCUMENTS: &str = "retrieval.documents";
+    /// A prompt template and the variables filled into it.
+    pub const PROMPT_TEMPLATE: &str = "llm.prompt_template.template";
+    pub const PROMPT_TEMPLATE_VARIABLES: &str = "llm.prompt_template.variables";
 }
 
 /// The Vercel AI SDK's telemetry (`ai.*`, v4–v6).
@@ -148,6 +157,8 @@ pub(crate) mod vercel_ai {
     pub const TOOL_CALL_ARGS: &str = "ai.toolCall.args";
     pub const TOOL_CALL_RESULT: &str = "ai.toolCall.result";
     pub const RESPONSE_TEXT: &str = "ai.response.text";
+    /// The model's reasoning text (read into no field).
+    pub const RESPONSE_REASONING: &str = "ai.response.reasoning";
     pub const RESPONSE_TOOL_CALLS: &str = "ai.response.toolCalls";
     pub const RESPONSE_OBJECT: &str = "ai.response.object";
     /// Before v4.

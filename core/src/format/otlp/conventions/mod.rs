@@ -115,6 +115,31 @@ pub(crate) fn prefix_rule(key: &str) -> Option<(PrefixRule, usize)> {
         .map(|(prefix, rule)| (*rule, prefix.len()))
 }
 
+/// Whether an attribute key carries what went into or came out of a step
+/// (inputs, outputs, messages, the system prompt, a status message): the
+/// keys these tables read into those fields, exact or under a prefix, and
+/// [`OTHER_CONTENT_PREFIXES`].
+pub(crate) fn carries_content(key: &str) -> bool {
+    let read_as_content = uses(key).is_some_and(|uses| {
+        uses.rules.iter().flatten().any(|rule| {
+            matches!(
+                rule,
+                Rule::Io { .. }
+                    | Rule::VercelReply(_)
+                    | Rule::SystemInstructions
+                    | Rule::StatusMessage
+                    | Rule::TraceInput
+                    | Rule::TraceOutput
+            )
+        })
+    });
+    read_as_content
+        || matches!(prefix_rule(key), Some((PrefixRule::Flattened { .. }, _)))
+        || OTHER_CONTENT_PREFIXES
+            .iter()
+            .any(|prefix| key.starts_with(prefix))
+}
+
 static RULES: LazyLock<HashMap<&'static str, Uses>> = LazyLock::new(build_rules);
 static PREFIXES: LazyLock<Vec<(&'static str, PrefixRule)>> = LazyLock::new(build_prefixes);
 

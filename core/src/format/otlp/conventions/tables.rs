@@ -277,6 +277,22 @@ mod tests {
 pub(crate) const VERCEL_REPLY: [&str; 2] =
     [vercel_ai::RESPONSE_TEXT, vercel_ai::RESPONSE_TOOL_CALLS];
 
+/// Keys that carry content but set no field (a model's reasoning, what was
+/// embedded, the documents a retriever found, a prompt template and its
+/// variables): they stay visible as attributes, and go with the content
+/// when a trace is shared without it. A key is one of these when it starts
+/// with one. (Our own template and variables keys set fields of their own,
+/// and are content too.)
+pub(crate) const OTHER_CONTENT_PREFIXES: [&str; 7] = [
+    vercel_ai::RESPONSE_REASONING,
+    openinference::EMBEDDINGS_PREFIX,
+    openinference::RETRIEVAL_DOCUMENTS,
+    openinference::PROMPT_TEMPLATE,
+    openinference::PROMPT_TEMPLATE_VARIABLES,
+    ours::TEMPLATE,
+    ours::VARIABLES,
+];
+
 /// The GenAI conventions' older content events: input messages with the
 /// role they stand for, and the reply.
 pub(crate) const CONTENT_EVENTS: [(&str, &str); 4] = [
