@@ -59,9 +59,8 @@ pub fn DashboardPage() -> impl IntoView {
             view! {
                 <p class="note" data-testid="loose-calls-note">
                     {format!(
-                        "{} {} recorded outside any trace {} not counted here; see ",
-                        format::count(n as u64),
-                        if n == 1 { "LLM call" } else { "LLM calls" },
+                        "{} recorded outside any trace {} not counted here; see ",
+                        counted(n, "LLM call", "LLM calls"),
                         if n == 1 { "is" } else { "are" },
                     )}
                     <a href=links::to("generations", &[])>"LLM calls"</a>"."
@@ -148,11 +147,15 @@ fn charts(figures: &OverTime) -> impl IntoView {
             .collect()
     };
     let cost = |usd: f64| format::cost(Some(usd));
+    // "$0.005", not "$0.005000": the axis has no room for zeros.
     let cost_tick = |usd: f64| {
         if usd >= 1_000.0 {
-            format!("${}", compact(usd))
-        } else {
-            format::cost(Some(usd))
+            return format!("${}", compact(usd));
+        }
+        let text = format::cost(Some(usd));
+        match text.contains('.') {
+            true => text.trim_end_matches('0').trim_end_matches('.').to_string(),
+            false => text,
         }
     };
     let whole = |n: f64| format::count(n.round() as u64);
@@ -207,9 +210,8 @@ fn bad_times(figures: &OverTime) -> impl IntoView {
         view! {
             <p class="note" data-testid="bad-time-note">
                 {format!(
-                    "{} stored {} an impossible start time and {} left out.",
-                    format::count(count as u64),
-                    if count == 1 { "trace has" } else { "traces have" },
+                    "{} an impossible start time and {} left out.",
+                    counted(count, "stored trace has", "stored traces have"),
                     if count == 1 { "is" } else { "are" },
                 )}
             </p>
@@ -351,6 +353,12 @@ fn Breakdown(
 const NO_MODEL_TITLE: &str =
     "Not a model: the calls, tokens, cost and errors of steps that name no model, \
      and the whole figures of traces stored before per-model figures";
+
+/// "1 LLM call", "3 LLM calls": a count and the words that agree.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    let words = if n == 1 { one } else { many };
+    format!("{} {words}", format::count(n as u64))
+}
 
 /// A percentile, or a dash when no trace in the group has ended.
 fn latency(ms: Option<f64>) -> String {
