@@ -334,6 +334,9 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status, in the order a list offers them.
+    pub const ALL: [Status; 3] = [Status::Running, Status::Completed, Status::Error];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Status::Running => "running",

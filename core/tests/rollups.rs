@@ -171,7 +171,7 @@ fn rollup_sessions_from_index_rows_equal_the_stores() {
 
 #[test]
 fn rollup_models_over_time_from_index_rows_equal_the_stores() {
-    use prompttrace::rollup::{over_time, IndexRow};
+    use prompttrace::rollup::{over_time, IndexRow, RowFilter};
     let prices = PriceTable::builtin();
     let mut compared = 0;
     for store in [
@@ -183,7 +183,7 @@ fn rollup_models_over_time_from_index_rows_equal_the_stores() {
             .traces()
             .map(|entry| IndexRow::of(&store, entry, &prices))
             .collect();
-        let dashboard = over_time(&rows, None, None);
+        let dashboard = over_time(&rows, &RowFilter::default());
         let all = rollups(&store, &prices);
         let shown = |f: &prompttrace::rollup::Figures| {
             (
@@ -213,6 +213,14 @@ fn rollup_models_over_time_from_index_rows_equal_the_stores() {
                 (theirs.latency_p50_ms, theirs.latency_p95_ms)
             );
         }
+        // Models and what no model is named on add up to the totals.
+        let lines = dashboard.by_model.values().chain(&dashboard.no_model);
+        let calls: usize = lines.clone().map(|f| f.llm_call_count).sum();
+        let tokens: u64 = lines.clone().map(|f| f.tokens.total).sum();
+        let cost: f64 = lines.filter_map(|f| f.cost.total).sum();
+        assert_eq!(calls, dashboard.totals.llm_call_count);
+        assert_eq!(tokens, dashboard.totals.tokens.total);
+        assert!((cost - dashboard.totals.cost.total.unwrap_or(0.0)).abs() < 1e-9);
         let bucketed: usize = dashboard
             .buckets
             .iter()

@@ -99,15 +99,48 @@ test("the dashboard's figures are the CLI's of the same SDK files, and a filter 
     assert.equal(await viewer.errors(), "");
     const all = summary(files).traces;
     const want = expected(all);
+    // Stored rows are read newest first: until all are, the page says
+    // "Loading…", never "Nothing is stored" nor part of the totals.
+    await page.addInitScript(() => {
+      window.__dashboardSaw = [];
+      new MutationObserver(() => {
+        const empty = document.querySelector("[data-testid=dashboard-empty]");
+        const traces = document.querySelector("[data-testid=total-traces]");
+        if (empty) window.__dashboardSaw.push(empty.textContent);
+        if (traces) window.__dashboardSaw.push(traces.textContent);
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
     await viewer.goto("?page=dashboard");
     const { byModel, ...wantTotals } = want;
     assert.deepEqual(await totals(page), wantTotals);
+    assert.deepEqual([...new Set(await page.evaluate(() => window.__dashboardSaw))], [wantTotals.traces]);
     assert.ok(Object.keys(byModel).length >= 3, `models in the fixtures: ${Object.keys(byModel)}`);
 
-    // By model: every model the calls name, with its number of calls.
-    const models = Object.fromEntries((await breakdown(page, "by-model")).map((cells) => [cells[0], cells[2]]));
+    // By model: every model the calls name, with its number of calls; what
+    // names no model on a line of its own; the lines add up to the totals.
+    const modelRows = await breakdown(page, "by-model");
+    const models = Object.fromEntries(modelRows.map((cells) => [cells[0], cells[2]]));
+    delete models["(no model named)"];
     assert.deepEqual(models, Object.fromEntries(Object.entries(byModel).map(([m, n]) => [m, count(n)])));
+    const number = (text) => Number(text.replace(/[$,]/g, "").split(" ")[0]);
+    const sumOf = (column) => modelRows.reduce((total, cells) => total + number(cells[column]), 0);
+    assert.equal(count(sumOf(2)), wantTotals.calls, "calls add up");
+    assert.equal(count(sumOf(3)), wantTotals.tokens, "tokens add up");
+    assert.equal(count(sumOf(5)), wantTotals.errors, "errors add up");
     assert.equal(await page.$("[data-testid=unknown-model-note]"), null, "every row has its per-model figures");
+    const heads = await page.$$eval("[data-testid=by-model] thead th", (th) => th.map((h) => h.textContent.replace(/[▲▼]/g, "").trim()));
+    assert.deepEqual(heads.slice(-2), ["Trace p50", "Trace p95"], "these are trace durations, not call latency");
+
+    // A model chosen: the figures are its part of each trace, as its line.
+    const [model, modelLine] = Object.entries(byModel).map(([m]) => [m, modelRows.find((cells) => cells[0] === m)])
+      .find(([, cells]) => number(cells[1]) > 0 && cells[4] !== "–");
+    await page.selectOption("[data-testid=dashboard-filters] select[aria-label=Model]", model);
+    await page.waitForFunction((n) => document.querySelector("[data-testid=total-traces]")?.textContent === n, modelLine[1]);
+    assert.equal(await page.textContent("[data-testid=total-calls]"), modelLine[2]);
+    assert.equal(await page.textContent("[data-testid=total-cost]"), modelLine[4]);
+    assert.ok((await page.textContent("[data-testid=model-part-note]")).includes(`${model}’s part`));
+    await page.selectOption("[data-testid=dashboard-filters] select[aria-label=Model]", "");
+    await page.waitForFunction((n) => document.querySelector("[data-testid=total-traces]")?.textContent === n, wantTotals.traces);
 
     // By trace name: each name's traces.
     const names = Object.fromEntries((await breakdown(page, "by-name")).map((cells) => [cells[0], cells[1]]));
@@ -122,10 +155,32 @@ test("the dashboard's figures are the CLI's of the same SDK files, and a filter 
     const titles = await page.$$eval(".chart:first-child g > title", (t) => t.map((e) => e.textContent));
     const bucketed = titles.reduce((total, t) => total + Number(/: ([\d,]+) traces/.exec(t)[1].replace(/,/g, "")), 0);
     assert.equal(bucketed, all.length, "each trace in one bucket");
+    // Each chart in words: the SVG is described by a summary, and its
+    // values are a table under "Show as table".
+    const alternatives = await page.$$eval(".chart", (charts) => charts.map((c) => ({
+      summary: document.getElementById(c.querySelector("svg").getAttribute("aria-describedby"))?.textContent ?? "",
+      label: c.querySelector("figcaption").textContent,
+      toggle: c.querySelector("details > summary")?.textContent,
+      rows: c.querySelectorAll("details tbody tr").length,
+      buckets: c.querySelectorAll("g > title").length,
+    })));
+    for (const a of alternatives) {
+      assert.ok(a.summary.startsWith(`${a.label}: ${a.buckets} buckets from `), a.summary);
+      assert.equal(a.toggle, "Show as table");
+      assert.equal(a.rows, a.buckets);
+    }
     await viewer.screenshot("dashboard");
     await viewer.toggleTheme();
     await viewer.screenshot("dashboard-dark");
     await viewer.toggleTheme();
+
+    // A breakdown's order is the user's: sorted by name, it stays so while
+    // a filter changes its rows.
+    const nameOrder = async () => (await breakdown(page, "by-name")).map((cells) => cells[0]);
+    await page.click("[data-testid=by-name] thead button >> text=Trace name");
+    await page.click("[data-testid=by-name] thead button >> text=Trace name");
+    const ascending = (names) => names.every((n, i) => i === 0 || names[i - 1] <= n);
+    assert.ok(ascending(await nameOrder()), "sorted by name, A to Z");
 
     // A filter: the traces named "POST /v1/chat" (any case, any part).
     await typeFilter(page, "Name", "post /V1/chat");
@@ -134,6 +189,12 @@ test("the dashboard's figures are the CLI's of the same SDK files, and a filter 
     await page.waitForFunction((n) => document.querySelector("[data-testid=total-traces]")?.textContent === n, count(some.length));
     const { byModel: _, ...someTotals } = expected(some);
     assert.deepEqual(await totals(page), someTotals);
+    assert.equal(await page.getAttribute("[data-testid=by-name] th:first-child", "aria-sort"), "ascending", "the order is kept");
+    assert.ok(ascending(await nameOrder()));
+    await typeFilter(page, "Name", "");
+    await page.waitForFunction((n) => document.querySelector("[data-testid=total-traces]")?.textContent === n, wantTotals.traces);
+    assert.ok(ascending(await nameOrder()), "still by name with every row back");
+    assert.equal((await nameOrder()).length, Object.keys(perName).length);
     await typeFilter(page, "Name", "no trace has this name");
     await page.waitForSelector("[data-testid=dashboard-empty]");
     assert.match(await page.textContent("[data-testid=dashboard-empty]"), /No trace matches/);
@@ -143,7 +204,7 @@ test("the dashboard's figures are the CLI's of the same SDK files, and a filter 
   }
 });
 
-test("rows stored before per-model figures are counted under 'unknown model', and said so", async () => {
+test("rows stored before per-model figures are counted under '(no model named)', and said so; a row with an impossible time is left out", async () => {
   const viewer = await Viewer.open();
   const page = viewer.page;
   try {
@@ -169,19 +230,52 @@ test("rows stored before per-model figures are counted under 'unknown model', an
         tx.oncomplete = () => { open.result.close(); resolve(Math.ceil(n / 2)); };
       };
     }));
+    // A foreign writer's row, starting at an impossible time (it made the
+    // page abort on an overflow).
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      const open = indexedDB.open("prompttrace");
+      open.onerror = () => reject(open.error);
+      open.onsuccess = () => {
+        const tx = open.result.transaction("index", "readwrite");
+        const index = tx.objectStore("index");
+        index.openCursor().onsuccess = (event) => {
+          const row = { ...event.target.result.value, id: "far-past", name: "far past", started_at: -1e20, first_start: -1e20 };
+          index.put(row, "far-past");
+        };
+        tx.oncomplete = () => { open.result.close(); resolve(); };
+      };
+    }));
     assert.ok(changed > 0);
     await viewer.goto("?page=dashboard");
     await page.waitForSelector("[data-testid=unknown-model-note]");
     assert.equal(await page.textContent("[data-testid=unknown-model-note]"),
-      `${changed} ${changed === 1 ? "trace was" : "traces were"} stored before per-model figures: counted under “unknown model”.`);
+      `${changed} ${changed === 1 ? "trace was" : "traces were"} stored before per-model figures: their figures are under “(no model named)”.`);
+    assert.equal(await page.textContent("[data-testid=bad-time-note]"), "1 stored trace has an impossible start time and is left out.");
     const rows = await breakdown(page, "by-model");
-    const unknown = rows.find((cells) => cells[0] === "unknown model");
-    assert.equal(unknown?.[1], count(changed), "its traces");
+    const none = rows.find((cells) => cells[0] === "(no model named)");
+    assert.ok(Number(none?.[1]) >= changed, "its traces");
+    assert.equal(await page.$eval("[data-testid=by-model] td.no-model", (td) => getComputedStyle(td).fontStyle), "italic");
     const calls = rows.reduce((total, cells) => total + Number(cells[2].replace(/,/g, "")), 0);
     assert.equal(count(calls), expected(traces).calls, "no call lost or counted twice");
     // The totals never depended on the split.
     const { byModel: _, ...want } = expected(traces);
     assert.deepEqual(await totals(page), want);
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
+test("LLM calls recorded outside any trace are said not to be counted", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.goto("?page=dashboard"); // a first visit: the demo, with one such call
+    await page.waitForSelector("[data-testid=loose-calls-note]");
+    assert.equal(await page.textContent("[data-testid=loose-calls-note]"),
+      "1 LLM call recorded outside any trace is not counted here; see LLM calls.");
+    await page.click("[data-testid=loose-calls-note] a");
+    await page.waitForSelector("[data-testid=generations] tbody tr");
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();

@@ -23,60 +23,63 @@ pub struct RowFilter {
 }
 
 impl RowFilter {
+    /// The filter ready to test rows: its text lowercased once, not per
+    /// row.
+    pub fn matcher(&self) -> RowMatcher<'_> {
+        RowMatcher {
+            filter: self,
+            name: self.name.to_lowercase(),
+            session: self.session.to_lowercase(),
+            user: self.user.to_lowercase(),
+        }
+    }
+}
+
+/// A [`RowFilter`] with its needles lowercased.
+pub struct RowMatcher<'f> {
+    filter: &'f RowFilter,
+    name: String,
+    session: String,
+    user: String,
+}
+
+impl RowMatcher<'_> {
     /// Whether `row` passes every filter.
     pub fn keeps(&self, row: &IndexRow) -> bool {
         let contains = |value: Option<&str>, needle: &str| {
-            needle.is_empty()
-                || value.is_some_and(|v| v.to_lowercase().contains(&needle.to_lowercase()))
+            needle.is_empty() || value.is_some_and(|v| v.to_lowercase().contains(needle))
         };
+        let f = self.filter;
         let started = Timestamp::from_unix_millis_f64(row.started_at);
         contains(Some(&row.name), &self.name)
-            && self.status.is_none_or(|status| row.status == status)
+            && f.status.is_none_or(|status| row.status == status)
             && contains(row.session_id.as_deref(), &self.session)
             && contains(row.user_id.as_deref(), &self.user)
-            && (self.model.is_empty() || row.models.contains(&self.model))
-            && (self.tag.is_empty() || row.tags.iter().any(|t| t.contains(&self.tag)))
-            && self
-                .from
+            && (f.model.is_empty() || row.models.contains(&f.model))
+            && (f.tag.is_empty() || row.tags.iter().any(|t| t.contains(&f.tag)))
+            && f.from
                 .is_none_or(|from| started.is_some_and(|at| at >= from))
-            && self.to.is_none_or(|to| started.is_some_and(|at| at <= to))
+            && f.to.is_none_or(|to| started.is_some_and(|at| at <= to))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rollup::Tokens;
+    use crate::rollup::test_rows::row as test_row;
 
     fn row(name: &str, started_at: f64) -> IndexRow {
-        IndexRow {
-            id: name.to_string(),
-            name: name.to_string(),
-            session_id: Some("Chat-1".to_string()),
-            user_id: None,
-            status: Status::Completed,
-            started_at,
-            ended_at: Some(started_at + 10.0),
-            duration_ms: Some(10.0),
-            observation_count: 0,
-            error_count: 0,
-            llm_call_count: 0,
-            tokens: Tokens::default(),
-            cost: None,
-            models: vec!["gpt-4o".to_string()],
-            tags: vec!["Prod".to_string()],
-            environment: None,
-            first_start: started_at,
-            last_end: Some(started_at + 10.0),
-            running: false,
-            by_model: None,
-        }
+        let mut row = test_row(name, started_at, Some(10.0));
+        row.session_id = Some("Chat-1".to_string());
+        row.models = vec!["gpt-4o".to_string()];
+        row.tags = vec!["Prod".to_string()];
+        row
     }
 
     #[test]
     fn row_filter_matches_text_fields_case_ignored_and_tags_case_kept() {
         let r = row("Answer Question", 1_000.0);
-        let keeps = |filter: RowFilter| filter.keeps(&r);
+        let keeps = |filter: RowFilter| filter.matcher().keeps(&r);
         assert!(keeps(RowFilter::default()));
         assert!(keeps(RowFilter {
             name: "answer q".into(),
@@ -115,6 +118,7 @@ mod tests {
                 to,
                 ..RowFilter::default()
             }
+            .matcher()
             .keeps(&r)
         };
         assert!(within(at(1_000), at(1_000)));

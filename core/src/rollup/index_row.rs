@@ -68,25 +68,14 @@ pub struct ModelFigures {
     pub cost: Option<f64>,
 }
 
-/// The models a trace's observations used, sorted, each once.
-pub fn trace_models(store: &Store, entry: &TraceEntry) -> Vec<String> {
-    let mut models: Vec<String> = entry
-        .facts()
-        .iter()
-        .filter_map(|facts| facts.model)
-        .map(|model| store.model_name(model).to_string())
-        .collect();
-    models.sort_unstable();
-    models.dedup();
-    models
-}
-
 impl IndexRow {
-    /// The row of a stored trace, by the rules of [`trace_figures`].
+    /// The row of a stored trace: its figures and per-model parts as
+    /// [`super::rollups`] counts them.
     pub fn of(store: &Store, entry: &TraceEntry, prices: &PriceTable) -> IndexRow {
         let trace = entry.trace();
         let (figures, by_model) = trace_figures_by_model(store, entry, prices);
-        let models = trace_models(store, entry);
+        // Sorted by model, each once: the models it names.
+        let models = by_model.iter().map(|(model, _)| model.clone()).collect();
         let by_model = by_model
             .into_iter()
             .map(|(model, figures)| ModelFigures {

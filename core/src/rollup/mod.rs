@@ -12,7 +12,9 @@
 //! - Extent: first start to last end over every item in the group; unknown
 //!   while any of them is running.
 //! - Latency p50/p95 (nearest rank): of LLM calls for a trace, a model and
-//!   the calls without trace; of trace durations for a session and a name.
+//!   the calls without trace; of trace durations for a session and a name
+//!   (and for every dashboard group, [`over_time`]: rows hold no call
+//!   durations, so its by-model p50/p95 is "trace p50/p95").
 //!
 //! - Index rows ([`IndexRow`]): one trace's figures flattened with what the
 //!   lists show of the trace, the summary row browser storage keeps beside
@@ -24,9 +26,11 @@ mod filter;
 mod index_row;
 mod of_rows;
 mod over_time;
+#[cfg(test)]
+mod test_rows;
 
-pub use filter::RowFilter;
-pub use index_row::{trace_models, IndexRow, ModelFigures};
+pub use filter::{RowFilter, RowMatcher};
+pub use index_row::{IndexRow, ModelFigures};
 pub use of_rows::{sessions_of_rows, SessionRow};
 pub use over_time::{bucket_ms, over_time, Bucket, OverTime};
 
@@ -168,7 +172,7 @@ pub fn rollups(store: &Store, prices: &PriceTable) -> Rollups {
     );
     out.without_trace = loose.finish();
 
-    out.models = finish_models(models, store).collect();
+    out.models = finish_models(models, store).into_iter().collect();
     let finish_all = |groups: HashMap<&str, Group>| -> BTreeMap<String, Figures> {
         groups
             .into_iter()
@@ -195,25 +199,21 @@ pub fn trace_figures_by_model(
 ) -> (Figures, Vec<(String, Figures)>) {
     let mut models = Vec::new();
     let figures = figures_of(entry, &mut models, store, prices);
-    let mut by_model: Vec<(String, Figures)> = finish_models(models, store).collect();
+    let mut by_model = finish_models(models, store);
     by_model.sort_by(|a, b| a.0.cmp(&b.0));
     (figures, by_model)
 }
 
 /// Each used model's name and figures.
-fn finish_models<'s>(
-    models: ModelGroups<'_>,
-    store: &'s Store,
-) -> impl Iterator<Item = (String, Figures)> + 's {
+fn finish_models(models: ModelGroups<'_>, store: &Store) -> Vec<(String, Figures)> {
     models
         .into_iter()
         .enumerate()
-        .filter_map(move |(model, slot)| {
+        .filter_map(|(model, slot)| {
             let (_, group) = slot?;
             Some((store.model_name(model as u32).to_string(), group.finish()))
         })
-        .collect::<Vec<_>>()
-        .into_iter()
+        .collect()
 }
 
 /// A trace's figures, adding its LLM calls to the per-model groups.

@@ -1,6 +1,8 @@
 //! Small SVG charts over time buckets: columns (one value a bucket) and
-//! lines (several series, gaps where a bucket has no value). Each bucket
-//! has a hover title with its exact figures; colours come from the CSS
+//! lines (several series); a bucket without a value is a gap, never a 0.
+//! Each bucket has a hover title with its exact figures, and each chart a
+//! text alternative: a one-line summary the SVG is described by, and its
+//! values as a table under "Show as table". Colours come from the CSS
 //! variables through classes (`.chart …` in style.css), so both themes
 //! read. Values are only drawn: what they are is the caller's.
 
@@ -44,21 +46,23 @@ pub fn nice_ticks(max: f64, min_step: f64) -> Vec<f64> {
     (0..=steps).map(|i| i as f64 * step).collect()
 }
 
-/// Columns, one a bucket. `labels` names each bucket (its start);
-/// `titles` is each bucket's hover text.
+/// Columns, one a bucket (`None`: no value known, no column). `labels`
+/// names each bucket (its start); `titles` is each bucket's hover text;
+/// `format` writes a value exactly, `tick` an axis tick (short).
 #[component]
 pub fn ColumnChart(
     label: &'static str,
-    values: Vec<f64>,
+    values: Vec<Option<f64>>,
     labels: Vec<String>,
     titles: Vec<String>,
     format: fn(f64) -> String,
+    tick: fn(f64) -> String,
     #[prop(default = "column")] class: &'static str,
     /// Whole numbers (counts): no tick between two integers.
     #[prop(optional)]
     whole: bool,
 ) -> impl IntoView {
-    let max = values.iter().copied().fold(0.0, f64::max);
+    let max = values.iter().flatten().copied().fold(0.0, f64::max);
     let min_step = if whole { 1.0 } else { 0.0 };
     let frame = Frame::new(values.len(), nice_ticks(max, min_step));
     let width = frame.column * 0.8;
@@ -68,18 +72,27 @@ pub fn ColumnChart(
         .enumerate()
         .map(|(i, (&value, title))| {
             let x = frame.x(i);
-            let y = frame.y(value);
-            let bar = HEIGHT - BOTTOM - y;
+            let column = value.map(|value| {
+                let y = frame.y(value);
+                let bar = HEIGHT - BOTTOM - y;
+                view! { <rect class=class x=x + frame.column * 0.1 y=y width=width height=bar/> }
+            });
             view! {
                 <g>
                     <title>{title}</title>
                     <rect class="hit" x=x y=TOP width=frame.column height=PLOT/>
-                    <rect class=class x=x + frame.column * 0.1 y=y width=width height=bar/>
+                    {column}
                 </g>
             }
         })
         .collect_view();
-    frame.draw(label, labels, format, columns, None::<()>)
+    let table = Table {
+        label,
+        labels: &labels,
+        series: &[(label, &values)],
+        format,
+    };
+    frame.draw(label, &table, tick, columns, None::<()>)
 }
 
 /// Lines over the buckets, with a dot per value.
@@ -90,6 +103,7 @@ pub fn LineChart(
     labels: Vec<String>,
     titles: Vec<String>,
     format: fn(f64) -> String,
+    tick: fn(f64) -> String,
 ) -> impl IntoView {
     let buckets = labels.len();
     let max = series
@@ -145,7 +159,108 @@ pub fn LineChart(
         .iter()
         .map(|s| view! { <span class=format!("legend {}", s.class)>{s.name}</span> })
         .collect_view();
-    frame.draw(label, labels, format, (lines, hits), Some(legend))
+    let values: Vec<(&str, &Vec<Option<f64>>)> =
+        series.iter().map(|s| (s.name, &s.values)).collect();
+    let table = Table {
+        label,
+        labels: &labels,
+        series: &values,
+        format,
+    };
+    frame.draw(label, &table, tick, (lines, hits), Some(legend))
+}
+
+/// A chart's values as text: what the SVG says, for those who cannot see it.
+struct Table<'a> {
+    label: &'static str,
+    labels: &'a [String],
+    /// Each series' name and values (one a bucket).
+    series: &'a [(&'a str, &'a Vec<Option<f64>>)],
+    format: fn(f64) -> String,
+}
+
+impl Table<'_> {
+    fn cell(&self, value: Option<f64>) -> String {
+        value.map_or_else(|| "–".to_string(), self.format)
+    }
+
+    /// One line: the range, and each series' highest bucket.
+    fn summary(&self) -> String {
+        let (Some(first), Some(last)) = (self.labels.first(), self.labels.last()) else {
+            return format!("{}: no buckets.", self.label);
+        };
+        let highs = self
+            .series
+            .iter()
+            .map(|(name, values)| {
+                let high = values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| v.map(|v| (i, v)))
+                    .max_by(|a, b| a.1.total_cmp(&b.1));
+                match high {
+                    Some((i, v)) => format!(
+                        "{name} highest {} at {}",
+                        self.cell(Some(v)),
+                        self.labels[i]
+                    ),
+                    None => format!("{name} unknown throughout"),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        format!(
+            "{}: {} buckets from {first} to {last}; {highs}.",
+            self.label,
+            self.labels.len()
+        )
+    }
+
+    fn view(&self) -> impl IntoView {
+        let heads = self
+            .series
+            .iter()
+            .map(|(name, _)| view! { <th scope="col">{name.to_string()}</th> })
+            .collect_view();
+        let rows = self
+            .labels
+            .iter()
+            .enumerate()
+            .map(|(i, when)| {
+                let cells = self
+                    .series
+                    .iter()
+                    .map(|(_, values)| {
+                        view! { <td class="num">{self.cell(values.get(i).copied().flatten())}</td> }
+                    })
+                    .collect_view();
+                view! { <tr><th scope="row">{when.clone()}</th>{cells}</tr> }
+            })
+            .collect_view();
+        view! {
+            <details class="chart-table">
+                <summary>"Show as table"</summary>
+                <table>
+                    <thead><tr><th scope="col">"Bucket (UTC)"</th>{heads}</tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </details>
+        }
+    }
+}
+
+/// A tick's number, short enough for the axis: 950, 1.2k, 15k, 1.2M, 3B.
+pub fn compact(n: f64) -> String {
+    const UNITS: [(f64, &str); 3] = [(1e9, "B"), (1e6, "M"), (1e3, "k")];
+    for (unit, suffix) in UNITS {
+        if n.abs() >= unit {
+            let short = format!("{:.1}", n / unit);
+            let short = short.strip_suffix(".0").unwrap_or(&short);
+            return format!("{short}{suffix}");
+        }
+    }
+    let text = format!("{n:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
 /// The plot area: buckets across, ticks up.
@@ -183,27 +298,29 @@ impl Frame {
     fn draw(
         &self,
         label: &'static str,
-        labels: Vec<String>,
-        format: fn(f64) -> String,
+        table: &Table,
+        tick: fn(f64) -> String,
         marks: impl IntoView,
         legend: Option<impl IntoView>,
     ) -> impl IntoView {
         let grid = self
             .ticks
             .iter()
-            .map(|&tick| {
-                let y = self.y(tick);
+            .map(|&value| {
+                let y = self.y(value);
                 view! {
                     <g>
                         <line class="grid" x1=LEFT x2=WIDTH - RIGHT y1=y y2=y/>
-                        <text class="tick" x=LEFT - 4.0 y=y + 3.5 text-anchor="end">{if tick == 0.0 { "0".to_string() } else { format(tick) }}</text>
+                        <text class="tick" x=LEFT - 4.0 y=y + 3.5 text-anchor="end">{if value == 0.0 { "0".to_string() } else { tick(value) }}</text>
                     </g>
                 }
             })
             .collect_view();
         let every = self.buckets.div_ceil(X_LABELS).max(1);
-        let times = labels
-            .into_iter()
+        let times = table
+            .labels
+            .iter()
+            .cloned()
             .enumerate()
             .filter(|(i, _)| i % every == 0)
             .map(|(i, text)| {
@@ -219,15 +336,29 @@ impl Frame {
                 view! { <text class="tick" x=x y=HEIGHT - 6.0 text-anchor=anchor>{text}</text> }
             })
             .collect_view();
+        // Ids from the label: one chart of each on a page.
+        let id: String = label
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect();
+        let described = format!("chart-{id}-summary");
         view! {
             <figure class="chart">
                 <figcaption>{label}</figcaption>
-                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=label>
+                <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") role="img" aria-label=label aria-describedby=described.clone()>
                     {grid}
                     {marks}
                     {times}
                 </svg>
                 {legend.map(|legend| view! { <div class="chart-legend">{legend}</div> })}
+                <p class="visually-hidden" id=described>{table.summary()}</p>
+                {table.view()}
             </figure>
         }
     }
@@ -249,5 +380,33 @@ mod tests {
         let small = nice_ticks(0.0042, 0.0);
         assert_eq!(small.len(), 4);
         assert!(small[3] >= 0.0042 && small[2] < 0.0042);
+    }
+
+    #[test]
+    fn charts_ticks_are_short() {
+        assert_eq!(compact(0.5), "0.5");
+        assert_eq!(compact(950.0), "950");
+        assert_eq!(compact(1_000.0), "1k");
+        assert_eq!(compact(1_250.0), "1.2k");
+        assert_eq!(compact(15_000.0), "15k");
+        assert_eq!(compact(1_200_000.0), "1.2M");
+        assert_eq!(compact(3e9), "3B");
+    }
+
+    #[test]
+    fn charts_table_says_the_range_and_the_highest() {
+        let labels = ["12:00".to_string(), "12:05".to_string()];
+        let values = vec![Some(1.0), None];
+        let table = Table {
+            label: "Cost",
+            labels: &labels,
+            series: &[("Cost", &values)],
+            format: |v| format!("${v}"),
+        };
+        assert_eq!(
+            table.summary(),
+            "Cost: 2 buckets from 12:00 to 12:05; Cost highest $1 at 12:00."
+        );
+        assert_eq!(table.cell(None), "–");
     }
 }

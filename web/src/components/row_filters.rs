@@ -28,9 +28,7 @@ impl RowFilters {
         let status = self.status.get();
         RowFilter {
             name: self.name.get(),
-            status: [Status::Running, Status::Completed, Status::Error]
-                .into_iter()
-                .find(|s| s.as_str() == status),
+            status: Status::ALL.into_iter().find(|s| s.as_str() == status),
             session: self.session.get(),
             user: self.user.get(),
             model: self.model.get(),
@@ -88,9 +86,7 @@ pub fn RowFilterInputs(filters: RowFilters) -> impl IntoView {
         {text_filter("Name", f.name)}
         <select aria-label="Status" on:change=move |e| f.status.set(event_target_value(&e))>
             <option value="">"Any status"</option>
-            <option value="running">"running"</option>
-            <option value="completed">"completed"</option>
-            <option value="error">"error"</option>
+            {Status::ALL.map(|s| view! { <option value=s.as_str()>{s.as_str()}</option> }).collect_view()}
         </select>
         {text_filter("Session", f.session)}
         {text_filter("User", f.user)}
@@ -99,8 +95,8 @@ pub fn RowFilterInputs(filters: RowFilters) -> impl IntoView {
             {move || models.get().into_iter().map(|m| view! { <option value=m.clone()>{m.clone()}</option> }).collect_view()}
         </select>
         {text_filter("Tag", f.tag)}
-        <label>"From "<input type="datetime-local" step="1" on:input=move |e| f.from.set(event_target_value(&e))/></label>
-        <label>"To "<input type="datetime-local" step="1" on:input=move |e| f.to.set(event_target_value(&e))/></label>
+        <label title="Times are read and shown in UTC">"From (UTC) "<input type="datetime-local" step="1" on:input=move |e| f.from.set(event_target_value(&e))/></label>
+        <label title="Times are read and shown in UTC">"To (UTC) "<input type="datetime-local" step="1" on:input=move |e| f.to.set(event_target_value(&e))/></label>
     }
 }
 

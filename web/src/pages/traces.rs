@@ -55,9 +55,10 @@ pub fn TracesPage() -> impl IntoView {
     // The rows the filters keep (core's `RowFilter`).
     let all = Memo::new(move |_| {
         let rule = filters.rule();
+        let matcher = rule.matcher();
         state.rows(|rows| {
             rows.values()
-                .filter(|row| rule.keeps(row))
+                .filter(|row| matcher.keeps(row))
                 .map(|row| Row {
                     id: row.id.clone(),
                     name: row.name.clone(),
