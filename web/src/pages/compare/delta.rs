@@ -74,6 +74,9 @@ mod tests {
         let tiny = cost(Some(0.0000001), Some(0.0000004));
         assert_eq!((tiny.text.as_str(), tiny.direction), ("+<$0.000001", "up"));
         let tiny = cost(Some(0.0000004), Some(0.0000001));
-        assert_eq!((tiny.text.as_str(), tiny.direction), ("−<$0.000001", "down"));
+        assert_eq!(
+            (tiny.text.as_str(), tiny.direction),
+            ("−<$0.000001", "down")
+        );
     }
 }

@@ -75,7 +75,8 @@ pub fn Steps(comparison: Arc<Comparison>, view_state: ViewState) -> impl IntoVie
     });
     // Keyed by the step's index: "Show more" appends rows, and a row keeps
     // what was opened in it.
-    let shown = move || kept.with(|kept| kept.iter().take(limit.get()).copied().collect::<Vec<_>>());
+    let shown =
+        move || kept.with(|kept| kept.iter().take(limit.get()).copied().collect::<Vec<_>>());
     let row = move |i: usize| {
         let (step, runs) =
             steps.with_value(|c| (c.steps[i].clone(), (c.a.id.clone(), c.b.id.clone())));
@@ -172,7 +173,10 @@ fn step_rows(
             <span class="isolate" data-testid="step-name">{step.name().to_string()}</span>
         }
         .into_any(),
-        None => view! { <span class="isolate" data-testid="step-name">{step.name().to_string()}</span> }.into_any(),
+        None => {
+            view! { <span class="isolate" data-testid="step-name">{step.name().to_string()}</span> }
+                .into_any()
+        }
     };
     let diff = step.diff;
     view! {
