@@ -83,13 +83,15 @@ pub fn CompareWith(id: String, name: Signal<String>) -> impl IntoView {
     let open = RwSignal::new(false);
     let typed = RwSignal::new(String::new());
     let query = RwSignal::new(String::new());
-    // The list is searched once typing pauses.
+    // The list is searched once typing pauses. The timer may fire after
+    // a pick took the page elsewhere: `try_` reads a disposed signal
+    // without a panic.
     Effect::new(move |_| {
         let now = typed.get();
         set_timeout(
             move || {
-                if typed.get_untracked() == now {
-                    query.set(now);
+                if typed.try_get_untracked().as_ref() == Some(&now) {
+                    query.try_set(now);
                 }
             },
             DEBOUNCE,
@@ -101,10 +103,10 @@ pub fn CompareWith(id: String, name: Signal<String>) -> impl IntoView {
         let inside = event
             .related_target()
             .and_then(|t| t.dyn_into::<web_sys::Node>().ok())
-            .zip(root.get_untracked())
+            .zip(root.try_get_untracked().flatten())
             .is_some_and(|(to, root)| root.contains(Some(&to)));
         if !inside {
-            open.set(false);
+            open.try_set(false);
         }
     };
     let this = StoredValue::new(id);

@@ -237,7 +237,7 @@ fn text_view(
     let open = by_default != toggled.with_untracked(|t| t.contains(&key));
     let on_toggle = move |event: leptos::ev::Event| {
         let now = event_target::<web_sys::Element>(&event).has_attribute("open");
-        toggled.update(|t| {
+        toggled.try_update(|t| {
             if now == by_default {
                 t.remove(&key);
             } else {
