@@ -14,6 +14,11 @@ fn at(ms: i64) -> Timestamp {
 
 /// One run of a small agent: a plan, a tool, an answer.
 fn run(store: &mut Store, id: &str, tool: &str, answer: &str, tokens: u64) {
+    run_on(store, id, tool, answer, tokens, "gpt-4o-mini");
+}
+
+/// The same run, its LLM calls made with `model`.
+fn run_on(store: &mut Store, id: &str, tool: &str, answer: &str, tokens: u64, model: &str) {
     store.add_trace(Trace::new(id, "support", at(0))).unwrap();
     let step = |n: &str, kind, name: &str, parent: Option<&str>, start: i64| {
         let mut o = Observation::new(format!("{id}.{n}"), kind, name, at(start));
@@ -31,7 +36,7 @@ fn run(store: &mut Store, id: &str, tool: &str, answer: &str, tokens: u64) {
         Some("agent"),
         2,
     );
-    plan.model = Some("gpt-4o-mini".into());
+    plan.model = Some(model.into());
     plan.input = Some(Json::new(
         &json!([{"role": "user", "content": "Where is the Louvre?"}]),
     ));
@@ -46,7 +51,7 @@ fn run(store: &mut Store, id: &str, tool: &str, answer: &str, tokens: u64) {
         Some("agent"),
         4,
     );
-    llm.model = Some("gpt-4o-mini".into());
+    llm.model = Some(model.into());
     llm.input = Some(Json::new(
         &json!([{"role": "user", "content": "Where is the Louvre?"}]),
     ));
@@ -96,7 +101,7 @@ fn two_runs_align_by_step_mark_the_tool_that_changed_and_diff_the_answer() {
     let steps: Vec<(usize, &str, Change)> = comparison
         .steps
         .iter()
-        .map(|s| (s.depth, s.name.as_str(), s.change))
+        .map(|s| (s.depth, s.name(), s.change))
         .collect();
     assert_eq!(
         steps,
@@ -195,4 +200,103 @@ fn a_step_whose_status_changed_is_changed_even_with_the_same_content() {
         .iter()
         .all(|s| s.change == Change::Removed));
     assert!(render_text(&comparison).contains("[completed → error]"));
+}
+
+#[test]
+fn a_model_swap_is_a_change_even_when_the_text_is_the_same() {
+    let mut store = Store::new();
+    run(&mut store, "a", "search_web", "Paris", 100);
+    run_on(&mut store, "b", "search_web", "Paris", 100, "gpt-4o");
+    let comparison = compare(&store, &PriceTable::builtin(), "a", "b").unwrap();
+    let changed: Vec<&str> = comparison
+        .steps
+        .iter()
+        .filter(|s| s.change == Change::Changed)
+        .map(|s| s.name())
+        .collect();
+    assert_eq!(changed, ["plan", "answer"]);
+    assert!(comparison.steps[1].diff.is_empty(), "same text: no diff");
+    assert!(
+        render_text(&comparison).contains("model gpt-4o-mini → gpt-4o"),
+        "{}",
+        render_text(&comparison)
+    );
+}
+
+/// One root with `n` tool children named `prefix0`, `prefix1`, ….
+fn wide(store: &mut Store, id: &str, prefix: &str, n: usize, root: &str, output: &str) {
+    store.add_trace(Trace::new(id, root, at(0))).unwrap();
+    let mut agent = Observation::new(format!("{id}.root"), ObservationType::Agent, root, at(1));
+    agent.trace_id = Some(id.into());
+    agent.output = Some(Json::new(&json!(output)));
+    store.add_observation(agent).unwrap();
+    for i in 0..n {
+        let mut tool = Observation::new(
+            format!("{id}.{i}"),
+            ObservationType::Tool,
+            format!("{prefix}{i}"),
+            at(2),
+        );
+        tool.trace_id = Some(id.into());
+        tool.parent_id = Some(format!("{id}.root"));
+        store.add_observation(tool).unwrap();
+    }
+}
+
+#[test]
+fn ten_thousand_differing_siblings_are_paired_by_key_quickly() {
+    let mut store = Store::new();
+    wide(&mut store, "a", "t", 10_000, "agent", "x");
+    // B: the same siblings with every other one renamed, so nearly every
+    // stretch differs (Myers would walk ~10⁸ diagonals).
+    store.add_trace(Trace::new("b", "agent", at(0))).unwrap();
+    let mut agent = Observation::new("b.root", ObservationType::Agent, "agent", at(1));
+    agent.trace_id = Some("b".into());
+    agent.output = Some(Json::new(&json!("x")));
+    store.add_observation(agent).unwrap();
+    for i in 0..10_000 {
+        let name = if i % 2 == 0 {
+            format!("t{i}")
+        } else {
+            format!("u{i}")
+        };
+        let mut tool = Observation::new(format!("b.{i}"), ObservationType::Tool, name, at(2));
+        tool.trace_id = Some("b".into());
+        tool.parent_id = Some("b.root".into());
+        store.add_observation(tool).unwrap();
+    }
+    let started = std::time::Instant::now();
+    let comparison = compare(&store, &PriceTable::builtin(), "a", "b").unwrap();
+    // Generous bound: a debug build on a busy machine; Myers took minutes.
+    assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+    let tally = comparison.tally();
+    assert_eq!(
+        (tally.same, tally.removed, tally.added),
+        (1 + 5_000, 5_000, 5_000)
+    );
+}
+
+#[test]
+fn a_renamed_root_keeps_both_names_apart_and_a_huge_step_is_not_diffed() {
+    let mut store = Store::new();
+    // ~400 KB of output each, differing throughout.
+    let big_a: String = (0..40_000).map(|i| format!("k{i} ")).collect();
+    let big_b: String = (0..40_000).map(|i| format!("v{i} ")).collect();
+    wide(&mut store, "a", "t", 1, "agent \u{202e}old", &big_a);
+    wide(&mut store, "b", "t", 1, "agent new", &big_b);
+    let comparison = compare(&store, &PriceTable::builtin(), "a", "b").unwrap();
+    let root = &comparison.steps[0];
+    assert_eq!(root.a_name.as_deref(), Some("agent \u{202e}old"));
+    assert_eq!(root.b_name.as_deref(), Some("agent new"));
+    assert_eq!(root.name(), "agent new");
+    assert_eq!(root.renamed_from(), Some("agent \u{202e}old"));
+    assert_eq!(root.change, Change::Changed);
+    assert_eq!(root.diff.len(), 1);
+    assert_eq!(root.diff[0].tag, Tag::Note);
+    assert!(
+        root.diff[0].text.starts_with("too large to diff (")
+            && root.diff[0].text.ends_with(" bytes)"),
+        "{}",
+        root.diff[0].text
+    );
 }

@@ -316,11 +316,125 @@ test("two big runs draw their first 500 steps, then more on demand", async () =>
     await viewer.goto("?page=compare&a=big-a&b=big-b");
     await page.waitForSelector("[data-testid=compare-steps]", { timeout: 30_000 });
     assert.equal(await page.$$eval("[data-testid=compare-step]", (s) => s.length), 500);
-    assert.equal(await page.textContent("[data-testid=more-steps]"), "Show 200 more steps (of 200)");
+    // A row's state: step 3's text opened before "Show more".
+    const third = "[data-testid=compare-step][data-index='3'] [data-testid=step-diff]";
+    await page.click(`${third} summary`);
+    await page.waitForSelector(`${third} p.muted`);
+    assert.equal(await page.textContent("[data-testid=more-steps]"), "Show 200 more steps (200 left)");
     await page.click("[data-testid=more-steps]");
     await page.waitForFunction(() => document.querySelectorAll("[data-testid=compare-step]").length === 700);
     assert.equal(await page.$("[data-testid=more-steps]"), null);
+    const indices = await page.$$eval("[data-testid=compare-step]", (s) => s.map((x) => Number(x.dataset.index)));
+    assert.deepEqual(indices, [...Array(700).keys()], "rows appended in order, none drawn twice");
+    assert.ok(await page.$eval(third, (d) => d.open), "step 3's opened text survived Show more");
     assert.equal(await page.textContent("[data-testid=compare-tally]").then((x) => x.split(" · ")[0]), "Steps: 0 changed, 0 added, 0 removed, 700 same");
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
+const A_ID = "e&1 #%+ a";
+const B_ID = "e&2 #%+ b";
+const C_ID = "third one";
+const BIDI = "agent \u202Eold";
+
+/** Two runs whose steps show what a careful diff must: a renamed root
+ * with a bidi override, a model swap with the same text, a same step
+ * with text, a huge output that differs throughout; and a third trace. */
+function edgeRuns() {
+  const at = (s) => new Date(Date.parse("2024-05-01T12:00:00Z") + s * 1000).toISOString();
+  const big = (letter) => Object.fromEntries(Array.from({ length: 6000 }, (_, i) => [`k${i}`, `${letter}${i}`]));
+  const traces = [
+    { id: A_ID, name: BIDI, status: "completed", started_at: at(0), ended_at: at(5) },
+    { id: B_ID, name: "agent new", status: "completed", started_at: at(10), ended_at: at(15) },
+    { id: C_ID, name: "third", status: "completed", started_at: at(20), ended_at: at(21) },
+  ];
+  const observations = [[A_ID, BIDI, "gpt-4o-mini", "v"], [B_ID, "agent new", "gpt-4o", "w"]].flatMap(([trace, name, model, letter], i) => [
+    { id: `${trace}.root`, trace_id: trace, name, type: "agent", status: "completed", started_at: at(i * 10), ended_at: at(i * 10 + 4) },
+    { id: `${trace}.answer`, trace_id: trace, parent_id: `${trace}.root`, name: "answer", type: "generation", model, status: "completed",
+      started_at: at(i * 10 + 1), ended_at: at(i * 10 + 2), input: [{ role: "user", content: "hi" }], output: { role: "assistant", content: "hello" } },
+    { id: `${trace}.lookup`, trace_id: trace, parent_id: `${trace}.root`, name: "lookup", type: "tool", status: "completed",
+      started_at: at(i * 10 + 2), ended_at: at(i * 10 + 3), input: { q: "the same question" } },
+    { id: `${trace}.huge`, trace_id: trace, parent_id: `${trace}.root`, name: "huge", type: "span", status: "completed",
+      started_at: at(i * 10 + 3), ended_at: at(i * 10 + 4), output: big(letter) },
+  ]);
+  return JSON.stringify({ format: "prompttrace", version: 1, traces, observations });
+}
+
+test("a renamed root, a model swap, a huge step, odd ids, three ticks and a run compared with itself", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  const q = encodeURIComponent;
+  try {
+    await viewer.clearStorage();
+    await viewer.goto("?page=traces");
+    await viewer.dropFile("edge-runs.json", edgeRuns());
+    assert.equal(await viewer.errors(), "");
+    await viewer.goto(`?page=compare&a=${q(A_ID)}&b=${q(B_ID)}`);
+    await page.waitForSelector("[data-testid=compare-steps]", { timeout: 30_000 });
+    const s = await steps(page);
+    assert.deepEqual(s.map((x) => [x.name, x.change]), [
+      ["agent new", "same"], ["answer", "changed"], ["lookup", "same"], ["huge", "changed"],
+    ]);
+    // Both root names, each isolated (a rename alone changes no content).
+    assert.deepEqual(await page.$$eval("[data-testid=compare-step][data-index='0'] [data-testid^=step-name]",
+      (n) => n.map((x) => [x.dataset.testid, x.textContent, getComputedStyle(x).unicodeBidi])),
+    [["step-name-a", BIDI, "isolate"], ["step-name", "agent new", "isolate"]]);
+    // The model swap, said on the step; its text is the same.
+    assert.equal(await page.textContent("[data-testid=compare-step][data-index='1'] [data-testid=step-model]"), "model gpt-4o-mini → gpt-4o");
+    assert.deepEqual(s[1].lines, []);
+    // The huge step: not diffed, and why.
+    assert.equal(s[3].lines.length, 1);
+    assert.equal(s[3].lines[0][0], "note");
+    assert.match(s[3].lines[0][1], /^… too large to diff \(\d+ → \d+ bytes\)$/);
+    const started = Date.now();
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(r)));
+    assert.ok(Date.now() - started < 2000, "the page still paints");
+    // A same step's text, read when opened: the very input.
+    await page.click("[data-testid=compare-step][data-index='2'] [data-testid=step-diff] summary");
+    await page.waitForSelector("[data-testid=compare-step][data-index='2'] .diff-line");
+    const same = await page.$$eval("[data-testid=compare-step][data-index='2'] .diff-line", (l) => l.map((x) => x.textContent));
+    assert.ok(same.some((line) => line.includes('"q": "the same question"')), JSON.stringify(same));
+    await viewer.screenshot("compare-edge");
+
+    // Compare with… on A's page: the odd id survives the link.
+    await viewer.goto(`?page=trace&id=${q(A_ID)}`);
+    await page.click("[data-testid=compare-with]");
+    await page.fill("[data-testid=compare-search]", "E&2 #%+");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=compare-candidate]").length === 1);
+    // A click elsewhere closes the list.
+    await page.click("h1");
+    await page.waitForSelector("[data-testid=compare-picker]", { state: "detached" });
+    await page.click("[data-testid=compare-with]");
+    await page.fill("[data-testid=compare-search]", "e&2");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=compare-candidate]").length === 1);
+    await page.click("[data-testid=compare-candidate] a");
+    await page.waitForSelector("[data-testid=compare-steps]");
+    const url = new URL(page.url());
+    assert.deepEqual([url.searchParams.get("a"), url.searchParams.get("b")], [A_ID, B_ID]);
+
+    // Ticks: B, then A, then the third lets B go; the bar names them.
+    await viewer.goto("?page=traces");
+    await page.waitForSelector("[data-testid=pick-trace]");
+    const tick = (name) => page.check(`[data-testid=traces] tbody tr:has-text("${name}") [data-testid=pick-trace]`);
+    await tick("agent new");
+    await tick("agent \u202Eold");
+    await tick("third");
+    const picked = () => page.$$eval("[data-testid=picked]", (p) => p.map((x) => x.textContent));
+    assert.deepEqual(await picked(), [`A ${BIDI}✕`, "B third✕"]);
+    await page.click("[data-testid=picked]:has-text('third') [data-testid=untick]");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=picked]").length === 1);
+    await tick("agent new");
+    await page.click("[data-testid=compare-picked]");
+    await page.waitForSelector("[data-testid=compare-steps]");
+    const ticked = new URL(page.url());
+    assert.deepEqual([ticked.searchParams.get("a"), ticked.searchParams.get("b")], [A_ID, B_ID], "A is the earlier run");
+
+    // A run compared with itself: said, and every step the same.
+    await viewer.goto(`?page=compare&a=${q(A_ID)}&b=${q(A_ID)}`);
+    await page.waitForSelector("[data-testid=compare-same-trace]");
+    assert.equal(await page.textContent("[data-testid=compare-tally]").then((x) => x.split(" · ")[0]), "Steps: 0 changed, 0 added, 0 removed, 4 same");
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();

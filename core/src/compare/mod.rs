@@ -8,13 +8,21 @@
 //! carries both runs' duration, tokens, cost and status, and a line diff of
 //! its content: its messages where they read as a conversation
 //! (`messages`), its input and output as JSON otherwise. A step is
-//! `Changed` when its status or content differs; durations always differ
+//! `Changed` when its status, model or content differs (a model swap is a
+//! change even when the answer reads the same); durations always differ
 //! and say nothing by themselves. Totals compare the traces' own figures.
+//! Content is compared raw first: the text and its diff are built only for
+//! steps whose input, output or status message differ (`lines`: bounded,
+//! hunks with context). Sibling lists differing over more than
+//! `WIDE_SIBLINGS` after their common ends are paired greedily by key, not
+//! by Myers (10k differing siblings would be ~10⁸ Myers steps).
 
+mod delta;
+mod lines;
 mod text;
 
 use serde::Serialize;
-use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffOp, TextDiff};
+use similar::{capture_diff_slices, Algorithm, DiffOp};
 
 use crate::messages::{self, Conversation};
 use crate::model::{ObservationType, Status};
@@ -23,6 +31,8 @@ use crate::rules::pricing::PriceTable;
 use crate::store::Store;
 use crate::summary::{summarize_trace, Node, TraceSummary};
 
+pub use delta::{delta, Delta, Direction};
+pub use lines::{DIFF_MAX_BYTES, DIFF_MAX_LINES};
 pub use text::render_text;
 
 /// Two traces compared: A, the earlier or reference run, and B.
@@ -32,6 +42,31 @@ pub struct Comparison {
     pub b: Totals,
     /// Every step of either run, depth first, aligned.
     pub steps: Vec<Step>,
+}
+
+/// How many steps came out each way.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Tally {
+    pub changed: usize,
+    pub added: usize,
+    pub removed: usize,
+    pub same: usize,
+}
+
+impl Comparison {
+    /// Its steps counted by `Change`.
+    pub fn tally(&self) -> Tally {
+        let mut tally = Tally::default();
+        for step in &self.steps {
+            *match step.change {
+                Change::Changed => &mut tally.changed,
+                Change::Added => &mut tally.added,
+                Change::Removed => &mut tally.removed,
+                Change::Same => &mut tally.same,
+            } += 1;
+        }
+        tally
+    }
 }
 
 /// One trace's own figures.
@@ -55,7 +90,7 @@ pub struct Totals {
 pub enum Change {
     /// In both runs, same status and content.
     Same,
-    /// In both runs; its status or content differs.
+    /// In both runs; its status, model or content differs.
     Changed,
     /// Only in B.
     Added,
@@ -68,14 +103,36 @@ pub enum Change {
 pub struct Step {
     /// Depth in the aligned tree (0: a root).
     pub depth: usize,
-    pub name: String,
+    /// Its name in A and in B, apart (roots are matched whatever their
+    /// names, so the two can differ); `None` on the side it is not in.
+    pub a_name: Option<String>,
+    pub b_name: Option<String>,
     #[serde(rename = "type")]
     pub kind: ObservationType,
     pub change: Change,
     pub a: Option<Side>,
     pub b: Option<Side>,
     /// The content's line diff, A to B; empty unless `Changed` in content.
+    /// Changed hunks with context and `Note` lines (`lines::line_diff`).
     pub diff: Vec<Line>,
+}
+
+impl Step {
+    /// Its name: B's, or A's where it is only in A.
+    pub fn name(&self) -> &str {
+        self.b_name
+            .as_deref()
+            .or(self.a_name.as_deref())
+            .unwrap_or("")
+    }
+
+    /// A's name where it differs from B's.
+    pub fn renamed_from(&self) -> Option<&str> {
+        match (&self.a_name, &self.b_name) {
+            (Some(a), Some(b)) if a != b => Some(a),
+            _ => None,
+        }
+    }
 }
 
 /// A step's figures in one run. Tokens and cost include its children's.
@@ -104,7 +161,14 @@ pub enum Tag {
     Removed,
     /// Only in B.
     Added,
+    /// Not content: a count of unchanged lines left out, or why there is
+    /// no diff ("too large to diff …").
+    Note,
 }
+
+/// Sibling lists differing over more than this many items (after their
+/// common start and end) are paired by key, not by Myers (`pairs`).
+const WIDE_SIBLINGS: usize = 2_000;
 
 /// Compares traces `a` and `b` of `store`; `None` names the id not found.
 pub fn compare(store: &Store, prices: &PriceTable, a: &str, b: &str) -> Result<Comparison, String> {
@@ -149,85 +213,122 @@ fn totals(store: &Store, trace: &TraceSummary) -> Totals {
     }
 }
 
+/// One sibling's place in an alignment.
+enum Pair {
+    Both(usize, usize),
+    OnlyA(usize),
+    OnlyB(usize),
+}
+
 /// Aligns two lists of siblings, then each matched pair's children.
 /// Recursion is bounded by the trees' depth (`rules::structure`).
 fn align(store: &Store, a: &[Node], b: &[Node], depth: usize, out: &mut Vec<Step>) {
-    let key = |node: &Node| (node.kind, node.name.clone());
+    fn key(node: &Node) -> (ObservationType, &str) {
+        (node.kind, &node.name)
+    }
     let a_keys: Vec<_> = a.iter().map(key).collect();
     let b_keys: Vec<_> = b.iter().map(key).collect();
-    for op in capture_diff_slices(Algorithm::Myers, &a_keys, &b_keys) {
-        match op {
-            DiffOp::Equal {
-                old_index,
-                new_index,
-                len,
-            } => {
-                for i in 0..len {
-                    let (left, right) = (&a[old_index + i], &b[new_index + i]);
-                    out.push(matched(store, left, right, depth));
-                    align(store, &left.children, &right.children, depth + 1, out);
-                }
+    for pair in pairs(&a_keys, &b_keys) {
+        match pair {
+            Pair::Both(i, j) => {
+                out.push(matched(store, &a[i], &b[j], depth));
+                align(store, &a[i].children, &b[j].children, depth + 1, out);
             }
-            DiffOp::Delete {
-                old_index, old_len, ..
-            } => only(
-                &a[old_index..old_index + old_len],
-                Change::Removed,
-                depth,
-                out,
-            ),
-            DiffOp::Insert {
-                new_index, new_len, ..
-            } => only(
-                &b[new_index..new_index + new_len],
-                Change::Added,
-                depth,
-                out,
-            ),
-            DiffOp::Replace {
-                old_index,
-                old_len,
-                new_index,
-                new_len,
-            } => {
-                only(
-                    &a[old_index..old_index + old_len],
-                    Change::Removed,
-                    depth,
-                    out,
-                );
-                only(
-                    &b[new_index..new_index + new_len],
-                    Change::Added,
-                    depth,
-                    out,
-                );
-            }
+            Pair::OnlyA(i) => only(&a[i..=i], Change::Removed, depth, out),
+            Pair::OnlyB(j) => only(&b[j..=j], Change::Added, depth, out),
         }
     }
 }
 
+/// Siblings paired by key in order: their longest common subsequence
+/// (Myers), or, when the lists differ over more than `WIDE_SIBLINGS`
+/// after their common start and end, each A sibling paired with the next
+/// B sibling of its key (near-linear; Myers is O((N+M)·D) and so is
+/// Patience when no key is unique).
+fn pairs<K: Ord + std::hash::Hash>(a: &[K], b: &[K]) -> Vec<Pair> {
+    let start = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let end = a[start..]
+        .iter()
+        .rev()
+        .zip(b[start..].iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let (a_mid, b_mid) = (start..a.len() - end, start..b.len() - end);
+    let mut out: Vec<Pair> = (0..start).map(|i| Pair::Both(i, i)).collect();
+    if a_mid.len() + b_mid.len() > WIDE_SIBLINGS {
+        by_key(a, b, a_mid, b_mid, &mut out);
+    } else {
+        for op in capture_diff_slices(Algorithm::Myers, &a[a_mid.clone()], &b[b_mid.clone()]) {
+            let (old, new) = (op.old_range(), op.new_range());
+            let (old, new) = (
+                old.start + a_mid.start..old.end + a_mid.start,
+                new.start + b_mid.start..new.end + b_mid.start,
+            );
+            match op {
+                DiffOp::Equal { .. } => out.extend(old.zip(new).map(|(i, j)| Pair::Both(i, j))),
+                _ => {
+                    out.extend(old.map(Pair::OnlyA));
+                    out.extend(new.map(Pair::OnlyB));
+                }
+            }
+        }
+    }
+    out.extend((0..end).map(|k| Pair::Both(a.len() - end + k, b.len() - end + k)));
+    out
+}
+
+/// Greedy pairing by key for very wide lists (see `pairs`).
+fn by_key<K: Eq + std::hash::Hash>(
+    a: &[K],
+    b: &[K],
+    a_mid: std::ops::Range<usize>,
+    b_mid: std::ops::Range<usize>,
+    out: &mut Vec<Pair>,
+) {
+    let mut places: std::collections::HashMap<&K, Vec<usize>> = Default::default();
+    for j in b_mid.clone() {
+        places.entry(&b[j]).or_default().push(j);
+    }
+    let mut next = b_mid.start;
+    for i in a_mid {
+        let found = places.get(&a[i]).and_then(|js| {
+            let at = js.partition_point(|&j| j < next);
+            js.get(at).copied()
+        });
+        match found {
+            Some(j) => {
+                out.extend((next..j).map(Pair::OnlyB));
+                out.push(Pair::Both(i, j));
+                next = j + 1;
+            }
+            None => out.push(Pair::OnlyA(i)),
+        }
+    }
+    out.extend((next..b_mid.end).map(Pair::OnlyB));
+}
+
 fn matched(store: &Store, a: &Node, b: &Node, depth: usize) -> Step {
-    let (before, after) = (step_content(store, &a.id), step_content(store, &b.id));
-    let diff = if before == after {
+    // Raw first: most aligned steps of two runs are alike, and their text
+    // is built only when a page opens it (`step_content`).
+    let diff = if same_raw(store, &a.id, &b.id) {
         Vec::new()
     } else {
-        line_diff(&before, &after)
+        let (before, after) = (step_content(store, &a.id), step_content(store, &b.id));
+        if before == after {
+            Vec::new()
+        } else {
+            lines::line_diff(&before, &after)
+        }
     };
-    let change = if diff.is_empty() && a.status == b.status {
+    let change = if diff.is_empty() && a.status == b.status && a.model == b.model {
         Change::Same
     } else {
         Change::Changed
     };
-    // Roots are matched whatever their names: a rename shows.
-    let name = if a.name == b.name {
-        b.name.clone()
-    } else {
-        format!("{} → {}", a.name, b.name)
-    };
     Step {
         depth,
-        name,
+        a_name: Some(a.name.clone()),
+        b_name: Some(b.name.clone()),
         kind: b.kind,
         change,
         a: Some(side(a)),
@@ -244,9 +345,15 @@ fn only(nodes: &[Node], change: Change, depth: usize, out: &mut Vec<Step>) {
             Change::Removed => (side, None),
             _ => (None, side),
         };
+        let name = Some(node.name.clone());
+        let (a_name, b_name) = match change {
+            Change::Removed => (name, None),
+            _ => (None, name),
+        };
         out.push(Step {
             depth,
-            name: node.name.clone(),
+            a_name,
+            b_name,
             kind: node.kind,
             change,
             a,
@@ -254,6 +361,19 @@ fn only(nodes: &[Node], change: Change, depth: usize, out: &mut Vec<Step>) {
             diff: Vec::new(),
         });
         only(&node.children, change, depth + 1, out);
+    }
+}
+
+/// Input, output and status message byte for byte alike (or both absent).
+fn same_raw(store: &Store, a: &str, b: &str) -> bool {
+    match (store.observation(a), store.observation(b)) {
+        (Some(x), Some(y)) => {
+            x.status_message == y.status_message
+                && x.input.as_ref().map(|j| j.as_str()) == y.input.as_ref().map(|j| j.as_str())
+                && x.output.as_ref().map(|j| j.as_str()) == y.output.as_ref().map(|j| j.as_str())
+        }
+        (None, None) => true,
+        _ => false,
     }
 }
 
@@ -311,18 +431,4 @@ fn pretty(json: &str) -> String {
         .ok()
         .and_then(|value| serde_json::to_string_pretty(&value).ok())
         .unwrap_or_else(|| json.to_string())
-}
-
-fn line_diff(before: &str, after: &str) -> Vec<Line> {
-    TextDiff::from_lines(before, after)
-        .iter_all_changes()
-        .map(|change| Line {
-            tag: match change.tag() {
-                ChangeTag::Equal => Tag::Same,
-                ChangeTag::Delete => Tag::Removed,
-                ChangeTag::Insert => Tag::Added,
-            },
-            text: change.value().trim_end_matches('\n').to_string(),
-        })
-        .collect()
 }

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::{Change, Comparison, Side, Step, Tag, Totals};
+use super::{delta, Change, Comparison, Delta, Direction, Side, Step, Tag, Totals};
 use crate::summary::{cost_text, duration_text, terminal_safe};
 
 /// The comparison as lines; text from the files cannot drive the terminal.
@@ -14,15 +14,11 @@ pub fn render_text(comparison: &Comparison) -> String {
     let _ = writeln!(out, "A: {}  [{}]  id {}", a.name, a.status.as_str(), a.id);
     let _ = writeln!(out, "B: {}  [{}]  id {}", b.name, b.status.as_str(), b.id);
     let _ = writeln!(out, "\n{}", totals_line(a, b));
-    let counts = [Change::Changed, Change::Added, Change::Removed]
-        .map(|change| steps.iter().filter(|s| s.change == change).count());
+    let tally = comparison.tally();
     let _ = writeln!(
         out,
         "steps: {} changed, {} added, {} removed, {} same\n",
-        counts[0],
-        counts[1],
-        counts[2],
-        steps.len() - counts.iter().sum::<usize>()
+        tally.changed, tally.added, tally.removed, tally.same
     );
     for step in steps {
         render_step(&mut out, step);
@@ -59,22 +55,27 @@ fn render_step(out: &mut String, step: &Step) {
                 tokens_pair(a.tokens.total, b.tokens.total),
                 pair(a.cost, b.cost, cost_text, cost_delta),
             ) + &status_change(a, b)
+                + &model_change(a, b)
         }
         (Some(one), None) => format!("{}  only in A", one_side(one)),
         (None, Some(one)) => format!("{}  only in B", one_side(one)),
         (None, None) => String::new(),
     };
+    let name = match step.renamed_from() {
+        Some(a_name) => format!("{a_name} → {}", step.name()),
+        None => step.name().to_string(),
+    };
     let _ = writeln!(
         out,
-        "{indent}{mark} {} {}  {figures}",
+        "{indent}{mark} {} {name}  {figures}",
         step.kind.as_str(),
-        step.name
     );
     for line in &step.diff {
         let sign = match line.tag {
             Tag::Same => ' ',
             Tag::Removed => '-',
             Tag::Added => '+',
+            Tag::Note => '…',
         };
         let _ = writeln!(out, "{indent}    {sign} {}", line.text);
     }
@@ -95,6 +96,17 @@ fn status_change(a: &Side, b: &Side) -> String {
         format!("  [{}]", b.status.as_str())
     } else {
         format!("  [{} → {}]", a.status.as_str(), b.status.as_str())
+    }
+}
+
+fn model_change(a: &Side, b: &Side) -> String {
+    match (&a.model, &b.model) {
+        (x, y) if x == y => String::new(),
+        (x, y) => format!(
+            "  model {} → {}",
+            x.as_deref().unwrap_or("none"),
+            y.as_deref().unwrap_or("none")
+        ),
     }
 }
 
@@ -120,14 +132,24 @@ fn count_text(n: Option<f64>) -> String {
 }
 
 fn count_delta(d: f64) -> String {
-    format!("{d:+.0}")
+    signed(d, |n| format!("{n:.0}"), 1.0)
 }
 
 fn ms_delta(d: f64) -> String {
-    format!("{d:+.1} ms")
+    signed(d, |ms| format!("{ms:.1} ms"), 0.1)
 }
 
 fn cost_delta(d: f64) -> String {
-    let sign = if d < 0.0 { "-" } else { "+" };
-    format!("{sign}{}", cost_text(Some(d.abs())))
+    signed(d, |usd| cost_text(Some(usd)), 0.000_001)
+}
+
+/// The shared delta rule (`delta`) with ASCII signs for terminals.
+fn signed(d: f64, show: impl Fn(f64) -> String, smallest: f64) -> String {
+    let Delta { direction, text } = delta(d, show, smallest);
+    let sign = match direction {
+        Direction::Up => '+',
+        Direction::Down => '-',
+        Direction::Even => '±',
+    };
+    format!("{sign}{text}")
 }

@@ -46,9 +46,10 @@ use crate::model::{Observation, Trace};
 use crate::store::{Store, TraceEntry};
 
 pub use fields::{Field, Fields};
+pub use find::{text_holds, Scratch};
 pub use query::Query;
 
-use find::{json_holds, text_holds, Scratch};
+use find::json_holds;
 
 /// An observation that matched, and where.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -131,10 +131,15 @@ fn TraceHeader(trace: Memo<Option<Trace>>) -> impl IntoView {
             Some(rollup::trace_figures(store, entry, prices))
         })
     });
-    move || {
+    // "Compare with…" outside the figures' closure, made again only for
+    // another trace: a live trace's figures changing keeps it open.
+    let id = Memo::new(move |_| trace.with(|t| t.as_ref().map(|t| t.id.clone())));
+    let name = Signal::derive(move || {
+        trace.with(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default())
+    });
+    let header = move || {
         let (trace, figures) = (trace.get()?, figures.get()?);
         Some(view! {
-            <div class="trace-header" data-testid="trace-header">
                 <h1>{trace.name.clone()}<span class=format!("badge {}", trace.status.as_str())>{trace.status.as_str()}</span></h1>
                 <dl class="figures">
                     <div><dt>"Duration"</dt><dd data-testid="trace-duration">{format::duration(duration::duration_ms(&trace))}</dd></div>
@@ -146,7 +151,14 @@ fn TraceHeader(trace: Memo<Option<Trace>>) -> impl IntoView {
                     <div><dt>"User"</dt><dd data-testid="trace-user">{trace.user_id.clone()}</dd></div>
                 </dl>
                 <TraceActions state=state id=trace.id.clone()/>
-                <CompareWith id=trace.id.clone() name=trace.name.clone()/>
+        })
+    };
+    move || {
+        let id = id.get()?;
+        Some(view! {
+            <div class="trace-header" data-testid="trace-header">
+                {header}
+                <CompareWith id=id name=name/>
             </div>
         })
     }

@@ -1,5 +1,8 @@
-//! B minus A as it reads on screen: signed, in each figure's own format,
-//! and which way it went (a class for colour; the sign says it in text).
+//! B minus A as it reads on screen: core's delta rule (the sign from the
+//! value as shown), each figure in its own format, and which way it went
+//! (a class for colour; the sign says it in text).
+
+use prompttrace::compare::{delta, Direction};
 
 use crate::format;
 
@@ -9,16 +12,15 @@ pub struct Delta {
     pub direction: &'static str,
 }
 
-fn signed(d: f64, show: impl Fn(f64) -> String) -> Delta {
-    let (sign, direction) = if d > 0.0 {
-        ("+", "up")
-    } else if d < 0.0 {
-        ("−", "down")
-    } else {
-        ("±", "even")
+fn signed(d: f64, show: impl Fn(f64) -> String, smallest: f64) -> Delta {
+    let shown = delta(d, show, smallest);
+    let (sign, direction) = match shown.direction {
+        Direction::Up => ("+", "up"),
+        Direction::Down => ("−", "down"),
+        Direction::Even => ("±", "even"),
     };
     Delta {
-        text: format!("{sign}{}", show(d.abs())),
+        text: format!("{sign}{}", shown.text),
         direction,
     }
 }
@@ -32,20 +34,20 @@ fn unknown() -> Delta {
 
 pub fn duration(a: Option<f64>, b: Option<f64>) -> Delta {
     match (a, b) {
-        (Some(a), Some(b)) => signed(b - a, |d| format::duration(Some(d))),
+        (Some(a), Some(b)) => signed(b - a, |d| format::duration(Some(d)), 0.01),
         _ => unknown(),
     }
 }
 
 pub fn cost(a: Option<f64>, b: Option<f64>) -> Delta {
     match (a, b) {
-        (Some(a), Some(b)) => signed(b - a, |d| format::cost(Some(d))),
+        (Some(a), Some(b)) => signed(b - a, |d| format::cost(Some(d)), 0.000_001),
         _ => unknown(),
     }
 }
 
 pub fn count(a: i64, b: i64) -> Delta {
-    signed((b - a) as f64, |d| format::count(d as u64))
+    signed((b - a) as f64, |d| format::count(d as u64), 1.0)
 }
 
 #[cfg(test)]
@@ -61,5 +63,20 @@ mod tests {
         assert_eq!(count(3, 3).text, "±0");
         assert_eq!(count(3, 3).direction, "even");
         assert_eq!(cost(Some(0.0000675), Some(0.0000723)).text, "+$0.000005");
+    }
+
+    #[test]
+    fn compare_deltas_of_float_noise_read_even_and_tiny_ones_less_than() {
+        let noise = cost(Some(0.3), Some(0.1 + 0.2));
+        assert_eq!((noise.text.as_str(), noise.direction), ("±$0", "even"));
+        let minus_zero = cost(Some(0.0), Some(-0.0));
+        assert_eq!(minus_zero.direction, "even");
+        let tiny = cost(Some(0.0000001), Some(0.0000004));
+        assert_eq!((tiny.text.as_str(), tiny.direction), ("+<$0.000001", "up"));
+        let tiny = cost(Some(0.0000004), Some(0.0000001));
+        assert_eq!(
+            (tiny.text.as_str(), tiny.direction),
+            ("−<$0.000001", "down")
+        );
     }
 }

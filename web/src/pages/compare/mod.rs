@@ -5,11 +5,13 @@
 mod delta;
 mod steps;
 
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use prompttrace::compare::{compare, Change, Comparison, Totals};
+use prompttrace::compare::{compare, Comparison, Totals};
+use prompttrace::Store;
 
 use crate::format;
 use crate::links;
@@ -21,13 +23,44 @@ use crate::state::use_state;
 enum Shown {
     /// `a` or `b` is not in the URL.
     Unasked,
-    /// A record is still being read.
+    /// A record is still being read (or not asked for yet).
     Opening,
-    /// These ids are not stored here.
+    /// Storage says these ids are not stored (read and absent, deleted
+    /// here, or no storage to read from).
     Missing(Vec<String>),
-    /// Core could not compare them (its message).
-    Failed(String),
     Compared(Arc<Comparison>),
+}
+
+/// A cheap summary of what a trace holds now, to tell whether the
+/// comparison must be made again: a live trace growing changes it,
+/// another trace's records arriving do not.
+fn fingerprint(store: &Store, id: &str) -> Option<u64> {
+    let entry = store.trace(id)?;
+    let mut hash = DefaultHasher::new();
+    let trace = entry.trace();
+    let size = |json: &Option<prompttrace::Json>| json.as_ref().map(|j| j.as_str().len());
+    (
+        &trace.name,
+        trace.status.as_str(),
+        trace.ended_at.is_some(),
+        size(&trace.output),
+    )
+        .hash(&mut hash);
+    for o in entry.observations() {
+        (
+            &o.id,
+            &o.name,
+            o.status.as_str(),
+            o.ended_at.is_some(),
+            &o.model,
+            size(&o.input),
+            size(&o.output),
+            &o.status_message,
+            o.usage.is_some(),
+        )
+            .hash(&mut hash);
+    }
+    Some(hash.finish())
 }
 
 #[component]
@@ -41,34 +74,49 @@ pub fn ComparePage(a: Signal<Option<String>>, b: Signal<Option<String>>) -> impl
         let Some((a, b)) = ids.get() else { return };
         state.read(|_, _| ());
         state.rows(|_| ());
-        records::open(state, vec![a, b]);
+        let mut wanted = vec![a, b];
+        wanted.dedup();
+        records::open(state, wanted);
+    });
+    // Changes only when trace a or b does: other traces arriving or a
+    // live trace elsewhere growing do not make the comparison again.
+    let held = Memo::new(move |_| {
+        let (a, b) = ids.get()?;
+        Some(state.read(|store, _| (fingerprint(store, &a), fingerprint(store, &b))))
     });
     let shown = Memo::new(move |_| {
         let Some((a, b)) = ids.get() else {
             return Shown::Unasked;
         };
-        state.read(|store, prices| {
-            let missing: Vec<String> = [&a, &b]
+        if let Some((Some(_), Some(_))) = held.get() {
+            return state.peek_priced(|store, prices| {
+                compare(store, prices, &a, &b).map_or_else(
+                    // Both are held, so core found both: not reached.
+                    |_| Shown::Missing(vec![a.clone(), b.clone()]),
+                    |comparison| Shown::Compared(Arc::new(comparison)),
+                )
+            });
+        }
+        // Looked at again whenever the store changes: a read ends.
+        state.read(|store, _| {
+            let mut missing: Vec<String> = [&a, &b]
                 .into_iter()
                 .filter(|id| store.trace(id).is_none())
                 .cloned()
                 .collect();
-            if missing.is_empty() {
-                return match compare(store, prices, &a, &b) {
-                    Ok(comparison) => Shown::Compared(Arc::new(comparison)),
-                    Err(why) => Shown::Failed(why),
-                };
-            }
-            let opening = !state.loaded.get() || missing.iter().any(|id| records::reading(id));
-            if opening {
-                Shown::Opening
-            } else {
-                let mut missing = missing;
-                missing.dedup();
+            missing.dedup();
+            let known = missing
+                .iter()
+                .all(|id| !records::reading(id) && (records::absent(id) || records::gone(id)));
+            if known {
                 Shown::Missing(missing)
+            } else {
+                Shown::Opening
             }
         })
     });
+    // Page state outside the comparison: kept when it is made again.
+    let view_state = steps::ViewState::new();
     view! {
         <h1>"Compare runs"</h1>
         {move || match shown.get() {
@@ -83,14 +131,18 @@ pub fn ComparePage(a: Signal<Option<String>>, b: Signal<Option<String>>) -> impl
             Shown::Missing(ids) => view! {
                 <div class="banner error" role="alert" data-testid="compare-missing">
                     <ul>{ids.into_iter().map(|id| view! {
-                        <li>"No trace with id “" <code>{id}</code> "” is stored here."</li>
+                        <li>"No trace with id “" <code class="isolate">{id}</code> "” is stored here."</li>
                     }).collect_view()}</ul>
                 </div>
             }.into_any(),
-            Shown::Failed(why) => view! { <p class="banner error" role="alert">{why}</p> }.into_any(),
             Shown::Compared(comparison) => view! {
+                {(comparison.a.id == comparison.b.id).then(|| view! {
+                    <p class="banner" role="status" data-testid="compare-same-trace">
+                        "Both sides are the same trace: every step reads the same."
+                    </p>
+                })}
                 <TotalsTable comparison=comparison.clone()/>
-                <steps::Steps comparison=comparison/>
+                <steps::Steps comparison=comparison view_state=view_state/>
             }.into_any(),
         }}
     }
@@ -145,27 +197,18 @@ fn TotalsTable(comparison: Arc<Comparison>) -> impl IntoView {
             delta::count(a.observation_count as i64, b.observation_count as i64),
         ),
     ];
-    let tally = [
-        Change::Changed,
-        Change::Added,
-        Change::Removed,
-        Change::Same,
-    ]
-    .map(|change| {
-        let n = comparison
-            .steps
-            .iter()
-            .filter(|s| s.change == change)
-            .count();
-        format!("{n} {}", steps::label(change))
-    });
+    let tally = comparison.tally();
+    let tally = format!(
+        "{} changed, {} added, {} removed, {} same",
+        tally.changed, tally.added, tally.removed, tally.same
+    );
     view! {
         <table class="compare-totals" data-testid="compare-totals">
             <thead><tr>
                 <th></th>
                 <th>{run_head("A", a)}</th>
                 <th>{run_head("B", b)}</th>
-                <th class="num">"Δ (B − A)"</th>
+                <th class="num" aria-label="Difference, B minus A">"Δ (B − A)"</th>
             </tr></thead>
             <tbody>
                 <tr>
@@ -185,7 +228,7 @@ fn TotalsTable(comparison: Arc<Comparison>) -> impl IntoView {
             </tbody>
         </table>
         <p class="compare-tally" data-testid="compare-tally">
-            "Steps: " {tally.join(", ")}
+            <span aria-live="polite">"Steps: " {tally}</span>
             " · "
             <A href=links::compare(&b.id, &a.id) attr:data-testid="swap">"Swap A and B"</A>
         </p>
