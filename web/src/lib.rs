@@ -70,7 +70,10 @@ pub fn App() -> impl IntoView {
     }
     // Opened from a shared link or a downloaded file.
     let shared = share::found();
-    share::follow_links(shared);
+    // A link pasted over the viewer opens (a downloaded file opens no links).
+    if !share::file_page() {
+        share::follow_links(shared);
+    }
     if let Some(shared) = shared {
         provide_context(shared);
     }
@@ -107,6 +110,15 @@ fn start(state: AppState, live: Option<(live::Live, String)>, shared: Option<sha
             });
             showing_demo = true;
         }
+        // A share is unpacked before the page counts as loaded: until then
+        // a trace, compare or dashboard page says "opening", never "not
+        // stored here" or "nothing is stored".
+        if let Some(shared) = shared {
+            state
+                .progress
+                .set(Some(Progress::busy("Opening the shared traces…")));
+            share::open(state, shared).await;
+        }
         state.progress.set(None);
         state.loaded.set(true);
         // What was done while loading goes first: "Clear everything" then a
@@ -132,9 +144,6 @@ fn start(state: AppState, live: Option<(live::Live, String)>, shared: Option<sha
             ));
         }
         elsewhere::loaded(state);
-        if let Some(shared) = shared {
-            share::open(state, shared).await;
-        }
         if let Some((live, address)) = &live {
             live::connect(state, *live, address);
         }

@@ -57,7 +57,7 @@ pub fn DashboardPage() -> impl IntoView {
         {move || (loose_calls.get() > 0).then(|| {
             let n = loose_calls.get();
             view! {
-                <p class="note" data-testid="loose-calls-note">
+                <p class="dashboard-note" data-testid="loose-calls-note">
                     {format!(
                         "{} recorded outside any trace {} not counted here; see ",
                         counted(n, "LLM call", "LLM calls"),
@@ -193,7 +193,7 @@ fn old_rows(figures: &OverTime, model_chosen: bool) -> impl IntoView {
     };
     (count > 0).then(|| {
         view! {
-            <p class="note" data-testid="unknown-model-note">
+            <p class="dashboard-note" data-testid="unknown-model-note">
                 {format!(
                     "{} {was} stored before per-model figures: {where_}.",
                     format::count(count as u64),
@@ -208,7 +208,7 @@ fn bad_times(figures: &OverTime) -> impl IntoView {
     let count = figures.rows_with_bad_time;
     (count > 0).then(|| {
         view! {
-            <p class="note" data-testid="bad-time-note">
+            <p class="dashboard-note" data-testid="bad-time-note">
                 {format!(
                     "{} an impossible start time and {} left out.",
                     counted(count, "stored trace has", "stored traces have"),

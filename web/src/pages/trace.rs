@@ -131,8 +131,9 @@ fn TraceHeader(trace: Memo<Option<Trace>>) -> impl IntoView {
             Some(rollup::trace_figures(store, entry, prices))
         })
     });
-    // "Compare with…" outside the figures' closure, made again only for
-    // another trace: a live trace's figures changing keeps it open.
+    // The actions (Share…) and "Compare with…" outside the figures'
+    // closure, made again only for another trace: a live trace's figures
+    // changing keeps an open panel open.
     let id = Memo::new(move |_| trace.with(|t| t.as_ref().map(|t| t.id.clone())));
     let name = Signal::derive(move || {
         trace.with(|t| t.as_ref().map(|t| t.name.clone()).unwrap_or_default())
@@ -150,7 +151,6 @@ fn TraceHeader(trace: Memo<Option<Trace>>) -> impl IntoView {
                     <div><dt>"Session"</dt><dd data-testid="trace-session">{trace.session_id.clone().map(|s| view! { <A href=links::session(&s)>{s.clone()}</A> })}</dd></div>
                     <div><dt>"User"</dt><dd data-testid="trace-user">{trace.user_id.clone()}</dd></div>
                 </dl>
-                <TraceActions state=state id=trace.id.clone()/>
         })
     };
     move || {
@@ -158,6 +158,7 @@ fn TraceHeader(trace: Memo<Option<Trace>>) -> impl IntoView {
         Some(view! {
             <div class="trace-header" data-testid="trace-header">
                 {header}
+                <TraceActions state=state id=id.clone()/>
                 <CompareWith id=id name=name/>
             </div>
         })

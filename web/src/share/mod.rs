@@ -246,9 +246,11 @@ async fn stored_as_shared(state: AppState, alone: &Store, ids: &[String]) -> boo
 /// Keep brings them back. Some left: Keep stores only those.
 pub fn let_go(state: AppState, shared: Option<Shared>, gone: Option<&[String]>) {
     let Some(shared) = shared else { return };
+    // A downloaded file's page keeps no tab copy (its data is the file).
+    let from_link = shared.origin == Origin::Link;
     let Some(held) = shared.ids.get_untracked() else {
         // Kept, refused or never held: only a cleared tab copy can be left.
-        if gone.is_none() {
+        if gone.is_none() && from_link {
             storage::forget_share();
             drop_fragment();
         }
@@ -260,7 +262,9 @@ pub fn let_go(state: AppState, shared: Option<Shared>, gone: Option<&[String]>) 
     };
     drop_fragment();
     if left.is_empty() {
-        storage::forget_share();
+        if from_link {
+            storage::forget_share();
+        }
         shared.ids.set(None);
         return;
     }
@@ -269,6 +273,9 @@ pub fn let_go(state: AppState, shared: Option<Shared>, gone: Option<&[String]>) 
         .unwrap_or_default();
     shared.lines.set_value(lines.clone());
     shared.ids.set(Some(left));
+    if !from_link {
+        return;
+    }
     // What a reload opens: only the traces left.
     leptos::task::spawn_local(async move {
         match codec::encode(&lines).await {
