@@ -29,9 +29,9 @@
 
 use crate::format::jsonl::{header_line, observation_line, trace_line};
 use crate::format::otlp::carries_content;
+use crate::json::Json;
 use crate::model::{Observation, Trace};
 use crate::store::Store;
-use crate::Json;
 
 /// The metadata key under which an OTLP import keeps a span's events.
 const EVENTS: &str = "events";

@@ -26,9 +26,11 @@ impl RowFilters {
     /// The filter as core reads it; subscribes the caller to every input.
     pub fn rule(&self) -> RowFilter {
         let status = self.status.get();
+        // The status chosen in the list, by the name core gives it.
+        let chosen = Status::ALL.into_iter().find(|s| s.as_str() == status);
         RowFilter {
             name: self.name.get(),
-            status: Status::ALL.into_iter().find(|s| s.as_str() == status),
+            status: chosen,
             session: self.session.get(),
             user: self.user.get(),
             model: self.model.get(),
