@@ -17,8 +17,10 @@ const BASE_MS = Date.UTC(2025, 2, 14, 9, 26, 53, 0);
 
 class CountingIds {
   n = 0;
-  /** Run 1 gets trace ids of its own (the compare bench's "B" run). */
+  /** Run 1 gets trace and span ids of its own (the compare bench's "B"
+   * run). */
   constructor(run) {
+    this.run = run;
     this.prefix = (0xb16 + run).toString(16);
   }
   next(len) {
@@ -29,7 +31,9 @@ class CountingIds {
     return `${this.prefix.padEnd(24, "0")}${this.next(8)}`;
   }
   generateSpanId() {
-    return this.next(16);
+    // Span ids are unique across runs too: one store holds both (an
+    // observation id belongs to one trace).
+    return this.run ? `${this.run.toString(16)}${this.next(15)}` : this.next(16);
   }
 }
 
