@@ -163,3 +163,78 @@ fn search_matches_come_in_the_timelines_order() {
         ])
     );
 }
+
+/// Queries a record's text suggests: its words and runs of characters, in
+/// other cases, plus a few that match nothing or fold across scripts.
+fn queries_of(text: &str) -> Vec<String> {
+    let mut queries: Vec<String> = [
+        "zeppelin",
+        "21°C AND SUNNY",
+        "u00b0",
+        "K",
+        "ı",
+        "\"",
+        "/",
+        "completed",
+        "generation",
+    ]
+    .map(str::to_string)
+    .to_vec();
+    for word in text
+        .split(|c: char| !c.is_alphanumeric() && c != '°' && c != ' ')
+        .map(str::trim)
+        .filter(|w| w.chars().count() >= 3)
+        .step_by(7)
+        .take(60)
+    {
+        queries.push(word.to_string());
+        queries.push(word.to_uppercase());
+        let chars: Vec<char> = word.chars().collect();
+        queries.push(chars[chars.len() / 3..].iter().collect());
+    }
+    queries
+}
+
+#[test]
+fn a_stored_record_that_may_not_match_never_holds_a_match() {
+    use prompttrace::format::jsonl;
+    use prompttrace::search::record_may_match;
+    let dir = repo_tests("fixtures/interop");
+    let (mut checked, mut skipped, mut found) = (0, 0, 0);
+    for file in std::fs::read_dir(&dir).unwrap() {
+        let name = file.unwrap().file_name().into_string().unwrap();
+        if !(name.ends_with(".json") || name.ends_with(".jsonl")) {
+            continue;
+        }
+        let store = load(&format!("fixtures/interop/{name}"));
+        for entry in store.traces() {
+            let text = jsonl::write_trace(&store, &entry.trace().id).unwrap();
+            let mut record = Store::new();
+            format::import_jsonl(&mut record, "record", text.as_bytes()).unwrap();
+            for query in queries_of(&text) {
+                let Some(query) = Query::new(&query) else {
+                    continue;
+                };
+                let matched = !traces_matching(&record, &query).is_empty();
+                let may = record_may_match(&text, &query);
+                assert!(
+                    !matched || may,
+                    "{name}: {:?} matches but was ruled out",
+                    query.folded()
+                );
+                checked += 1;
+                skipped += usize::from(!may);
+                found += usize::from(matched);
+            }
+            let nothing = Query::new("zeppelin over the sea").unwrap();
+            assert!(
+                !record_may_match(&text, &nothing),
+                "{name}: nothing to find"
+            );
+        }
+    }
+    assert!(
+        checked > 1000 && skipped > 100 && found > 500,
+        "{checked} queries, {skipped} records ruled out, {found} matched"
+    );
+}

@@ -7,7 +7,7 @@
 //
 // It waits on what stays true if the import moves to a Web Worker: the
 // traces table, the progress and "Saving…" indicators, the errors banner.
-import { rmSync } from "node:fs";
+import { rmSync, statSync } from "node:fs";
 import { Viewer } from "./viewer-page.mjs";
 import { BIG_TRACE, scaleFile, sizesFromEnv } from "./scale-files.mjs";
 import { browserPid, chromiumRss } from "./chromium-memory.mjs";
@@ -90,8 +90,15 @@ async function drop(viewer, file, seconds) {
     const sample = setInterval(() => {
       viewer.peakRss = Math.max(viewer.peakRss, chromiumRss(viewer.profile)?.renderers ?? 0);
     }, 200);
+    // The worker's own account of where the time went (stages.rs).
+    const stages = (message) => {
+      if (message.text().startsWith("prompttrace import:")) viewer.stages = message.text().replace(/^prompttrace import: [^:]*: /, "");
+    };
+    viewer.stages = undefined;
+    page.on("console", stages);
     await page.setInputFiles("[data-testid=file-input]", file.path);
     const shown = await waitFor(page, check, "imported", seconds).finally(() => clearInterval(sample));
+    page.off("console", stages);
     const ms = performance.now() - started;
     if (shown.error) throw new Failed(`after ${duration(ms)}: ${shown.error}`);
     const listed = await page.textContent("[data-testid=pager]").catch(() => "");
@@ -181,6 +188,55 @@ async function coldOpen(viewer, seconds) {
   return { tab, result };
 }
 
+/** Samples the renderers' peak RSS while `action` runs: " (renderer peak N MB)". */
+async function peakDuring(viewer, action) {
+  let peak = 0;
+  const sample = setInterval(() => {
+    peak = Math.max(peak, chromiumRss(viewer.profile)?.renderers ?? 0);
+  }, 200);
+  try {
+    const result = await action();
+    return `${result}; renderers' peak RSS ${mb(peak)}`;
+  } finally {
+    clearInterval(sample);
+  }
+}
+
+/** Content search on a fresh traces page (no record opened in it) for the
+ * big trace's id: every stored record is read to find the one trace. */
+async function searchEverything(tab, seconds) {
+  const page = tab.page;
+  return within(page, seconds, async () => {
+    await page.goto(`${tab.base}?page=traces`);
+    await waitFor(page, check, "listed", seconds);
+    const started = performance.now();
+    await page.fill("[data-testid=content-search]", BIG_TRACE);
+    await waitFor(page, () => !document.querySelector("[data-testid=progress]")
+      && document.querySelectorAll("[data-testid=traces] tbody tr").length === 1 || null, null, seconds);
+    const errors = await page.$$eval("[data-testid=errors] li", (items) => items.map((li) => li.textContent));
+    if (errors.length) throw new Failed(errors[0]);
+    return `${duration(performance.now() - started)} (1 trace found)`;
+  });
+}
+
+/** "Export" (native) from the traces page, until the download starts. */
+async function exportEverything(tab, seconds) {
+  const page = tab.page;
+  return within(page, seconds, async () => {
+    await page.goto(`${tab.base}?page=traces`);
+    await waitFor(page, check, "listed", seconds);
+    const started = performance.now();
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: seconds * 1000 }),
+      page.click("button >> text=/^Export$/"),
+    ]);
+    const ms = performance.now() - started;
+    const path = await download.path();
+    const bytes = path ? statSync(path).size : 0;
+    return `${duration(ms)}, ${mb(bytes)} (${download.suggestedFilename()})`;
+  });
+}
+
 /** "Delete trace" on the open trace page, confirmed: from the click on
  * "Yes, delete" until the stored data is updated, and what it wrote. */
 async function deleteTrace(tab, seconds) {
@@ -211,11 +267,11 @@ async function closeBrowser(viewer, pid) {
   rmSync(viewer.profile, { recursive: true, force: true });
 }
 
-async function benchSize(label, spans) {
+async function benchSize(label, spans, runs) {
   const generated = performance.now();
-  const file = scaleFile(label, spans);
-  const today = TODAY[label];
-  console.log(`\n${label}: ${count(file.spans)} spans in ${count(file.traces)} traces, ${mb(file.bytes)} ` +
+  const file = scaleFile(label, spans, runs);
+  const today = TODAY[label.replace(/-long$/, "")];
+  console.log(`\n${label}: ${count(file.spans)} spans in ${count(file.traces)} traces (~${Math.round(file.spans / file.traces)} a trace), ${mb(file.bytes)} ` +
     `(${Math.round(file.bytes / file.spans)} B/span${today.file ? `; the issue's file: ${today.file}` : ""}), ` +
     `file ready in ${duration(performance.now() - generated)}`);
   // Generous limits, larger for larger files: a step never hangs the bench.
@@ -234,13 +290,22 @@ async function benchSize(label, spans) {
     if (setup) return print("setup", setup, "");
     watchCrash(viewer.page);
     print("drop → traces table", await figure(() => drop(viewer, file, limit(60, 0.2))), today.drop);
+    print("  in the import worker", viewer.stages ?? "(its console line was not seen)", "");
     const measured = await figure(() => memory(viewer, file.spans, limit(60, 0.05)));
     print("memory after the import", measured.memory ?? measured, undefined);
     print("stored", measured.stored ?? measured, undefined);
     print("reload → traces table", await figure(() => reload(viewer, limit(30, 0.1))), today.reload);
     const { tab, result } = await coldOpen(viewer, limit(30, 0.1));
     print("cold open, 200-span trace", result, today.open);
-    const removed = result.startsWith("failed") ? "skipped: the trace did not open" : await figure(() => deleteTrace(tab, limit(30, 0.05)));
+    print("content search, every record", await figure(() => peakDuring(viewer, () => searchEverything(tab, limit(60, 0.2)))), undefined);
+    print("Export everything", await figure(() => peakDuring(viewer, () => exportEverything(tab, limit(60, 0.2)))), undefined);
+    // Back on the big trace, whose page has "Delete trace".
+    const reopened = await figure(() => within(tab.page, limit(30, 0.1), async () => {
+      await tab.page.goto(`${tab.base}?page=trace&id=${BIG_TRACE}`);
+      const shown = await waitFor(tab.page, check, "opened", limit(30, 0.1));
+      return shown.rows ? "" : "the trace did not open again";
+    }));
+    const removed = result.startsWith("failed") || reopened ? `skipped: ${reopened || "the trace did not open"}` : await figure(() => deleteTrace(tab, limit(30, 0.05)));
     print("delete one trace", removed, undefined);
   } finally {
     await closeBrowser(viewer, pid);
@@ -252,6 +317,6 @@ console.log(`viewer storage at scale (headless Chromium, this machine): ${sizes.
 console.log("  files: tests/fixtures/interop/otel-js-genai.json (OpenTelemetry JS SDK) copied with fresh ids, plus one 200-span trace");
 console.log("  today: issue 12's table, measured before storage layout v2 on files of 656 B/span");
 const started = performance.now();
-for (const [label, spans] of sizes) await benchSize(label, spans);
+for (const [label, spans, runs] of sizes) await benchSize(label, spans, runs);
 console.log(`\nstorage bench: ${duration(performance.now() - started)} in all`);
 process.exit(0);

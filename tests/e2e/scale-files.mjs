@@ -2,7 +2,10 @@
 // the traces of tests/fixtures/interop/otel-js-genai.json (OpenTelemetry JS
 // SDK) copied until the file holds N spans, each copy with fresh trace and
 // span ids, its own session, and its times shifted; plus one trace of 200
-// spans (BIG_TRACE) for the cold-open figure. Written to
+// spans (BIG_TRACE) for the cold-open figure. A size ending in "-long"
+// (say "1m-long") puts LONG_RUNS copies in a row into one trace (an agent's
+// long run: ~100 spans a trace, as in issue 12's files) instead of one
+// trace per copy (~5.5 spans a trace, the SDK file's own runs). Written to
 // target/bench/scale-<size>.json, streamed (a 1M-span file is over 1 GB),
 // and reused while its .meta.json says it is complete.
 //
@@ -18,15 +21,21 @@ const BIG_SPANS = 200;
 const COPY_EVERY = 10;
 /** Bump when the files' content changes, so stale files are made again. */
 const VERSION = 3;
+/** Copies of the fixture's runs in one trace, for the "-long" sizes. */
+export const LONG_RUNS = 18;
 
 export const SIZES = { "50k": 50_000, "200k": 200_000, "1m": 1_000_000 };
 
-/** The sizes PROMPTTRACE_SCALE names (default all), as [label, spans]. */
+/** The sizes PROMPTTRACE_SCALE names (default: each size, then 1m-long),
+ * as [label, spans, runs a trace]. */
 export function sizesFromEnv(value = process.env.PROMPTTRACE_SCALE) {
-  const labels = (value ?? "50k,200k,1m").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
+  const labels = (value ?? "50k,200k,1m,1m-long").split(",").map((s) => s.trim().toLowerCase()).filter(Boolean);
   return labels.map((label) => {
-    if (!(label in SIZES)) throw new Error(`PROMPTTRACE_SCALE: unknown size ${label} (sizes: ${Object.keys(SIZES).join(", ")})`);
-    return [label, SIZES[label]];
+    const size = label.replace(/-long$/, "");
+    if (!(size in SIZES)) {
+      throw new Error(`PROMPTTRACE_SCALE: unknown size ${label} (sizes: ${Object.keys(SIZES).join(", ")}, each also as SIZE-long)`);
+    }
+    return [label, SIZES[size], label.endsWith("-long") ? LONG_RUNS : 1];
   });
 }
 
@@ -116,15 +125,17 @@ function idsOf(first) {
 
 /** The spans of the file, scope by scope, as JSON strings: the copies,
  * with the big trace in the middle of the first fixture trace's copies. */
-function* spansOf(spans, scopeIndex) {
+function* spansOf(spans, scopeIndex, runs) {
   const [[sourceA, copiesA], [, copiesB]] = plan(spans);
   const templates = scopes[scopeIndex].spans.map(template);
   for (let k = 0; k < Math.max(copiesA, copiesB); k++) {
-    const copy = { ids: idsOf(k * allSpans.length), shift: k * COPY_EVERY, session: `${SESSION}-${k}` };
+    // Copies k of one run of `runs` share their trace (and session).
+    const run = Math.floor(k / runs);
+    const copy = { ids: idsOf(k * allSpans.length), shift: k * COPY_EVERY, session: `${SESSION}-${run}` };
     for (const t of templates) {
       const source = t.span.traceId;
       if (source === sourceA ? k >= copiesA : k >= copiesB) continue;
-      const traceId = mix(TRACE_IDS + 2 * k + (source === sourceA ? 0 : 1)) + mix(k + 1);
+      const traceId = mix(TRACE_IDS + 2 * run + (source === sourceA ? 0 : 1)) + mix(run + 1);
       if (traceId === BIG_TRACE) throw new Error("a copy drew the big trace's id");
       yield render(t, { ...copy, traceId });
     }
@@ -164,7 +175,7 @@ function* bigTrace(mine, copy) {
 
 /** Writes the file for `spans` (streamed, through a temporary name) and
  * returns what the bench needs to know of it. */
-function write(path, spans) {
+function write(path, spans, runs) {
   const temporary = `${path}.partial`;
   const fd = openSync(temporary, "w");
   let buffer = [];
@@ -187,7 +198,7 @@ function write(path, spans) {
   scopes.forEach((scope, i) => {
     out(`${i ? "," : ""}{"scope":${JSON.stringify(scope.scope)},${scope.schemaUrl ? `"schemaUrl":${JSON.stringify(scope.schemaUrl)},` : ""}"spans":[`);
     let first = true;
-    for (const span of spansOf(spans, i)) {
+    for (const span of spansOf(spans, i, runs)) {
       out(first ? span : `,${span}`);
       first = false;
       count += 1;
@@ -202,30 +213,32 @@ function write(path, spans) {
   return bytes;
 }
 
-/** The file of `spans` spans (made unless a complete one is there):
+/** The file of `spans` spans, `runs` copies of the fixture's runs a
+ * trace (made unless a complete one is there):
  * { path, spans, bytes, traces, bigTrace }. */
-export function scaleFile(label, spans) {
+export function scaleFile(label, spans, runs = 1) {
   const dir = join(repo, "target/bench");
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `scale-${label}.json`);
   const metaPath = join(dir, `scale-${label}.meta.json`);
   const [[, a], [, b]] = plan(spans);
-  const wanted = { version: VERSION, spans, traces: a + b + 1, bigTrace: BIG_TRACE };
+  const traces = Math.ceil(a / runs) + Math.ceil(b / runs) + 1;
+  const wanted = { version: VERSION, spans, runs, traces, bigTrace: BIG_TRACE };
   if (existsSync(path) && existsSync(metaPath)) {
     const meta = JSON.parse(readFileSync(metaPath, "utf8"));
     const same = Object.entries(wanted).every(([key, value]) => meta[key] === value);
     if (same && statSync(path).size === meta.bytes) return { path, ...meta };
   }
-  const bytes = write(path, spans);
+  const bytes = write(path, spans, runs);
   const meta = { ...wanted, bytes };
   writeFileSync(metaPath, `${JSON.stringify(meta)}\n`);
   return { path, ...meta };
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const [label, spans] of process.argv.length > 2 ? sizesFromEnv(process.argv.slice(2).join(",")) : sizesFromEnv()) {
+  for (const [label, spans, runs] of process.argv.length > 2 ? sizesFromEnv(process.argv.slice(2).join(",")) : sizesFromEnv()) {
     const started = Date.now();
-    const file = scaleFile(label, spans);
+    const file = scaleFile(label, spans, runs);
     console.log(`${file.path}: ${file.spans} spans, ${file.traces} traces, ${(file.bytes / 1e6).toFixed(0)} MB (${Date.now() - started} ms)`);
   }
 }

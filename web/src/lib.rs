@@ -22,6 +22,7 @@ mod restore;
 mod share;
 mod state;
 mod storage;
+mod whole;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -316,12 +317,16 @@ pub enum FileKind {
     Otlp,
 }
 
-/// Downloads everything (every stored record is opened first).
+/// Downloads everything: native JSON Lines (a file of any size is written
+/// a part at a time, which one JSON document cannot be), or OTLP.
 fn export(state: AppState, kind: FileKind) {
-    records::open_everything(state, move || match kind {
-        FileKind::Native => download("prompttrace.json", &state.peek(native::write)),
-        FileKind::Otlp => download("prompttrace.otlp.json", &state.peek(otlp::write)),
-    });
+    whole::export(
+        state,
+        match kind {
+            FileKind::Native => whole::Export::JsonLines,
+            FileKind::Otlp => whole::Export::Otlp,
+        },
+    );
 }
 
 /// Downloads some traces (a trace, a session, shown and so opened);
@@ -350,10 +355,13 @@ pub fn export_traces(state: AppState, ids: &[String], stem: &str, kind: FileKind
 
 pub fn download(file_name: &str, text: &str) {
     let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
-    let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+    if let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) {
+        download_blob(file_name, &blob);
+    }
+}
+
+pub fn download_blob(file_name: &str, blob: &web_sys::Blob) {
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else {
         return;
     };
     if let Ok(link) = document().create_element("a") {

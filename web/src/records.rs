@@ -1,13 +1,14 @@
 //! Traces' records, read from storage when a page shows them: a trace page
-//! its trace, a session page its traces, and the pages that need every
-//! record (LLM calls, content search, export of everything) all of them.
-//! What was opened stays in the store, the least recently opened going
-//! first once it holds more than `KEEP_OBSERVATIONS` (unless everything
-//! was asked for); records this tab could not store are never let go.
+//! its trace, a session page its traces, the LLM calls page the traces of
+//! the calls it shows. (Jobs over every record, content search and
+//! "Export", run in a worker: `crate::whole`.) What was opened stays in
+//! the store, the least recently opened going first once it holds more
+//! than `KEEP_OBSERVATIONS`; records this tab could not store are never
+//! let go.
 //!
-//! Reads take time (seconds, for every record of a million spans): an
-//! answer is dropped when storage changed under it meanwhile (an import,
-//! a delete, a clear bump `epoch`), and the page asks again.
+//! Reads take time: an answer is dropped when storage changed under it
+//! meanwhile (an import, a delete, a clear bump `epoch`), and the page
+//! asks again.
 
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -18,14 +19,11 @@ use prompttrace::format::{self, jsonl};
 use prompttrace::rollup::IndexRow;
 use prompttrace::Store;
 
-use crate::state::{AppState, Progress};
+use crate::state::AppState;
 use crate::storage;
 
 /// Observations kept opened before the least recently opened traces go.
 const KEEP_OBSERVATIONS: usize = 200_000;
-
-/// The progress label while every record is read.
-const OPENING_ALL: &str = "Opening every stored trace…";
 
 #[derive(Default)]
 struct Opened {
@@ -40,10 +38,6 @@ struct Opened {
     /// Read, and not stored (a row without its record), or not readable
     /// (named in the errors): not asked again until storage changes.
     absent: HashSet<String>,
-    /// Every stored record is in the store.
-    everything: bool,
-    /// Every record is being read.
-    reading_everything: bool,
     /// Only in this tab (storage refused them): never let go.
     pinned: HashSet<String>,
     /// Deleted in this tab: rows read later skip it, and no read brings
@@ -56,13 +50,11 @@ struct Opened {
 
 thread_local! {
     static OPENED: RefCell<Opened> = RefCell::new(Opened::default());
-    /// What waits for every record to be open.
-    static WAITING: RefCell<Vec<Box<dyn FnOnce()>>> = RefCell::new(Vec::new());
 }
 
 /// Whether `id`'s record is being read (a page says "Opening…").
 pub fn reading(id: &str) -> bool {
-    OPENED.with_borrow(|opened| opened.reading.contains(id) || opened.reading_everything)
+    OPENED.with_borrow(|opened| opened.reading.contains(id))
 }
 
 /// Whether `id`'s record was read and is not stored (a row without its
@@ -104,8 +96,7 @@ pub fn open(state: AppState, ids: Vec<String>) {
                 opened.absent.insert(id.clone());
             } else if !(opened.reading.contains(id)
                 || opened.absent.contains(id)
-                || opened.gone.contains(id)
-                || opened.everything)
+                || opened.gone.contains(id))
             {
                 missing.push(id.clone());
             }
@@ -153,83 +144,6 @@ pub fn open(state: AppState, ids: Vec<String>) {
     });
 }
 
-/// Opens every stored record, then runs `then` (an export, a search); at
-/// once when they are all open already.
-pub fn open_everything(state: AppState, then: impl FnOnce() + 'static) {
-    if OPENED.with_borrow(|opened| opened.everything) {
-        then();
-        return;
-    }
-    // Nothing to read from (a downloaded file's page, no IndexedDB): the
-    // tab holds all there is.
-    if state.unavailable.get_untracked() {
-        then();
-        return;
-    }
-    WAITING.with_borrow_mut(|waiting| waiting.push(Box::new(then)));
-    let first =
-        OPENED.with_borrow_mut(|opened| !std::mem::replace(&mut opened.reading_everything, true));
-    if !first {
-        return;
-    }
-    if state.progress.with_untracked(Option::is_none) {
-        state.progress.set(Some(Progress::busy(OPENING_ALL)));
-    }
-    spawn_local(async move {
-        // Again while storage changes under the read (an import landing).
-        let read = loop {
-            let began = epoch();
-            let read = storage::all_records().await;
-            if read.is_err() || epoch() == began {
-                break read;
-            }
-        };
-        match read {
-            Ok((records, unreadable)) => {
-                // Every copy opened so far goes, but what only this tab holds.
-                let pinned = OPENED.with_borrow(|opened| opened.pinned.clone());
-                state.change(|store| {
-                    let ids: Vec<String> = store
-                        .traces()
-                        .map(|entry| entry.trace().id.clone())
-                        .filter(|id| !pinned.contains(id))
-                        .collect();
-                    for id in ids {
-                        store.remove_trace(&id);
-                    }
-                    if !pinned.contains(jsonl::WITHOUT_TRACE) {
-                        store.remove_calls_without_trace(|_| true);
-                    }
-                });
-                let records = records
-                    .into_iter()
-                    .filter(|(key, _)| !pinned.contains(key))
-                    .map(|(key, text)| (key, Ok(text)))
-                    .collect();
-                state.errors.update(|errors| errors.extend(unreadable));
-                OPENED.with_borrow_mut(|opened| {
-                    opened.everything = true;
-                    opened.asked.clear();
-                    opened.by_age.clear();
-                });
-                take_in(state, records, &[]);
-            }
-            Err(error) => state.errors.update(|errors| errors.push(error)),
-        }
-        OPENED.with_borrow_mut(|opened| opened.reading_everything = false);
-        if state
-            .progress
-            .with_untracked(|p| p.as_ref().is_some_and(|p| p.label == OPENING_ALL))
-        {
-            state.progress.set(None);
-        }
-        state.change(|_| ());
-        for then in WAITING.with_borrow_mut(std::mem::take) {
-            then();
-        }
-    });
-}
-
 /// Records read from storage go into the store; one that cannot be read is
 /// named and left as it is. None of `keep` is let go for room.
 fn take_in(state: AppState, records: Vec<(String, Result<String, String>)>, keep: &[String]) {
@@ -269,8 +183,8 @@ fn take_in(state: AppState, records: Vec<(String, Result<String, String>)>, keep
 }
 
 fn touch(opened: &mut Opened, id: &str) {
-    if id == jsonl::WITHOUT_TRACE || opened.everything {
-        return; // one record, never let go; or nothing is let go
+    if id == jsonl::WITHOUT_TRACE {
+        return; // one record, never let go
     }
     opened.clock += 1;
     if let Some(old) = opened.asked.insert(id.to_string(), opened.clock) {
@@ -286,12 +200,8 @@ fn untouch(opened: &mut Opened, id: &str) {
 }
 
 /// The least recently asked for traces past the budget: never one the
-/// page asks for now (`keep`), never a pinned one, none while everything
-/// is open.
+/// page asks for now (`keep`), never a pinned one.
 fn to_let_go(opened: &mut Opened, store: &Store, keep: &HashSet<String>) -> Vec<String> {
-    if opened.everything {
-        return Vec::new();
-    }
     let mut held = store.observation_count();
     let mut gone = Vec::new();
     for id in opened.by_age.values() {
@@ -311,8 +221,8 @@ fn to_let_go(opened: &mut Opened, store: &Store, keep: &HashSet<String>) -> Vec<
 }
 
 /// Records storage changed (an import, another tab): the opened copies go,
-/// and are read again when shown (at once, while everything is open). What
-/// only this tab holds (pinned: a live file's traces) stays as it is.
+/// and are read again when shown. What only this tab holds (pinned: a live
+/// file's traces) stays as it is.
 pub fn stale(state: AppState, keys: &[String]) {
     let keys: Vec<String> = OPENED.with_borrow(|opened| {
         keys.iter()
@@ -320,41 +230,18 @@ pub fn stale(state: AppState, keys: &[String]) {
             .cloned()
             .collect()
     });
-    let keys = keys.as_slice();
-    let everything = OPENED.with_borrow_mut(|opened| {
+    OPENED.with_borrow_mut(|opened| {
         opened.epoch += 1;
-        for key in keys {
+        for key in &keys {
             opened.absent.remove(key);
             untouch(opened, key);
         }
-        opened.everything
     });
     state.change(|store| {
-        for key in keys {
+        for key in &keys {
             remove(store, key);
         }
     });
-    if everything {
-        let keys = keys.to_vec();
-        let began = epoch();
-        spawn_local(async move {
-            match storage::records(&keys).await {
-                Ok(answers) if epoch() == began => {
-                    let found = keys
-                        .into_iter()
-                        .zip(answers)
-                        .filter_map(|(key, answer)| Some((key, answer?)))
-                        .collect();
-                    take_in(state, found, &[]);
-                }
-                // Changed again: read everything once more.
-                _ => {
-                    OPENED.with_borrow_mut(|opened| opened.everything = false);
-                    open_everything(state, || ());
-                }
-            }
-        });
-    }
 }
 
 /// Removes one key's records from the store: a trace, or the calls without
@@ -418,7 +305,6 @@ pub fn forget_all() {
         opened.pinned.clear();
         opened.gone.clear();
         opened.absent.clear();
-        opened.everything = false;
         opened.epoch += 1;
     });
 }

@@ -258,8 +258,15 @@ fn located_error(file: &str, content: &str, number: usize) -> ImportError {
 
 /// Writes the store as JSON Lines (header first, records in file order).
 pub fn write(store: &Store) -> String {
+    header_line() + &write_records(store)
+}
+
+/// The store's record lines without the header: a part of a file too
+/// large to write at once, which is the header, then the parts (each the
+/// records of some stores, in any order: a file is read whole).
+pub fn write_records(store: &Store) -> String {
     let (traces, observations) = super::records_in_order(store);
-    let mut text = header_line();
+    let mut text = String::new();
     for trace in traces {
         text.push_str(&trace_line(trace));
     }

@@ -110,6 +110,19 @@ pub fn traces_matching<'s>(store: &'s Store, query: &Query) -> Vec<&'s str> {
         .collect()
 }
 
+/// Whether a stored record's text (a trace's JSON Lines, as browser
+/// storage keeps it) may hold a match: `false` means no trace or
+/// observation in it matches, so a search of every stored record need not
+/// read that one into a store. Exact by the reasoning that makes a
+/// payload's shortcuts exact (`find.rs`): every field the rule searches is
+/// a string value of the record's JSON, or a payload's value as written
+/// there; the record's other values only add places to look.
+pub fn record_may_match(text: &str, query: &Query) -> bool {
+    let mut scratch = find::Scratch::default();
+    text.lines()
+        .any(|line| json_holds(line, query, &mut scratch))
+}
+
 /// Where one observation matches.
 pub fn observation_fields(observation: &Observation, query: &Query) -> Fields {
     Search::new(query).observation_fields(observation)

@@ -93,7 +93,7 @@ fn stop() {
 
 /// The worker's loader, named in `index.html` by the build
 /// (xtask/src/viewer.rs), versioned by the worker's content.
-fn loader() -> Option<String> {
+pub(crate) fn loader() -> Option<String> {
     web_sys::window()?
         .document()?
         .query_selector("meta[name=prompttrace-import-worker]")

@@ -8,6 +8,7 @@ use prompttrace::format::{self, jsonl, Parsed};
 use prompttrace::store::ImportReport;
 use prompttrace::{PriceTable, Store};
 
+use super::stages::Stages;
 use crate::storage::{self, Update, Written};
 
 /// What one stored file did.
@@ -26,13 +27,19 @@ pub struct Imported {
 
 /// Imports `bytes` (the file `name`) and stores what it changed; the error
 /// names the file and place, and then nothing of it was stored.
-pub async fn import(name: &str, bytes: &[u8], prices: &PriceTable) -> Result<Imported, String> {
+pub async fn import(
+    name: &str,
+    bytes: &[u8],
+    prices: &PriceTable,
+    stages: &mut Stages,
+) -> Result<Imported, String> {
     // Read before the transaction: the slow part holds no lock.
     let parsed = format::read(name, bytes).map_err(|e| e.to_string())?;
+    stages.mark("parse");
     let mut ids = parsed.trace_ids();
     ids.push(jsonl::WITHOUT_TRACE.to_string());
     let lookup = ids.clone();
-    let (mut written, (report, keys, left)) = storage::update(&ids, prices, move |stored| {
+    let (mut written, (report, keys, left)) = storage::update(&ids, prices, &mut |what| stages.mark(what), move |stored| {
         merge(name, parsed, &lookup, stored)
     })
     .await

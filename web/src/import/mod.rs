@@ -21,10 +21,12 @@
 //! `progress {file, read, total}`; `importing {file}`;
 //! `done {file, ok: true, rows: JSON text, keys: [..], report: text,
 //! warnings: [..], left: [..], records: JSON Lines | null}` or
-//! `done {file, ok: false, error}`; `finished`. Page → worker, once
+//! `done {file, ok: false, error}`; `finished`. Once a file is stored,
+//! the worker says where its time went in the console (`stages.rs`). Page → worker, once
 //! `ready`: `{files: [{name, blob}], store: bool}`.
 
-mod client;
+pub(crate) mod client;
 mod file;
 pub mod queue;
+mod stages;
 pub mod worker;

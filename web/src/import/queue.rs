@@ -215,15 +215,35 @@ fn fraction(done: f64, total: f64) -> f64 {
 }
 
 /// Rows the worker wrote go into the lists; the opened copies of what it
-/// changed are read again when shown.
+/// changed are read again when shown. A trace deleted in this tab while
+/// the file was imported is stored or not depending on which write came
+/// last (IndexedDB runs them in order): its row is read back, and shown
+/// only if it is still stored.
 fn take_rows(state: AppState, rows: Vec<IndexRow>, keys: &[String]) {
-    records::back(keys);
+    let (raced, written): (Vec<String>, Vec<String>) =
+        keys.iter().cloned().partition(|key| records::gone(key));
+    records::back(&written);
     state.change_rows(|all| {
-        for row in rows {
+        for row in rows.into_iter().filter(|row| !records::gone(&row.id)) {
             all.insert(row.id.clone(), row);
         }
     });
     records::stale(state, keys);
+    if raced.is_empty() {
+        return;
+    }
+    spawn_local(async move {
+        let Ok((stored, _deleted)) = storage::rows(&raced).await else {
+            return; // the rows are read again at the next change
+        };
+        let ids: Vec<String> = stored.iter().map(|row| row.id.clone()).collect();
+        records::back(&ids);
+        state.change_rows(|all| {
+            for row in stored {
+                all.insert(row.id.clone(), row);
+            }
+        });
+    });
 }
 
 /// A file read only (storage cannot be used): its records go into this

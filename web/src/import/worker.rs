@@ -1,5 +1,6 @@
 //! The import worker's side: waits for one batch of files, imports them in
-//! order (each all or nothing), and says how it goes.
+//! order (each all or nothing), and says how it goes. The same worker runs
+//! the jobs over every stored record (`crate::whole`).
 
 use js_sys::{Array, Object, Reflect, Uint8Array};
 use prompttrace::PriceTable;
@@ -8,6 +9,7 @@ use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{Blob, DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::file;
+use super::stages::Stages;
 
 /// Bytes read per step: the progress bar moves at least this often.
 const CHUNK: f64 = 8.0 * 1024.0 * 1024.0;
@@ -17,7 +19,11 @@ pub fn run() {
     console_error_panic_hook::set_once();
     let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
     let on_message = Closure::<dyn FnMut(MessageEvent)>::new(|event: MessageEvent| {
-        spawn_local(batch(event.data()));
+        let request = event.data();
+        match crate::whole::worker::is_job(&request) {
+            true => spawn_local(crate::whole::worker::run(request)),
+            false => spawn_local(batch(request)),
+        }
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
@@ -25,7 +31,7 @@ pub fn run() {
 }
 
 /// Sends a message to the page.
-fn post(kind: &str, fields: &[(&str, JsValue)]) {
+pub(crate) fn post(kind: &str, fields: &[(&str, JsValue)]) {
     let message = Object::new();
     let _ = Reflect::set(&message, &"kind".into(), &kind.into());
     for (key, value) in fields {
@@ -35,7 +41,7 @@ fn post(kind: &str, fields: &[(&str, JsValue)]) {
     let _ = scope.post_message(&message);
 }
 
-fn strings(items: &[String]) -> JsValue {
+pub(crate) fn strings(items: &[String]) -> JsValue {
     items
         .iter()
         .map(|s| JsValue::from_str(s))
@@ -63,13 +69,19 @@ async fn batch(request: JsValue) {
             Ok(blob) if blob.is_instance_of::<Blob>() => blob.unchecked_into(),
             _ => continue,
         };
+        let mut stages = Stages::start();
         let result = match read(&blob, &at).await {
             Ok(bytes) => {
+                stages.mark("read");
                 post("importing", &[("file", at.clone())]);
-                match stores {
-                    true => file::import(&name, &bytes, &prices).await,
+                let result = match stores {
+                    true => file::import(&name, &bytes, &prices, &mut stages).await,
                     false => file::read_only(&name, &bytes),
+                };
+                if stores && result.is_ok() {
+                    web_sys::console::info_1(&stages.line(&name, bytes.len()).into());
                 }
+                result
             }
             Err(error) => Err(format!("{name}: could not be read ({error})")),
         };

@@ -15,8 +15,8 @@ use crate::components::compare_pick::{CompareButton, PickBox};
 use crate::components::row_filters::{RowFilterInputs, RowFilters};
 use crate::format;
 use crate::links;
-use crate::records;
 use crate::state::use_state;
+use crate::whole;
 
 const PAGE: usize = 100;
 
@@ -77,25 +77,34 @@ pub fn TracesPage() -> impl IntoView {
         })
     });
     // Content search (core's `search`): the traces in which anything holds
-    // the text. Typing settles before it runs.
+    // the text. Typing settles before it runs. Every stored record is
+    // searched in a worker, again whenever storage changed (the rows did);
+    // the traces only this tab holds are searched here.
     let content = RwSignal::new(String::new());
-    // It reads every record: they are opened first (once), then it runs.
-    let opened_all = RwSignal::new(false);
+    let found: RwSignal<Option<(String, Arc<HashSet<String>>)>> = RwSignal::new(None);
     Effect::new(move |_| {
-        if Query::new(&content.get()).is_some() && !opened_all.get_untracked() {
-            records::open_everything(state, move || opened_all.set(true));
+        let text = content.get();
+        state.rows(|_| ()); // storage changed (rows did): search again
+        if Query::new(&text).is_none() {
+            return whole::stop_search(state);
         }
+        whole::search(state, text.clone(), move |ids| {
+            found.try_set(Some((text.clone(), Arc::new(ids))));
+        });
     });
+    on_cleanup(move || whole::stop_search(state));
     let matching = Memo::new(move |_| {
-        let query = Query::new(&content.get())?;
-        if !opened_all.get() {
-            return Some(Arc::new(HashSet::new()));
-        }
-        let ids = state.read(|store, _| {
+        let text = content.get();
+        let query = Query::new(&text)?;
+        let mut ids = state.read(|store, _| {
             search::traces_matching(store, &query)
                 .into_iter()
                 .map(str::to_string)
                 .collect::<HashSet<_>>()
+        });
+        found.with(|found| match found {
+            Some((searched, stored)) if *searched == text => ids.extend(stored.iter().cloned()),
+            _ => {}
         });
         Some(Arc::new(ids))
     });

@@ -22,7 +22,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{IdbDatabase, IdbObjectStoreParameters};
 
 pub use idb::describe;
-pub use read::{all_records, newest_rows, read, records, rows, Kept};
+pub use read::{newest_rows, read, record_count, record_pages, records, rows, Kept};
 pub use update::{update, Update};
 pub use write::{write, Change, Written};
 

@@ -1,7 +1,7 @@
 //! Reading what the browser kept. At start, only the index rows (what the
 //! lists show) and what layout v1 left to migrate; a trace's record when it
-//! is opened (`records`), or every record for a page that needs them all
-//! (`all_records`).
+//! is opened (`records`), or every record a page at a time for a job over
+//! them all (`record_pages`, in a worker: content search, "Export").
 
 use prompttrace::rollup::IndexRow;
 use wasm_bindgen::{JsCast, JsValue};
@@ -208,22 +208,64 @@ pub(super) async fn records_in(
     Ok(answers)
 }
 
-/// Every stored record as (key, text); records that are not text are named
-/// in the second list and left as they are.
-pub async fn all_records() -> Result<(Vec<(String, String)>, Vec<String>), String> {
+/// How many records are stored: what a job over every record counts its
+/// pages against.
+pub async fn record_count() -> Result<u32, String> {
     let database = database().await?;
     let transaction =
         idb::transaction(&database, &[TRACES], IdbTransactionMode::Readonly).map_err(failed)?;
     let traces = idb::store(&transaction, TRACES).map_err(failed)?;
-    let mut records = Vec::new();
-    let mut unreadable = Vec::new();
-    for (key, value) in idb::all(&traces).await.map_err(failed)? {
-        match (key.as_string(), value.as_string()) {
-            (Some(name), Some(text)) => records.push((name, text)),
-            (name, _) => unreadable.push(not_text(&name.unwrap_or_else(|| idb::describe(&key)))),
+    let request = traces.count().map_err(|e| failed(idb::describe(&e)))?;
+    let count = idb::done(&request).await.map_err(failed)?;
+    Ok(count.as_f64().unwrap_or_default() as u32)
+}
+
+/// Every stored record, at most `count` at a time in key order, as (key,
+/// text or why it cannot be read); each page is read in a transaction of
+/// its own, after the last key of the page before, and given to `each`
+/// before the next is read: a job over a million spans' records never
+/// holds them all. Records stored or deleted meanwhile may or may not be
+/// met (the caller runs again when storage changed).
+pub async fn record_pages(
+    count: u32,
+    mut each: impl FnMut(Vec<(String, Result<String, String>)>),
+) -> Result<(), String> {
+    let database = database().await?;
+    let mut after: Option<JsValue> = None;
+    loop {
+        let transaction =
+            idb::transaction(&database, &[TRACES], IdbTransactionMode::Readonly).map_err(failed)?;
+        let traces = idb::store(&transaction, TRACES).map_err(failed)?;
+        let range = match &after {
+            None => JsValue::NULL,
+            Some(key) => web_sys::IdbKeyRange::lower_bound_with_open(key, true)
+                .map_err(|e| failed(idb::describe(&e)))?
+                .into(),
+        };
+        let asked = |request: Result<web_sys::IdbRequest, JsValue>| {
+            request.map(|request| idb::done(&request))
+        };
+        let keys = asked(traces.get_all_keys_with_key_and_limit(&range, count))
+            .map_err(|e| failed(idb::describe(&e)))?;
+        let values = asked(traces.get_all_with_key_and_limit(&range, count))
+            .map_err(|e| failed(idb::describe(&e)))?;
+        let keys: js_sys::Array = keys.await.map_err(failed)?.unchecked_into();
+        let values: js_sys::Array = values.await.map_err(failed)?.unchecked_into();
+        if keys.length() == 0 {
+            return Ok(());
         }
+        after = Some(keys.get(keys.length() - 1));
+        let page = keys
+            .iter()
+            .zip(values.iter())
+            .map(|(key, value)| {
+                let name = key.as_string().unwrap_or_else(|| idb::describe(&key));
+                let text = value.as_string().ok_or_else(|| not_text(&name));
+                (name, text)
+            })
+            .collect();
+        each(page);
     }
-    Ok((records, unreadable))
 }
 
 fn not_text(key: &str) -> String {

@@ -27,10 +27,12 @@ pub struct Update<R> {
 
 /// Reads the records under `keys`, gives them to `change` (which runs at
 /// once, in the transaction: it must not wait on anything), and writes
-/// what it returns. All of it is stored, or none of it.
+/// what it returns. All of it is stored, or none of it. `mark` is told as
+/// each stage ends (the import's timings).
 pub async fn update<R>(
     keys: &[String],
     prices: &PriceTable,
+    mark: &mut impl FnMut(&'static str),
     change: impl FnOnce(Vec<Option<Result<String, String>>>) -> Result<Update<R>, String>,
 ) -> Result<(Written, R), String> {
     let database = database().await?;
@@ -40,7 +42,9 @@ pub async fn update<R>(
         let traces = idb::store(&transaction, TRACES)?;
         let index = idb::store(&transaction, INDEX)?;
         let stored = records_in(&traces, keys).await?;
+        mark("stored records read");
         let update = change(stored)?;
+        mark("merge");
         let mut rows: Vec<IndexRow> = Vec::new();
         for key in update.keys {
             let record = Record::of(&update.store, prices, key);
@@ -53,10 +57,12 @@ pub async fn update<R>(
             rows.extend(record.row);
         }
         put_rows(&index, &rows)?;
+        mark("records made and put");
         Ok::<_, String>((rows, update.extra))
     }
     .await;
     let (rows, extra) = idb::settle(&transaction, finished, filled).await?;
+    mark("commit");
     Ok((
         Written {
             rows,

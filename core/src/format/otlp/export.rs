@@ -25,6 +25,17 @@ pub fn write(store: &Store) -> String {
     super::json_out::write(&spans(&traces, &observations))
 }
 
+/// Every trace and observation of the store as one `resourceSpans` entry:
+/// a part of a request too large to write at once, which is
+/// `REQUEST_START`, the parts separated by commas, then `REQUEST_END`
+/// (what [`write`] writes, with the whole store as the one part). Each
+/// part must hold whole traces: a trace's observations are spans under
+/// its own root span.
+pub fn write_part(store: &Store) -> String {
+    let (traces, observations) = crate::format::records_in_order(store);
+    super::json_out::entry(&spans(&traces, &observations))
+}
+
 /// Writes the given traces (each with all its observations) and LLM calls
 /// recorded without a trace, as one OTLP/JSON request: what an exporter
 /// sends of the traces that ended since its last batch. Unknown ids are

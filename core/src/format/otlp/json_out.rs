@@ -8,32 +8,33 @@ use super::out::{
     nanos, resource, Attributes, SpanOut, Value, OUR_SCOPE, OUR_VERSION, STATUS_ERROR,
 };
 
+/// How a request starts and ends around its `resourceSpans` entries
+/// (separated by commas), with a final newline: a request too large to
+/// hold as one text is written an entry at a time between them.
+pub const REQUEST_START: &str = "{\"resourceSpans\":[";
+pub const REQUEST_END: &str = "]}\n";
+
 /// The spans as one request under our resource and scope, with a final newline.
 pub(crate) fn write(spans: &[SpanOut]) -> String {
-    let resource = resource();
-    let request = Request {
-        resource_spans: [ResourceSpans {
-            resource: Resource {
-                attributes: &resource,
-            },
-            scope_spans: [ScopeSpans {
-                scope: Scope {
-                    name: OUR_SCOPE,
-                    version: OUR_VERSION,
-                },
-                spans: Seq(spans),
-            }],
-        }],
-    };
-    let mut text = serde_json::to_string(&request).expect("spans always serialize");
-    text.push('\n');
-    text
+    format!("{REQUEST_START}{}{REQUEST_END}", entry(spans))
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Request<'a, 's> {
-    resource_spans: [ResourceSpans<'a, 's>; 1],
+/// The spans as one `resourceSpans` entry under our resource and scope.
+pub(crate) fn entry(spans: &[SpanOut]) -> String {
+    let resource = resource();
+    let entry = ResourceSpans {
+        resource: Resource {
+            attributes: &resource,
+        },
+        scope_spans: [ScopeSpans {
+            scope: Scope {
+                name: OUR_SCOPE,
+                version: OUR_VERSION,
+            },
+            spans: Seq(spans),
+        }],
+    };
+    serde_json::to_string(&entry).expect("spans always serialize")
 }
 
 #[derive(Serialize)]

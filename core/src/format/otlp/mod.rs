@@ -43,7 +43,8 @@ use crate::store::{Batch, RecordIndex, Store};
 pub(crate) use conventions::carries_content;
 #[cfg(feature = "protobuf")]
 pub use export::encode;
-pub use export::{request, write, write_selected, Encoding};
+pub use export::{request, write, write_part, write_selected, Encoding};
+pub use json_out::{REQUEST_END, REQUEST_START};
 
 use conventions::ours::MISSING_PARENT;
 use ids::{SpanId, TraceId};

@@ -1,0 +1,98 @@
+// "Export" and content search over everything stored run in a worker, a
+// page of stored records at a time (web/src/whole): the exported file holds
+// every stored trace and reads back as the same traces (checked with the
+// CLI's summary of the SDK files themselves); a stored record that cannot
+// be read is named and left out, and the rest is still exported and found.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Viewer, repo } from "./viewer-page.mjs";
+
+const dir = join(repo, "tests/fixtures/interop");
+const files = readdirSync(dir).filter((f) => /\.jsonl?$/.test(f)).map((f) => join(dir, f));
+const cli = join(repo, "target/debug/prompttrace");
+
+/** The CLI's summary of `paths`: each trace's figures, by id (costs to
+ * 1e-12 USD: a sum's last bit depends on the order it was added in). */
+function traces(paths) {
+  const text = execFileSync(cli, ["summary", "--json", ...paths], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const { traces } = JSON.parse(text, (_, value) => (typeof value === "number" && !Number.isInteger(value) ? Number(value.toFixed(12)) : value));
+  return traces.map(({ id, name, observation_count, llm_call_count, error_count, tokens, cost, duration_ms, session_id }) =>
+    ({ id, name, observation_count, llm_call_count, error_count, tokens, cost, duration_ms, session_id }))
+    .sort((a, b) => a.id.localeCompare(b.id));
+}
+
+async function exported(viewer, testid) {
+  const [download] = await Promise.all([
+    viewer.page.waitForEvent("download", { timeout: 60_000 }),
+    viewer.page.click(testid ? `[data-testid=${testid}]` : "button >> text=/^Export$/"),
+  ]);
+  return { name: download.suggestedFilename(), path: await download.path() };
+}
+
+test("Export writes every stored trace, in JSON Lines or OTLP, and the file reads back as the SDK files did", async () => {
+  const viewer = await Viewer.open();
+  try {
+    await viewer.clearStorage(); // a first visit shows the demo traces
+    await viewer.loadFiles(files);
+    assert.equal(await viewer.errors(), "");
+    const want = traces(files);
+    assert.ok(want.length >= 10, `${want.length} traces in the fixtures`);
+    // A fresh tab: nothing opened in the page, everything comes from storage.
+    await viewer.goto("?page=traces");
+
+    const lines = await exported(viewer);
+    assert.equal(lines.name, "prompttrace.jsonl");
+    assert.match(readFileSync(lines.path, "utf8").split("\n")[0], /"format":"prompttrace"/);
+    assert.deepEqual(traces([lines.path]), want);
+
+    const otlp = await exported(viewer, "export-otlp");
+    assert.equal(otlp.name, "prompttrace.otlp.json");
+    assert.ok(JSON.parse(readFileSync(otlp.path, "utf8")).resourceSpans.length >= 1);
+    // OTLP carries every field back (core's interop round trip), ids included.
+    assert.deepEqual(traces([otlp.path]).map((t) => [t.id, t.observation_count, t.tokens]), want.map((t) => [t.id, t.observation_count, t.tokens]));
+    assert.equal(await viewer.errors(), "");
+  } finally {
+    await viewer.close();
+  }
+});
+
+test("a stored record that cannot be read is named, left as it is, and the rest is exported and searched", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.clearStorage();
+    const two = [join(dir, "ai-sdk-6.json"), join(dir, "otel-js-genai.json")];
+    await viewer.loadFiles(two);
+    assert.equal(await viewer.errors(), "");
+    // Another program's value under a trace key, and a record of broken JSON.
+    await page.evaluate(() => new Promise((resolve, reject) => {
+      const request = indexedDB.open("prompttrace");
+      request.onsuccess = () => {
+        const transaction = request.result.transaction("traces", "readwrite");
+        transaction.objectStore("traces").put({ not: "text" }, "00-not-text");
+        transaction.objectStore("traces").put('{"format":"prompttrace","version":1}\n{"trace": oops}\n{"trace": {}}\n', "01-broken");
+        transaction.oncomplete = () => { request.result.close(); resolve(); };
+        transaction.onerror = () => reject(transaction.error);
+      };
+    }));
+    await viewer.goto("?page=traces");
+    const { path } = await exported(viewer);
+    assert.deepEqual(traces([path]), traces(two));
+    const errors = await viewer.errors();
+    assert.match(errors, /stored trace 00-not-text: the record is not text; it is left as it is/);
+    assert.match(errors, /stored trace 01-broken/);
+    // Still stored as they were.
+    assert.deepEqual((await viewer.storedKeys()).filter((k) => k.startsWith("0")), ["00-not-text", "01-broken"]);
+
+    // Content search goes through the same pages of records.
+    await viewer.goto("?page=traces");
+    await page.fill("[data-testid=content-search]", "IN_TRANSIT");
+    await page.waitForFunction(() => document.querySelectorAll("[data-testid=traces] tbody tr").length === 1);
+    assert.match(await viewer.errors(), /00-not-text/);
+  } finally {
+    await viewer.close();
+  }
+});

@@ -1,0 +1,192 @@
+//! The worker's side of a job over every stored record (see `mod.rs`).
+
+use js_sys::{Array, Reflect};
+use prompttrace::format::{self, jsonl, otlp};
+use prompttrace::search::{self, Query};
+use prompttrace::store::Store;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::Blob;
+
+use super::Export;
+use crate::import::worker::{post, strings};
+use crate::storage;
+
+/// Records read at a time: a page of a few MB of text, usually.
+const PAGE: u32 = 256;
+/// Text gathered before it is handed to a `Blob` (which the browser may
+/// keep on disk), so the worker's memory stays bounded.
+const BLOB_PART: usize = 32 * 1024 * 1024;
+
+/// Whether `request` is a job of this module (else it is an import).
+pub fn is_job(request: &JsValue) -> bool {
+    text(request, "job").is_some()
+}
+
+fn text(request: &JsValue, key: &str) -> Option<String> {
+    Reflect::get(request, &key.into()).ok()?.as_string()
+}
+
+/// Runs the job `request` asks for, and says how it went.
+pub async fn run(request: JsValue) {
+    let result = match text(&request, "job").as_deref() {
+        Some("search") => search(&text(&request, "query").unwrap_or_default()).await,
+        Some("export") => match text(&request, "format")
+            .as_deref()
+            .and_then(Export::from_name)
+        {
+            Some(kind) => export(kind, &text(&request, "also").unwrap_or_default()).await,
+            None => Err("an export of an unknown format".into()),
+        },
+        _ => Err("an unknown job".into()),
+    };
+    if let Err(error) = result {
+        post("failed", &[("error", error.into())]);
+    }
+}
+
+/// Goes through every stored record a page at a time: each page's records
+/// that are `wanted` (by their text) read into a store of its own (records
+/// that cannot be read are named in `unreadable`) and given to `each`,
+/// with progress said after each page.
+async fn pages(
+    unreadable: &mut Vec<String>,
+    wanted: impl Fn(&str) -> bool,
+    mut each: impl FnMut(&Store),
+) -> Result<(), String> {
+    let total = storage::record_count().await?;
+    let mut done = 0u32;
+    storage::record_pages(PAGE, |page| {
+        done += page.len() as u32;
+        let mut store = Store::new();
+        for (key, text) in page {
+            let read = text.and_then(|text| {
+                if !wanted(&text) {
+                    return Ok(());
+                }
+                format::import_jsonl(&mut store, &format!("stored trace {key}"), text.as_bytes())
+                    .map(|_| ())
+                    .map_err(|e| format!("{e}; it is left as it is"))
+            });
+            if let Err(why) = read {
+                unreadable.push(why);
+            }
+        }
+        each(&store);
+        post(
+            "progress",
+            &[("done", done.into()), ("total", total.max(done).into())],
+        );
+    })
+    .await
+}
+
+async fn search(text: &str) -> Result<(), String> {
+    let mut ids: Vec<String> = Vec::new();
+    let mut unreadable = Vec::new();
+    if let Some(query) = Query::new(text) {
+        // A record whose text cannot hold the phrase is not read.
+        let wanted = |text: &str| search::record_may_match(text, &query);
+        pages(&mut unreadable, wanted, |store| {
+            ids.extend(
+                search::traces_matching(store, &query)
+                    .into_iter()
+                    .map(str::to_string),
+            )
+        })
+        .await?;
+    }
+    post(
+        "found",
+        &[("ids", strings(&ids)), ("unreadable", strings(&unreadable))],
+    );
+    Ok(())
+}
+
+/// The file's text, gathered into `Blob`s a part at a time.
+struct Parts {
+    texts: Array,
+    size: usize,
+    blobs: Array,
+}
+
+impl Parts {
+    fn new() -> Parts {
+        Parts {
+            texts: Array::new(),
+            size: 0,
+            blobs: Array::new(),
+        }
+    }
+
+    fn push(&mut self, text: &str) -> Result<(), String> {
+        self.texts.push(&JsValue::from_str(text));
+        self.size += text.len();
+        if self.size >= BLOB_PART {
+            self.seal()?;
+        }
+        Ok(())
+    }
+
+    fn seal(&mut self) -> Result<(), String> {
+        let blob = Blob::new_with_str_sequence(&self.texts).map_err(|e| storage::describe(&e))?;
+        self.blobs.push(&blob);
+        self.texts = Array::new();
+        self.size = 0;
+        Ok(())
+    }
+
+    fn blob(mut self) -> Result<Blob, String> {
+        self.seal()?;
+        Blob::new_with_blob_sequence(&self.blobs).map_err(|e| storage::describe(&e))
+    }
+}
+
+/// Every stored record, then `also` (JSON Lines records only the page
+/// holds), as one file.
+async fn export(kind: Export, also: &str) -> Result<(), String> {
+    let mut parts = Parts::new();
+    let mut unreadable = Vec::new();
+    let mut failed = None;
+    let mut first = true;
+    let mut add = |parts: &mut Parts, store: &Store| {
+        if store.is_empty() {
+            return;
+        }
+        let part = match kind {
+            Export::JsonLines => jsonl::write_records(store),
+            Export::Otlp if first => otlp::write_part(store),
+            Export::Otlp => format!(",{}", otlp::write_part(store)),
+        };
+        first = false;
+        if let Err(error) = parts.push(&part) {
+            failed.get_or_insert(error);
+        }
+    };
+    let start = match kind {
+        Export::JsonLines => jsonl::header_line(),
+        Export::Otlp => otlp::REQUEST_START.to_string(),
+    };
+    parts.push(&start)?;
+    pages(&mut unreadable, |_| true, |store| add(&mut parts, store)).await?;
+    if !also.is_empty() {
+        let mut store = Store::new();
+        format::import_jsonl(&mut store, "this tab's traces", also.as_bytes())
+            .map_err(|e| e.to_string())?;
+        add(&mut parts, &store);
+    }
+    if let Some(error) = failed {
+        return Err(error);
+    }
+    if kind == Export::Otlp {
+        parts.push(otlp::REQUEST_END)?;
+    }
+    let blob = parts.blob()?;
+    post(
+        "exported",
+        &[
+            ("blob", blob.unchecked_into()),
+            ("unreadable", strings(&unreadable)),
+        ],
+    );
+    Ok(())
+}
