@@ -202,6 +202,21 @@ async function peakDuring(viewer, action) {
   }
 }
 
+/** Runs `action` noting the worker's console line that starts with
+ * `prefix` (where its time went) on `tab.said`. */
+async function noting(tab, prefix, action) {
+  tab.said = undefined;
+  const listener = (message) => {
+    if (message.text().startsWith(prefix)) tab.said = message.text().slice(prefix.length).trim();
+  };
+  tab.page.on("console", listener);
+  try {
+    return await action();
+  } finally {
+    tab.page.off("console", listener);
+  }
+}
+
 /** Content search on a fresh traces page (no record opened in it) for the
  * big trace's id: every stored record is read to find the one trace. */
 async function searchEverything(tab, seconds) {
@@ -297,8 +312,12 @@ async function benchSize(label, spans, runs) {
     print("reload → traces table", await figure(() => reload(viewer, limit(30, 0.1))), today.reload);
     const { tab, result } = await coldOpen(viewer, limit(30, 0.1));
     print("cold open, 200-span trace", result, today.open);
-    print("content search, every record", await figure(() => peakDuring(viewer, () => searchEverything(tab, limit(60, 0.2)))), undefined);
-    print("Export everything", await figure(() => peakDuring(viewer, () => exportEverything(tab, limit(60, 0.2)))), undefined);
+    const search = () => peakDuring(viewer, () => searchEverything(tab, limit(60, 0.2)));
+    print("content search, every record", await figure(() => noting(tab, "prompttrace search:", search)), undefined);
+    print("  in the worker", tab.said ?? "(no console line: the page searched)", "");
+    const exporting = () => peakDuring(viewer, () => exportEverything(tab, limit(60, 0.2)));
+    print("Export everything", await figure(() => noting(tab, "prompttrace export:", exporting)), undefined);
+    print("  in the worker", tab.said ?? "(no console line: the page wrote it)", "");
     // Back on the big trace, whose page has "Delete trace".
     const reopened = await figure(() => within(tab.page, limit(30, 0.1), async () => {
       await tab.page.goto(`${tab.base}?page=trace&id=${BIG_TRACE}`);

@@ -96,3 +96,45 @@ test("a stored record that cannot be read is named, left as it is, and the rest 
     await viewer.close();
   }
 });
+
+test("a trace this tab holds in place of its stored copy (an opened share) is exported and searched as the tab holds it, once", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  const langfuse = join(dir, "langfuse-api-trace.json");
+  const id = "bef54bced683e14c1de2ce5d3cb8bc9c";
+  const content = "charged twice"; // in its input and an answer
+  try {
+    await viewer.context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: viewer.base });
+    await viewer.clearStorage();
+    await viewer.loadFiles([langfuse, join(dir, "ai-sdk-6.json")]);
+    await viewer.openTrace(id);
+    await page.click("[data-testid=share]");
+    await page.setChecked("[data-testid=share-drop-content]", true);
+    await page.click("[data-testid=share-copy-link]");
+    await page.waitForSelector("[data-testid=share-link]");
+    const link = await page.inputValue("[data-testid=share-link]");
+    // Opened here: the tab holds the shared copy, without its content,
+    // while the stored copy keeps it.
+    await page.goto(viewer.base + link.slice(link.indexOf("#")));
+    await page.waitForSelector("[data-testid=shared-banner]", { timeout: 30_000 });
+    await page.click("nav >> text=Traces");
+    await page.waitForSelector("[data-testid=traces]");
+
+    const { path } = await exported(viewer);
+    const lines = readFileSync(path, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line));
+    const ids = lines.filter((line) => line.trace).map((line) => line.trace.id);
+    assert.equal(ids.filter((t) => t === id).length, 1, "the trace once");
+    assert.deepEqual([...ids].sort(), traces([langfuse, join(dir, "ai-sdk-6.json")]).map((t) => t.id).sort());
+    assert.ok(!readFileSync(path, "utf8").includes(content), "the tab's copy, without the content");
+
+    // The worker says in the console when it has searched every record.
+    const searched = page.waitForEvent("console", { predicate: (m) => m.text().startsWith("prompttrace search:"), timeout: 30_000 });
+    await page.fill("[data-testid=content-search]", content);
+    await searched;
+    await page.waitForFunction(() => !document.querySelector("[data-testid=progress]"));
+    assert.equal((await viewer.traceRows()).length, 0, "the stored copy is not searched in its place");
+    assert.equal(await viewer.errors(), "");
+  } finally {
+    await viewer.close();
+  }
+});

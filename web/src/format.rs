@@ -33,6 +33,12 @@ pub fn count(n: u64) -> String {
     out
 }
 
+/// A count and its words, singular for one: "1 LLM call", "1,204 lines".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    let words = if n == 1 { one } else { many };
+    format!("{} {words}", count(n as u64))
+}
+
 pub fn time(at: Option<Timestamp>) -> String {
     at.map(|t| {
         let text = t.to_rfc3339();

@@ -162,7 +162,7 @@ fn take_in(state: AppState, records: Vec<(String, Result<String, String>)>, keep
                 let name = format!("stored trace {key}");
                 format::import_jsonl(store, &name, text.as_bytes())
                     .map(|_| ())
-                    .map_err(|error| format!("{error}. This stored trace is left as it is."))
+                    .map_err(storage::left_as_it_is)
             });
             OPENED.with_borrow_mut(|opened| match read {
                 Ok(()) => touch(opened, &key),

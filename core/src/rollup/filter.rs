@@ -9,6 +9,38 @@ use super::IndexRow;
 use crate::model::Status;
 use crate::time::Timestamp;
 
+/// Which end of a time range a bound is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Edge {
+    Start,
+    End,
+}
+
+/// A time typed to the minute or the second (`2024-05-01T12:00`, as a
+/// `datetime-local` field writes it; read as UTC, like every time shown)
+/// as a bound that keeps what the user means: "from 12:00" is from its
+/// first instant, "to 12:00" is to its last (12:00:59.999, or 12:00:07.999
+/// when seconds were typed). `None` when empty or not a time.
+pub fn time_bound(value: &str, edge: Edge) -> Option<Timestamp> {
+    if value.is_empty() {
+        return None;
+    }
+    let has_seconds = value.len() > 16;
+    let text = match has_seconds {
+        true => format!("{value}Z"),
+        false => format!("{value}:00Z"),
+    };
+    let at = Timestamp::parse_rfc3339(&text).ok()?;
+    let widen_ms = match (edge, has_seconds) {
+        (Edge::Start, _) => 0,
+        (Edge::End, true) => 999,
+        (Edge::End, false) => 59_999,
+    };
+    Some(Timestamp::from_unix_nanos(
+        at.unix_nanos() + widen_ms * 1_000_000,
+    ))
+}
+
 /// What a list is filtered by. `Default` keeps every row.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RowFilter {
@@ -66,6 +98,19 @@ impl RowMatcher<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn time_bounds_are_inclusive_whatever_the_precision() {
+        let at = |t: &str| Timestamp::parse_rfc3339(t).unwrap();
+        let start = time_bound("2024-05-01T12:00", Edge::Start);
+        assert_eq!(start, Some(at("2024-05-01T12:00:00Z")));
+        let end = time_bound("2024-05-01T12:00", Edge::End);
+        assert_eq!(end, Some(at("2024-05-01T12:00:59.999Z")));
+        let end = time_bound("2024-05-01T12:00:07", Edge::End);
+        assert_eq!(end, Some(at("2024-05-01T12:00:07.999Z")));
+        assert_eq!(time_bound("", Edge::Start), None);
+        assert_eq!(time_bound("not a time", Edge::End), None);
+    }
     use crate::rollup::test_rows::row as test_row;
 
     fn row(name: &str, started_at: f64) -> IndexRow {

@@ -25,13 +25,15 @@
 mod filter;
 mod index_row;
 mod of_rows;
+mod order;
 mod over_time;
 #[cfg(test)]
 mod test_rows;
 
-pub use filter::{RowFilter, RowMatcher};
+pub use filter::{time_bound, Edge, RowFilter, RowMatcher};
 pub use index_row::{IndexRow, ModelFigures};
 pub use of_rows::{sessions_of_rows, SessionRow};
+pub use order::figure_order;
 pub use over_time::{bucket_ms, over_time, Bucket, OverTime};
 
 use std::collections::BTreeMap;

@@ -4,8 +4,7 @@
 
 use leptos::prelude::*;
 use prompttrace::model::Status;
-use prompttrace::rollup::RowFilter;
-use prompttrace::Timestamp;
+use prompttrace::rollup::{time_bound, Edge, RowFilter};
 
 use crate::state::use_state;
 
@@ -35,33 +34,10 @@ impl RowFilters {
             user: self.user.get(),
             model: self.model.get(),
             tag: self.tag.get(),
-            from: bound(&self.from.get(), 0),
-            to: bound(&self.to.get(), 59_999),
+            from: time_bound(&self.from.get(), Edge::Start),
+            to: time_bound(&self.to.get(), Edge::End),
         }
     }
-}
-
-/// A `datetime-local` value (read as UTC, like every time shown here) as
-/// a bound; without seconds, `extra_ms` widens it to the whole minute.
-fn bound(value: &str, extra_ms: i64) -> Option<Timestamp> {
-    if value.is_empty() {
-        return None;
-    }
-    let has_seconds = value.len() > 16;
-    let text = if has_seconds {
-        format!("{value}Z")
-    } else {
-        format!("{value}:00Z")
-    };
-    let at = Timestamp::parse_rfc3339(&text).ok()?;
-    let widen = if has_seconds {
-        extra_ms.min(999)
-    } else {
-        extra_ms
-    };
-    Some(Timestamp::from_unix_nanos(
-        at.unix_nanos() + widen * 1_000_000,
-    ))
 }
 
 /// The filter inputs (name, status, session, user, model, tag, from, to).
@@ -99,28 +75,5 @@ pub fn RowFilterInputs(filters: RowFilters) -> impl IntoView {
         {text_filter("Tag", f.tag)}
         <label title="Times are read and shown in UTC">"From (UTC) "<input type="datetime-local" step="1" on:input=move |e| f.from.set(event_target_value(&e))/></label>
         <label title="Times are read and shown in UTC">"To (UTC) "<input type="datetime-local" step="1" on:input=move |e| f.to.set(event_target_value(&e))/></label>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn row_filters_time_bounds_are_inclusive_whatever_the_precision() {
-        let at = |t: &str| Timestamp::parse_rfc3339(t).unwrap();
-        assert_eq!(
-            bound("2024-05-01T12:00", 0),
-            Some(at("2024-05-01T12:00:00Z"))
-        );
-        assert_eq!(
-            bound("2024-05-01T12:00", 59_999),
-            Some(at("2024-05-01T12:00:59.999Z"))
-        );
-        assert_eq!(
-            bound("2024-05-01T12:00:07", 59_999),
-            Some(at("2024-05-01T12:00:07.999Z"))
-        );
-        assert_eq!(bound("", 0), None);
     }
 }

@@ -28,5 +28,5 @@
 pub(crate) mod client;
 mod file;
 pub mod queue;
-mod stages;
+pub(crate) mod stages;
 pub mod worker;

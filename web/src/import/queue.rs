@@ -233,8 +233,14 @@ fn take_rows(state: AppState, rows: Vec<IndexRow>, keys: &[String]) {
         return;
     }
     spawn_local(async move {
-        let Ok((stored, _deleted)) = storage::rows(&raced).await else {
-            return; // the rows are read again at the next change
+        let (stored, _deleted) = match storage::rows(&raced).await {
+            Ok(read) => read,
+            Err(error) => {
+                // Not known: no longer taken as deleted, so the next read
+                // of the rows lists what is stored.
+                records::back(&raced);
+                return state.errors.update(|errors| errors.push(error));
+            }
         };
         let ids: Vec<String> = stored.iter().map(|row| row.id.clone()).collect();
         records::back(&ids);

@@ -12,7 +12,7 @@ pub struct Stages {
 
 /// The worker's clock, in ms (`performance.now()`; the Date clock where
 /// there is none).
-fn now() -> f64 {
+pub(crate) fn now() -> f64 {
     let scope: web_sys::WorkerGlobalScope = wasm_bindgen::JsCast::unchecked_into(js_sys::global());
     scope
         .performance()

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 use prompttrace::format::jsonl::WITHOUT_TRACE;
-use prompttrace::rollup::{over_time, Figures, OverTime};
+use prompttrace::rollup::{figure_order, over_time, Figures, OverTime};
 use prompttrace::Timestamp;
 
 use super::SortHeader;
@@ -60,7 +60,7 @@ pub fn DashboardPage() -> impl IntoView {
                 <p class="dashboard-note" data-testid="loose-calls-note">
                     {format!(
                         "{} recorded outside any trace {} not counted here; see ",
-                        counted(n, "LLM call", "LLM calls"),
+                        format::counted(n, "LLM call", "LLM calls"),
                         if n == 1 { "is" } else { "are" },
                     )}
                     <a href=links::to("generations", &[])>"LLM calls"</a>"."
@@ -211,7 +211,7 @@ fn bad_times(figures: &OverTime) -> impl IntoView {
             <p class="dashboard-note" data-testid="bad-time-note">
                 {format!(
                     "{} an impossible start time and {} left out.",
-                    counted(count, "stored trace has", "stored traces have"),
+                    format::counted(count, "stored trace has", "stored traces have"),
                     if count == 1 { "is" } else { "are" },
                 )}
             </p>
@@ -281,22 +281,22 @@ fn Breakdown(
     let total = rows.len();
     let shown = move || {
         let (key, ascending) = sort.get();
+        // Counts are never unknown; a cost or a latency may be.
         let number = |f: &Figures| match key {
-            Key::Name => 0.0, // sorted as text below
-            Key::Traces => f.trace_count as f64,
-            Key::Calls => f.llm_call_count as f64,
-            Key::Tokens => f.tokens.total as f64,
-            Key::Cost => f.cost.total.unwrap_or(-1.0),
-            Key::Errors => f.error_count as f64,
-            Key::P50 => f.latency_p50_ms.unwrap_or(-1.0),
-            Key::P95 => f.latency_p95_ms.unwrap_or(-1.0),
+            Key::Name => Some(0.0), // sorted as text below
+            Key::Traces => Some(f.trace_count as f64),
+            Key::Calls => Some(f.llm_call_count as f64),
+            Key::Tokens => Some(f.tokens.total as f64),
+            Key::Cost => f.cost.total,
+            Key::Errors => Some(f.error_count as f64),
+            Key::P50 => f.latency_p50_ms,
+            Key::P95 => f.latency_p95_ms,
         };
         let mut order: Vec<&Line> = rows.iter().collect();
         order.sort_by(|a, b| {
             let order = match key {
                 Key::Name => a.key.cmp(&b.key),
-                _ => number(&a.figures)
-                    .total_cmp(&number(&b.figures))
+                _ => figure_order(number(&a.figures), number(&b.figures))
                     .then_with(|| b.key.cmp(&a.key)),
             };
             let order = if ascending { order } else { order.reverse() };
@@ -355,11 +355,6 @@ const NO_MODEL_TITLE: &str =
      and the whole figures of traces stored before per-model figures";
 
 /// "1 LLM call", "3 LLM calls": a count and the words that agree.
-fn counted(n: usize, one: &str, many: &str) -> String {
-    let words = if n == 1 { one } else { many };
-    format!("{} {words}", format::count(n as u64))
-}
-
 /// A percentile, or a dash when no trace in the group has ended.
 fn latency(ms: Option<f64>) -> String {
     ms.map_or_else(|| "–".to_string(), |ms| format::duration(Some(ms)))

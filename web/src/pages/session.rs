@@ -101,8 +101,8 @@ fn steps_view(trace_id: &str, steps: Vec<Observation>) -> impl IntoView {
     let tools = steps.len() - calls;
     let summary = format!(
         "{} · {}",
-        plural(calls, "LLM call"),
-        plural(tools, "tool call")
+        format::counted(calls, "LLM call", "LLM calls"),
+        format::counted(tools, "tool call", "tool calls")
     );
     let items = steps
         .into_iter()
@@ -132,14 +132,6 @@ fn steps_view(trace_id: &str, steps: Vec<Observation>) -> impl IntoView {
             <summary>{summary}</summary>
             <ol>{items}</ol>
         </details>
-    }
-}
-
-fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{n} {noun}s")
     }
 }
 

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use prompttrace::rollup;
+use prompttrace::rollup::{self, figure_order};
 use prompttrace::Timestamp;
 
 use super::SortHeader;
@@ -75,7 +75,7 @@ pub fn SessionsPage() -> impl IntoView {
                     .unwrap_or(f64::MAX)
                     .total_cmp(&b.extent.unwrap_or(f64::MAX)),
                 Key::Tokens => a.tokens.cmp(&b.tokens),
-                Key::Cost => a.cost.unwrap_or(0.0).total_cmp(&b.cost.unwrap_or(0.0)),
+                Key::Cost => figure_order(a.cost, b.cost),
                 Key::Errors => a.errors.cmp(&b.errors),
             };
             if ascending {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::components::A;
 use prompttrace::model::Status;
+use prompttrace::rollup::figure_order;
 use prompttrace::search::{self, Query};
 use prompttrace::Timestamp;
 
@@ -126,7 +127,7 @@ pub fn TracesPage() -> impl IntoView {
                         .unwrap_or(f64::MAX)
                         .total_cmp(&b.duration.unwrap_or(f64::MAX)),
                     Key::Tokens => a.tokens.cmp(&b.tokens),
-                    Key::Cost => a.cost.unwrap_or(0.0).total_cmp(&b.cost.unwrap_or(0.0)),
+                    Key::Cost => figure_order(a.cost, b.cost),
                     Key::Errors => a.errors.cmp(&b.errors),
                 };
                 if ascending {

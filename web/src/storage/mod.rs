@@ -26,6 +26,12 @@ pub use read::{newest_rows, read, record_count, record_pages, records, rows, Kep
 pub use update::{update, Update};
 pub use write::{write, Change, Written};
 
+/// What is said of a stored record that cannot be read (it is kept as it
+/// is), wherever it is read: one text, so the errors banner says it once.
+pub fn left_as_it_is(error: impl std::fmt::Display) -> String {
+    format!("{error}. This stored trace is left as it is.")
+}
+
 /// The database, its version, and its object stores (docs/storage-v2.md).
 const DATABASE: &str = "prompttrace";
 const VERSION: u32 = 2;

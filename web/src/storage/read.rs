@@ -220,18 +220,22 @@ pub async fn record_count() -> Result<u32, String> {
     Ok(count.as_f64().unwrap_or_default() as u32)
 }
 
-/// Every stored record, at most `count` at a time in key order, as (key,
-/// text or why it cannot be read); each page is read in a transaction of
-/// its own, after the last key of the page before, and given to `each`
-/// before the next is read: a job over a million spans' records never
-/// holds them all. Records stored or deleted meanwhile may or may not be
-/// met (the caller runs again when storage changed).
+/// Every stored record, a page at a time in key order, as (key, text or
+/// why it cannot be read); each page is read in a transaction of its own,
+/// after the last key of the page before, and given to `each` before the
+/// next is read: a job over a million spans' records never holds them
+/// all. A page is at most `most` records, and fewer after a page of more
+/// than `PAGE_BYTES` (traces of thousands of spans). Records stored or
+/// deleted meanwhile may or may not be met (the caller runs again when
+/// storage changed).
 pub async fn record_pages(
-    count: u32,
+    most: u32,
     mut each: impl FnMut(Vec<(String, Result<String, String>)>),
 ) -> Result<(), String> {
+    const PAGE_BYTES: usize = 16 * 1024 * 1024;
     let database = database().await?;
     let mut after: Option<JsValue> = None;
+    let mut count = most;
     loop {
         let transaction =
             idb::transaction(&database, &[TRACES], IdbTransactionMode::Readonly).map_err(failed)?;
@@ -255,7 +259,7 @@ pub async fn record_pages(
             return Ok(());
         }
         after = Some(keys.get(keys.length() - 1));
-        let page = keys
+        let page: Vec<(String, Result<String, String>)> = keys
             .iter()
             .zip(values.iter())
             .map(|(key, value)| {
@@ -264,6 +268,13 @@ pub async fn record_pages(
                 (name, text)
             })
             .collect();
+        let bytes: usize = (page.iter())
+            .map(|(_, text)| text.as_ref().map_or(0, String::len))
+            .sum();
+        count = match bytes > PAGE_BYTES {
+            true => (count / 2).max(1),
+            false => (count * 2).min(most),
+        };
         each(page);
     }
 }

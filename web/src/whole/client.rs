@@ -56,21 +56,36 @@ impl Drop for Job {
     }
 }
 
-/// Searches every stored record for `query` (core's `Query`).
-pub fn search(query: &str, on_event: impl Fn(Event) + 'static) -> Result<Job, String> {
-    start(&[("job", "search"), ("query", query)], on_event)
+/// Searches every stored record but those under `skip` for `query`
+/// (core's `Query`).
+pub fn search(
+    query: &str,
+    skip: &[String],
+    on_event: impl Fn(Event) + 'static,
+) -> Result<Job, String> {
+    start(&[("job", "search"), ("query", query)], skip, on_event)
 }
 
-/// Writes every stored record, then `also` (JSON Lines records only the
-/// page holds), as one file of `kind`.
-pub fn export(kind: Export, also: &str, on_event: impl Fn(Event) + 'static) -> Result<Job, String> {
+/// Writes every stored record but those under `skip`, then `also` (JSON
+/// Lines records only the page holds), as one file of `kind`.
+pub fn export(
+    kind: Export,
+    also: &str,
+    skip: &[String],
+    on_event: impl Fn(Event) + 'static,
+) -> Result<Job, String> {
     start(
         &[("job", "export"), ("format", kind.name()), ("also", also)],
+        skip,
         on_event,
     )
 }
 
-fn start(fields: &[(&str, &str)], on_event: impl Fn(Event) + 'static) -> Result<Job, String> {
+fn start(
+    fields: &[(&str, &str)],
+    skip: &[String],
+    on_event: impl Fn(Event) + 'static,
+) -> Result<Job, String> {
     let url = loader().ok_or("this page has no import worker (a build without it)")?;
     let options = WorkerOptions::new();
     options.set_name("prompttrace job");
@@ -80,6 +95,8 @@ fn start(fields: &[(&str, &str)], on_event: impl Fn(Event) + 'static) -> Result<
     for (key, value) in fields {
         let _ = Reflect::set(&request, &(*key).into(), &(*value).into());
     }
+    let skip: js_sys::Array = skip.iter().map(|key| JsValue::from_str(key)).collect();
+    let _ = Reflect::set(&request, &"skip".into(), &skip);
     let on_event = std::rc::Rc::new(on_event);
     let on_message = {
         let (worker, on_event) = (worker.clone(), on_event.clone());

@@ -16,6 +16,11 @@ use crate::{download_blob, records};
 
 thread_local! {
     static SEARCHING: RefCell<Option<Job>> = const { RefCell::new(None) };
+    /// What the running or last finished search looked for, and in which
+    /// state of storage (`records::epoch`): asked again for the same, it
+    /// is not run again (the rows also change when nothing stored did: a
+    /// live file's lines, a share).
+    static SEARCHED: RefCell<Option<(String, u64)>> = const { RefCell::new(None) };
     static EXPORTING: RefCell<Option<Job>> = const { RefCell::new(None) };
 }
 
@@ -61,12 +66,17 @@ fn hide(state: AppState, label: &'static str) {
 /// the traces whose content holds it. Where storage cannot be used the
 /// tab holds all there is: nothing is stored to search.
 pub fn search(state: AppState, text: String, found: impl Fn(HashSet<String>) + 'static) {
+    let asked = Some((text.clone(), records::epoch()));
+    if SEARCHED.with_borrow(|searched| *searched == asked) {
+        return;
+    }
     stop_search(state);
     if state.unavailable.get_untracked() {
         return found(HashSet::new());
     }
+    SEARCHED.set(asked);
     show(state, SEARCHING_LABEL, 0, 0);
-    let job = client::search(&text, move |event| match event {
+    let job = client::search(&text, &pinned_keys(state), move |event| match event {
         Event::Progress { done, total } => show(state, SEARCHING_LABEL, done, total),
         Event::Found { ids, unreadable } => {
             hide(state, SEARCHING_LABEL);
@@ -84,14 +94,28 @@ pub fn search(state: AppState, text: String, found: impl Fn(HashSet<String>) + '
     match job {
         Ok(job) => SEARCHING.with_borrow_mut(|searching| *searching = Some(job)),
         Err(error) => {
+            SEARCHED.set(None);
             hide(state, SEARCHING_LABEL);
             say(state, vec![format!("Content search: {error}")]);
         }
     }
 }
 
+/// The keys of the records only this tab holds as they are (storage
+/// refused them, live files): searched and exported from the tab, and
+/// their stored copies, if any, left out.
+fn pinned_keys(state: AppState) -> Vec<String> {
+    state.peek(|store| {
+        (store.traces().map(|entry| entry.trace().id.clone()))
+            .chain([jsonl::WITHOUT_TRACE.to_string()])
+            .filter(|key| records::pinned(key))
+            .collect()
+    })
+}
+
 /// Stops the search under way (its page went, or the phrase was cleared).
 pub fn stop_search(state: AppState) {
+    SEARCHED.set(None);
     if SEARCHING.with_borrow_mut(Option::take).is_some() {
         hide(state, SEARCHING_LABEL);
     }
@@ -100,34 +124,47 @@ pub fn stop_search(state: AppState) {
 /// Downloads every stored trace, and the traces only this tab holds, as
 /// one file of `kind`, written by a worker a page of records at a time.
 pub fn export(state: AppState, kind: Export) {
-    // Records storage refused, or a tab that cannot use storage: they are
-    // only here.
-    let (also, all_here) = state.peek(|store| {
-        let also: String = (store.traces().map(|entry| entry.trace().id.as_str()))
-            .chain([jsonl::WITHOUT_TRACE])
-            .filter(|key| records::pinned(key))
-            .filter_map(|key| jsonl::write_trace(store, key))
-            .collect();
-        let all_here = state.unavailable.get_untracked().then(|| match kind {
-            Export::JsonLines => jsonl::write(store),
-            Export::Otlp => otlp::write(store),
+    // A tab that cannot use storage holds all there is: written a trace at
+    // a time into the file's parts (a JSON Lines file may repeat its
+    // header), or as one OTLP request.
+    if state.unavailable.get_untracked() {
+        let parts = state.peek(|store| {
+            let parts = js_sys::Array::new();
+            match kind {
+                Export::JsonLines => {
+                    parts.push(&jsonl::header_line().into());
+                    (store.traces().map(|entry| entry.trace().id.as_str()))
+                        .chain([jsonl::WITHOUT_TRACE])
+                        .filter_map(|key| jsonl::write_trace(store, key))
+                        .for_each(|text| {
+                            parts.push(&text.into());
+                        });
+                }
+                Export::Otlp => {
+                    parts.push(&otlp::write(store).into());
+                }
+            }
+            parts
         });
-        (also, all_here)
-    });
-    if let Some(text) = all_here {
-        let parts = js_sys::Array::of1(&text.into());
         if let Ok(blob) = web_sys::Blob::new_with_str_sequence(&parts) {
             download_blob(kind.file_name(), &blob);
         }
         return;
     }
+    // Records storage refused, live files: only here, in place of any
+    // stored copy.
+    let skip = pinned_keys(state);
+    let also: String = state.peek(|store| {
+        skip.iter()
+            .filter_map(|key| jsonl::write_trace(store, key))
+            .collect()
+    });
     show(state, EXPORTING_LABEL, 0, 0);
     let failed = move |error: String| {
         hide(state, EXPORTING_LABEL);
-        let_go(&EXPORTING);
         say(state, vec![format!("Export: {error}")]);
     };
-    let job = client::export(kind, &also, move |event| match event {
+    let job = client::export(kind, &also, &skip, move |event| match event {
         Event::Progress { done, total } => show(state, EXPORTING_LABEL, done, total),
         Event::Exported { blob, unreadable } => {
             hide(state, EXPORTING_LABEL);
@@ -136,7 +173,10 @@ pub fn export(state: AppState, kind: Export) {
             let_go(&EXPORTING);
         }
         Event::Found { .. } => {}
-        Event::Failed(error) => failed(error),
+        Event::Failed(error) => {
+            failed(error);
+            let_go(&EXPORTING);
+        }
     });
     match job {
         Ok(job) => EXPORTING.with_borrow_mut(|exporting| *exporting = Some(job)),

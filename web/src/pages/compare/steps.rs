@@ -252,8 +252,8 @@ fn text_view(
         } else {
             format!(
                 "Text diff: {} removed, {} added",
-                lines(count(Tag::Removed)),
-                lines(count(Tag::Added))
+                format::counted(count(Tag::Removed), "line", "lines"),
+                format::counted(count(Tag::Added), "line", "lines")
             )
         };
         return view! {
@@ -297,14 +297,6 @@ fn text_view(
         </details>
     }
     .into_any()
-}
-
-fn lines(n: usize) -> String {
-    if n == 1 {
-        "1 line".into()
-    } else {
-        format!("{n} lines")
-    }
 }
 
 /// Lines marked `-`/`+` in text as well as colour; text from the files is
