@@ -138,3 +138,34 @@ test("a trace this tab holds in place of its stored copy (an opened share) is ex
     await viewer.close();
   }
 });
+
+test("a content search shows its progress while the worker reads the stored records", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  try {
+    await viewer.clearStorage();
+    await viewer.loadFiles(files);
+    // In the job's worker: its answer comes 2 s late, so the bar is seen.
+    viewer.inWorker(() => {
+      const post = self.postMessage.bind(self);
+      self.postMessage = (message) => {
+        if (message?.kind === "found") setTimeout(() => post(message), 2_000);
+        else post(message);
+      };
+    });
+    await viewer.goto("?page=traces");
+    await page.fill("[data-testid=content-search]", "IN_TRANSIT");
+    await page.waitForFunction(() => /Searching every stored trace/.test(document.querySelector("[data-testid=progress]")?.textContent ?? ""));
+    assert.match(await page.textContent("[data-testid=searching]"), /Searching every stored trace/);
+    await viewer.screenshot("search-progress");
+    await viewer.toggleTheme();
+    await viewer.screenshot("search-progress-dark");
+    await viewer.toggleTheme();
+    await page.waitForFunction(() => !document.querySelector("[data-testid=progress], [data-testid=searching]"), null, { timeout: 30_000 });
+    // The AI SDK 6 files' runs, where a tool answered IN_TRANSIT.
+    assert.ok((await viewer.traceRows()).length >= 1);
+    assert.equal(await viewer.errors(), "");
+  } finally {
+    await viewer.close();
+  }
+});

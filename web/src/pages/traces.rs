@@ -94,6 +94,13 @@ pub fn TracesPage() -> impl IntoView {
         });
     });
     on_cleanup(move || whole::stop_search(state));
+    // The worker has not answered for this phrase yet.
+    let searching = Memo::new(move |_| {
+        let text = content.get();
+        Query::new(&text).is_some()
+            && !state.unavailable.get()
+            && found.with(|found| found.as_ref().is_none_or(|(searched, _)| *searched != text))
+    });
     let matching = Memo::new(move |_| {
         let text = content.get();
         let query = Query::new(&text)?;
@@ -225,6 +232,9 @@ pub fn TracesPage() -> impl IntoView {
                 </For>
             </tbody>
         </table>
+        <Show when=move || searching.get()>
+            <p class="empty" data-testid="searching">"Searching every stored trace… the traces found are listed when it is done."</p>
+        </Show>
         <Pager total=Signal::derive(move || kept.with(Vec::len)) page=page size=PAGE/>
     }
 }
