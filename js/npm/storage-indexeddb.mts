@@ -7,7 +7,7 @@
 // aborts it and keeps what was stored. The package's layout v1 (one JSON
 // Lines file per key in `files`) is migrated on first open, all or nothing.
 
-import { Core } from "./wasm/prompttrace_js.js";
+import { type LeanCore as Core, newCore } from "./cores.mjs";
 import { Merger, takeChanges, withWhole, type Ours } from "./storage-merge.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
@@ -269,7 +269,7 @@ async function migrate(db: IDBDatabase): Promise<void> {
   const values = files.getAll();
   let unreadable: Error | undefined;
   // Both serve the requests the migration makes, until it commits or aborts.
-  const scratch = new Core();
+  const scratch = newCore();
   const merger = new Merger();
   values.onsuccess = () => {
     if (values.result.length === 0) return;
@@ -278,7 +278,7 @@ async function migrate(db: IDBDatabase): Promise<void> {
       values.result.forEach((text: unknown, i) => {
         const name = `indexedDB:prompttrace/files/${String(keys.result[i])}`;
         if (typeof text !== "string") throw new Error(`${name}: not a trace file`);
-        scratch.importText(name, text);
+        scratch.importLines(name, new TextEncoder().encode(text));
       });
       // All or nothing: a trace that cannot merge stops the whole migration.
       const all = new Map(scratch.takeTouchedTraces().map((id) => [id, scratch.traceLines(id) ?? ""]));

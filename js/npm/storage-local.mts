@@ -3,7 +3,7 @@
 // and writes it back with one setItem, so a failed write (quota exceeded,
 // private mode) leaves the earlier copy as it was.
 
-import type { Core } from "./wasm/prompttrace_js.js";
+import type { LeanCore as Core } from "./cores.mjs";
 import { Merger, takeChanges, withWhole } from "./storage-merge.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 

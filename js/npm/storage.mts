@@ -5,7 +5,7 @@
 // record, then this tracer's), never replaced by JS. Failures go to
 // onError, and what could not be saved is kept to try again.
 
-import type { Core } from "./wasm/prompttrace_js.js";
+import type { LeanCore as Core } from "./cores.mjs";
 import { DEFAULT_FILE, fileStorage } from "./storage-file.mjs";
 import { indexedStorage } from "./storage-indexeddb.mjs";
 import { localStorage } from "./storage-local.mjs";
