@@ -6,6 +6,8 @@
 //   ?phase=reload  Tracer.load; the summary and the native export, then
 //                  `window.lazy()` asks for OTLP and imports it into a new
 //                  tracer: the first use of what only the full core has
+//   ?phase=send    an OTLP exporter to this server, then a trace recorded
+//                  and the exporter shut down: what it sent
 import { Tracer } from "prompttrace";
 
 const problems = [];
@@ -38,7 +40,16 @@ async function reload() {
   return { summary: tracer.summary(), exported: JSON.parse(tracer.export()) };
 }
 
-(new URLSearchParams(location.search).get("phase") === "reload" ? reload() : record()).then(
+/** exportTo in a browser: its batches wait for the full core, then go out. */
+async function send() {
+  const tracer = new Tracer({ onError });
+  const exporter = tracer.exportTo(new URL("/v1/traces", location.href).href, { protocol: "http/json" });
+  tracer.trace({ name: "sent_trace" }).complete({ output: "ok" });
+  return { sent: await exporter.shutdown() };
+}
+
+const phases = { record, reload, send };
+phases[new URLSearchParams(location.search).get("phase") ?? "record"]().then(
   (found) => {
     window.result = { ...found, problems };
     document.getElementById("out").textContent = JSON.stringify(window.result, null, 2);
