@@ -256,8 +256,10 @@ export class Tracer {
       // "new": what has already ended (a reloaded history) is not sent.
       const include = options && typeof options === "object" && options.include === "new" ? "new" : "all";
       const watch = (): void => this.#read(() => this.#cores.full().watchOtlp(include), undefined);
-      if (this.#cores.lazy) watching = this.#cores.load().then(watch);
-      else watch();
+      if (this.#cores.lazy) {
+        watching = this.#cores.load().then(watch);
+        watching.catch(() => {}); // a failed load is reported by the take that waits for it
+      } else watch();
     }
     return exporter;
   }
