@@ -60,7 +60,7 @@ export class Keeping {
     if (this.#storage.kind !== "flush") return;
     this.#saving++;
     try {
-      await this.#storage.save(this.#core());
+      await this.#storage.save(this.#core); // read when used: the tracer may move cores meanwhile
     } finally {
       this.#saving--;
     }

@@ -71,18 +71,18 @@ class IndexedStorage implements Storage {
    * left to retry) when the one before it has finished, so two failing
    * saves never overwrite each other's leftovers.
    */
-  save(core: Core): Promise<void> {
+  save(core: () => Core): Promise<void> {
     const run = this.#chain.then(() => this.#save(core));
     this.#chain = run.catch(() => {});
     return run;
   }
 
-  async #save(core: Core): Promise<void> {
+  async #save(core: () => Core): Promise<void> {
     if (this.#blocked) {
       // Never wait on a blocked open: the traces stay for a later flush.
       throw this.#blocked;
     }
-    const changes = takeChanges(core, this.#retry);
+    const changes = takeChanges(core(), this.#retry);
     this.#retry = new Map();
     if (changes.size === 0) return;
     const failed = new Map<string, unknown>();
@@ -101,7 +101,8 @@ class IndexedStorage implements Storage {
       const merger = new Merger();
       const replace = this.#replace;
       try {
-        writeTraces(transaction, core, withWhole(core, changes), merger, (id, error) => {
+        // The core when used, after the awaits: the tracer may have moved to the full one.
+        writeTraces(transaction, core, withWhole(core(), changes), merger, (id, error) => {
           if (replace) return false; // after clear(): ours is written over it
           failed.set(id, error);
           return true;
@@ -216,7 +217,7 @@ function upgrade(db: IDBDatabase, transaction: IDBTransaction | null): void {
  */
 function writeTraces(
   transaction: IDBTransaction,
-  source: Core,
+  source: () => Core,
   traces: Map<string, Ours>,
   merger: Merger,
   failed: (id: string, error: unknown) => boolean,
@@ -228,7 +229,7 @@ function writeTraces(
       records.put(record, id);
       if (row !== undefined) index.put(row, id);
     };
-    const ownRow = (): unknown => (id === "" || ours.whole === undefined ? undefined : source.indexRow(id));
+    const ownRow = (): unknown => (id === "" || ours.whole === undefined ? undefined : source().indexRow(id));
     const own = ours.whole ?? ours.changed;
     const stored = records.get(id);
     // Handled here, never thrown: an exception in a handler would abort
@@ -282,7 +283,7 @@ async function migrate(db: IDBDatabase): Promise<void> {
       });
       // All or nothing: a trace that cannot merge stops the whole migration.
       const all = new Map(scratch.takeTouchedTraces().map((id) => [id, scratch.traceLines(id) ?? ""]));
-      writeTraces(transaction, scratch, withWhole(scratch, all), merger, (id, error) => {
+      writeTraces(transaction, () => scratch, withWhole(scratch, all), merger, (id, error) => {
         unreadable = new Error(`trace "${id}": ${(error as Error).message}`);
         transaction.abort();
         return true;

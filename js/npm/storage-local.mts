@@ -46,7 +46,8 @@ class LocalStorage implements Storage {
     return text === null ? [] : [{ name: this.name, data: text }];
   }
 
-  async save(core: Core): Promise<void> {
+  async save(tracerCore: () => Core): Promise<void> {
+    const core = tracerCore(); // used before this returns: no move in between
     const changes = takeChanges(core, this.#retry);
     this.#retry = new Map();
     if (changes.size === 0 && !this.#replace) return;

@@ -30,8 +30,13 @@ export interface Storage {
   readonly unsaved: boolean;
   /** Everything stored, to import in order (`Tracer.load`). Rejects when it cannot be read. */
   read(): Promise<Stored[]>;
-  /** "flush": saves what `core` changed since the last save; rejects (keeping what is stored, and what failed to retry) when it cannot. */
-  save(core: Core): Promise<void>;
+  /**
+   * "flush": saves what the core changed since the last save; rejects
+   * (keeping what is stored, and what failed to retry) when it cannot.
+   * `core` gives the tracer's core now: a browser tracer may move to the
+   * full core (and free the other) while a save waits.
+   */
+  save(core: () => Core): Promise<void>;
   /** "append": appends what `core` wrote since the last append; failures go to `report`, and the lines to retry. */
   append(core: Core): void;
   /** "append": the stored file, read now (a tracer's summary covers it); null when there is none. */

@@ -66,19 +66,39 @@ export class TracerCore {
 
   /**
    * Moves the records to `full`: the same prices, every record (as native
-   * JSON Lines), and, with storage, the change feed. Every record moved
-   * counts as changed: the next save merges them all over what is stored
-   * (core's merge), where the record-only core's feed would have saved
-   * only those changed since the last save.
+   * JSON Lines), the traces that left memory (a late record for one is
+   * still refused, naming `maxTracesInMemory`) and, with storage, the
+   * change feed as it was: importing every record notes each as written,
+   * so that is dropped and only the records changed since the last save
+   * are noted again (put again as they are). Else the next save would
+   * merge every record over the stored one, and a stale copy of an ended
+   * trace could replace what another tab stored since.
    */
   #upgrade(full: FullCore): void {
     const lean = this.#core;
+    const watches = this.#watches();
     for (const prices of this.#prices) full.setPrices(prices);
-    if (this.#watches()) full.watchChanges();
-    if (lean.traceCount() + lean.observationCount() > 0) {
-      full.importLines("memory", new TextEncoder().encode(lean.exportLines()));
+    if (watches) full.watchChanges();
+    // [id, text, …]: each text a JSON Lines file of that trace's changed records.
+    const unsaved = watches ? lean.takeChangedTraces() : [];
+    const noteUnsaved = (core: LeanCore): void => {
+      for (let i = 1; i < unsaved.length; i += 2) core.importLines("memory (not saved yet)", encoder.encode(unsaved[i]));
+    };
+    try {
+      if (lean.traceCount() + lean.observationCount() > 0) {
+        full.importLines("memory", encoder.encode(lean.exportLines()));
+      }
+      full.noteLeft(lean.leftTraces());
+      if (watches) full.markSaved();
+      noteUnsaved(full);
+    } catch (error) {
+      noteUnsaved(lean); // the tracer stays on it, its feed as it was
+      full.free();
+      throw error;
     }
     this.#core = full;
     lean.free();
   }
 }
+
+const encoder = new TextEncoder();

@@ -14,6 +14,7 @@ mod commands;
 mod convert;
 #[cfg(feature = "full")]
 mod full;
+mod left;
 mod storage;
 
 use prompttrace::format::{self, jsonl, native};
@@ -41,6 +42,8 @@ pub struct Core {
     prices: PriceTable,
     /// What an OTLP exporter has been handed; made by `watchOtlp`.
     outbox: Option<Outbox>,
+    /// The traces that left memory, for a move to another core.
+    left: left::Left,
 }
 
 #[derive(Serialize)]
@@ -66,6 +69,7 @@ impl Core {
             recorder: Recorder::new(ManualClock::default(), SeededIds::new(0)),
             prices: PriceTable::builtin(),
             outbox: None,
+            left: left::Left::default(),
         }
     }
 
@@ -172,6 +176,7 @@ impl Core {
 
     pub fn clear(&mut self) {
         self.recorder.store_mut().clear();
+        self.left = left::Left::default();
         if let Some(outbox) = &mut self.outbox {
             outbox.reset();
         }

@@ -13,6 +13,7 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::js_error;
+use crate::left::Left;
 use crate::Core;
 
 #[wasm_bindgen]
@@ -125,7 +126,9 @@ impl Core {
         // An outbox whose exporters all shut down sends nothing more: it
         // holds nothing back.
         let outbox = self.outbox.as_mut().filter(|_| store.watches_endings());
+        let before = Left::before_evict(store, keep);
         let evicted = retention::evict(store, keep, outbox);
+        self.left.note_evicted(store, before);
         evicted.traces + evicted.calls
     }
 }
