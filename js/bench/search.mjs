@@ -1,5 +1,5 @@
 // Content search in wasm under Node: the core's `search::traces_matching`
-// through the package's wasm (`Core.searchTraces`), over the 50,000
+// through the package's full wasm (`Core.searchTraces`), over the 50,000
 // observations the core benchmark wrote, for the same queries it timed
 // natively. The package does not expose search yet, so the wasm-bindgen
 // glue the package loads is imported directly (the same module instance:
@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import "prompttrace";
 
-const { Core } = await import(new URL("./wasm/prompttrace_js.js", import.meta.resolve("prompttrace")));
+const { Core } = await import(new URL("./wasm-full/prompttrace_full.js", import.meta.resolve("prompttrace")));
 
 const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const file = process.env.PROMPTTRACE_SEARCH_FILE;

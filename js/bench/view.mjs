@@ -22,7 +22,7 @@ const folderSize = (dir) => readdirSync(dir).reduce((sum, name) => sum + statSyn
 const installed = new URL("./node_modules/prompttrace/", import.meta.url).pathname;
 console.log(`tarball (gzipped): ${kb(statSync(tarball).size)}`);
 console.log(
-  `  unpacked: viewer/ ${kb(folderSize(join(installed, "viewer")))}, wasm/ ${kb(folderSize(join(installed, "wasm")))} (the core, file and inlined), wasm-cli/ ${kb(folderSize(join(installed, "wasm-cli")))} (the bin's commands)`,
+  `  unpacked: viewer/ ${kb(folderSize(join(installed, "viewer")))}, wasm/ ${kb(folderSize(join(installed, "wasm")))} (the record-only core, inlined), wasm-full/ ${kb(folderSize(join(installed, "wasm-full")))} (the full core, file and inlined), wasm-cli/ ${kb(folderSize(join(installed, "wasm-cli")))} (the bin's commands)`,
 );
 
 const server = createServer().listen(0, "127.0.0.1");

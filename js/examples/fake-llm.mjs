@@ -12,6 +12,9 @@ export async function fakeLlm(prompt, answer = `Echo: ${prompt.slice(0, 40)}`, m
  */
 export async function save(tracer, name) {
   if (typeof process === "undefined" || !process.versions?.node) {
+    // In browsers OpenTelemetry spans wait for the part of the core that
+    // reads them, loaded on first use: flush() waits for it.
+    await tracer.flush();
     globalThis.prompttraceFiles = { ...globalThis.prompttraceFiles, [name]: tracer.export() };
     return;
   }

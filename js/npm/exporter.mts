@@ -26,8 +26,11 @@ export interface TakeRequest {
   shutdown: boolean;
 }
 
-/** The next batch of ended traces, encoded by the core; undefined when there is none. */
-export type TakeBatch = (request: TakeRequest) => Uint8Array | undefined;
+/**
+ * The next batch of ended traces, encoded by the core; undefined when there
+ * is none. A promise while the core that encodes it loads (browsers).
+ */
+export type TakeBatch = (request: TakeRequest) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
 
 export class OtlpExporter implements api.OtlpExporter {
   readonly #take: TakeBatch;
@@ -149,7 +152,7 @@ export class OtlpExporter implements api.OtlpExporter {
   async #sendAll(force: boolean): Promise<void> {
     if (this.#closed || this.#broken) return;
     for (;;) {
-      const body = this.#take({
+      const body = await this.#take({
         encoding: this.#protocol === "http/protobuf" ? "protobuf" : "json",
         max: this.#maxTraces,
         shutdown: force,

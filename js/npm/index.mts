@@ -19,6 +19,7 @@ export type {
   FileStorage,
   GenerationOptions,
   ImportReport,
+  Lazy,
   Level,
   ObservationOptions,
   ObservationType,

@@ -4,7 +4,7 @@
 // The rules (what changed, the merge, what may leave memory) are the
 // core's; this schedules them and routes every failure to `report`.
 
-import type { Core } from "./wasm/prompttrace_js.js";
+import { isFull, type LeanCore as Core } from "./cores.mjs";
 import { type Storage, type Stored, storageFor } from "./storage.mjs";
 import type { Summary, TracerOptions } from "./types.mjs";
 
@@ -12,7 +12,8 @@ import type { Summary, TracerOptions } from "./types.mjs";
 const MAX_TRACES_IN_MEMORY = 1000;
 
 export class Keeping {
-  readonly #core: Core;
+  /** The tracer's core now (a browser tracer moves to the full core on first use of it). */
+  readonly #core: () => Core;
   readonly #report: (error: unknown) => void;
   readonly #storage: Storage;
   readonly #maxTraces: number;
@@ -21,12 +22,17 @@ export class Keeping {
   /** Warnings about stored data already reported (a summary reads the file again). */
   readonly #warned = new Set<string>();
 
-  constructor(core: Core, options: TracerOptions, report: (error: unknown) => void) {
+  constructor(core: () => Core, options: TracerOptions, report: (error: unknown) => void) {
     this.#core = core;
     this.#report = report;
     this.#storage = storageFor(options.storage ?? "memory", options.storageKey, report);
-    if (this.#storage.kind !== "memory") core.watchChanges();
+    if (this.watches) core().watchChanges();
     this.#maxTraces = maxTraces(options.maxTracesInMemory, report);
+  }
+
+  /** Whether the core notes what changes (storage keeps a copy). */
+  get watches(): boolean {
+    return this.#storage.kind !== "memory";
   }
 
   get name(): string {
@@ -42,7 +48,7 @@ export class Keeping {
   written(): void {
     try {
       if (this.#storage.kind !== "append") return;
-      this.#storage.append(this.#core);
+      this.#storage.append(this.#core());
       this.evict();
     } catch (error) {
       this.#report(error);
@@ -54,7 +60,7 @@ export class Keeping {
     if (this.#storage.kind !== "flush") return;
     this.#saving++;
     try {
-      await this.#storage.save(this.#core);
+      await this.#storage.save(this.#core); // read when used: the tracer may move cores meanwhile
     } finally {
       this.#saving--;
     }
@@ -65,7 +71,7 @@ export class Keeping {
   evict(): void {
     if (this.#storage.unsaved || this.#saving > 0) return; // something taken is not stored yet
     try {
-      this.#core.evict(this.#maxTraces);
+      this.#core().evict(this.#maxTraces);
     } catch (error) {
       this.#report(error);
     }
@@ -81,9 +87,11 @@ export class Keeping {
       this.#report(new Error(`could not read ${this.#storage.name} (${(error as Error).message}); the summary covers memory only`));
       return undefined;
     }
-    if (!file) return undefined;
+    const core = this.#core();
+    // File storage is Node's, where the core is the full one.
+    if (!file || !isFull(core)) return undefined;
     try {
-      const reply = JSON.parse(this.#core.summaryWith(this.#storage.name, file)) as { summary: Summary; problems: string[] };
+      const reply = JSON.parse(core.summaryWith(this.#storage.name, file)) as { summary: Summary; problems: string[] };
       this.warnOnce(reply.problems);
       return reply.summary;
     } catch (error) {

@@ -11,7 +11,7 @@
 // (`reset`), and everything is sent again: the files are the source, the
 // viewer holds a copy. A large file is read and sent in parts.
 
-import { Core } from "./wasm/prompttrace_js.js";
+import { Core } from "./wasm-full/prompttrace_full.js"; // Node only: the full core
 
 /** What a viewer is sent. */
 export type LiveEvent =

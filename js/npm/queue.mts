@@ -1,8 +1,11 @@
 // The recording calls waiting for the core. A call costs the app little
 // more than a push: the queue is applied in the core when the app is idle
 // (a zero-delay timer), in batches, and never lets an error reach the app.
+// OpenTelemetry spans need the full core: on a browser's record-only core,
+// a batch with spans is held, in order, until the tracer moved to the full
+// one (`needsSpans`), and everything queued after it waits behind it.
 
-import type { Core } from "./wasm/prompttrace_js.js";
+import { type FullCore, isFull, type LeanCore } from "./cores.mjs";
 import { safeText, unref } from "./values.mjs";
 
 /** At this many waiting calls they are applied at once, to bound memory. */
@@ -157,21 +160,37 @@ export function toJson(value: object, calls: readonly object[], report: (error: 
 const empty = (): Batch => ({ traces: [], observations: [], changes: [], spans: [] });
 
 export class Queue {
-  readonly #core: Pick<Core, "ingest" | "ingestSpans">;
+  readonly #core: () => LeanCore;
   readonly #report: (error: unknown) => void;
   readonly #applied: () => void;
+  readonly #needsSpans: () => void;
   #calls: Batch = empty();
   #count = 0;
   #scheduled = false;
+  /** Batches held, in order, until the core can read their spans. */
+  #held: Batch[] = [];
 
   /**
-   * `report` hands an error to onError and never throws; `applied` runs
-   * after calls were applied (storage that appends saves what changed).
+   * `core` gives the tracer's core now; `report` hands an error to onError
+   * and never throws; `applied` runs after calls were applied (storage that
+   * appends saves what changed); `needsSpans`, when spans wait for the
+   * full core (the tracer loads it, then applies the queue again).
    */
-  constructor(core: Pick<Core, "ingest" | "ingestSpans">, report: (error: unknown) => void, applied: () => void = () => {}) {
+  constructor(
+    core: () => LeanCore,
+    report: (error: unknown) => void,
+    applied: () => void = () => {},
+    needsSpans: () => void = () => {},
+  ) {
     this.#core = core;
     this.#report = report;
     this.#applied = applied;
+    this.#needsSpans = needsSpans;
+  }
+
+  /** Spans (and what was queued after them) wait for the full core. */
+  get holding(): boolean {
+    return this.#held.length > 0;
   }
 
   /** Queues a call; it is applied when the app is idle, or now at the high-water mark. */
@@ -206,10 +225,26 @@ export class Queue {
 
   /** Applies every queued call in the core; problems go to `report`. */
   apply(): void {
-    if (this.#count === 0) return;
-    const calls = this.#calls;
+    if (this.#count === 0 && this.#held.length === 0) return;
+    const core = this.#core();
+    if (this.#count > 0) this.#held.push(this.#calls);
     this.#calls = empty();
     this.#count = 0;
+    if (!isFull(core) && this.#held.some((batch) => batch.spans.length > 0)) {
+      this.#needsSpans();
+      return;
+    }
+    const held = this.#held;
+    this.#held = [];
+    for (const calls of held) this.#applyBatch(core, calls);
+    try {
+      this.#applied();
+    } catch (error) {
+      this.#report(error);
+    }
+  }
+
+  #applyBatch(core: LeanCore, calls: Batch): void {
     // Trace starts, then observation starts, then ends and updates, as one batch would;
     // in slices, because a long wasm call runs in the engine's baseline tier
     // and short ones let it switch to optimised code.
@@ -219,7 +254,7 @@ export class Queue {
         // One slice failing (a wasm trap) must not lose the others.
         try {
           const slice = list.slice(at, at + SLICE);
-          const problems: unknown = JSON.parse(this.#core.ingest(toJson({ [kind]: slice }, slice, this.#report)));
+          const problems: unknown = JSON.parse(core.ingest(toJson({ [kind]: slice }, slice, this.#report)));
           for (const problem of problems as string[]) this.#report(new Error(problem));
         } catch (error) {
           this.#report(error);
@@ -228,16 +263,12 @@ export class Queue {
     }
     for (let at = 0; at < calls.spans.length; at += SLICE) {
       try {
-        const problems: unknown = JSON.parse(this.#core.ingestSpans(calls.spans.slice(at, at + SLICE).join("\n")));
+        // apply() holds spans until the core is the full one.
+        const problems: unknown = JSON.parse((core as FullCore).ingestSpans(calls.spans.slice(at, at + SLICE).join("\n")));
         for (const problem of problems as string[]) this.#report(new Error(problem));
       } catch (error) {
         this.#report(error);
       }
-    }
-    try {
-      this.#applied();
-    } catch (error) {
-      this.#report(error);
     }
   }
 }

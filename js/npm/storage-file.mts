@@ -10,7 +10,7 @@
 // Lines that could not be written are kept and written first next time;
 // memory keeps their traces meanwhile.
 
-import { Core } from "./wasm/prompttrace_js.js";
+import type { LeanCore as Core } from "./cores.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
 /** The few `node:fs` functions used; the Node entry hands them over. */
@@ -105,7 +105,7 @@ class FileStorage implements Storage {
       // A header first for a new tracer, a file emptied or rotated since, or
       // a file whose last line another process's crash cut short (checked on
       // every append: that process may die while this one keeps running).
-      start = !this.#started || last !== 0x0a ? Core.appendStart(last) : "";
+      start = !this.#started || last !== 0x0a ? (core.constructor as unknown as { appendStart(last: number | undefined): string }).appendStart(last) : "";
       // The whole batch in one write: O_APPEND puts it at the end, after any
       // other writer's, right after the check above.
       this.#write(fd, start + lines.join(""));

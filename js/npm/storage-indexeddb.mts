@@ -7,7 +7,7 @@
 // aborts it and keeps what was stored. The package's layout v1 (one JSON
 // Lines file per key in `files`) is migrated on first open, all or nothing.
 
-import { Core } from "./wasm/prompttrace_js.js";
+import { type LeanCore as Core, newCore } from "./cores.mjs";
 import { Merger, takeChanges, withWhole, type Ours } from "./storage-merge.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
@@ -71,18 +71,18 @@ class IndexedStorage implements Storage {
    * left to retry) when the one before it has finished, so two failing
    * saves never overwrite each other's leftovers.
    */
-  save(core: Core): Promise<void> {
+  save(core: () => Core): Promise<void> {
     const run = this.#chain.then(() => this.#save(core));
     this.#chain = run.catch(() => {});
     return run;
   }
 
-  async #save(core: Core): Promise<void> {
+  async #save(core: () => Core): Promise<void> {
     if (this.#blocked) {
       // Never wait on a blocked open: the traces stay for a later flush.
       throw this.#blocked;
     }
-    const changes = takeChanges(core, this.#retry);
+    const changes = takeChanges(core(), this.#retry);
     this.#retry = new Map();
     if (changes.size === 0) return;
     const failed = new Map<string, unknown>();
@@ -101,7 +101,8 @@ class IndexedStorage implements Storage {
       const merger = new Merger();
       const replace = this.#replace;
       try {
-        writeTraces(transaction, core, withWhole(core, changes), merger, (id, error) => {
+        // The core when used, after the awaits: the tracer may have moved to the full one.
+        writeTraces(transaction, core, withWhole(core(), changes), merger, (id, error) => {
           if (replace) return false; // after clear(): ours is written over it
           failed.set(id, error);
           return true;
@@ -216,7 +217,7 @@ function upgrade(db: IDBDatabase, transaction: IDBTransaction | null): void {
  */
 function writeTraces(
   transaction: IDBTransaction,
-  source: Core,
+  source: () => Core,
   traces: Map<string, Ours>,
   merger: Merger,
   failed: (id: string, error: unknown) => boolean,
@@ -228,7 +229,7 @@ function writeTraces(
       records.put(record, id);
       if (row !== undefined) index.put(row, id);
     };
-    const ownRow = (): unknown => (id === "" || ours.whole === undefined ? undefined : source.indexRow(id));
+    const ownRow = (): unknown => (id === "" || ours.whole === undefined ? undefined : source().indexRow(id));
     const own = ours.whole ?? ours.changed;
     const stored = records.get(id);
     // Handled here, never thrown: an exception in a handler would abort
@@ -269,7 +270,7 @@ async function migrate(db: IDBDatabase): Promise<void> {
   const values = files.getAll();
   let unreadable: Error | undefined;
   // Both serve the requests the migration makes, until it commits or aborts.
-  const scratch = new Core();
+  const scratch = newCore();
   const merger = new Merger();
   values.onsuccess = () => {
     if (values.result.length === 0) return;
@@ -278,11 +279,11 @@ async function migrate(db: IDBDatabase): Promise<void> {
       values.result.forEach((text: unknown, i) => {
         const name = `indexedDB:prompttrace/files/${String(keys.result[i])}`;
         if (typeof text !== "string") throw new Error(`${name}: not a trace file`);
-        scratch.importText(name, text);
+        scratch.importLines(name, new TextEncoder().encode(text));
       });
       // All or nothing: a trace that cannot merge stops the whole migration.
       const all = new Map(scratch.takeTouchedTraces().map((id) => [id, scratch.traceLines(id) ?? ""]));
-      writeTraces(transaction, scratch, withWhole(scratch, all), merger, (id, error) => {
+      writeTraces(transaction, () => scratch, withWhole(scratch, all), merger, (id, error) => {
         unreadable = new Error(`trace "${id}": ${(error as Error).message}`);
         transaction.abort();
         return true;

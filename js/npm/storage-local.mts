@@ -3,7 +3,7 @@
 // and writes it back with one setItem, so a failed write (quota exceeded,
 // private mode) leaves the earlier copy as it was.
 
-import type { Core } from "./wasm/prompttrace_js.js";
+import type { LeanCore as Core } from "./cores.mjs";
 import { Merger, takeChanges, withWhole } from "./storage-merge.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
@@ -46,7 +46,8 @@ class LocalStorage implements Storage {
     return text === null ? [] : [{ name: this.name, data: text }];
   }
 
-  async save(core: Core): Promise<void> {
+  async save(tracerCore: () => Core): Promise<void> {
+    const core = tracerCore(); // used before this returns: no move in between
     const changes = takeChanges(core, this.#retry);
     this.#retry = new Map();
     if (changes.size === 0 && !this.#replace) return;

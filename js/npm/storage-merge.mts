@@ -2,7 +2,7 @@
 // in a scratch core, the stored record first, then the tracer's (the
 // core's merge rule decides; JS never compares records).
 
-import { Core } from "./wasm/prompttrace_js.js";
+import { type LeanCore as Core, newCore } from "./cores.mjs";
 
 /**
  * The records written since the last take, by trace: each a JSON Lines
@@ -25,7 +25,7 @@ export function takeChanges(core: Core, pending: Map<string, string> = new Map()
  * whole from memory.
  */
 export class Merger {
-  readonly #scratch = new Core();
+  readonly #scratch = newCore();
 
   /**
    * Trace `id`'s record and index row after merging `ours` over `stored`.
@@ -34,7 +34,7 @@ export class Merger {
    */
   trace(id: string, stored: string, ours: Ours, name: string): { record: string; row: unknown } {
     this.#scratch.clear();
-    this.#scratch.importText(name, stored);
+    this.#scratch.importLines(name, utf8(stored));
     this.#import(id, ours);
     const record = this.#scratch.traceLines(id) ?? ours.whole ?? ours.changed;
     return { record, row: id === "" ? undefined : this.#scratch.indexRow(id) };
@@ -43,7 +43,7 @@ export class Merger {
   /** Ours over what the scratch core holds: the changed records, or the whole trace where none of it is stored. */
   #import(id: string, ours: Ours): void {
     const stored = id === "" ? this.#scratch.traceLines(id) !== undefined : this.#scratch.indexRow(id) !== undefined;
-    this.#scratch.importText("this tracer", stored || ours.whole === undefined ? ours.changed : ours.whole);
+    this.#scratch.importLines("this tracer", utf8(stored || ours.whole === undefined ? ours.changed : ours.whole));
   }
 
   /**
@@ -53,7 +53,7 @@ export class Merger {
    */
   file(stored: string | null, ours: Map<string, Ours>, name: string): { text: string; failed: Map<string, unknown> } {
     this.#scratch.clear();
-    if (stored !== null) this.#scratch.importText(name, stored);
+    if (stored !== null) this.#scratch.importLines(name, utf8(stored));
     const failed = new Map<string, unknown>();
     for (const [id, lines] of ours) {
       try {
@@ -79,4 +79,11 @@ export interface Ours {
 /** `changes` with each trace's whole record from memory beside it. */
 export function withWhole(core: Core, changes: Map<string, string>): Map<string, Ours> {
   return new Map([...changes].map(([id, changed]) => [id, { changed, whole: core.traceLines(id) }]));
+}
+
+const encoder = new TextEncoder();
+
+/** Stored records are native JSON Lines, read by the core as UTF-8 bytes. */
+function utf8(text: string): Uint8Array {
+  return encoder.encode(text);
 }

@@ -5,7 +5,7 @@
 // record, then this tracer's), never replaced by JS. Failures go to
 // onError, and what could not be saved is kept to try again.
 
-import type { Core } from "./wasm/prompttrace_js.js";
+import type { LeanCore as Core } from "./cores.mjs";
 import { DEFAULT_FILE, fileStorage } from "./storage-file.mjs";
 import { indexedStorage } from "./storage-indexeddb.mjs";
 import { localStorage } from "./storage-local.mjs";
@@ -30,8 +30,13 @@ export interface Storage {
   readonly unsaved: boolean;
   /** Everything stored, to import in order (`Tracer.load`). Rejects when it cannot be read. */
   read(): Promise<Stored[]>;
-  /** "flush": saves what `core` changed since the last save; rejects (keeping what is stored, and what failed to retry) when it cannot. */
-  save(core: Core): Promise<void>;
+  /**
+   * "flush": saves what the core changed since the last save; rejects
+   * (keeping what is stored, and what failed to retry) when it cannot.
+   * `core` gives the tracer's core now: a browser tracer may move to the
+   * full core (and free the other) while a save waits.
+   */
+  save(core: () => Core): Promise<void>;
   /** "append": appends what `core` wrote since the last append; failures go to `report`, and the lines to retry. */
   append(core: Core): void;
   /** "append": the stored file, read now (a tracer's summary covers it); null when there is none. */

@@ -2,9 +2,11 @@
 // nesting, rollups, prices, the file format) runs in the wasm core; this
 // class only records calls (queue.mts), reads the core's results, and never
 // lets an error reach the host app: every public method catches and routes
-// to onError.
+// to onError. In browsers it starts on the record-only core and moves to
+// the full one on first use of what only that has (cores.mts): `import`,
+// `exportOtlp`, `exportTo`, OpenTelemetry spans.
 
-import { Core } from "./wasm/prompttrace_js.js";
+import { TracerCore } from "./tracer-core.mjs";
 import { currentAttributes, currentObservation, type Propagated, propagated, runWith, withMetadata } from "./context.mjs";
 import { OtlpExporter as Exporter, type TakeBatch } from "./exporter.mjs";
 import { readFile } from "./files.mjs";
@@ -22,6 +24,7 @@ import type {
   CompleteOptions,
   GenerationOptions,
   ImportReport,
+  Lazy,
   ObserveOptions,
   OtelSpanProcessor,
   OtelTracer,
@@ -45,7 +48,8 @@ type Loose<T> = { [K in keyof T]?: T[K] | undefined };
 
 /** Records traces. Calls are queued and applied by the core in batches. */
 export class Tracer {
-  readonly #core: Core;
+  /** The record-only core, or the full one (Node; a browser after first use of it). */
+  readonly #cores: TracerCore;
   readonly #queue: Queue;
   readonly #onError: (error: Error) => void;
   /** Storage and the memory bound. */
@@ -56,10 +60,16 @@ export class Tracer {
   constructor(options: TracerOptions = {}) {
     const opts: TracerOptions = options && typeof options === "object" ? options : {};
     this.#onError = typeof opts.onError === "function" ? opts.onError : defaultOnError;
-    this.#core = new Core();
-    this.#queue = new Queue(this.#core, (error) => this._report(error), () => this.#keeping.written());
+    this.#cores = new TracerCore(() => this.#keeping.watches);
+    this.#queue = new Queue(
+      () => this.#cores.now,
+      (error) => this._report(error),
+      () => this.#keeping.written(),
+      // Spans wait (held, in order) until the full core is here; a failed load is reported and tried again at the next apply.
+      () => void this.#cores.load().then(() => this.#queue.apply(), (error: unknown) => this._report(error)),
+    );
     if (opts.prices !== undefined) this.setPrices(opts.prices);
-    this.#keeping = new Keeping(this.#core, opts, (error) => this._report(error));
+    this.#keeping = new Keeping(() => this.#cores.now, opts, (error) => this._report(error));
   }
 
   /**
@@ -76,7 +86,7 @@ export class Tracer {
       tracer._report(error);
     }
     // What was just read is stored already.
-    tracer.#read(() => tracer.#core.markSaved(), undefined);
+    tracer.#read(() => tracer.#cores.now.markSaved(), undefined);
     return tracer;
   }
 
@@ -89,7 +99,7 @@ export class Tracer {
     const tracer = new Tracer(options);
     try {
       const [bytes, name] = await readFile(file);
-      tracer.import(bytes, name);
+      await tracer.import(bytes, name);
     } catch (error) {
       tracer._report(error);
     }
@@ -184,7 +194,7 @@ export class Tracer {
    * file (what left memory included), read again on each call.
    */
   summary(): Summary {
-    return this.#read((): Summary => this.#keeping.summary() ?? JSON.parse(this.#core.summaryJson()), {
+    return this.#read((): Summary => this.#keeping.summary() ?? JSON.parse(this.#cores.now.summaryJson()), {
       traces: [],
       sessions: [],
       generations_without_trace: 0,
@@ -193,17 +203,21 @@ export class Tracer {
 
   /** The native trace file (JSON), readable by the CLI and the viewer. */
   export(): string {
-    return this.#read(() => this.#core.exportJson(), "");
+    return this.#read(() => this.#cores.now.exportJson(), "");
   }
 
   /** The native trace file as JSON Lines. */
   exportLines(): string {
-    return this.#read(() => this.#core.exportLines(), "");
+    return this.#read(() => this.#cores.now.exportLines(), "");
   }
 
-  /** Everything as OTLP/JSON (an OpenTelemetry `ExportTraceServiceRequest`) for any OTLP backend. */
-  exportOtlp(): string {
-    return this.#read(() => this.#core.exportOtlp(), "");
+  /**
+   * Everything as OTLP/JSON (an OpenTelemetry `ExportTraceServiceRequest`) for any OTLP backend.
+   * In browsers a promise: the OTLP writer loads on first use.
+   */
+  exportOtlp(): Lazy<string> {
+    const now = (): string => this.#read(() => this.#cores.full().exportOtlp(), "");
+    return this.#cores.lazy ? this.#cores.load().then(now, (error: unknown) => this.#fallback(error, "")) : now();
   }
 
   /**
@@ -214,17 +228,21 @@ export class Tracer {
    * Failures go to onError; nothing throws.
    */
   exportTo(url: string, options: OtlpExportOptions = {}): OtlpExporter {
-    const take: TakeBatch = (request) =>
+    const takeNow = (request: Parameters<TakeBatch>[0]): Uint8Array | undefined =>
       this.#read(() => {
-        const batch = this.#core.takeOtlpBatch(request);
+        const batch = this.#cores.full().takeOtlpBatch(request);
         if (batch) this.#keeping.evict(); // what was handed out may leave memory
         return batch;
       }, undefined);
+    // In browsers the exporter's first take waits for the full core (and its watch).
+    let watching: Promise<unknown> = Promise.resolve();
+    const take: TakeBatch = (request) =>
+      this.#cores.lazy ? watching.then(() => takeNow(request), (error: unknown) => this.#fallback(error, undefined)) : takeNow(request);
     const report = (error: unknown): void => this._report(error);
     // The core notes what ends while an exporter runs, and stops when the
     // last one shuts down.
     const closed = (): void => {
-      if (--this.#exporters === 0) this.#read(() => this.#core.unwatchOtlp(), undefined);
+      if (--this.#exporters === 0 && this.#cores.isFull) this.#read(() => this.#cores.full().unwatchOtlp(), undefined);
     };
     let exporter: Exporter;
     try {
@@ -237,7 +255,11 @@ export class Tracer {
       this.#exporters++;
       // "new": what has already ended (a reloaded history) is not sent.
       const include = options && typeof options === "object" && options.include === "new" ? "new" : "all";
-      this.#read(() => this.#core.watchOtlp(include), undefined);
+      const watch = (): void => this.#read(() => this.#cores.full().watchOtlp(include), undefined);
+      if (this.#cores.lazy) {
+        watching = this.#cores.load().then(watch);
+        watching.catch(() => {}); // a failed load is reported by the take that waits for it
+      } else watch();
     }
     return exporter;
   }
@@ -246,28 +268,39 @@ export class Tracer {
    * Merges a trace file (all or nothing): ours (JSON or JSON Lines), OTLP/JSON
    * (one request or one per line) or Langfuse's trace download / API trace,
    * as text or as its UTF-8 bytes (faster for large files). Undefined if refused (the reason, with file:line:column, goes to onError).
+   * In browsers a promise: the readers load on first use.
    */
-  import(file: string | Uint8Array | ArrayBuffer, name: string = "import"): ImportReport | undefined {
-    const report = this.#read(() => this.#importNow(file, name), undefined);
-    this.#keeping.written();
-    return report;
+  import(file: string | Uint8Array | ArrayBuffer, name: string = "import"): Lazy<ImportReport | undefined> {
+    const now = (): ImportReport | undefined => {
+      const report = this.#read(() => this.#importNow(file, name), undefined);
+      this.#keeping.written();
+      return report;
+    };
+    return this.#cores.lazy ? this.#cores.load().then(now, (error: unknown) => this.#fallback(error, undefined)) : now();
   }
 
-  /** Imports into the core; lines skipped go to onError. Throws when the file is refused. */
+  /** Imports into the full core; lines skipped go to onError. Throws when the file is refused. */
   #importNow(file: string | Uint8Array | ArrayBuffer, name: string): ImportReport {
+    const core = this.#cores.full();
     let report: ImportReport & { warnings?: string[] };
-    if (file instanceof ArrayBuffer) report = this.#core.importBytes(String(name), new Uint8Array(file));
+    if (file instanceof ArrayBuffer) report = core.importBytes(String(name), new Uint8Array(file));
     else if (ArrayBuffer.isView(file)) {
-      report = this.#core.importBytes(String(name), new Uint8Array(file.buffer, file.byteOffset, file.byteLength));
-    } else report = this.#core.importText(String(name), String(file));
+      report = core.importBytes(String(name), new Uint8Array(file.buffer, file.byteOffset, file.byteLength));
+    } else report = core.importText(String(name), String(file));
+    return this.#counts(report);
+  }
+
+  /** An import's counts; the lines it skipped go to onError. */
+  #counts(report: ImportReport & { warnings?: string[] }): ImportReport {
     const { warnings = [], ...counts } = report;
     this.#keeping.warnOnce(warnings);
     return counts;
   }
 
-  /** One stored record or file, read back: refused ones go to onError. */
+  /** One stored record or file (native JSON Lines, which any core reads), read back: refused ones go to onError. */
   #importStored({ name, data }: Stored): void {
-    this.#read(() => this.#importNow(data, name), undefined);
+    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    this.#read(() => this.#counts(this.#cores.now.importLines(String(name), bytes)), undefined);
   }
 
   /**
@@ -279,6 +312,7 @@ export class Tracer {
    * `observe` observation.
    */
   otelTracer(name: string = "prompttrace.otel", version?: string): OtelTracer {
+    this.#cores.prefetch(this.#reportFn);
     return new PromptTracer(this, text(name) ?? "prompttrace.otel", text(version));
   }
 
@@ -290,13 +324,14 @@ export class Tracer {
    * any instrumentation.
    */
   spanProcessor(): OtelSpanProcessor {
+    this.#cores.prefetch(this.#reportFn);
     return new PromptSpanProcessor(this);
   }
 
   /** Overrides or extends model prices: `{ "my-model": { input, output } }` in USD per 1M tokens. */
   setPrices(prices: Prices): void {
     try {
-      this.#core.setPrices(JSON.stringify(prices));
+      this.#cores.setPrices(JSON.stringify(prices));
     } catch (error) {
       this._report(error);
     }
@@ -309,7 +344,7 @@ export class Tracer {
    */
   clear(): void {
     this.#keeping.allowReplace();
-    this.#read(() => this.#core.clear(), undefined);
+    this.#read(() => this.#cores.now.clear(), undefined);
   }
 
   /**
@@ -322,6 +357,10 @@ export class Tracer {
   async flush(): Promise<void> {
     try {
       this.#queue.apply();
+      if (this.#queue.holding) {
+        await this.#cores.load(); // spans wait for the full core
+        this.#queue.apply();
+      }
       await this.#keeping.flush();
     } catch (error) {
       this._report(error);
@@ -468,7 +507,7 @@ export class Tracer {
    */
   _trackStart(call: TrackStart): string {
     const prompt = this.#read(() => {
-      const reply = JSON.parse(this.#core.trackStart(toJson(call, [call], this.#reportFn))) as { prompt: string; problems: string[] };
+      const reply = JSON.parse(this.#cores.now.trackStart(toJson(call, [call], this.#reportFn))) as { prompt: string; problems: string[] };
       this.#problems(reply.problems);
       return reply.prompt;
     }, "");
@@ -479,7 +518,7 @@ export class Tracer {
   /** @internal Ends a tracked call with what the function returned; returns the response's text. */
   _trackEnd(call: TrackEnd): string {
     const response = this.#read(() => {
-      const reply = JSON.parse(this.#core.trackEnd(toJson(call, [call], this.#reportFn))) as { text: string; problems: string[] };
+      const reply = JSON.parse(this.#cores.now.trackEnd(toJson(call, [call], this.#reportFn))) as { text: string; problems: string[] };
       this.#problems(reply.problems);
       return reply.text;
     }, "");
@@ -511,6 +550,12 @@ export class Tracer {
   }
 
   readonly #reportFn = (error: unknown): void => this._report(error);
+
+  /** A lazy API's result when the full core could not be loaded: reported. */
+  #fallback<T>(error: unknown, fallback: T): T {
+    this._report(error);
+    return fallback;
+  }
 
   #problems(problems: string[]): void {
     for (const problem of problems) this._report(new Error(problem));

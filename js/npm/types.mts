@@ -38,6 +38,13 @@ export interface Cost {
 export type Prices = Record<string, { input: number; output: number }>;
 
 /**
+ * The result of an API whose part of the core loads on first use in
+ * browsers (`import`, `exportOtlp`): a `T` in Node, a `Promise<T>` in
+ * browsers. `await` it to be right in both.
+ */
+export type Lazy<T> = T | Promise<T>;
+
+/**
  * Node file storage: a native JSON Lines file that each record is appended
  * to as it starts and as it ends (one append-mode write per batch of
  * records, so processes sharing the file do not mix their lines). A process

@@ -1,22 +1,29 @@
 //! The wasm binding of the `prompttrace` npm package: a thin layer over the
 //! core crate. It holds a `Recorder`, a price table and an exporter's
 //! `Outbox`, takes batches of recording calls from the JS side (see
-//! `convert.rs`), and hands back the core's summary and files as strings.
-//! Every rule lives in core; this crate converts and calls.
+//! `convert.rs`), and hands back the core's files as strings. Every rule
+//! lives in core; this crate converts and calls.
+//!
+//! Built without features, it is the record-only wasm a browser app starts
+//! on (recording, `track`, the summary, the native files and storage); the `full`
+//! feature adds what loads on first use (`full.rs`), and `cli` the bin's
+//! commands.
 
 #[cfg(feature = "cli")]
 mod commands;
 mod convert;
+#[cfg(feature = "full")]
+mod full;
+mod left;
 mod storage;
 
-use prompttrace::format::{self, jsonl, native, otlp};
-use prompttrace::outbox::{Include, Outbox, Ready, Take};
+use prompttrace::format::{self, jsonl, native};
+use prompttrace::outbox::Outbox;
 use prompttrace::record::openai;
 use prompttrace::record::Recorder;
-use prompttrace::search::{self, Query};
 use prompttrace::summary::summarize;
 use prompttrace::{ManualClock, Price, PriceTable, SeededIds};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
@@ -35,6 +42,8 @@ pub struct Core {
     prices: PriceTable,
     /// What an OTLP exporter has been handed; made by `watchOtlp`.
     outbox: Option<Outbox>,
+    /// The traces that left memory, for a move to another core.
+    left: left::Left,
 }
 
 #[derive(Serialize)]
@@ -60,6 +69,7 @@ impl Core {
             recorder: Recorder::new(ManualClock::default(), SeededIds::new(0)),
             prices: PriceTable::builtin(),
             outbox: None,
+            left: left::Left::default(),
         }
     }
 
@@ -93,6 +103,16 @@ impl Core {
         Ok(())
     }
 
+    /// Merges a native JSON Lines file (a stored record; all of it or none
+    /// of it), without the other formats' readers. Throws an `Error` whose
+    /// message names the file, line and column.
+    #[wasm_bindgen(js_name = importLines)]
+    pub fn import_lines(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
+        let report =
+            format::import_jsonl(self.recorder.store_mut(), name, bytes).map_err(js_error)?;
+        report_to_js(report)
+    }
+
     /// The core's summary (the shape of `prompttrace summary --json`), as JSON.
     #[wasm_bindgen(js_name = summaryJson)]
     pub fn summary_json(&self) -> String {
@@ -109,114 +129,6 @@ impl Core {
     #[wasm_bindgen(js_name = exportLines)]
     pub fn export_lines(&self) -> String {
         jsonl::write(self.recorder.store())
-    }
-
-    /// Merges a trace file (all of it or none of it). Throws an `Error`
-    /// whose message names the file, line and column.
-    #[wasm_bindgen(js_name = importText)]
-    pub fn import_text(&mut self, name: &str, text: &str) -> Result<JsValue, JsError> {
-        self.import_bytes(name, text.as_bytes())
-    }
-
-    /// `importText` for a file's bytes (UTF-8): no string to re-encode, so
-    /// large files cross into wasm as one copy.
-    #[wasm_bindgen(js_name = importBytes)]
-    pub fn import_bytes(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
-        let report = format::import(self.recorder.store_mut(), name, bytes).map_err(js_error)?;
-        let report = ImportReport {
-            traces: report.traces_added + report.traces_updated,
-            observations: report.observations_added + report.observations_updated,
-            unchanged: report.unchanged,
-            orphans: report.orphans,
-            warnings: report.warnings,
-        };
-        serde_wasm_bindgen::to_value(&report).map_err(js_error)
-    }
-
-    /// Records OpenTelemetry spans made in this process (`otelTracer`,
-    /// `spanProcessor`), given as OTLP/JSON requests, one a line: the same
-    /// reading as a file's, so a span recorded live and the same span read
-    /// from a file give the same record. A span that breaks a rule is
-    /// reported and skipped; the others are kept. Returns the problems as a
-    /// JSON array of messages; it never throws.
-    #[wasm_bindgen(js_name = ingestSpans)]
-    pub fn ingest_spans(&mut self, lines: &str) -> String {
-        const NAME: &str = "OpenTelemetry spans";
-        let store = self.recorder.store_mut();
-        let mut problems: Problems = Vec::new();
-        if format::import(store, NAME, lines.as_bytes()).is_err() {
-            // All or nothing failed: one span at a time, to keep the rest.
-            for line in lines.lines().filter(|l| !l.trim().is_empty()) {
-                if let Err(error) = format::import(store, NAME, line.as_bytes()) {
-                    problems.push(error.to_string());
-                }
-            }
-        }
-        serde_json::to_string(&problems).unwrap_or_else(|_| "[]".to_string())
-    }
-
-    /// Everything as OTLP/JSON (an `ExportTraceServiceRequest`).
-    #[wasm_bindgen(js_name = exportOtlp)]
-    pub fn export_otlp(&self) -> String {
-        otlp::write(self.recorder.store())
-    }
-
-    /// Starts handing ended traces to an OTLP exporter: `include` is
-    /// "all" (what has already ended is sent too) or "new" (only what ends
-    /// from now on, not a reloaded history).
-    #[wasm_bindgen(js_name = watchOtlp)]
-    pub fn watch_otlp(&mut self, include: &str) -> Result<(), JsError> {
-        let include = match include {
-            "all" => Include::All,
-            "new" => Include::New,
-            other => {
-                return Err(js_error(format!(
-                    "include must be \"all\" or \"new\", not {other:?}"
-                )))
-            }
-        };
-        let store = self.recorder.store_mut();
-        match &mut self.outbox {
-            Some(outbox) => outbox.include(store, include),
-            None => self.outbox = Some(Outbox::new(store, include)),
-        }
-        Ok(())
-    }
-
-    /// Stops noting what ends (the last exporter shut down); what was sent
-    /// stays remembered for a later `watchOtlp`.
-    #[wasm_bindgen(js_name = unwatchOtlp)]
-    pub fn unwatch_otlp(&mut self) {
-        self.recorder.store_mut().unwatch_endings();
-    }
-
-    /// The next request for an OTLP exporter (`TakeOptions`), as protobuf
-    /// or JSON bytes; `None` when nothing is ready. What is returned counts
-    /// as handed over.
-    #[wasm_bindgen(js_name = takeOtlpBatch)]
-    pub fn take_otlp_batch(&mut self, options: JsValue) -> Result<Option<Vec<u8>>, JsError> {
-        let options: TakeOptions = serde_wasm_bindgen::from_value(options).map_err(js_error)?;
-        let Some(outbox) = &mut self.outbox else {
-            return Ok(None);
-        };
-        let take = Take {
-            // Any positive number JS sends, as a count of traces.
-            max: options.max.clamp(1.0, f64::from(u32::MAX)) as usize,
-            ready: if options.shutdown {
-                Ready::Ended
-            } else {
-                Ready::Settled
-            },
-        };
-        let store = self.recorder.store_mut();
-        let Some(selection) = outbox.take(store, take) else {
-            return Ok(None);
-        };
-        let encoding = match options.encoding.as_str() {
-            "json" => otlp::Encoding::Json,
-            _ => otlp::Encoding::Protobuf,
-        };
-        Ok(Some(otlp::request(store, &selection, encoding)))
     }
 
     /// Renders a tracked call's prompt and records its generation (the
@@ -252,20 +164,6 @@ impl Core {
         serde_json::json!({ "text": text, "problems": problems }).to_string()
     }
 
-    /// Ids of the traces in which the trace or any of its observations
-    /// holds `query` (the core's `search`: one phrase, any case), by start
-    /// time; none for an empty query.
-    #[wasm_bindgen(js_name = searchTraces)]
-    pub fn search_traces(&self, query: &str) -> Vec<String> {
-        let Some(query) = Query::new(query) else {
-            return Vec::new();
-        };
-        search::traces_matching(self.recorder.store(), &query)
-            .into_iter()
-            .map(String::from)
-            .collect()
-    }
-
     #[wasm_bindgen(js_name = traceCount)]
     pub fn trace_count(&self) -> usize {
         self.recorder.store().trace_count()
@@ -278,6 +176,7 @@ impl Core {
 
     pub fn clear(&mut self) {
         self.recorder.store_mut().clear();
+        self.left = left::Left::default();
         if let Some(outbox) = &mut self.outbox {
             outbox.reset();
         }
@@ -334,15 +233,14 @@ impl Default for Core {
     }
 }
 
-/// `takeOtlpBatch`'s options.
-#[derive(Deserialize)]
-struct TakeOptions {
-    /// "protobuf" (default) or "json".
-    #[serde(default)]
-    encoding: String,
-    /// Traces per request (JS may send a fraction).
-    max: f64,
-    /// A last flush: also ended traces whose observations still run.
-    #[serde(default)]
-    shutdown: bool,
+/// An import's report as the JS `import` returns it (with the warnings).
+fn report_to_js(report: prompttrace::store::ImportReport) -> Result<JsValue, JsError> {
+    let report = ImportReport {
+        traces: report.traces_added + report.traces_updated,
+        observations: report.observations_added + report.observations_updated,
+        unchanged: report.unchanged,
+        orphans: report.orphans,
+        warnings: report.warnings,
+    };
+    serde_wasm_bindgen::to_value(&report).map_err(js_error)
 }

@@ -1,20 +1,19 @@
 //! What the npm package's storage asks of the core: the records written
 //! since the last save (a file appends them as lines; IndexedDB and
-//! localStorage rewrite the traces they touched), what may leave memory,
-//! and the summary over a stored file. Conversion only: the change feed,
-//! the merge and the memory bound are core's (`store::Changes`,
-//! `rules::merge`, `retention`).
+//! localStorage rewrite the traces they touched), their index rows, and
+//! what may leave memory (the summary over a stored file is `full.rs`'s).
+//! Conversion only: the change feed, the merge and the memory bound are
+//! core's (`store::Changes`, `rules::merge`, `retention`).
 
-use prompttrace::format::{self, jsonl};
+use prompttrace::format::jsonl;
 use prompttrace::model::{Observation, Trace};
 use prompttrace::retention;
 use prompttrace::rollup::IndexRow;
-use prompttrace::summary::summarize;
-use prompttrace::Store;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 use crate::convert::js_error;
+use crate::left::Left;
 use crate::Core;
 
 #[wasm_bindgen]
@@ -127,22 +126,9 @@ impl Core {
         // An outbox whose exporters all shut down sends nothing more: it
         // holds nothing back.
         let outbox = self.outbox.as_mut().filter(|_| store.watches_endings());
+        let before = Left::before_evict(store, keep);
         let evicted = retention::evict(store, keep, outbox);
+        self.left.note_evicted(store, before);
         evicted.traces + evicted.calls
-    }
-
-    /// The summary of a stored file with what is in memory merged over it
-    /// (the file's records, then memory's, by core's merge), priced by this
-    /// tracer's prices, as `{"summary": …, "problems": [lines skipped]}`.
-    /// Throws when the file is refused.
-    #[wasm_bindgen(js_name = summaryWith)]
-    pub fn summary_with(&self, name: &str, bytes: &[u8]) -> Result<String, JsError> {
-        let mut store = Store::new();
-        let report = format::import(&mut store, name, bytes).map_err(js_error)?;
-        let memory = jsonl::write(self.recorder.store());
-        format::import(&mut store, "memory", memory.as_bytes()).map_err(js_error)?;
-        let summary = summarize(&store, &self.prices);
-        let reply = serde_json::json!({ "summary": summary, "problems": report.warnings });
-        Ok(reply.to_string())
     }
 }

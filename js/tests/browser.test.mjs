@@ -6,52 +6,15 @@
 // xtask test does).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { extname, join, normalize } from "node:path";
-import { chromium } from "playwright-core";
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { inChromium as inChromiumAt, phase } from "./chromium.mjs";
 import { exampleChecks } from "./example-checks.mjs";
 
 const dist = new URL("./browser/dist/", import.meta.url).pathname;
-const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 
-function serve() {
-  const server = createServer((request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url, "http://x").pathname));
-    const file = join(dist, path.endsWith("/") ? "index.html" : path);
-    try {
-      const body = readFileSync(file);
-      response.writeHead(200, { "content-type": TYPES[extname(file)] ?? "application/octet-stream" });
-      response.end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
-}
-
-/** Runs `fn(page, base, errors)` in headless Chromium with a fresh profile, serving the built page. */
-async function inChromium(fn) {
-  const server = await serve();
-  const profile = mkdtempSync(join(tmpdir(), "prompttrace-chromium-"));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-  });
-  try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    const errors = [];
-    page.on("pageerror", (error) => errors.push(error.message));
-    await fn(page, `http://127.0.0.1:${server.address().port}/`, errors);
-  } finally {
-    await context.close();
-    server.close();
-    rmSync(profile, { recursive: true, force: true });
-  }
-}
+/** Runs `fn(page, base, errors)` in headless Chromium on the built page. */
+const inChromium = (fn) => inChromiumAt(dist, fn);
 
 test("a Vite build records into IndexedDB and reads it back after a reload", () =>
   inChromium(async (page, base, errors) => {
@@ -139,15 +102,6 @@ test("openViewer from a click opens the viewer in a new window on the app's orig
     await viewer.locator("[data-testid=traces] a", { hasText: "window-second" }).waitFor({ timeout: 10_000 });
     assert.deepEqual([...errors, ...viewerErrors], []);
   }));
-
-/** Loads `?phase=…` and returns what the page found, failing on its errors. */
-async function phase(page, base, query) {
-  await page.goto(`${base}?${query}`);
-  await page.waitForFunction(() => window.result, null, { timeout: 20_000 });
-  const result = await page.evaluate(() => window.result);
-  assert.equal(result.error, undefined, result.error);
-  return result;
-}
 
 test("two tracers in sequence on the same IndexedDB keep both, in the viewer's layout v2", () =>
   inChromium(async (page, base, errors) => {

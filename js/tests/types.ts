@@ -12,6 +12,7 @@ import {
   type FileStorage,
   type GenerationOptions,
   type ImportReport,
+  type Lazy,
   type Level,
   type ObservationOptions,
   type ObservationType,
@@ -121,9 +122,11 @@ async function flows(): Promise<void> {
   const fromFile: Tracer = await Tracer.fromFile("trace.json", { onError: () => {} });
   const fromUrl: Tracer = await Tracer.fromFile(new URL("file:///trace.json"));
   const fromBlob: Tracer = await Tracer.fromFile(new Blob(["{}"]), { storage: "localStorage" });
-  const otlp: string = fromFile.exportOtlp();
-  const imported: ImportReport | undefined = tracer.import(new TextEncoder().encode(otlp), "otlp.json");
-  const fromBuffer: ImportReport | undefined = tracer.import(new ArrayBuffer(0));
+  // Promises in browsers (the readers and writers load on first use): awaited, right everywhere.
+  const otlp: string = await fromFile.exportOtlp();
+  const imported: ImportReport | undefined = await tracer.import(new TextEncoder().encode(otlp), "otlp.json");
+  const fromBuffer: ImportReport | undefined = await tracer.import(new ArrayBuffer(0));
+  const lazy: Lazy<ImportReport | undefined> = tracer.import("{}");
 
   const exportOptions: OtlpExportOptions = { protocol: "http/json", headers: [["x-project-name", "p"]], intervalMs: 500, maxAttempts: 3, initialBackoffMs: 100, timeoutMs: 1000, maxTracesPerBatch: 10, include: "all" };
   const exporter: OtlpExporter = tracer.exportTo("http://127.0.0.1:6006/v1/traces", exportOptions);
@@ -135,7 +138,7 @@ async function flows(): Promise<void> {
   const observationOptions: ObservationOptions = { name: "o" };
   const traceOptions: TraceOptions = { name: "t" };
   void [generation, text, n, two, current, status, totalCost, tokens, nodeType, nodeLevel, nodeCost, sessions, orphanGenerations];
-  void [file, loaded, fromUrl, fromBlob, imported?.orphans, fromBuffer?.traces, sent, notAPromise];
+  void [file, loaded, fromUrl, fromBlob, imported?.orphans, fromBuffer?.traces, sent, notAPromise, lazy];
   void [generationOptions, observationOptions, traceOptions];
 }
 void [flows, session, traceId, belongsTo];

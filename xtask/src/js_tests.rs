@@ -1,9 +1,10 @@
 //! The npm package's tests, as a user meets the package: the packed
 //! tarball is installed into a scratch project (`target/npm-test/`), the
 //! typings tsc generated are type-checked against `js/tests/types.ts` (as
-//! Node and as bundlers resolve them), a page importing the package is
-//! built with Vite, and `node --test` runs every `js/tests/*.test.mjs` (Node
-//! features, the examples read back by the CLI, and headless Chromium).
+//! Node and as bundlers resolve them), a page importing the package and a
+//! record-only page (what the size test weighs) are built with Vite, and
+//! `node --test` runs every `js/tests/*.test.mjs` (Node features, the
+//! examples read back by the CLI, the size budget, and headless Chromium).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -53,20 +54,35 @@ pub fn run() -> Result<(), String> {
                 ]),
         )?;
     }
-    step(
-        "build a page that imports the package (vite build)",
-        program("node_modules/.bin/vite")
-            .current_dir(&scratch)
-            .args([
-                "build",
-                "browser",
-                "--outDir",
-                "dist",
-                "--emptyOutDir",
-                "--logLevel",
-                "warn",
-            ]),
-    )?;
+    // The test page (every feature), and the record-only page the size
+    // test weighs (its manifest names the chunks loaded at start and later).
+    for (title, page, manifest) in [
+        (
+            "build a page that imports the package (vite build)",
+            "browser",
+            false,
+        ),
+        (
+            "build the record-only page (vite build)",
+            "record-only",
+            true,
+        ),
+    ] {
+        let mut vite = program("node_modules/.bin/vite");
+        vite.current_dir(&scratch).args([
+            "build",
+            page,
+            "--outDir",
+            "dist",
+            "--emptyOutDir",
+            "--logLevel",
+            "warn",
+        ]);
+        if manifest {
+            vite.arg("--manifest");
+        }
+        step(title, &mut vite)?;
+    }
     step(
         "build the CLI",
         cargo().args(["build", "-q", "-p", "prompttrace-cli"]),

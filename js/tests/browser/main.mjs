@@ -1,9 +1,11 @@
 // A page that uses the package as an app would, built by Vite. `?phase=record`
 // records into IndexedDB; `?phase=read` restores it after a reload; the
-// storage phases are in storage-phases.mjs. The test reads `window.result`.
+// storage phases are in storage-phases.mjs, the move to the full core in
+// move-phases.mjs. The test reads `window.result`.
 import OpenAI from "openai";
 import { Tracer, observeOpenAI } from "prompttrace";
 import { storagePhase } from "./storage-phases.mjs";
+import { movePhases } from "./move-phases.mjs";
 
 const params = new URLSearchParams(location.search);
 const phase = params.get("phase");
@@ -130,6 +132,15 @@ async function read() {
 
 if (["tracer", "seed-v1", "layout", "force-close", "blocked"].includes(phase)) {
   storagePhase(phase, params, onError).then(
+    (found) => {
+      window.result = { found, problems };
+    },
+    (error) => {
+      window.result = { error: String(error?.stack ?? error), problems };
+    },
+  );
+} else if (phase in movePhases) {
+  movePhases[phase](onError, problems).then(
     (found) => {
       window.result = { found, problems };
     },

@@ -1,0 +1,11 @@
+// The full wasm core for browsers, inlined in a module of its own:
+// the browser entry imports this module dynamically, on first use of what
+// the record-only core lacks, so bundlers emit it as a separate chunk that
+// is not fetched at start.
+
+import { Core, initSync } from "./wasm-full/prompttrace_full.js";
+import wasm from "./wasm-full/inline.mjs";
+
+initSync({ module: Uint8Array.from(wasm, (c) => c.charCodeAt(0)) });
+
+export { Core };
