@@ -299,7 +299,10 @@ export class Tracer {
 
   /** One stored record or file (native JSON Lines, which any core reads), read back: refused ones go to onError. */
   #importStored({ name, data }: Stored): void {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    const encoded = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    // A file saved by an editor may start with a UTF-8 byte order mark, which the JSON Lines reader refuses.
+    const bom = encoded[0] === 0xef && encoded[1] === 0xbb && encoded[2] === 0xbf;
+    const bytes = bom ? encoded.subarray(3) : encoded;
     this.#read(() => this.#counts(this.#cores.now.importLines(String(name), bytes)), undefined);
   }
 
