@@ -3,7 +3,11 @@
 // (a zero-delay timer), in batches, and never lets an error reach the app.
 // OpenTelemetry spans need the full core: on a browser's record-only core,
 // a batch with spans is held, in order, until the tracer moved to the full
-// one (`needsSpans`), and everything queued after it waits behind it.
+// one (`needsSpans`), and everything queued after it waits behind it:
+// calls that go to the core directly (`track`, `clear`) too (`inOrder`).
+// If the full core cannot be loaded, the held spans are dropped and the
+// rest applied (`dropSpans`); spans queued later wait for a retry, and at
+// the high-water mark are dropped, reported, so memory stays bounded.
 
 import { type FullCore, isFull, type LeanCore } from "./cores.mjs";
 import { safeText, unref } from "./values.mjs";
@@ -159,6 +163,12 @@ export function toJson(value: object, calls: readonly object[], report: (error: 
 
 const empty = (): Batch => ({ traces: [], observations: [], changes: [], spans: [] });
 
+/** A call that goes to the core directly (not as a batch), held in order like one. */
+export type Step = (core: LeanCore) => void;
+
+const size = (item: Batch | Step): number =>
+  typeof item === "function" ? 1 : item.traces.length + item.observations.length + item.changes.length + item.spans.length;
+
 export class Queue {
   readonly #core: () => LeanCore;
   readonly #report: (error: unknown) => void;
@@ -167,8 +177,10 @@ export class Queue {
   #calls: Batch = empty();
   #count = 0;
   #scheduled = false;
-  /** Batches held, in order, until the core can read their spans. */
-  #held: Batch[] = [];
+  /** Batches (and direct calls) held, in order, until the core can read their spans. */
+  #held: (Batch | Step)[] = [];
+  /** The full core could not be loaded: held spans wait for `retry` rather than starting a load. */
+  #stalled = false;
 
   /**
    * `core` gives the tracer's core now; `report` hands an error to onError
@@ -191,6 +203,40 @@ export class Queue {
   /** Spans (and what was queued after them) wait for the full core. */
   get holding(): boolean {
     return this.#held.length > 0;
+  }
+
+  /**
+   * Holds `step` behind the held batches when there are some (true); else
+   * false, and the caller runs it now (the queue was applied).
+   */
+  inOrder(step: Step): boolean {
+    this.apply();
+    if (this.#held.length === 0) return false;
+    this.#held.push(step);
+    return true;
+  }
+
+  /**
+   * The full core could not be loaded: drops the held spans, applies the
+   * rest, and returns how many spans were dropped. Spans queued later wait
+   * for `retry` (an explicit call that needs the full core).
+   */
+  dropSpans(): number {
+    // A span sends a line as it starts and as it ends: spans are counted by their ids.
+    const dropped = new Set<string>();
+    for (const item of this.#held) {
+      if (typeof item === "function") continue;
+      for (const line of item.spans) for (const [, id] of line.matchAll(/"spanId":"([^"]*)"/g)) dropped.add(id ?? "");
+      item.spans = [];
+    }
+    this.#stalled = true;
+    this.apply();
+    return dropped.size;
+  }
+
+  /** Held spans start a load of the full core again. */
+  retry(): void {
+    this.#stalled = false;
   }
 
   /** Queues a call; it is applied when the app is idle, or now at the high-water mark. */
@@ -230,13 +276,28 @@ export class Queue {
     if (this.#count > 0) this.#held.push(this.#calls);
     this.#calls = empty();
     this.#count = 0;
-    if (!isFull(core) && this.#held.some((batch) => batch.spans.length > 0)) {
-      this.#needsSpans();
+    if (!isFull(core) && this.#held.some((item) => typeof item !== "function" && item.spans.length > 0)) {
+      if (!this.#stalled) {
+        this.#needsSpans();
+        return;
+      }
+      // No full core to wait for: past the high-water mark the spans go, so memory stays bounded.
+      if (this.#held.reduce((sum, item) => sum + size(item), 0) < HIGH_WATER) return;
+      this.#report(new Error(`${this.dropSpans()} OpenTelemetry spans were dropped: the full wasm core could not be loaded`));
       return;
     }
     const held = this.#held;
     this.#held = [];
-    for (const calls of held) this.#applyBatch(core, calls);
+    for (const item of held) {
+      if (typeof item !== "function") this.#applyBatch(core, item);
+      else {
+        try {
+          item(core);
+        } catch (error) {
+          this.#report(error);
+        }
+      }
+    }
     try {
       this.#applied();
     } catch (error) {

@@ -59,9 +59,13 @@ export class TracerCore {
     return this.#upgrading;
   }
 
-  /** Starts loading the full core in browsers, where an API that needs it was set up. */
-  prefetch(report: (error: unknown) => void): void {
-    if (loadsLater() && !isFull(this.#core)) this.load().catch(report);
+  /**
+   * Starts loading the full core in browsers, where an API that needs it was
+   * set up. A failure is reported by the use that waits for it (the spans'
+   * load), once, not here too.
+   */
+  prefetch(): void {
+    if (loadsLater() && !isFull(this.#core)) this.load().catch(() => {});
   }
 
   /**

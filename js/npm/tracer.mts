@@ -15,8 +15,9 @@ import { now, randomHex } from "./ids.mjs";
 import { observe } from "./observe.mjs";
 import { PromptSpanProcessor } from "./otel-processor.mjs";
 import { PromptTracer } from "./otel-tracer.mjs";
-import { Queue, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
+import { Queue, type Step, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
 import type { Batch } from "./queue.mjs";
+import { newCore } from "./cores.mjs";
 import { Keeping } from "./keeping.mjs";
 import type { Stored } from "./storage.mjs";
 import { track } from "./track.mjs";
@@ -56,6 +57,8 @@ export class Tracer {
   readonly #keeping: Keeping;
   /** Exporters running (see `exportTo`). */
   #exporters = 0;
+  /** The load of the full core that held spans wait for, while under way. */
+  #spanLoad: Promise<void> | undefined;
 
   constructor(options: TracerOptions = {}) {
     const opts: TracerOptions = options && typeof options === "object" ? options : {};
@@ -65,8 +68,8 @@ export class Tracer {
       () => this.#cores.now,
       (error) => this._report(error),
       () => this.#keeping.written(),
-      // Spans wait (held, in order) until the full core is here; a failed load is reported and tried again at the next apply.
-      () => void this.#cores.load().then(() => this.#queue.apply(), (error: unknown) => this._report(error)),
+      // Spans wait (held, in order) until the full core is here.
+      () => void this.#loadForSpans(),
     );
     if (opts.prices !== undefined) this.setPrices(opts.prices);
     this.#keeping = new Keeping(() => this.#cores.now, opts, (error) => this._report(error));
@@ -234,11 +237,27 @@ export class Tracer {
         if (batch) this.#keeping.evict(); // what was handed out may leave memory
         return batch;
       }, undefined);
-    // In browsers the exporter's first take waits for the full core (and its watch).
-    let watching: Promise<unknown> = Promise.resolve();
-    const take: TakeBatch = (request) =>
-      this.#cores.lazy ? watching.then(() => takeNow(request), (error: unknown) => this.#fallback(error, undefined)) : takeNow(request);
     const report = (error: unknown): void => this._report(error);
+    // In browsers a take waits for the full core (and the exporter's watch).
+    // A failed load is reported once; a later take tries again.
+    let watch = (): void => {};
+    let watching: Promise<boolean> | undefined;
+    let failed = false;
+    const watched = (): Promise<boolean> =>
+      (watching ??= this.#cores.load().then(
+        () => {
+          watch();
+          return true;
+        },
+        (error: unknown) => {
+          watching = undefined;
+          if (!failed) report(error);
+          failed = true;
+          return false;
+        },
+      ));
+    const take: TakeBatch = (request) =>
+      this.#cores.lazy ? watched().then((ready) => (ready ? takeNow(request) : undefined)) : takeNow(request);
     // The core notes what ends while an exporter runs, and stops when the
     // last one shuts down.
     const closed = (): void => {
@@ -255,11 +274,9 @@ export class Tracer {
       this.#exporters++;
       // "new": what has already ended (a reloaded history) is not sent.
       const include = options && typeof options === "object" && options.include === "new" ? "new" : "all";
-      const watch = (): void => this.#read(() => this.#cores.full().watchOtlp(include), undefined);
-      if (this.#cores.lazy) {
-        watching = this.#cores.load().then(watch);
-        watching.catch(() => {}); // a failed load is reported by the take that waits for it
-      } else watch();
+      watch = (): void => this.#read(() => this.#cores.full().watchOtlp(include), undefined);
+      if (this.#cores.lazy) void watched();
+      else watch();
     }
     return exporter;
   }
@@ -299,7 +316,10 @@ export class Tracer {
 
   /** One stored record or file (native JSON Lines, which any core reads), read back: refused ones go to onError. */
   #importStored({ name, data }: Stored): void {
-    const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    const encoded = typeof data === "string" ? new TextEncoder().encode(data) : data;
+    // A file saved by an editor may start with a UTF-8 byte order mark, which the JSON Lines reader refuses.
+    const bom = encoded[0] === 0xef && encoded[1] === 0xbb && encoded[2] === 0xbf;
+    const bytes = bom ? encoded.subarray(3) : encoded;
     this.#read(() => this.#counts(this.#cores.now.importLines(String(name), bytes)), undefined);
   }
 
@@ -312,7 +332,7 @@ export class Tracer {
    * `observe` observation.
    */
   otelTracer(name: string = "prompttrace.otel", version?: string): OtelTracer {
-    this.#cores.prefetch(this.#reportFn);
+    this.#cores.prefetch();
     return new PromptTracer(this, text(name) ?? "prompttrace.otel", text(version));
   }
 
@@ -324,7 +344,7 @@ export class Tracer {
    * any instrumentation.
    */
   spanProcessor(): OtelSpanProcessor {
-    this.#cores.prefetch(this.#reportFn);
+    this.#cores.prefetch();
     return new PromptSpanProcessor(this);
   }
 
@@ -344,7 +364,8 @@ export class Tracer {
    */
   clear(): void {
     this.#keeping.allowReplace();
-    this.#read(() => this.#cores.now.clear(), undefined);
+    // Batches held for the full core are recorded before the clear, as queued calls are: it waits behind them.
+    this.#inOrder((core) => core.clear(), () => this.#cores.now.clear());
   }
 
   /**
@@ -358,13 +379,41 @@ export class Tracer {
     try {
       this.#queue.apply();
       if (this.#queue.holding) {
-        await this.#cores.load(); // spans wait for the full core
-        this.#queue.apply();
+        this.#queue.retry(); // after a failed load, an explicit flush tries again
+        await this.#loadForSpans();
       }
+    } catch (error) {
+      this._report(error);
+    }
+    // Saving runs whatever happened above.
+    try {
       await this.#keeping.flush();
     } catch (error) {
       this._report(error);
     }
+  }
+
+  /**
+   * Loads the full core for the held spans, then applies them. If it cannot
+   * be loaded: one report, saying how many spans were dropped, and the
+   * rest of the queue applied; no new load until an explicit call (flush).
+   */
+  #loadForSpans(): Promise<void> {
+    this.#spanLoad ??= this.#cores
+      .load()
+      .then(
+        () => this._applyQueue(),
+        (error: unknown) => {
+          try {
+            const dropped = this.#queue.dropSpans();
+            this._report(new Error(`${(error as Error)?.message ?? String(error)}; ${dropped} OpenTelemetry spans waiting for it were dropped`));
+          } catch (err) {
+            this._report(err);
+          }
+        },
+      )
+      .finally(() => (this.#spanLoad = undefined));
+    return this.#spanLoad;
   }
 
   /** @internal Queues an observation start; returns its handle. */
@@ -506,24 +555,60 @@ export class Tracer {
    * which renders the prompt and records the generation; returns the prompt.
    */
   _trackStart(call: TrackStart): string {
-    const prompt = this.#read(() => {
-      const reply = JSON.parse(this.#cores.now.trackStart(toJson(call, [call], this.#reportFn))) as { prompt: string; problems: string[] };
-      this.#problems(reply.problems);
-      return reply.prompt;
-    }, "");
-    this.#keeping.written();
-    return prompt;
+    return this.#tracked(toJson(call, [call], this.#reportFn), (core, json) => {
+      const reply = JSON.parse(core.trackStart(json)) as { prompt: string; problems: string[] };
+      return [reply.prompt, reply.problems];
+    });
   }
 
   /** @internal Ends a tracked call with what the function returned; returns the response's text. */
   _trackEnd(call: TrackEnd): string {
-    const response = this.#read(() => {
-      const reply = JSON.parse(this.#cores.now.trackEnd(toJson(call, [call], this.#reportFn))) as { text: string; problems: string[] };
-      this.#problems(reply.problems);
-      return reply.text;
-    }, "");
+    return this.#tracked(toJson(call, [call], this.#reportFn), (core, json) => {
+      const reply = JSON.parse(core.trackEnd(json)) as { text: string; problems: string[] };
+      return [reply.text, reply.problems];
+    });
+  }
+
+  /**
+   * A tracked call's start or end, in the core after what is queued; its
+   * answer (the prompt, the response's text) now. While batches wait for the
+   * full core, the call waits behind them and a scratch core gives the answer
+   * (it reads only the call).
+   */
+  #tracked(json: string, call: (core: ReturnType<typeof newCore>, json: string) => [string, string[]]): string {
+    let answer = "";
+    this.#inOrder(
+      (core) => this.#problems(call(core, json)[1]),
+      () => {
+        const [text, problems] = call(this.#cores.now, json);
+        answer = text;
+        this.#problems(problems);
+      },
+      () => {
+        const scratch = newCore();
+        try {
+          answer = call(scratch, json)[0];
+        } finally {
+          scratch.free();
+        }
+      },
+    );
     this.#keeping.written();
-    return response;
+    return answer;
+  }
+
+  /**
+   * Runs a direct call in the core after what is queued: `now` at once, or,
+   * while batches wait for the full core, `held` on the core behind them
+   * (after `meanwhile`). Failures go to onError.
+   */
+  #inOrder(held: Step, now: () => void, meanwhile: () => void = now): void {
+    try {
+      if (this.#queue.inOrder(held)) meanwhile();
+      else now();
+    } catch (error) {
+      this._report(error);
+    }
   }
 
   /** @internal Queues a call built by a wrapper (`observeOpenAI`; OpenTelemetry spans as OTLP/JSON lines). */

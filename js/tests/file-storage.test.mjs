@@ -150,6 +150,18 @@ test("a last line cut short is skipped with one warning; the records before it a
   if (cli) execFileSync(cli, ["validate", file], { stdio: "pipe" });
 });
 
+test("a file saved again by an editor with a UTF-8 byte order mark loads, and appending goes on", async (t) => {
+  const file = join(folder(t), "traces.jsonl");
+  await write(file, "kept", 1);
+  writeFileSync(file, `\ufeff${readFileSync(file, "utf8")}`);
+  const { loaded, summary, problems } = await load(file);
+  assert.deepEqual(problems, []);
+  assert.deepEqual(summary.traces.map((trace) => trace.name), ["kept-0"]);
+  loaded.trace({ name: "added" }).complete();
+  await loaded.flush();
+  assert.deepEqual((await load(file)).summary.traces.map((trace) => trace.name).sort(), ["added", "kept-0"]);
+});
+
 test("maxTracesInMemory: stored traces that ended leave memory, and summary() still covers the file", async (t) => {
   const file = join(folder(t), "traces.jsonl");
   const { tracer: app, problems } = tracer({ storage: { file }, maxTracesInMemory: 5 });

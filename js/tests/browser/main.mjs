@@ -1,11 +1,12 @@
 // A page that uses the package as an app would, built by Vite. `?phase=record`
 // records into IndexedDB; `?phase=read` restores it after a reload; the
 // storage phases are in storage-phases.mjs, the move to the full core in
-// move-phases.mjs. The test reads `window.result`.
+// move-phases.mjs, a full core that cannot be loaded in failure-phases.mjs. The test reads `window.result`.
 import OpenAI from "openai";
 import { Tracer, observeOpenAI } from "prompttrace";
 import { storagePhase } from "./storage-phases.mjs";
 import { movePhases } from "./move-phases.mjs";
+import { failurePhases } from "./failure-phases.mjs";
 
 const params = new URLSearchParams(location.search);
 const phase = params.get("phase");
@@ -139,8 +140,8 @@ if (["tracer", "seed-v1", "layout", "force-close", "blocked"].includes(phase)) {
       window.result = { error: String(error?.stack ?? error), problems };
     },
   );
-} else if (phase in movePhases) {
-  movePhases[phase](onError, problems).then(
+} else if (phase in movePhases || phase in failurePhases) {
+  (movePhases[phase] ?? failurePhases[phase])(onError, problems).then(
     (found) => {
       window.result = { found, problems };
     },

@@ -1,0 +1,52 @@
+// Page phases for a full core that cannot be loaded (core-failure.test.mjs
+// aborts the request for its chunk, then lets it through):
+//   load-fails      a span waits for the full core, then a trace with a
+//                   tracked call; the load fails: one report (naming the
+//                   dropped span), the rest recorded and saved to
+//                   IndexedDB; a later span (and what follows it) waits,
+//                   with no new load or report; `window.retry()` flushes,
+//                   which loads it again
+//   exporter-fails  an OTLP exporter taking every 20 ms while the load
+//                   fails reports once; `window.resume()` shuts it down,
+//                   whose take loads the core again and sends
+import { Tracer } from "prompttrace";
+
+export const failurePhases = { "load-fails": loadFails, "exporter-fails": exporterFails };
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const names = (tracer) => tracer.summary().traces.map((trace) => trace.name).sort();
+
+async function loadFails(onError, problems) {
+  const tracer = new Tracer({ storage: "indexedDB", onError });
+  const otel = tracer.otelTracer("app");
+  otel.startSpan("dropped span").end();
+  const trace = tracer.trace({ name: "after the span" });
+  const { responseText } = await tracer.track(
+    { promptName: "greet", template: "Hello, {{who}}", variables: { who: "Ada" }, model: "gpt-4o-mini", trace },
+    async (prompt) => ({ text: `${prompt}!`, usage: { input: 3, output: 4 } }),
+  );
+  trace.complete({ output: responseText });
+  await tracer.flush();
+  const afterFlush = [...problems];
+  // After the failure: a span waits (no load starts by itself), the rest is recorded.
+  otel.startSpan("waiting span").end();
+  tracer.trace({ name: "later" }).complete();
+  names(tracer);
+  await sleep(50);
+  const stored = await Tracer.load({ storage: "indexedDB", onError });
+  const [recorded] = tracer.summary().traces.filter((t) => t.name === "after the span");
+  window.retry = async () => {
+    await tracer.flush();
+    return { names: names(tracer), problems };
+  };
+  return { afterFlush, names: names(tracer), steps: recorded?.tree.map((n) => n.name) ?? [], output: responseText, stored: names(stored), problems: [...problems] };
+}
+
+async function exporterFails(onError, problems) {
+  const tracer = new Tracer({ onError });
+  const exporter = tracer.exportTo(new URL("/v1/traces", location.href).href, { protocol: "http/json", intervalMs: 20 });
+  tracer.trace({ name: "sent later" }).complete({ output: "ok" });
+  await sleep(300);
+  window.resume = async () => ({ sent: await exporter.shutdown(), problems });
+  return { reports: [...problems] };
+}

@@ -1,0 +1,70 @@
+// A browser tracer whose full core cannot be loaded (its chunk's request
+// aborted, as a dropped connection would), in headless Chromium on the Vite
+// build of browser/ (phases in browser/failure-phases.mjs): one report, the
+// waiting spans dropped and counted, everything else recorded and saved, no
+// load started again by itself, and a later explicit call loads it.
+// Expects `vite build browser` to have written browser/dist (cargo xtask
+// test does).
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { inChromium, phase } from "./chromium.mjs";
+
+const dist = new URL("./browser/dist/", import.meta.url).pathname;
+const chunk = "**/assets/full-core-*.js";
+
+/** Aborts the full core's chunk until `allow()`; counts its requests. */
+async function failChunk(page) {
+  const requests = { aborted: 0, served: 0 };
+  const abort = (route) => {
+    requests.aborted++;
+    return route.abort("connectionfailed");
+  };
+  await page.route(chunk, abort);
+  const allow = async () => {
+    await page.unroute(chunk, abort);
+    await page.route(chunk, (route) => {
+      requests.served++;
+      return route.continue();
+    });
+  };
+  return { requests, allow };
+}
+
+const loadReports = (problems) => problems.filter((problem) => problem.includes("could not load its full wasm core"));
+
+test("a full core that fails to load: one report with the spans dropped, the rest recorded and saved, a flush loads it again", () =>
+  inChromium(dist, async (page, base) => {
+    const { requests, allow } = await failChunk(page);
+    const { found, problems } = await phase(page, base, "phase=load-fails");
+    const [report, ...more] = loadReports(found.afterFlush);
+    assert.match(report ?? "", /1 OpenTelemetry spans waiting for it were dropped/, found.afterFlush.join("\n"));
+    assert.deepEqual(more, []);
+    assert.deepEqual(loadReports(problems), [report], "no report, and no new load, after the failure");
+    assert.deepEqual(found.afterFlush, [report], "the trace and its tracked call were recorded without problems");
+    assert.equal(requests.aborted, 1, "one request for the chunk until an explicit call");
+    assert.equal(found.output, "Hello, Ada!");
+    assert.deepEqual(found.steps, ["greet"], "the tracked call's generation is in its trace");
+    assert.deepEqual(found.names, ["after the span"], "what was recorded after the later span waits behind it");
+    assert.deepEqual(found.stored, ["after the span"], "flush saved what was recorded");
+
+    await allow();
+    const retried = await page.evaluate(() => window.retry());
+    assert.equal(requests.served, 1, "the flush loaded the full core again");
+    assert.deepEqual(retried.names, ["after the span", "later", "waiting span"], "the span that waited is recorded");
+    assert.deepEqual(loadReports(retried.problems), [report]);
+  }));
+
+test("an exporter whose full core fails to load reports once, and a later take loads it and sends", () =>
+  inChromium(dist, async (page, base, errors, posts) => {
+    const { requests, allow } = await failChunk(page);
+    const { found } = await phase(page, base, "phase=exporter-fails");
+    assert.equal(loadReports(found.reports).length, 1, found.reports.join("\n"));
+    assert.ok(requests.aborted >= 1);
+
+    await allow();
+    const { sent, problems } = await page.evaluate(() => window.resume());
+    assert.deepEqual(sent, { batches: 1, failed: 0 });
+    assert.equal(loadReports(problems).length, 1);
+    assert.equal(JSON.parse(posts[0].body).resourceSpans[0].scopeSpans[0].spans[0].name, "sent later");
+    assert.deepEqual(errors, []);
+  }));
