@@ -8,14 +8,15 @@
 
 import { TracerCore } from "./tracer-core.mjs";
 import { currentAttributes, currentObservation, type Propagated, propagated, runWith, withMetadata } from "./context.mjs";
-import { OtlpExporter as Exporter, type TakeBatch } from "./exporter.mjs";
+import { exportTo } from "./export-to.mjs";
 import { readFile } from "./files.mjs";
 import { Observation, Trace } from "./handles.mjs";
 import { now, randomHex } from "./ids.mjs";
 import { observe } from "./observe.mjs";
 import { PromptSpanProcessor } from "./otel-processor.mjs";
 import { PromptTracer } from "./otel-tracer.mjs";
-import { Queue, type Step, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
+import { endCall, type Loose, observationUpdate, traceUpdate } from "./change-calls.mjs";
+import { type ChangeCall, Queue, type Step, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
 import type { Batch } from "./queue.mjs";
 import { newCore } from "./cores.mjs";
 import { Keeping } from "./keeping.mjs";
@@ -42,10 +43,7 @@ import type {
   TraceUpdateOptions,
   UpdateOptions,
 } from "./types.mjs";
-import { errorText, millis, tagList, text } from "./values.mjs";
-
-/** Internal callers may pass `undefined` for any option (it means "not given"). */
-type Loose<T> = { [K in keyof T]?: T[K] | undefined };
+import { tagList, text } from "./values.mjs";
 
 /** Records traces. Calls are queued and applied by the core in batches. */
 export class Tracer {
@@ -231,54 +229,17 @@ export class Tracer {
    * Failures go to onError; nothing throws.
    */
   exportTo(url: string, options: OtlpExportOptions = {}): OtlpExporter {
-    const takeNow = (request: Parameters<TakeBatch>[0]): Uint8Array | undefined =>
-      this.#read(() => {
-        const batch = this.#cores.full().takeOtlpBatch(request);
-        if (batch) this.#keeping.evict(); // what was handed out may leave memory
-        return batch;
-      }, undefined);
-    const report = (error: unknown): void => this._report(error);
-    // In browsers a take waits for the full core (and the exporter's watch).
-    // A failed load is reported once; a later take tries again.
-    let watch = (): void => {};
-    let watching: Promise<boolean> | undefined;
-    let failed = false;
-    const watched = (): Promise<boolean> =>
-      (watching ??= this.#cores.load().then(
-        () => {
-          watch();
-          return true;
-        },
-        (error: unknown) => {
-          watching = undefined;
-          if (!failed) report(error);
-          failed = true;
-          return false;
-        },
-      ));
-    const take: TakeBatch = (request) =>
-      this.#cores.lazy ? watched().then((ready) => (ready ? takeNow(request) : undefined)) : takeNow(request);
-    // The core notes what ends while an exporter runs, and stops when the
-    // last one shuts down.
-    const closed = (): void => {
-      if (--this.#exporters === 0 && this.#cores.isFull) this.#read(() => this.#cores.full().unwatchOtlp(), undefined);
-    };
-    let exporter: Exporter;
-    try {
-      exporter = new Exporter(take, report, url, options, closed);
-    } catch (error) {
-      report(error);
-      return new Exporter(take, report, undefined, {}); // inert: reports, sends nothing
-    }
-    if (exporter.usable) {
-      this.#exporters++;
-      // "new": what has already ended (a reloaded history) is not sent.
-      const include = options && typeof options === "object" && options.include === "new" ? "new" : "all";
-      watch = (): void => this.#read(() => this.#cores.full().watchOtlp(include), undefined);
-      if (this.#cores.lazy) void watched();
-      else watch();
-    }
-    return exporter;
+    return exportTo(
+      {
+        cores: this.#cores,
+        read: (read, fallback) => this.#read(read, fallback),
+        evict: () => this.#keeping.evict(),
+        report: this.#reportFn,
+        running: (change) => (this.#exporters += change),
+      },
+      url,
+      options,
+    );
   }
 
   /**
@@ -376,16 +337,27 @@ export class Tracer {
    * appended as they are applied, so this only applies the queue.
    */
   async flush(): Promise<void> {
+    await this.#save();
+    if (!this.#queue.holding) return;
+    // Spans wait for the full core: what was in the core is saved above,
+    // so a load that hangs (a slow network at pagehide) keeps nothing from
+    // storage; once it is there, the rest is applied and saved too.
     try {
-      this.#queue.apply();
-      if (this.#queue.holding) {
-        this.#queue.retry(); // after a failed load, an explicit flush tries again
-        await this.#loadForSpans();
-      }
+      this.#queue.retry(); // after a failed load, an explicit flush tries again
+      await this.#loadForSpans();
     } catch (error) {
       this._report(error);
     }
-    // Saving runs whatever happened above.
+    await this.#save();
+  }
+
+  /** Applies the queue and saves; never rejects. */
+  async #save(): Promise<void> {
+    try {
+      this.#queue.apply();
+    } catch (error) {
+      this._report(error);
+    }
     try {
       await this.#keeping.flush();
     } catch (error) {
@@ -487,64 +459,23 @@ export class Tracer {
   }
 
   #end(id: string, trace: boolean, options: Loose<CompleteOptions> | undefined, error: unknown): void {
-    try {
-      const opts: Loose<CompleteOptions> = options && typeof options === "object" ? options : {};
-      this.#queue.push("changes", {
-        id,
-        trace,
-        at: now(),
-        error: error === undefined ? undefined : errorText(error),
-        output: opts.output,
-        usage: opts.usage,
-        cost: opts.cost,
-        completion_start_time: millis(opts.completionStartTime),
-      });
-    } catch (err) {
-      this._report(err);
-    }
+    this.#change(() => endCall(id, trace, options, error));
   }
 
   /** @internal Queues an observation's update. */
   _updateObservation(id: string, options: Loose<UpdateOptions> | undefined): void {
-    try {
-      const opts: Loose<UpdateOptions> = options && typeof options === "object" ? options : {};
-      this.#queue.push("changes", {
-        id,
-        trace: false,
-        update: true,
-        at: now(),
-        output: opts.output,
-        metadata: opts.metadata,
-        level: text(opts.level),
-        status_message: text(opts.statusMessage),
-        model: text(opts.model),
-        model_parameters: opts.modelParameters,
-        usage: opts.usage,
-        cost: opts.cost,
-        completion_start_time: millis(opts.completionStartTime),
-      });
-    } catch (err) {
-      this._report(err);
-    }
+    this.#change(() => observationUpdate(id, options));
   }
 
   /** @internal Queues a trace's update. */
   _updateTrace(id: string, options: Loose<TraceUpdateOptions> | undefined): void {
+    this.#change(() => traceUpdate(id, options));
+  }
+
+  /** Queues an end or an update; a failure goes to onError. */
+  #change(call: () => ChangeCall): void {
     try {
-      const opts: Loose<TraceUpdateOptions> = options && typeof options === "object" ? options : {};
-      this.#queue.push("changes", {
-        id,
-        trace: true,
-        update: true,
-        at: now(),
-        name: text(opts.name),
-        session_id: text(opts.sessionId),
-        user_id: text(opts.userId),
-        tags: Array.isArray(opts.tags) ? tagList(opts.tags) : undefined,
-        input: opts.input,
-        output: opts.output,
-        metadata: opts.metadata,
-      });
+      this.#queue.push("changes", call());
     } catch (err) {
       this._report(err);
     }

@@ -6,12 +6,14 @@
 //                   IndexedDB; a later span (and what follows it) waits,
 //                   with no new load or report; `window.retry()` flushes,
 //                   which loads it again
+//   load-hangs      a trace, then a span, while the chunk's request hangs:
+//                   flush() saves the trace before it waits for the core
 //   exporter-fails  an OTLP exporter taking every 20 ms while the load
 //                   fails reports once; `window.resume()` shuts it down,
 //                   whose take loads the core again and sends
 import { Tracer } from "prompttrace";
 
-export const failurePhases = { "load-fails": loadFails, "exporter-fails": exporterFails };
+export const failurePhases = { "load-fails": loadFails, "load-hangs": loadHangs, "exporter-fails": exporterFails };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const names = (tracer) => tracer.summary().traces.map((trace) => trace.name).sort();
@@ -40,6 +42,16 @@ async function loadFails(onError, problems) {
     return { names: names(tracer), problems };
   };
   return { afterFlush, names: names(tracer), steps: recorded?.tree.map((n) => n.name) ?? [], output: responseText, stored: names(stored), problems: [...problems] };
+}
+
+async function loadHangs(onError, problems) {
+  const tracer = new Tracer({ storage: "indexedDB", onError });
+  tracer.trace({ name: "before the span" }).complete({ output: "ok" });
+  tracer.otelTracer("app").startSpan("waits").end();
+  void tracer.flush(); // as a pagehide handler would, on a slow network
+  await sleep(300);
+  const stored = await Tracer.load({ storage: "indexedDB", onError });
+  return { stored: names(stored), problems: [...problems] };
 }
 
 async function exporterFails(onError, problems) {

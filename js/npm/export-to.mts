@@ -1,0 +1,82 @@
+// `tracer.exportTo()`: an OTLP exporter that takes its batches from the
+// tracer's core. In browsers the batches come from the full core, loaded on
+// the first take: a failed load is reported once, and the interval's takes
+// try again only after a back-off (doubling, up to five minutes), so a
+// chunk that is gone for good (a new deploy, a CSP) is not fetched every
+// interval; an explicit flush or shutdown tries at once.
+
+import { OtlpExporter as Exporter, type TakeBatch } from "./exporter.mjs";
+import type { TracerCore } from "./tracer-core.mjs";
+import type { OtlpExporter, OtlpExportOptions } from "./types.mjs";
+
+/** Waits before the first retry of a failed load, then twice as long each time. */
+const FIRST_RETRY_MS = 5_000;
+const LAST_RETRY_MS = 300_000;
+
+/** What the exporter needs of its tracer. */
+export interface ExportHost {
+  readonly cores: TracerCore;
+  /** Applies the queue, then reads; a failure is reported and gives `fallback`. */
+  read<T>(read: () => T, fallback: T): T;
+  /** What was handed out may leave memory. */
+  evict(): void;
+  report(error: unknown): void;
+  /** An exporter starts (true) or shuts down (false); returns how many run. */
+  running(change: 1 | -1): number;
+}
+
+export function exportTo(host: ExportHost, url: string, options: OtlpExportOptions): OtlpExporter {
+  const { cores, report } = host;
+  const takeNow = (request: Parameters<TakeBatch>[0]): Uint8Array | undefined =>
+    host.read(() => {
+      const batch = cores.full().takeOtlpBatch(request);
+      if (batch) host.evict();
+      return batch;
+    }, undefined);
+  let watch = (): void => {};
+  let watching: Promise<boolean> | undefined;
+  let reported = false;
+  let retryAt = 0;
+  let backOff = FIRST_RETRY_MS;
+  // `now`: an explicit flush or shutdown, which tries at once.
+  const watched = (now: boolean): Promise<boolean> => {
+    if (!watching && !now && Date.now() < retryAt) return Promise.resolve(false);
+    return (watching ??= cores.load().then(
+      () => {
+        watch();
+        return true;
+      },
+      (error: unknown) => {
+        watching = undefined;
+        retryAt = Date.now() + backOff;
+        backOff = Math.min(backOff * 2, LAST_RETRY_MS);
+        if (!reported) report(error);
+        reported = true;
+        return false;
+      },
+    ));
+  };
+  const take: TakeBatch = (request) =>
+    cores.lazy ? watched(request.shutdown).then((ready) => (ready ? takeNow(request) : undefined)) : takeNow(request);
+  // The core notes what ends while an exporter runs, and stops when the
+  // last one shuts down.
+  const closed = (): void => {
+    if (host.running(-1) === 0 && cores.isFull) host.read(() => cores.full().unwatchOtlp(), undefined);
+  };
+  let exporter: Exporter;
+  try {
+    exporter = new Exporter(take, report, url, options, closed);
+  } catch (error) {
+    report(error);
+    return new Exporter(take, report, undefined, {}); // inert: reports, sends nothing
+  }
+  if (exporter.usable) {
+    host.running(1);
+    // "new": what has already ended (a reloaded history) is not sent.
+    const include = options && typeof options === "object" && options.include === "new" ? "new" : "all";
+    watch = (): void => host.read(() => cores.full().watchOtlp(include), undefined);
+    if (cores.lazy) void watched(true);
+    else watch();
+  }
+  return exporter;
+}
