@@ -11,6 +11,7 @@
 
 import { type FullCore, isFull, type LeanCore } from "./cores.mjs";
 import { safeText, unref } from "./values.mjs";
+import { Wire } from "./wire.mjs";
 
 /** At this many waiting calls they are applied at once, to bound memory. */
 const HIGH_WATER = 65536;
@@ -314,8 +315,12 @@ export class Queue {
       for (let at = 0; at < list.length; at += SLICE) {
         // One slice failing (a wasm trap) must not lose the others.
         try {
-          const slice = list.slice(at, at + SLICE);
-          const problems: unknown = JSON.parse(core.ingest(toJson({ [kind]: slice }, slice, this.#report)));
+          const wire = new Wire(this.#report);
+          const end = Math.min(at + SLICE, list.length);
+          if (kind === "traces") for (let i = at; i < end; i++) wire.trace(calls.traces[i]!);
+          else if (kind === "observations") for (let i = at; i < end; i++) wire.observation(calls.observations[i]!);
+          else for (let i = at; i < end; i++) wire.change(calls.changes[i]!);
+          const problems: unknown = JSON.parse(core.ingest(wire.text(), wire.nums()));
           for (const problem of problems as string[]) this.#report(new Error(problem));
         } catch (error) {
           this.#report(error);

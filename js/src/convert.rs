@@ -2,8 +2,9 @@
 //! the mapping of core errors to JS errors. Exported methods only check
 //! input, call core and convert (the Loro layout).
 //!
-//! The JS side queues recording calls and sends them in batches as one JSON
-//! string: one crossing and one parse per batch instead of one per call.
+//! The JS side queues recording calls and sends them in batches, in the
+//! format `wire.rs` reads: one crossing per batch, and no JSON but the
+//! payloads.
 //! Times are milliseconds since the epoch (`performance.timeOrigin +
 //! performance.now()`), so JS never formats dates.
 
@@ -17,34 +18,7 @@ use serde_json::Value;
 use wasm_bindgen::JsError;
 
 mod openai;
-
-/// One batch of queued calls. Within a batch, trace starts come first, then
-/// observation starts (parents before children, in call order), then ends
-/// and updates in call order; that is the order they were made in for any
-/// one item.
-///
-/// Each call is read on its own: one unreadable call (a lone surrogate in a
-/// name, a payload nested too deep) is reported and skipped, not the batch.
-#[derive(Deserialize)]
-pub struct Batch {
-    #[serde(default)]
-    pub traces: Vec<Box<RawValue>>,
-    #[serde(default)]
-    pub observations: Vec<Box<RawValue>>,
-    #[serde(default)]
-    pub changes: Vec<Box<RawValue>>,
-}
-
-/// Reads one call of a batch; `None` (and a problem) when it cannot be read.
-pub fn call<T: serde::de::DeserializeOwned>(raw: &RawValue, problems: &mut Problems) -> Option<T> {
-    serde_json::from_str(raw.get())
-        .map_err(|error| {
-            problems.push(format!(
-                "a tracing call could not be read ({error}); it was skipped"
-            ))
-        })
-        .ok()
-}
+pub mod wire;
 
 /// Reads one call sent on its own; `None` (and a problem) when it cannot be read.
 pub fn parse<T: serde::de::DeserializeOwned>(text: &str, problems: &mut Problems) -> Option<T> {
@@ -53,7 +27,7 @@ pub fn parse<T: serde::de::DeserializeOwned>(text: &str, problems: &mut Problems
         .ok()
 }
 
-#[derive(Deserialize)]
+/// A trace's start (`TraceStart` in js/npm/queue.mts).
 pub struct TraceStart {
     id: String,
     at: f64,
@@ -62,25 +36,38 @@ pub struct TraceStart {
     user_id: Option<String>,
     input: Option<Json>,
     metadata: Option<Json>,
+    rest: TraceRest,
+}
+
+/// The fields of a trace's start that few calls carry.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct TraceRest {
     tags: Option<Vec<String>>,
     environment: Option<String>,
     release: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// An observation's start (`ObservationStart`).
 pub struct ObservationStart {
     id: String,
     trace_id: Option<String>,
     parent_id: Option<String>,
     at: f64,
     name: String,
-    #[serde(rename = "type")]
     kind: Option<String>,
     input: Option<Json>,
     metadata: Option<Json>,
     level: Option<String>,
     provider: Option<String>,
     model: Option<String>,
+    rest: ObservationRest,
+}
+
+/// The fields of an observation's start that few calls carry.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ObservationRest {
     model_parameters: Option<Value>,
     prompt_name: Option<String>,
     prompt_version: Option<Value>,
@@ -90,20 +77,24 @@ pub struct ObservationStart {
     openai: Option<Box<RawValue>>,
 }
 
-/// An end or an update of a trace or an observation.
-#[derive(Deserialize)]
+/// An end or an update of a trace or an observation (`ChangeCall`).
 pub struct ChangeCall {
     id: String,
     /// About a trace (else an observation).
-    #[serde(default)]
     trace: bool,
     /// Sets fields without ending (else it ends the item).
-    #[serde(default)]
     update: bool,
     at: f64,
     /// Set when the item failed: the error's text.
     error: Option<String>,
     output: Option<Json>,
+    rest: ChangeRest,
+}
+
+/// The fields of a change that few calls carry.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct ChangeRest {
     usage: Option<Value>,
     cost: Option<Value>,
     completion_start_time: Option<f64>,
@@ -160,9 +151,9 @@ pub fn trace(start: TraceStart, problems: &mut Problems) -> Trace {
     trace.user_id = start.user_id;
     trace.input = start.input;
     trace.metadata = start.metadata;
-    trace.tags = start.tags.unwrap_or_default();
-    trace.environment = start.environment;
-    trace.release = start.release;
+    trace.tags = start.rest.tags.unwrap_or_default();
+    trace.environment = start.rest.environment;
+    trace.release = start.rest.release;
     trace
 }
 
@@ -177,7 +168,8 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
         .as_deref()
         .and_then(|l| level(l, &who, problems, "default is used"))
         .unwrap_or_default();
-    let prompt_version = prompt_version(start.prompt_version.as_ref(), &who, problems);
+    let rest = start.rest;
+    let prompt_version = prompt_version(rest.prompt_version.as_ref(), &who, problems);
     let (kind, exact) = start
         .kind
         .as_deref()
@@ -191,12 +183,12 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
     observation.level = level;
     observation.provider = start.provider;
     observation.model = start.model;
-    observation.model_parameters = start.model_parameters.map(object);
-    observation.prompt_name = start.prompt_name;
+    observation.model_parameters = rest.model_parameters.map(object);
+    observation.prompt_name = rest.prompt_name;
     observation.prompt_version = prompt_version;
-    observation.template = start.template;
-    observation.variables = start.variables.map(object);
-    if let Some(call) = start.openai {
+    observation.template = rest.template;
+    observation.variables = rest.variables.map(object);
+    if let Some(call) = rest.openai {
         let who = Who {
             kind: "observation",
             id: &observation.id.clone(),
@@ -221,43 +213,44 @@ pub fn change(call: ChangeCall, problems: &mut Problems) -> Change {
         kind: if call.trace { "trace" } else { "observation" },
         id: &call.id,
     };
-    if let (Some(ended), false, false) = (&call.openai, call.trace, call.update) {
+    let rest = call.rest;
+    if let (Some(ended), false, false) = (&rest.openai, call.trace, call.update) {
         let at = time(call.at, &who, problems);
         let finish = openai::end(ended, at, call.error, &who, problems);
         return Change::FinishOpenAi(call.id, finish);
     }
-    let usage = call
+    let usage = rest
         .usage
         .and_then(|usage| loose(&who, problems, |p| Usage::from_loose(&usage, p)));
-    let cost = call
+    let cost = rest
         .cost
         .and_then(|cost| loose(&who, problems, |p| Cost::from_loose(&cost, p)));
-    let completion_start_time = call
+    let completion_start_time = rest
         .completion_start_time
         .map(|ms| time(ms, &who, problems));
     if call.update && call.trace {
         let update = TraceUpdate {
-            name: call.name,
-            session_id: call.session_id,
-            user_id: call.user_id,
-            tags: call.tags,
-            input: call.input,
+            name: rest.name,
+            session_id: rest.session_id,
+            user_id: rest.user_id,
+            tags: rest.tags,
+            input: rest.input,
             output: call.output,
-            metadata: call.metadata,
+            metadata: rest.metadata,
         };
         return Change::UpdateTrace(call.id, update);
     }
     if call.update {
         let update = Update {
             output: call.output,
-            metadata: call.metadata,
-            level: call
+            metadata: rest.metadata,
+            level: rest
                 .level
                 .as_deref()
                 .and_then(|l| level(l, &who, problems, "it is left as it was")),
-            status_message: call.status_message,
-            model: call.model,
-            model_parameters: call.model_parameters.map(object),
+            status_message: rest.status_message,
+            model: rest.model,
+            model_parameters: rest.model_parameters.map(object),
             usage,
             cost,
             completion_start_time,

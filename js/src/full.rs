@@ -18,6 +18,17 @@ use crate::{report_to_js, Core};
 
 #[wasm_bindgen]
 impl Core {
+    /// The bytes of this module's wasm memory, shared by all its cores (the
+    /// benchmark's memory per observation). Wasm memory never shrinks, so
+    /// it is the high-water mark.
+    #[wasm_bindgen(js_name = memoryBytes)]
+    pub fn memory_bytes() -> f64 {
+        #[cfg(target_arch = "wasm32")]
+        return (std::arch::wasm32::memory_size(0) * 65536) as f64;
+        #[cfg(not(target_arch = "wasm32"))]
+        0.0
+    }
+
     /// Merges a trace file (all of it or none of it). Throws an `Error`
     /// whose message names the file, line and column.
     #[wasm_bindgen(js_name = importText)]

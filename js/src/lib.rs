@@ -27,7 +27,8 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
-use convert::{js_error, Batch, Change, Problems};
+use convert::wire::{Call, Calls};
+use convert::{js_error, Change, Problems};
 
 #[wasm_bindgen(start)]
 fn start() {
@@ -73,14 +74,20 @@ impl Core {
         }
     }
 
-    /// Applies a batch of recording calls (JSON, see `convert::Batch`).
-    /// Returns the broken rules and conversion problems as a JSON array of
-    /// messages (`[]` when none); it never throws.
-    pub fn ingest(&mut self, batch: &str) -> String {
+    /// Applies a batch of recording calls (`convert/wire.rs`: every text
+    /// field in `text`, as UTF-8; the rest in `nums`). Returns the broken rules and
+    /// conversion problems as a JSON array of messages (`[]` when none); it
+    /// never throws.
+    pub fn ingest(&mut self, text: &[u8], nums: &[f64]) -> String {
         let mut problems: Problems = Vec::new();
-        match serde_json::from_str::<Batch>(batch) {
-            Ok(batch) => self.apply(batch, &mut problems),
-            Err(error) => problems.push(format!("tracing data could not be read: {error}")),
+        // The JS side's `TextEncoder` never writes anything else.
+        let text = String::from_utf8_lossy(text);
+        let mut calls = Calls::new(&text, nums);
+        while let Some(call) = calls.next(&mut problems) {
+            match call {
+                Ok(call) => self.apply(call, &mut problems),
+                Err(message) => problems.push(message),
+            }
         }
         if problems.is_empty() {
             return "[]".to_string();
@@ -182,30 +189,17 @@ impl Core {
         }
     }
 
-    fn apply(&mut self, batch: Batch, problems: &mut Problems) {
-        for raw in batch.traces {
-            let Some(start) = convert::call(&raw, problems) else {
-                continue;
-            };
-            let trace = convert::trace(start, problems);
-            if let Err(violation) = self.recorder.start_trace(trace) {
-                problems.push(violation.to_string());
+    fn apply(&mut self, call: Call, problems: &mut Problems) {
+        let result = match call {
+            Call::Trace(start) => {
+                let trace = convert::trace(start, problems);
+                self.recorder.start_trace(trace)
             }
-        }
-        for raw in batch.observations {
-            let Some(start) = convert::call(&raw, problems) else {
-                continue;
-            };
-            let observation = convert::observation(start, problems);
-            if let Err(violation) = self.recorder.start_observation(observation) {
-                problems.push(violation.to_string());
+            Call::Observation(start) => {
+                let observation = convert::observation(start, problems);
+                self.recorder.start_observation(observation)
             }
-        }
-        for raw in batch.changes {
-            let Some(call) = convert::call(&raw, problems) else {
-                continue;
-            };
-            let result = match convert::change(call, problems) {
+            Call::Change(call) => match convert::change(call, problems) {
                 Change::EndTrace(id, at, end) => self.recorder.end_trace_at(&id, at, end),
                 Change::EndObservation(id, at, end) => {
                     self.recorder.end_observation_at(&id, at, end)
@@ -219,10 +213,10 @@ impl Core {
                     problems.extend(broken.iter().map(ToString::to_string));
                     Ok(())
                 }
-            };
-            if let Err(violation) = result {
-                problems.push(violation.to_string());
-            }
+            },
+        };
+        if let Err(violation) = result {
+            problems.push(violation.to_string());
         }
     }
 }

@@ -128,6 +128,13 @@ fn npm_benchmark() -> Result<PathBuf, String> {
             .arg("bench.mjs"),
     )?;
     step(
+        "npm package: memory per observation",
+        // A process of its own: wasm memory only grows, so it must start fresh.
+        program("node")
+            .current_dir(&scratch)
+            .args(["--expose-gc", "memory.mjs"]),
+    )?;
+    step(
         "npm package: observeOpenAI and otelTracer",
         program("node").current_dir(&scratch).arg("frameworks.mjs"),
     )?;
@@ -168,6 +175,7 @@ fn npm_scratch() -> Result<(PathBuf, PathBuf), String> {
     for file in [
         "bench.mjs",
         "frameworks.mjs",
+        "memory.mjs",
         "otlp.mjs",
         "search.mjs",
         "view.mjs",

@@ -1,11 +1,16 @@
 //! Benchmark figures for `cargo xtask bench` (run in release mode):
 //! rollups over 1,000,000 observations, native file parse throughput
 //! against a plain `serde_json::Value` parse of the same bytes (the peer,
-//! measured in the same run), content search (`search.rs`), and memory.
+//! measured in the same run), content search (`search.rs`), and memory
+//! (`memory.rs`: bytes per stored observation).
 //! Prints figures; never fails on a slow machine. `bench search` prints
 //! the search figures only.
 
+mod memory;
 mod search;
+
+#[global_allocator]
+static ALLOCATOR: memory::Counting = memory::Counting;
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -37,6 +42,7 @@ fn main() {
     println!();
 
     let started = Instant::now();
+    let live_before = memory::live();
     let batch = generate(10_000, 100);
     let generated = started.elapsed();
     let mut store = Store::new();
@@ -50,7 +56,12 @@ fn main() {
         generated.as_secs_f64(),
         import.as_secs_f64()
     );
-    println!("  memory after import: {}", memory());
+    println!(
+        "  memory after import: {}; the store's live heap: {} B per observation",
+        memory(),
+        (memory::live() - live_before) / store.observation_count()
+    );
+    memory::small_spans_figure();
 
     let prices = PriceTable::builtin();
     let rollup_time = median(5, || {

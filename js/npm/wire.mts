@@ -1,0 +1,173 @@
+// The batch format recording calls cross into the core in (read by
+// js/src/convert/wire.rs): numbers in one Float64Array, and every text
+// field of every call joined into one string, so a batch is one string's
+// crossing and a few numbers a call. Only the payloads (input, output,
+// metadata) are JSON, and the fields few calls carry go together as one
+// JSON object, `rest`. Per call the numbers are [kind, at, mask] (a change
+// puts its flags before the mask), then the UTF-16 length of each text
+// field whose bit is set, in the order the core reads them.
+
+import type { ChangeCall, ObservationStart, TraceStart } from "./queue.mjs";
+import { safeText } from "./values.mjs";
+
+const TRACE = 1;
+const OBSERVATION = 2;
+const CHANGE = 3;
+/** A change's flags. */
+const ABOUT_TRACE = 1;
+const UPDATE = 2;
+
+/** A batch in the making: `text()` and `nums()` are what `Core.ingest` takes. */
+export class Wire {
+  /** The text fields so far, concatenated (V8 keeps a rope: cheaper than an array and a join). */
+  #text = "";
+  #nums = new Float64Array(1024);
+  #count = 0;
+  readonly #report: (error: unknown) => void;
+  #mask = 0;
+  #bit = 0;
+  #maskAt = 0;
+  #id = "";
+
+  /** `report` takes a payload that cannot be JSON (its text is sent instead). */
+  constructor(report: (error: unknown) => void) {
+    this.#report = report;
+  }
+
+  /** Every text field, as UTF-8 (the encoder's native pass beats wasm-bindgen's own, a JS loop). */
+  text(): Uint8Array {
+    return encoder.encode(this.#text);
+  }
+
+  nums(): Float64Array {
+    return this.#nums.subarray(0, this.#count);
+  }
+
+  trace(call: TraceStart): void {
+    this.#begin(TRACE, call.at, call.id);
+    this.#field(call.id);
+    this.#field(call.name);
+    this.#field(call.session_id);
+    this.#field(call.user_id);
+    this.#json(call.input, "input");
+    this.#json(call.metadata, "metadata");
+    const some = call.tags !== undefined || call.environment !== undefined || call.release !== undefined;
+    this.#rest(some ? { tags: call.tags, environment: call.environment, release: call.release } : undefined);
+  }
+
+  observation(call: ObservationStart): void {
+    this.#begin(OBSERVATION, call.at, call.id);
+    this.#field(call.id);
+    this.#field(call.trace_id);
+    this.#field(call.parent_id);
+    this.#field(call.name);
+    this.#field(call.type);
+    this.#json(call.input, "input");
+    this.#json(call.metadata, "metadata");
+    this.#field(call.level);
+    this.#field(call.provider);
+    this.#field(call.model);
+    const some =
+      call.model_parameters !== undefined ||
+      call.prompt_name !== undefined ||
+      call.prompt_version !== undefined ||
+      call.template !== undefined ||
+      call.variables !== undefined ||
+      call.openai !== undefined;
+    this.#rest(
+      some
+        ? {
+            model_parameters: call.model_parameters,
+            prompt_name: call.prompt_name,
+            prompt_version: call.prompt_version,
+            template: call.template,
+            variables: call.variables,
+            openai: call.openai,
+          }
+        : undefined,
+    );
+  }
+
+  change(call: ChangeCall): void {
+    this.#begin(CHANGE, call.at, call.id, (call.trace ? ABOUT_TRACE : 0) | (call.update ? UPDATE : 0));
+    this.#field(call.id);
+    this.#field(call.error);
+    this.#json(call.output, "output");
+    // Everything else a change may carry: an end usually carries none of it.
+    const some =
+      call.usage !== undefined ||
+      call.cost !== undefined ||
+      call.completion_start_time !== undefined ||
+      call.update === true ||
+      call.openai !== undefined;
+    this.#rest(some ? restOf(call) : undefined);
+  }
+
+  #begin(kind: number, at: number, id: string, flags?: number): void {
+    this.#push(kind);
+    this.#push(at);
+    if (flags !== undefined) this.#push(flags);
+    this.#maskAt = this.#count;
+    this.#push(0);
+    this.#mask = 0;
+    this.#bit = 1;
+    this.#id = id;
+  }
+
+  #push(num: number): void {
+    if (this.#count === this.#nums.length) {
+      const grown = new Float64Array(this.#nums.length * 2);
+      grown.set(this.#nums);
+      this.#nums = grown;
+    }
+    this.#nums[this.#count++] = num;
+  }
+
+  /** The next field: text, or nothing (its bit stays clear). A wrapper's non-text value is sent as its text. */
+  #field(value: unknown): void {
+    if (value !== undefined && value !== null) {
+      const text = typeof value === "string" ? value : safeText(value);
+      this.#text += text;
+      this.#push(text.length);
+      this.#mask |= this.#bit;
+      this.#nums[this.#maskAt] = this.#mask;
+    }
+    this.#bit <<= 1;
+  }
+
+  /** A payload as JSON; `null` and `undefined` are no payload. */
+  #json(value: unknown, field: string): void {
+    this.#field(value === undefined || value === null ? undefined : this.#stringify(value, field));
+  }
+
+  /** The call's `rest` (fields few calls carry), when some are set. */
+  #rest(rest: Record<string, unknown> | undefined): void {
+    if (rest === undefined) return this.#field(undefined);
+    try {
+      this.#field(JSON.stringify(rest));
+    } catch {
+      // Each field that cannot be JSON is kept as its text.
+      const kept: Record<string, unknown> = {};
+      for (const [key, value] of Object.entries(rest)) kept[key] = JSON.parse(this.#stringify(value, key) ?? "null");
+      this.#field(JSON.stringify(kept));
+    }
+  }
+
+  /** JSON of a value; one that cannot be JSON (a cycle, a BigInt) is sent as its text, and reported. */
+  #stringify(value: unknown, field: string): string | undefined {
+    try {
+      return JSON.stringify(value);
+    } catch (error) {
+      this.#report(new Error(`${this.#id}: ${field} cannot be stored as JSON (${(error as Error).message}); its text is kept`));
+      return JSON.stringify(safeText(value));
+    }
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** A change's fields beyond id, flags, time, error and output. */
+function restOf(call: ChangeCall): Record<string, unknown> {
+  const { id: _id, trace: _trace, update: _update, at: _at, error: _error, output: _output, ...rest } = call;
+  return rest;
+}

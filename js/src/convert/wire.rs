@@ -1,0 +1,302 @@
+//! The batch format the JS side sends its recording calls in
+//! (`js/npm/wire.mts` writes it): numbers in one `Float64Array`, and every
+//! text field of every call concatenated into one string. Per call, one
+//! crossing's share of a string and a handful of numbers, instead of a JSON
+//! object parsed field by field: the payloads (input, output, metadata) are
+//! the only JSON, and the fields few calls carry (tags, prompt, usage, the
+//! OpenAI client's request…) travel together as one JSON object, `rest`.
+//!
+//! Per call, the numbers are `[kind, at, mask]` (a change adds its
+//! `flags` before the mask), then the length of each text field whose bit
+//! is set in the mask, in the order of the kind's `*_FIELDS`. Lengths are
+//! in UTF-16 code units, as JS counts them, so the JS side never encodes.
+
+use std::borrow::Cow;
+
+use prompttrace::Json;
+use serde::de::DeserializeOwned;
+
+use super::{ChangeCall, ObservationStart, Problems, TraceStart, Who};
+
+const TRACE: f64 = 1.0;
+const OBSERVATION: f64 = 2.0;
+const CHANGE: f64 = 3.0;
+
+/// A change's flags.
+const ABOUT_TRACE: u32 = 1;
+const UPDATE: u32 = 2;
+
+/// One call read from a batch.
+pub enum Call {
+    Trace(TraceStart),
+    Observation(ObservationStart),
+    Change(ChangeCall),
+}
+
+/// Reads a batch's calls in order. A batch this reader cannot follow (the
+/// numbers and text disagree: a bug, never the app's values) yields one
+/// error and ends.
+pub struct Calls<'a> {
+    texts: Texts<'a>,
+    nums: &'a [f64],
+    at: usize,
+}
+
+impl<'a> Calls<'a> {
+    pub fn new(text: &'a str, nums: &'a [f64]) -> Calls<'a> {
+        Calls {
+            texts: Texts::new(text),
+            nums,
+            at: 0,
+        }
+    }
+
+    fn num(&mut self) -> Option<f64> {
+        let value = self.nums.get(self.at).copied();
+        self.at += 1;
+        value
+    }
+
+    fn whole(&mut self) -> Option<u32> {
+        let value = self.num()?;
+        (value >= 0.0 && value <= f64::from(u32::MAX) && value.fract() == 0.0)
+            .then_some(value as u32)
+    }
+
+    /// The text fields a mask says are present, `N` of them in order.
+    fn fields<const N: usize>(&mut self, mask: u32) -> Option<[Option<Cow<'a, str>>; N]> {
+        let mut fields = [const { None }; N];
+        for (bit, field) in fields.iter_mut().enumerate() {
+            if mask & (1 << bit) != 0 {
+                let units = self.whole()?;
+                *field = Some(self.texts.take(units as usize)?);
+            }
+        }
+        Some(fields)
+    }
+
+    fn call(&mut self, kind: f64, problems: &mut Problems) -> Option<Call> {
+        let at = self.num()?;
+        if kind == CHANGE {
+            let flags = self.whole()?;
+            let mask = self.whole()?;
+            let [id, error, output, rest] = self.fields::<4>(mask)?;
+            let id = id.unwrap_or_default().into_owned();
+            let who = who(flags & ABOUT_TRACE != 0, &id);
+            let call = ChangeCall {
+                trace: flags & ABOUT_TRACE != 0,
+                update: flags & UPDATE != 0,
+                at,
+                error: error.map(Cow::into_owned),
+                output: payload(output, "output", &who, problems),
+                rest: rest_of(rest, &who, problems),
+                id,
+            };
+            return Some(Call::Change(call));
+        }
+        let mask = self.whole()?;
+        if kind == TRACE {
+            let [id, name, session_id, user_id, input, metadata, rest] = self.fields::<7>(mask)?;
+            let id = id.unwrap_or_default().into_owned();
+            let who = who(true, &id);
+            let start = TraceStart {
+                at,
+                name: name.unwrap_or_default().into_owned(),
+                session_id: session_id.map(Cow::into_owned),
+                user_id: user_id.map(Cow::into_owned),
+                input: payload(input, "input", &who, problems),
+                metadata: payload(metadata, "metadata", &who, problems),
+                rest: rest_of(rest, &who, problems),
+                id,
+            };
+            return Some(Call::Trace(start));
+        }
+        if kind != OBSERVATION {
+            return None;
+        }
+        let [id, trace_id, parent_id, name, kind, input, metadata, level, provider, model, rest] =
+            self.fields::<11>(mask)?;
+        let id = id.unwrap_or_default().into_owned();
+        let who = who(false, &id);
+        let start = ObservationStart {
+            trace_id: trace_id.map(Cow::into_owned),
+            parent_id: parent_id.map(Cow::into_owned),
+            at,
+            name: name.unwrap_or_default().into_owned(),
+            kind: kind.map(Cow::into_owned),
+            input: payload(input, "input", &who, problems),
+            metadata: payload(metadata, "metadata", &who, problems),
+            level: level.map(Cow::into_owned),
+            provider: provider.map(Cow::into_owned),
+            model: model.map(Cow::into_owned),
+            rest: rest_of(rest, &who, problems),
+            id,
+        };
+        Some(Call::Observation(start))
+    }
+
+    /// The next call; problems with its values go to `problems`.
+    pub fn next(&mut self, problems: &mut Problems) -> Option<Result<Call, String>> {
+        let kind = self.num()?;
+        let call = self.call(kind, problems);
+        if call.is_none() {
+            self.at = self.nums.len(); // nothing after a misread is trusted
+        }
+        Some(call.ok_or_else(|| "tracing data could not be read: the batch is malformed".into()))
+    }
+}
+
+fn who(trace: bool, id: &str) -> Who<'_> {
+    Who {
+        kind: if trace { "trace" } else { "observation" },
+        id,
+    }
+}
+
+/// A payload's JSON text (the JS side never sends `null` or `undefined`).
+fn payload(
+    text: Option<Cow<str>>,
+    field: &str,
+    who: &Who,
+    problems: &mut Problems,
+) -> Option<Json> {
+    let text = text?;
+    Json::parse(&text)
+        .map_err(|error| {
+            problems.push(format!(
+                "{who}: its {field} could not be read ({error}); it is left out"
+            ))
+        })
+        .ok()
+}
+
+/// The fields few calls carry, read from their JSON object.
+fn rest_of<T: DeserializeOwned + Default>(
+    text: Option<Cow<str>>,
+    who: &Who,
+    problems: &mut Problems,
+) -> T {
+    let Some(text) = text else {
+        return T::default();
+    };
+    serde_json::from_str(&text)
+        .map_err(|error| {
+            problems.push(format!(
+                "{who}: some of its fields could not be read ({error}); they are left out"
+            ))
+        })
+        .unwrap_or_default()
+}
+
+/// The batch's text, taken field by field.
+struct Texts<'a> {
+    rest: &'a str,
+    /// All of it is ASCII: a UTF-16 unit is a byte.
+    ascii: bool,
+    /// The last field ended inside a character written as two UTF-16 units
+    /// (two fields each holding a lone surrogate): the next field starts
+    /// with that character's second unit.
+    owed: bool,
+}
+
+impl<'a> Texts<'a> {
+    fn new(text: &'a str) -> Texts<'a> {
+        Texts {
+            rest: text,
+            ascii: text.is_ascii(),
+            owed: false,
+        }
+    }
+
+    /// The next `units` UTF-16 code units of text; `None` past the end.
+    fn take(&mut self, mut units: usize) -> Option<Cow<'a, str>> {
+        if self.ascii {
+            let (field, rest) = self.rest.split_at_checked(units)?;
+            self.rest = rest;
+            return Some(Cow::Borrowed(field));
+        }
+        // A lone surrogate reached the wasm as U+FFFD, so a split one is one too.
+        let owed = std::mem::take(&mut self.owed);
+        if owed {
+            units = units.checked_sub(1)?;
+        }
+        let mut end = 0;
+        let mut split = false;
+        for c in self.rest.chars() {
+            if units == 0 {
+                break;
+            }
+            if c.len_utf16() > units {
+                split = true;
+                break;
+            }
+            units -= c.len_utf16();
+            end += c.len_utf8();
+        }
+        if units > 0 && !split {
+            return None;
+        }
+        let (field, rest) = self.rest.split_at(end);
+        self.rest = rest;
+        if !owed && !split {
+            return Some(Cow::Borrowed(field));
+        }
+        if split {
+            let c = self.rest.chars().next()?;
+            self.rest = &self.rest[c.len_utf8()..];
+            self.owed = true;
+        }
+        let mut owned = String::with_capacity(field.len() + 6);
+        if owed {
+            owned.push(char::REPLACEMENT_CHARACTER);
+        }
+        owned.push_str(field);
+        if split {
+            owned.push(char::REPLACEMENT_CHARACTER);
+        }
+        Some(Cow::Owned(owned))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn taken(text: &str, units: &[usize]) -> Vec<Option<String>> {
+        let mut texts = Texts::new(text);
+        units
+            .iter()
+            .map(|&n| texts.take(n).map(Cow::into_owned))
+            .collect()
+    }
+
+    #[test]
+    fn fields_are_cut_by_utf16_units() {
+        assert_eq!(
+            taken("abcde", &[2, 3]),
+            [Some("ab".into()), Some("cde".into())]
+        );
+        assert_eq!(
+            taken("é😀x", &[1, 2, 1]),
+            [Some("é".into()), Some("😀".into()), Some("x".into())]
+        );
+        assert_eq!(taken("ab", &[3]), [None]);
+    }
+
+    #[test]
+    fn a_pair_split_across_two_fields_is_two_replacement_characters() {
+        // JS: "a\uD83D" + "\uDE00b" joined into "a😀b" before it was encoded.
+        assert_eq!(
+            taken("a😀b", &[2, 2]),
+            [Some("a\u{FFFD}".into()), Some("\u{FFFD}b".into())]
+        );
+    }
+
+    #[test]
+    fn a_malformed_batch_is_one_error() {
+        let mut problems = Vec::new();
+        let mut calls = Calls::new("ab", &[2.0, 1.0, 1.0, 5.0, 2.0]);
+        assert!(matches!(calls.next(&mut problems), Some(Err(_))));
+        assert!(calls.next(&mut problems).is_none());
+    }
+}
