@@ -86,16 +86,21 @@ test("the default onError warns once per problem", () => {
   assert.match(warnings[0], /^prompttrace: observation "[0-9a-f]{16}" has already ended/);
 });
 
-test("one unreadable call is skipped alone, not with its batch", () => {
+test("a payload that cannot be read is left out alone: its call and its batch are kept", () => {
   const { tracer: t, problems } = tracer();
   const deep = JSON.parse(`${"[".repeat(200)}1${"]".repeat(200)}`);
   for (let i = 0; i < 5; i++) t.trace(`ok ${i}`).complete();
-  t.trace({ name: "bad", input: deep }).complete();
+  t.trace({ name: "bad", input: deep, metadata: { kept: true } }).complete();
   t.trace({ name: "title 😀 truncated".slice(0, 7) }).complete();
-  const names = t.summary().traces.map((trace) => trace.name).sort();
-  assert.deepEqual(names.slice(0, 5), ["ok 0", "ok 1", "ok 2", "ok 3", "ok 4"]);
-  assert.ok(names.includes("title \uFFFD"), names.join(", "));
-  assert.ok(problems.some((p) => p.includes("could not be read")), problems.join("\n"));
+  const traces = JSON.parse(t.export()).traces;
+  const names = traces.map((trace) => trace.name).sort();
+  assert.deepEqual(names, ["bad", "ok 0", "ok 1", "ok 2", "ok 3", "ok 4", "title \uFFFD"]);
+  const bad = traces.find((trace) => trace.name === "bad");
+  assert.equal(bad.input, undefined);
+  assert.deepEqual(bad.metadata, { kept: true });
+  assert.equal(bad.status, "completed");
+  assert.equal(problems.length, 1, problems.join("\n"));
+  assert.match(problems[0], /^trace "[0-9a-f]+": its input could not be read \(.*\); it is left out$/);
 });
 
 test("a label that maps to an event ends where it starts", () => {
