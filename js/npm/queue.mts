@@ -6,8 +6,9 @@
 // one (`needsSpans`), and everything queued after it waits behind it:
 // calls that go to the core directly (`track`, `clear`) too (`inOrder`).
 // If the full core cannot be loaded, the held spans are dropped and the
-// rest applied (`dropSpans`); spans queued later wait for a retry, and at
-// the high-water mark are dropped, reported, so memory stays bounded.
+// rest applied (`dropSpans`); spans queued later wait for a retry, which
+// the tracer makes after a back-off (`retryLater`) or at an explicit call,
+// and at the high-water mark are dropped, reported, so memory stays bounded.
 
 import { type FullCore, isFull, type LeanCore } from "./cores.mjs";
 import { safeText, unref } from "./values.mjs";
@@ -167,19 +168,20 @@ const empty = (): Batch => ({ traces: [], observations: [], changes: [], spans: 
 /** A call that goes to the core directly (not as a batch), held in order like one. */
 export type Step = (core: LeanCore) => void;
 
-const size = (item: Batch | Step): number =>
-  typeof item === "function" ? 1 : item.traces.length + item.observations.length + item.changes.length + item.spans.length;
-
 export class Queue {
   readonly #core: () => LeanCore;
   readonly #report: (error: unknown) => void;
   readonly #applied: () => void;
   readonly #needsSpans: () => void;
+  readonly #retryLater: () => void;
   #calls: Batch = empty();
   #count = 0;
   #scheduled = false;
   /** Batches (and direct calls) held, in order, until the core can read their spans. */
   #held: (Batch | Step)[] = [];
+  /** Calls held, and how many of them are span lines: kept as counts, not scanned at every apply. */
+  #heldCalls = 0;
+  #heldSpans = 0;
   /** The full core could not be loaded: held spans wait for `retry` rather than starting a load. */
   #stalled = false;
 
@@ -187,18 +189,22 @@ export class Queue {
    * `core` gives the tracer's core now; `report` hands an error to onError
    * and never throws; `applied` runs after calls were applied (storage that
    * appends saves what changed); `needsSpans`, when spans wait for the
-   * full core (the tracer loads it, then applies the queue again).
+   * full core (the tracer loads it, then applies the queue again);
+   * `retryLater`, when spans wait after a failed load (the tracer retries
+   * it after a back-off, so what waits behind them is not held for long).
    */
   constructor(
     core: () => LeanCore,
     report: (error: unknown) => void,
     applied: () => void = () => {},
     needsSpans: () => void = () => {},
+    retryLater: () => void = () => {},
   ) {
     this.#core = core;
     this.#report = report;
     this.#applied = applied;
     this.#needsSpans = needsSpans;
+    this.#retryLater = retryLater;
   }
 
   /** Spans (and what was queued after them) wait for the full core. */
@@ -214,22 +220,25 @@ export class Queue {
     this.apply();
     if (this.#held.length === 0) return false;
     this.#held.push(step);
+    this.#heldCalls++;
     return true;
   }
 
   /**
    * The full core could not be loaded: drops the held spans, applies the
    * rest, and returns how many spans were dropped. Spans queued later wait
-   * for `retry` (an explicit call that needs the full core).
+   * for `retry`.
    */
   dropSpans(): number {
     // A span sends a line as it starts and as it ends: spans are counted by their ids.
     const dropped = new Set<string>();
     for (const item of this.#held) {
       if (typeof item === "function") continue;
-      for (const line of item.spans) for (const [, id] of line.matchAll(/"spanId":"([^"]*)"/g)) dropped.add(id ?? "");
+      for (const line of item.spans) for (const id of spanIds(line)) dropped.add(id);
+      this.#heldCalls -= item.spans.length;
       item.spans = [];
     }
+    this.#heldSpans = 0;
     this.#stalled = true;
     this.apply();
     return dropped.size;
@@ -274,21 +283,30 @@ export class Queue {
   apply(): void {
     if (this.#count === 0 && this.#held.length === 0) return;
     const core = this.#core();
-    if (this.#count > 0) this.#held.push(this.#calls);
+    if (this.#count > 0) {
+      this.#held.push(this.#calls);
+      this.#heldCalls += this.#count;
+      this.#heldSpans += this.#calls.spans.length;
+    }
     this.#calls = empty();
     this.#count = 0;
-    if (!isFull(core) && this.#held.some((item) => typeof item !== "function" && item.spans.length > 0)) {
+    if (!isFull(core) && this.#heldSpans > 0) {
       if (!this.#stalled) {
         this.#needsSpans();
         return;
       }
       // No full core to wait for: past the high-water mark the spans go, so memory stays bounded.
-      if (this.#held.reduce((sum, item) => sum + size(item), 0) < HIGH_WATER) return;
+      if (this.#heldCalls < HIGH_WATER) {
+        this.#retryLater();
+        return;
+      }
       this.#report(new Error(`${this.dropSpans()} OpenTelemetry spans were dropped: the full wasm core could not be loaded`));
       return;
     }
     const held = this.#held;
     this.#held = [];
+    this.#heldCalls = 0;
+    this.#heldSpans = 0;
     for (const item of held) {
       if (typeof item !== "function") this.#applyBatch(core, item);
       else {
@@ -336,5 +354,17 @@ export class Queue {
         this.#report(error);
       }
     }
+  }
+}
+
+/** The ids of the spans in one OTLP/JSON line (not of the spans their links point to). */
+function spanIds(line: string): string[] {
+  try {
+    const request = JSON.parse(line) as { resourceSpans?: { scopeSpans?: { spans?: { spanId?: unknown }[] }[] }[] };
+    return (request.resourceSpans ?? []).flatMap((resource) =>
+      (resource.scopeSpans ?? []).flatMap((scope) => (scope.spans ?? []).map((span) => String(span.spanId))),
+    );
+  } catch {
+    return [line]; // never ours: a line counts as one span
   }
 }

@@ -20,6 +20,7 @@ import { type ChangeCall, Queue, type Step, toJson, type TrackEnd, type TrackSta
 import type { Batch } from "./queue.mjs";
 import { newCore } from "./cores.mjs";
 import { Keeping } from "./keeping.mjs";
+import { SpanLoad } from "./span-load.mjs";
 import type { Stored } from "./storage.mjs";
 import { track } from "./track.mjs";
 import type {
@@ -55,8 +56,8 @@ export class Tracer {
   readonly #keeping: Keeping;
   /** Exporters running (see `exportTo`). */
   #exporters = 0;
-  /** The load of the full core that held spans wait for, while under way. */
-  #spanLoad: Promise<void> | undefined;
+  /** The full core's load that held OpenTelemetry spans wait for, and its retries. */
+  readonly #spanLoad: SpanLoad;
 
   constructor(options: TracerOptions = {}) {
     const opts: TracerOptions = options && typeof options === "object" ? options : {};
@@ -67,8 +68,10 @@ export class Tracer {
       (error) => this._report(error),
       () => this.#keeping.written(),
       // Spans wait (held, in order) until the full core is here.
-      () => void this.#loadForSpans(),
+      () => void this.#spanLoad.load(),
+      () => this.#spanLoad.retryLater(),
     );
+    this.#spanLoad = new SpanLoad(this.#cores, this.#queue, () => this._applyQueue(), (error) => this._report(error));
     if (opts.prices !== undefined) this.setPrices(opts.prices);
     this.#keeping = new Keeping(() => this.#cores.now, opts, (error) => this._report(error));
   }
@@ -344,7 +347,7 @@ export class Tracer {
     // storage; once it is there, the rest is applied and saved too.
     try {
       this.#queue.retry(); // after a failed load, an explicit flush tries again
-      await this.#loadForSpans();
+      await this.#spanLoad.load();
     } catch (error) {
       this._report(error);
     }
@@ -363,29 +366,6 @@ export class Tracer {
     } catch (error) {
       this._report(error);
     }
-  }
-
-  /**
-   * Loads the full core for the held spans, then applies them. If it cannot
-   * be loaded: one report, saying how many spans were dropped, and the
-   * rest of the queue applied; no new load until an explicit call (flush).
-   */
-  #loadForSpans(): Promise<void> {
-    this.#spanLoad ??= this.#cores
-      .load()
-      .then(
-        () => this._applyQueue(),
-        (error: unknown) => {
-          try {
-            const dropped = this.#queue.dropSpans();
-            this._report(new Error(`${(error as Error)?.message ?? String(error)}; ${dropped} OpenTelemetry spans waiting for it were dropped`));
-          } catch (err) {
-            this._report(err);
-          }
-        },
-      )
-      .finally(() => (this.#spanLoad = undefined));
-    return this.#spanLoad;
   }
 
   /** @internal Queues an observation start; returns its handle. */

@@ -27,12 +27,16 @@ export function errorText(error: unknown): string {
   return typeof error === "string" ? error : safeString(error);
 }
 
-/** Text of any value, even one whose toString throws. */
+/** Text of any value, even one whose toString throws (or a revoked Proxy, which throws at every touch). */
 export function safeText(value: unknown): string {
   try {
     return String(value);
   } catch {
-    return Object.prototype.toString.call(value);
+    try {
+      return Object.prototype.toString.call(value);
+    } catch {
+      return "[a value that cannot be read]";
+    }
   }
 }
 

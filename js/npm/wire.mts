@@ -28,6 +28,9 @@ export class Wire {
   #bit = 0;
   #maskAt = 0;
   #id = "";
+  /** Where the call being written started: one that throws is taken back, alone. */
+  #callNums = 0;
+  #callText = 0;
 
   /** `report` takes a payload that cannot be JSON (its text is sent instead). */
   constructor(report: (error: unknown) => void) {
@@ -43,7 +46,47 @@ export class Wire {
     return this.#nums.subarray(0, this.#count);
   }
 
+  // Each call is written inside a try: one that throws (a value no text can
+  // be taken of) is taken back and reported, and only it is left out.
   trace(call: TraceStart): void {
+    this.#mark();
+    try {
+      this.#trace(call);
+    } catch (error) {
+      this.#takeBack(call.id, error);
+    }
+  }
+
+  observation(call: ObservationStart): void {
+    this.#mark();
+    try {
+      this.#observation(call);
+    } catch (error) {
+      this.#takeBack(call.id, error);
+    }
+  }
+
+  change(call: ChangeCall): void {
+    this.#mark();
+    try {
+      this.#change(call);
+    } catch (error) {
+      this.#takeBack(call.id, error);
+    }
+  }
+
+  #mark(): void {
+    this.#callNums = this.#count;
+    this.#callText = this.#text.length;
+  }
+
+  #takeBack(id: string, error: unknown): void {
+    this.#count = this.#callNums;
+    this.#text = this.#text.slice(0, this.#callText);
+    this.#report(new Error(`${id}: this call could not be recorded (${(error as Error)?.message ?? String(error)})`));
+  }
+
+  #trace(call: TraceStart): void {
     this.#begin(TRACE, call.at, call.id);
     this.#field(call.id);
     this.#field(call.name);
@@ -55,7 +98,7 @@ export class Wire {
     this.#rest(some ? { tags: call.tags, environment: call.environment, release: call.release } : undefined);
   }
 
-  observation(call: ObservationStart): void {
+  #observation(call: ObservationStart): void {
     this.#begin(OBSERVATION, call.at, call.id);
     this.#field(call.id);
     this.#field(call.trace_id);
@@ -88,7 +131,7 @@ export class Wire {
     );
   }
 
-  change(call: ChangeCall): void {
+  #change(call: ChangeCall): void {
     this.#begin(CHANGE, call.at, call.id, (call.trace ? ABOUT_TRACE : 0) | (call.update ? UPDATE : 0));
     this.#field(call.id);
     this.#field(call.error);

@@ -54,6 +54,32 @@ test("a full core that fails to load: one report with the spans dropped, the res
     assert.deepEqual(loadReports(retried.problems), [report]);
   }));
 
+test("after a failed load, the tracer retries by itself 5 s later: the waiting span is recorded, with what waited behind it", () =>
+  inChromium(dist, async (page, base) => {
+    const { requests, allow } = await failChunk(page);
+    const { found } = await phase(page, base, "phase=load-fails");
+    assert.deepEqual(found.names, ["after the span"], "what was recorded after the later span waits behind it");
+    await allow();
+    const later = await page.evaluate(() => window.afterBackoff());
+    assert.equal(requests.served, 1, "loaded by the retry, with no explicit call");
+    assert.deepEqual(later.names, ["after the span", "later", "waiting span"]);
+    assert.equal(loadReports(later.problems).length, 1, "only the first failure was reported");
+  }));
+
+test("after a failed load, a retry that fails too drops the waiting span and records what waited behind it", () =>
+  inChromium(dist, async (page, base) => {
+    const { requests } = await failChunk(page);
+    const { found } = await phase(page, base, "phase=load-fails");
+    assert.deepEqual(found.names, ["after the span"]);
+    const later = await page.evaluate(() => window.afterBackoff());
+    assert.equal(requests.aborted, 2, "one retry, 5 s after the failure");
+    assert.deepEqual(later.names, ["after the span", "later"], "recorded without waiting for a flush");
+    assert.deepEqual(later.stored, ["after the span"], "saved at the next flush, as always");
+    const reports = loadReports(later.problems);
+    assert.equal(reports.length, 2, reports.join("\n"));
+    assert.match(reports[1], /1 OpenTelemetry spans waiting for it were dropped/);
+  }));
+
 test("while the full core's chunk is still loading, flush() saves what was recorded before it waits", () =>
   inChromium(dist, async (page, base) => {
     let asked = 0;

@@ -112,3 +112,40 @@ test("a label that maps to an event ends where it starts", () => {
   assert.deepEqual([node.type, node.status, node.duration_ms], ["event", "completed", 0]);
   assert.deepEqual(problems, []);
 });
+
+test("a value no text can be taken of (a revoked Proxy) costs nothing but its own text", () => {
+  const { tracer: t, problems } = tracer();
+  const { proxy, revoke } = Proxy.revocable({ a: 1 }, {});
+  for (let i = 0; i < 3; i++) t.trace(`before ${i}`).complete();
+  t.trace({ name: "draft", metadata: proxy }).complete();
+  for (let i = 0; i < 3; i++) t.trace(`after ${i}`).complete();
+  revoke(); // an immer draft is revoked once its producer returns, before the queue is applied
+  const traces = JSON.parse(t.export()).traces;
+  assert.deepEqual(traces.map((trace) => trace.name).sort(), ["after 0", "after 1", "after 2", "before 0", "before 1", "before 2", "draft"]);
+  assert.equal(traces.find((trace) => trace.name === "draft").metadata, "[a value that cannot be read]");
+  assert.equal(problems.length, 1, problems.join("\n"));
+  assert.match(problems[0], /metadata cannot be stored as JSON/);
+});
+
+test("without toWellFormed (older browsers), lone surrogates in names become U+FFFD, and a pair cut across fields loses nothing else", () => {
+  const toWellFormed = Object.getOwnPropertyDescriptor(String.prototype, "toWellFormed");
+  delete String.prototype.toWellFormed;
+  try {
+    const { tracer: t, problems } = tracer();
+    for (let i = 0; i < 3; i++) t.trace(`before ${i}`).complete();
+    // A pair split across two fields, with an empty field between them, then across two adjacent fields.
+    t.trace({ name: "x\uD83D", sessionId: "", userId: "\uDE00y" }).complete();
+    t.trace({ name: "n\uD83D", sessionId: "\uDE00s" }).complete();
+    t.trace("errs").span("a").fail(new Error("cut \uD83D"));
+    for (let i = 0; i < 3; i++) t.trace(`after ${i}`).complete();
+    const file = JSON.parse(t.export());
+    const byName = new Map(file.traces.map((trace) => [trace.name, trace]));
+    for (const name of ["before 0", "before 2", "after 0", "after 2", "errs"]) assert.ok(byName.has(name), name);
+    assert.deepEqual([byName.get("x\uFFFD").session_id, byName.get("x\uFFFD").user_id], ["", "\uFFFDy"]);
+    assert.equal(byName.get("n\uFFFD").session_id, "\uFFFDs");
+    assert.equal(file.observations[0].status_message, "cut \uFFFD");
+    assert.deepEqual(problems, []);
+  } finally {
+    if (toWellFormed) Object.defineProperty(String.prototype, "toWellFormed", toWellFormed);
+  }
+});

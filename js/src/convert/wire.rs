@@ -13,8 +13,11 @@
 
 use std::borrow::Cow;
 
+use std::collections::BTreeMap;
+
 use prompttrace::Json;
 use serde::de::DeserializeOwned;
+use serde_json::value::RawValue;
 
 use super::{ChangeCall, ObservationStart, Problems, TraceStart, Who};
 
@@ -63,8 +66,12 @@ impl<'a> Calls<'a> {
             .then_some(value as u32)
     }
 
-    /// The text fields a mask says are present, `N` of them in order.
+    /// The text fields a mask says are present, `N` of them in order (a
+    /// bit past them: the writer and this reader disagree).
     fn fields<const N: usize>(&mut self, mask: u32) -> Option<[Option<Cow<'a, str>>; N]> {
+        if mask >> N != 0 {
+            return None;
+        }
         let mut fields = [const { None }; N];
         for (bit, field) in fields.iter_mut().enumerate() {
             if mask & (1 << bit) != 0 {
@@ -137,14 +144,22 @@ impl<'a> Calls<'a> {
 
     /// The next call; problems with its values go to `problems`.
     pub fn next(&mut self, problems: &mut Problems) -> Option<Result<Call, String>> {
-        let kind = self.num()?;
+        let Some(kind) = self.num() else {
+            // Text no call took: the writer and this reader disagree.
+            let left = !self.texts.rest.is_empty();
+            self.texts.rest = "";
+            return left.then(|| Err(MALFORMED.to_string()));
+        };
         let call = self.call(kind, problems);
         if call.is_none() {
             self.at = self.nums.len(); // nothing after a misread is trusted
+            self.texts.rest = "";
         }
-        Some(call.ok_or_else(|| "tracing data could not be read: the batch is malformed".into()))
+        Some(call.ok_or_else(|| MALFORMED.to_string()))
     }
 }
+
+const MALFORMED: &str = "tracing data could not be read: the batch is malformed";
 
 fn who(trace: bool, id: &str) -> Who<'_> {
     Who {
@@ -170,7 +185,8 @@ fn payload(
         .ok()
 }
 
-/// The fields few calls carry, read from their JSON object.
+/// The fields few calls carry, read from their JSON object. A field that
+/// cannot be read (nested too deep, a lone surrogate) is left out alone.
 fn rest_of<T: DeserializeOwned + Default>(
     text: Option<Cow<str>>,
     who: &Who,
@@ -179,13 +195,33 @@ fn rest_of<T: DeserializeOwned + Default>(
     let Some(text) = text else {
         return T::default();
     };
-    serde_json::from_str(&text)
-        .map_err(|error| {
+    if let Ok(rest) = serde_json::from_str(&text) {
+        return rest;
+    }
+    let fields: BTreeMap<String, Box<RawValue>> = match serde_json::from_str(&text) {
+        Ok(fields) => fields,
+        Err(error) => {
             problems.push(format!(
-                "{who}: some of its fields could not be read ({error}); they are left out"
-            ))
-        })
-        .unwrap_or_default()
+                "{who}: its fields could not be read ({error}); they are left out"
+            ));
+            return T::default();
+        }
+    };
+    let mut readable = Vec::new();
+    for (name, value) in &fields {
+        let field = format!(
+            "{}:{}",
+            serde_json::to_string(name).unwrap_or_default(),
+            value.get()
+        );
+        match serde_json::from_str::<T>(&format!("{{{field}}}")) {
+            Ok(_) => readable.push(field),
+            Err(error) => problems.push(format!(
+                "{who}: its {name} could not be read ({error}); it is left out"
+            )),
+        }
+    }
+    serde_json::from_str(&format!("{{{}}}", readable.join(","))).unwrap_or_default()
 }
 
 /// The batch's text, taken field by field.
@@ -210,6 +246,9 @@ impl<'a> Texts<'a> {
 
     /// The next `units` UTF-16 code units of text; `None` past the end.
     fn take(&mut self, mut units: usize) -> Option<Cow<'a, str>> {
+        if units == 0 {
+            return Some(Cow::Borrowed("")); // an owed half goes on to the next field
+        }
         if self.ascii {
             let (field, rest) = self.rest.split_at_checked(units)?;
             self.rest = rest;
@@ -290,6 +329,42 @@ mod tests {
             taken("a😀b", &[2, 2]),
             [Some("a\u{FFFD}".into()), Some("\u{FFFD}b".into())]
         );
+        // An empty field between the halves (JS: "a\uD83D", "", "\uDE00b").
+        assert_eq!(
+            taken("a😀b", &[2, 0, 2]),
+            [
+                Some("a\u{FFFD}".into()),
+                Some("".into()),
+                Some("\u{FFFD}b".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn text_no_call_took_is_one_error() {
+        let mut problems = Vec::new();
+        // A trace start with an id of 2 units, and 3 units of text.
+        let mut calls = Calls::new("abc", &[1.0, 0.0, 1.0, 2.0]);
+        assert!(matches!(
+            calls.next(&mut problems),
+            Some(Ok(Call::Trace(_)))
+        ));
+        assert!(matches!(calls.next(&mut problems), Some(Err(_))));
+        assert!(calls.next(&mut problems).is_none());
+    }
+
+    #[test]
+    fn a_rest_field_that_cannot_be_read_is_left_out_alone() {
+        let mut problems = Vec::new();
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        let text = format!(r#"{{"tags":["a"],"environment":{deep},"release":"v2"}}"#);
+        let who = who(true, "t");
+        let rest: super::super::TraceRest = rest_of(Some(Cow::Owned(text)), &who, &mut problems);
+        assert_eq!(rest.tags, Some(vec!["a".to_string()]));
+        assert_eq!(rest.release.as_deref(), Some("v2"));
+        assert_eq!(rest.environment, None);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("trace \"t\": its environment could not be read"));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //                   dropped span), the rest recorded and saved to
 //                   IndexedDB; a later span (and what follows it) waits,
 //                   with no new load or report; `window.retry()` flushes,
-//                   which loads it again
+//                   which loads it again; `window.afterBackoff()` waits for
+//                   the retry the tracer makes by itself 5 s later
 //   load-hangs      a trace, then a span, while the chunk's request hangs:
 //                   flush() saves the trace before it waits for the core
 //   exporter-fails  an OTLP exporter taking every 20 ms while the load
@@ -40,6 +41,10 @@ async function loadFails(onError, problems) {
   window.retry = async () => {
     await tracer.flush();
     return { names: names(tracer), problems };
+  };
+  window.afterBackoff = async () => {
+    await sleep(5_500);
+    return { names: names(tracer), problems, stored: names(await Tracer.load({ storage: "indexedDB", onError })) };
   };
   return { afterFlush, names: names(tracer), steps: recorded?.tree.map((n) => n.name) ?? [], output: responseText, stored: names(stored), problems: [...problems] };
 }

@@ -1,0 +1,72 @@
+// The full core's load that OpenTelemetry spans wait for on a browser's
+// record-only core (the queue holds them, in order, with what was recorded
+// after them). If it cannot be loaded: one report saying how many spans
+// were dropped, and the rest applied; spans recorded later wait for the
+// next try, an explicit call (flush) or a retry after a back-off, so
+// nothing waits behind them for longer than a minute.
+
+import type { Queue } from "./queue.mjs";
+import type { TracerCore } from "./tracer-core.mjs";
+import { unref } from "./values.mjs";
+
+const FIRST_RETRY_MS = 5_000;
+const LAST_RETRY_MS = 60_000;
+
+export class SpanLoad {
+  readonly #cores: TracerCore;
+  readonly #queue: Queue;
+  readonly #apply: () => void;
+  readonly #report: (error: unknown) => void;
+  /** The load under way. */
+  #loading: Promise<void> | undefined;
+  /** The retry that waits, and the back-off before the next (doubling to a minute). */
+  #retry: unknown;
+  #delay = FIRST_RETRY_MS;
+
+  /** `apply` applies the tracer's queue; `report` hands an error to onError and never throws. */
+  constructor(cores: TracerCore, queue: Queue, apply: () => void, report: (error: unknown) => void) {
+    this.#cores = cores;
+    this.#queue = queue;
+    this.#apply = apply;
+    this.#report = report;
+  }
+
+  /** Loads the full core (one load at a time), then applies the held spans; never rejects. */
+  load(): Promise<void> {
+    this.#loading ??= this.#cores
+      .load()
+      .then(
+        () => {
+          this.#delay = FIRST_RETRY_MS;
+          this.#apply();
+        },
+        (error: unknown) => {
+          try {
+            const dropped = this.#queue.dropSpans();
+            this.#report(new Error(`${(error as Error)?.message ?? String(error)}; ${dropped} OpenTelemetry spans waiting for it were dropped`));
+          } catch (err) {
+            this.#report(err);
+          }
+        },
+      )
+      .finally(() => (this.#loading = undefined));
+    return this.#loading;
+  }
+
+  /** After a failed load, spans wait again: the load is retried after the back-off. */
+  retryLater(): void {
+    if (this.#retry !== undefined || this.#loading !== undefined) return;
+    const delay = this.#delay;
+    this.#delay = Math.min(delay * 2, LAST_RETRY_MS);
+    this.#retry = setTimeout(() => {
+      this.#retry = undefined;
+      this.#queue.retry();
+      try {
+        this.#apply(); // the held spans ask for the load
+      } catch (error) {
+        this.#report(error);
+      }
+    }, delay);
+    unref(this.#retry);
+  }
+}
