@@ -66,6 +66,9 @@ pub fn small_spans_figure() {
             end.output = Some(output.clone());
             store.end_observation(&id, at, end).expect("valid");
         }
+        let mut end = End::completed();
+        end.output = Some(output.clone());
+        store.end_trace(&trace_id, at, end).expect("valid");
     }
     let observations = store.observation_count();
     let bytes = live() - before;
