@@ -17,6 +17,7 @@ use std::collections::{BTreeSet, VecDeque};
 
 use crate::hash::HashSet;
 use crate::store::{Ending, Store};
+use crate::time::Timestamp;
 
 /// Which traces a take hands out.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +35,10 @@ pub enum Include {
     All,
     /// Only what ends from now on (not a reloaded history).
     New,
+    /// Only what ended at or after this time: an exporter asked for "new"
+    /// then, and watches only now (a browser's core loaded meanwhile), so
+    /// what ended in between is still new to it.
+    EndedFrom(Timestamp),
 }
 
 /// One take's limits.
@@ -68,27 +73,42 @@ impl Outbox {
         outbox
     }
 
-    /// Adds what has already ended to the queue ([`Include::All`]) or
-    /// counts it as sent ([`Include::New`]); one pass over the store.
+    /// Adds what has already ended to the queue ([`Include::All`]), or
+    /// counts it as sent ([`Include::New`]; for [`Include::EndedFrom`],
+    /// what ended before its time); one pass over the store.
     pub fn include(&mut self, store: &mut Store, include: Include) {
         store.watch_endings();
-        let traces = store
+        // What ended at or after `from` is queued; what ended before, sent.
+        let from = match include {
+            Include::All => None,
+            Include::New => Some(Timestamp::from_unix_nanos(i64::MAX)),
+            Include::EndedFrom(from) => Some(from),
+        };
+        let is_new =
+            |ended: Option<Timestamp>| from.is_none_or(|from| ended.is_some_and(|at| at >= from));
+        for trace in store
             .traces_in_order()
             .into_iter()
             .map(|entry| entry.trace())
-            .filter(|trace| trace.status.is_ended())
-            .map(|trace| trace.id.clone());
-        let calls = store
-            .observations_without_trace()
-            .iter()
-            .filter(|call| call.status.is_ended())
-            .map(|call| call.id.clone());
-        match include {
-            Include::All => {
-                self.traces.extend(traces);
-                self.calls.extend(calls);
+        {
+            if !trace.status.is_ended() {
+                continue;
             }
-            Include::New => self.sent.extend(traces.chain(calls)),
+            if is_new(trace.ended_at) {
+                self.traces.push_back(trace.id.clone());
+            } else {
+                self.sent.insert(trace.id.clone());
+            }
+        }
+        for call in store.observations_without_trace() {
+            if !call.status.is_ended() {
+                continue;
+            }
+            if is_new(call.ended_at) {
+                self.calls.push_back(call.id.clone());
+            } else {
+                self.sent.insert(call.id.clone());
+            }
         }
     }
 
@@ -224,6 +244,25 @@ mod tests {
             ready: Ready::Ended,
         };
         assert_eq!(traces(outbox.take(&mut store, last)), ["t1"], "t2 runs");
+    }
+
+    #[test]
+    fn outbox_from_a_time_sends_what_ended_since_and_counts_the_rest_as_sent() {
+        let mut store = Store::new();
+        for (id, ended) in [("early", 1), ("late", 3)] {
+            trace(&mut store, id);
+            store.end_trace(id, at(ended), End::completed()).unwrap();
+        }
+        trace(&mut store, "running");
+        let mut outbox = Outbox::new(&mut store, Include::EndedFrom(at(2)));
+        assert_eq!(traces(outbox.take(&mut store, SETTLED)), ["late"]);
+        store.end_trace("running", at(4), End::completed()).unwrap();
+        assert_eq!(traces(outbox.take(&mut store, SETTLED)), ["running"]);
+        assert_eq!(
+            outbox.take(&mut store, SETTLED),
+            None,
+            "early counts as sent"
+        );
     }
 
     #[test]

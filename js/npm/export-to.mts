@@ -8,6 +8,7 @@
 import { OtlpExporter as Exporter, type TakeBatch } from "./exporter.mjs";
 import type { TracerCore } from "./tracer-core.mjs";
 import type { OtlpExporter, OtlpExportOptions } from "./types.mjs";
+import { now } from "./ids.mjs";
 
 /** Waits before the first retry of a failed load, then twice as long each time. */
 const FIRST_RETRY_MS = 5_000;
@@ -20,6 +21,8 @@ export interface ExportHost {
   read<T>(read: () => T, fallback: T): T;
   /** What was handed out may leave memory. */
   evict(): void;
+  /** An exporter waits for the core to watch what ends for it (1), or no longer (-1): meanwhile nothing leaves memory. */
+  waits(change: 1 | -1): void;
   report(error: unknown): void;
   /** An exporter starts (true) or shuts down (false); returns how many run. */
   running(change: 1 | -1): number;
@@ -34,6 +37,13 @@ export function exportTo(host: ExportHost, url: string, options: OtlpExportOptio
       return batch;
     }, undefined);
   let watch = (): void => {};
+  // "new" means what ends from this call on, however long the full core takes to load.
+  const since = now();
+  let waiting = false;
+  const stopWaiting = (): void => {
+    if (waiting) host.waits(-1);
+    waiting = false;
+  };
   let watching: Promise<boolean> | undefined;
   let reported = false;
   let retryAt = 0;
@@ -44,6 +54,7 @@ export function exportTo(host: ExportHost, url: string, options: OtlpExportOptio
     return (watching ??= cores.load().then(
       () => {
         watch();
+        stopWaiting();
         return true;
       },
       (error: unknown) => {
@@ -61,6 +72,7 @@ export function exportTo(host: ExportHost, url: string, options: OtlpExportOptio
   // The core notes what ends while an exporter runs, and stops when the
   // last one shuts down.
   const closed = (): void => {
+    stopWaiting();
     if (host.running(-1) === 0 && cores.isFull) host.read(() => cores.full().unwatchOtlp(), undefined);
   };
   let exporter: Exporter;
@@ -74,9 +86,14 @@ export function exportTo(host: ExportHost, url: string, options: OtlpExportOptio
     host.running(1);
     // "new": what has already ended (a reloaded history) is not sent.
     const include = options && typeof options === "object" && options.include === "new" ? "new" : "all";
-    watch = (): void => host.read(() => cores.full().watchOtlp(include), undefined);
-    if (cores.lazy) void watched(true);
-    else watch();
+    // Watching later than asked (a browser loads the full core first): "new" counts from the ask.
+    const from = include === "new" && cores.lazy ? since : undefined;
+    watch = (): void => host.read(() => cores.full().watchOtlp(include, from), undefined);
+    if (cores.lazy) {
+      waiting = true;
+      host.waits(1);
+      void watched(true);
+    } else watch();
   }
   return exporter;
 }

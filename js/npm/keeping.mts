@@ -19,6 +19,8 @@ export class Keeping {
   readonly #maxTraces: number;
   /** Saves in flight: what they took from the core is not stored yet. */
   #saving = 0;
+  /** Exporters waiting for the full core to watch what ends: nothing may leave memory unseen by them. */
+  #unwatched = 0;
   /** Warnings about stored data already reported (a summary reads the file again). */
   readonly #warned = new Set<string>();
 
@@ -70,11 +72,17 @@ export class Keeping {
   /** Lets saved (and sent) traces beyond `maxTracesInMemory` leave memory (core's `retention` rule). */
   evict(): void {
     if (this.#storage.unsaved || this.#saving > 0) return; // something taken is not stored yet
+    if (this.#unwatched > 0) return; // an exporter has not seen what ended yet
     try {
       this.#core().evict(this.#maxTraces);
     } catch (error) {
       this.#report(error);
     }
+  }
+
+  /** An exporter starts waiting for the core to watch for it (1), or stops (-1). */
+  exporterWaits(change: 1 | -1): void {
+    this.#unwatched += change;
   }
 
   /** With file storage, the summary of the whole file with memory merged over it; else undefined. */

@@ -237,6 +237,7 @@ export class Tracer {
         cores: this.#cores,
         read: (read, fallback) => this.#read(read, fallback),
         evict: () => this.#keeping.evict(),
+        waits: (change) => this.#keeping.exporterWaits(change),
         report: this.#reportFn,
         running: (change) => (this.#exporters += change),
       },

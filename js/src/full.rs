@@ -9,7 +9,7 @@ use prompttrace::format::{self, jsonl, otlp};
 use prompttrace::outbox::{Include, Outbox, Ready, Take};
 use prompttrace::search::{self, Query};
 use prompttrace::summary::summarize;
-use prompttrace::Store;
+use prompttrace::{Store, Timestamp};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -74,12 +74,15 @@ impl Core {
 
     /// Starts handing ended traces to an OTLP exporter: `include` is
     /// "all" (what has already ended is sent too) or "new" (only what ends
-    /// from now on, not a reloaded history).
+    /// from now on, not a reloaded history; with `since`, ms since the
+    /// epoch, what ended from then on: the exporter asked before this core
+    /// was loaded).
     #[wasm_bindgen(js_name = watchOtlp)]
-    pub fn watch_otlp(&mut self, include: &str) -> Result<(), JsError> {
-        let include = match include {
-            "all" => Include::All,
-            "new" => Include::New,
+    pub fn watch_otlp(&mut self, include: &str, since: Option<f64>) -> Result<(), JsError> {
+        let include = match (include, since.and_then(Timestamp::from_unix_millis_f64)) {
+            ("all", _) => Include::All,
+            ("new", Some(since)) => Include::EndedFrom(since),
+            ("new", None) => Include::New,
             other => {
                 return Err(js_error(format!(
                     "include must be \"all\" or \"new\", not {other:?}"

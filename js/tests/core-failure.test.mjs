@@ -92,6 +92,25 @@ test("while the full core's chunk is still loading, flush() saves what was recor
     assert.deepEqual(found.problems, []);
   }));
 
+test("an exporter that starts before the full core is loaded sends what ended meanwhile, though it was saved and memory holds no trace", () =>
+  inChromium(dist, async (page, base, errors, posts) => {
+    let release;
+    const loaded = new Promise((resolve) => (release = resolve));
+    await page.route(chunk, async (route) => {
+      await loaded; // the chunk arrives only once the trace has ended and been saved
+      await route.continue();
+    });
+    const { found } = await phase(page, base, "phase=exporter-waits");
+    assert.deepEqual(found.problems, []);
+    release();
+    const { sent, problems } = await page.evaluate(() => window.resume());
+    assert.deepEqual(problems, []);
+    assert.deepEqual(sent, { batches: 1, failed: 0 });
+    const names = posts.flatMap((post) => JSON.parse(post.body).resourceSpans.flatMap((r) => r.scopeSpans.flatMap((s) => s.spans.map((span) => span.name))));
+    assert.deepEqual(names, ["ended while loading"], "sent once; what ended before exportTo() is not new");
+    assert.deepEqual(errors, []);
+  }));
+
 test("an exporter whose full core fails to load reports once, and a later take loads it and sends", () =>
   inChromium(dist, async (page, base, errors, posts) => {
     const { requests, allow } = await failChunk(page);

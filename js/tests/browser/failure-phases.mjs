@@ -12,9 +12,13 @@
 //   exporter-fails  an OTLP exporter taking every 20 ms while the load
 //                   fails reports once; `window.resume()` shuts it down,
 //                   whose take loads the core again and sends
+//   exporter-waits  `include: "new"` and `maxTracesInMemory: 0`: a trace
+//                   ends and is saved while the full core still loads;
+//                   `window.resume()` shuts the exporter down once it is
+//                   loaded
 import { Tracer } from "prompttrace";
 
-export const failurePhases = { "load-fails": loadFails, "load-hangs": loadHangs, "exporter-fails": exporterFails };
+export const failurePhases = { "load-fails": loadFails, "load-hangs": loadHangs, "exporter-fails": exporterFails, "exporter-waits": exporterWaits };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const names = (tracer) => tracer.summary().traces.map((trace) => trace.name).sort();
@@ -66,4 +70,15 @@ async function exporterFails(onError, problems) {
   await sleep(300);
   window.resume = async () => ({ sent: await exporter.shutdown(), problems });
   return { reports: [...problems] };
+}
+
+async function exporterWaits(onError, problems) {
+  const tracer = new Tracer({ storage: "indexedDB", maxTracesInMemory: 0, onError });
+  tracer.trace({ name: "ended before" }).complete({ output: "ok" });
+  await sleep(5); // a later millisecond: "new" counts from the exportTo call
+  const exporter = tracer.exportTo(new URL("/v1/traces", location.href).href, { protocol: "http/json", intervalMs: 20, include: "new" });
+  tracer.trace({ name: "ended while loading" }).complete({ output: "ok" });
+  await tracer.flush(); // saved, so it could leave memory before the exporter saw it
+  window.resume = async () => ({ sent: await exporter.shutdown(), problems });
+  return { problems: [...problems] };
 }
