@@ -5,9 +5,14 @@
 // interleaved. prompttrace is measured twice: the app's own cost (the calls
 // are queued; the core applies them when the app is idle) and that plus
 // applying them in the core (a flush), so nothing is left pending.
+// PROMPTTRACE_CORE=record-only runs prompttrace on the record-only core a
+// browser app starts on (its browser entry, in Node: built for size, at
+// opt-level "z") instead of the full core Node loads.
 import { readFileSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import { Tracer } from "prompttrace";
+
+const recordOnly = process.env.PROMPTTRACE_CORE === "record-only";
+const { Tracer } = await import(recordOnly ? "./node_modules/prompttrace/browser.mjs" : "prompttrace");
 import { context, trace as otelTrace } from "@opentelemetry/api";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { setLangfuseTracerProvider, startObservation } from "@langfuse/tracing";
@@ -80,7 +85,7 @@ for (let round = 0; round < ROUNDS; round++) {
 const median = (values) => values.slice().sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const recording = median(samples["prompttrace (recording)"]);
 const whole = median(samples["prompttrace (recording + core)"]);
-console.log(`ns per observation (start + complete, small input/output, inside one trace), median of ${ROUNDS} interleaved runs of ${N}:`);
+console.log(`ns per observation (start + complete, small input/output, inside one trace), median of ${ROUNDS} interleaved runs of ${N}, prompttrace on ${recordOnly ? "the record-only core a browser app starts on" : "the full core (Node's)"}:`);
 console.log("  (recording: the app's own calls, queued; recording + core: and applied in the wasm core, nothing left pending;");
 console.log("   the peers: the same calls through BasicTracerProvider, SimpleSpanProcessor and an in-memory exporter)");
 for (const [name, values] of Object.entries(samples)) {
@@ -91,6 +96,7 @@ for (const [name, values] of Object.entries(samples)) {
   console.log(`  ${name.padEnd(32)} ${ns.toFixed(0).padStart(7)} ns${ratio}`);
 }
 
+if (recordOnly) process.exit(0); // the sizes are printed by the full core's run
 // The record-only core a browser app starts on is inlined (one char a byte); the full core is its own file.
 const gz = (bytes) => `${(bytes.length / 1024).toFixed(0)} KB, ${(gzipSync(bytes, { level: 9 }).length / 1024).toFixed(0)} KB gzipped`;
 const lean = readFileSync(new URL("./node_modules/prompttrace/wasm/inline.mjs", import.meta.url));

@@ -128,6 +128,13 @@ fn npm_benchmark() -> Result<PathBuf, String> {
             .arg("bench.mjs"),
     )?;
     step(
+        "npm package benchmark, on the record-only core a browser app starts on",
+        program("node")
+            .current_dir(&scratch)
+            .env("PROMPTTRACE_CORE", "record-only")
+            .arg("bench.mjs"),
+    )?;
+    step(
         "npm package: memory per observation",
         // A process of its own: wasm memory only grows, so it must start fresh.
         program("node")
