@@ -48,9 +48,10 @@ export function exportTo(host: ExportHost, url: string, options: OtlpExportOptio
   let reported = false;
   let retryAt = 0;
   let backOff = FIRST_RETRY_MS;
-  // `now`: an explicit flush or shutdown, which tries at once.
+  // `now`: an explicit flush or shutdown, which tries at once (as does
+  // a take once something else loaded the core).
   const watched = (now: boolean): Promise<boolean> => {
-    if (!watching && !now && Date.now() < retryAt) return Promise.resolve(false);
+    if (!watching && !now && !cores.isFull && Date.now() < retryAt) return Promise.resolve(false);
     return (watching ??= cores.load().then(
       () => {
         watch();
@@ -61,14 +62,17 @@ export function exportTo(host: ExportHost, url: string, options: OtlpExportOptio
         watching = undefined;
         retryAt = Date.now() + backOff;
         backOff = Math.min(backOff * 2, LAST_RETRY_MS);
-        if (!reported) report(error);
+        // Memory stays bounded while the core cannot be loaded: traces may
+        // leave it again, and those that do before a later load are not sent.
+        stopWaiting();
+        if (!reported) report(new Error(`${(error as Error)?.message ?? String(error)}; until it loads, the exporter sends nothing, and traces that leave memory meanwhile (maxTracesInMemory) are not sent`));
         reported = true;
         return false;
       },
     ));
   };
-  const take: TakeBatch = (request) =>
-    cores.lazy ? watched(request.shutdown).then((ready) => (ready ? takeNow(request) : undefined)) : takeNow(request);
+  const take: TakeBatch = (request, explicit) =>
+    cores.lazy ? watched(explicit).then((ready) => (ready ? takeNow(request) : undefined)) : takeNow(request);
   // The core notes what ends while an exporter runs, and stops when the
   // last one shuts down.
   const closed = (): void => {

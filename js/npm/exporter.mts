@@ -30,7 +30,7 @@ export interface TakeRequest {
  * The next batch of ended traces, encoded by the core; undefined when there
  * is none. A promise while the core that encodes it loads (browsers).
  */
-export type TakeBatch = (request: TakeRequest) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
+export type TakeBatch = (request: TakeRequest, explicit: boolean) => Uint8Array | undefined | Promise<Uint8Array | undefined>;
 
 export class OtlpExporter implements api.OtlpExporter {
   readonly #take: TakeBatch;
@@ -152,11 +152,13 @@ export class OtlpExporter implements api.OtlpExporter {
   async #sendAll(force: boolean): Promise<void> {
     if (this.#closed || this.#broken) return;
     for (;;) {
-      const body = await this.#take({
+      const request: TakeRequest = {
         encoding: this.#protocol === "http/protobuf" ? "protobuf" : "json",
         max: this.#maxTraces,
         shutdown: force,
-      });
+      };
+      // Explicit: a flush() or shutdown() awaits it (not the interval).
+      const body = await this.#take(request, this.#awaited > 0);
       if (!body) return;
       const ok = await this.#send(body);
       this.#totals.batches++;

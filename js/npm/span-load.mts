@@ -2,8 +2,10 @@
 // record-only core (the queue holds them, in order, with what was recorded
 // after them). If it cannot be loaded: one report saying how many spans
 // were dropped, and the rest applied; spans recorded later wait for the
-// next try, an explicit call (flush) or a retry after a back-off, so
-// nothing waits behind them for longer than a minute.
+// next try, an explicit call (flush) or a retry after a back-off, so once
+// a load has failed nothing waits behind them for longer than a minute
+// (a load that never ends holds them until it does). Later failures drop
+// the spans that waited without a report each: the first said so.
 
 import type { Queue } from "./queue.mjs";
 import type { TracerCore } from "./tracer-core.mjs";
@@ -22,6 +24,7 @@ export class SpanLoad {
   /** The retry that waits, and the back-off before the next (doubling to a minute). */
   #retry: unknown;
   #delay = FIRST_RETRY_MS;
+  #reported = false;
 
   /** `apply` applies the tracer's queue; `report` hands an error to onError and never throws. */
   constructor(cores: TracerCore, queue: Queue, apply: () => void, report: (error: unknown) => void) {
@@ -43,7 +46,10 @@ export class SpanLoad {
         (error: unknown) => {
           try {
             const dropped = this.#queue.dropSpans();
-            this.#report(new Error(`${(error as Error)?.message ?? String(error)}; ${dropped} OpenTelemetry spans waiting for it were dropped`));
+            if (!this.#reported) {
+              this.#report(new Error(`${(error as Error)?.message ?? String(error)}; ${dropped} OpenTelemetry spans waiting for it were dropped, and spans recorded until it loads are dropped at each failed retry`));
+            }
+            this.#reported = true;
           } catch (err) {
             this.#report(err);
           }

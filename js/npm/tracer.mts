@@ -341,13 +341,13 @@ export class Tracer {
    * appended as they are applied, so this only applies the queue.
    */
   async flush(): Promise<void> {
+    if (this.#queue.holding) this.#queue.retry(); // after a failed load, an explicit flush tries again
     await this.#save();
     if (!this.#queue.holding) return;
     // Spans wait for the full core: what was in the core is saved above,
     // so a load that hangs (a slow network at pagehide) keeps nothing from
     // storage; once it is there, the rest is applied and saved too.
     try {
-      this.#queue.retry(); // after a failed load, an explicit flush tries again
       await this.#spanLoad.load();
     } catch (error) {
       this._report(error);

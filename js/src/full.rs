@@ -79,10 +79,10 @@ impl Core {
     /// was loaded).
     #[wasm_bindgen(js_name = watchOtlp)]
     pub fn watch_otlp(&mut self, include: &str, since: Option<f64>) -> Result<(), JsError> {
-        let include = match (include, since.and_then(Timestamp::from_unix_millis_f64)) {
-            ("all", _) => Include::All,
-            ("new", Some(since)) => Include::EndedFrom(since),
-            ("new", None) => Include::New,
+        let since = since.and_then(Timestamp::from_unix_millis_f64);
+        let include = match include {
+            "all" => Include::All,
+            "new" => since.map_or(Include::New, Include::EndedFrom),
             other => {
                 return Err(js_error(format!(
                     "include must be \"all\" or \"new\", not {other:?}"

@@ -151,3 +151,19 @@ test("without toWellFormed (older browsers), lone surrogates in names become U+F
     if (toWellFormed) Object.defineProperty(String.prototype, "toWellFormed", toWellFormed);
   }
 });
+
+test("a rarely set field that cannot be JSON (a BigInt) is kept as its text, and the call's other fields with it", () => {
+  const { tracer: t, problems } = tracer();
+  const trace = t.trace("t");
+  const cycle = { name: "loop" };
+  cycle.self = cycle;
+  trace.generation({ name: "g", promptName: "greet", template: "Hi {{who}}", variables: { who: "Ada", n: 10n }, modelParameters: cycle }).complete();
+  trace.complete();
+  const [generation] = JSON.parse(t.export()).observations;
+  assert.equal(generation.prompt_name, "greet");
+  assert.equal(generation.template, "Hi {{who}}");
+  assert.deepEqual([typeof generation.variables, typeof generation.model_parameters], ["object", "object"]);
+  assert.equal(problems.length, 2, problems.join("\n"));
+  assert.match(problems.join("\n"), /variables cannot be stored as JSON/);
+  assert.match(problems.join("\n"), /model_parameters cannot be stored as JSON/);
+});

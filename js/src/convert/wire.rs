@@ -368,6 +368,15 @@ mod tests {
     }
 
     #[test]
+    fn a_mask_bit_past_the_kinds_fields_is_one_error() {
+        let mut problems = Vec::new();
+        // A change has 4 text fields: bit 4 is none of them.
+        let mut calls = Calls::new("", &[3.0, 0.0, 0.0, 16.0]);
+        assert!(matches!(calls.next(&mut problems), Some(Err(_))));
+        assert!(calls.next(&mut problems).is_none());
+    }
+
+    #[test]
     fn a_malformed_batch_is_one_error() {
         let mut problems = Vec::new();
         let mut calls = Calls::new("ab", &[2.0, 1.0, 1.0, 5.0, 2.0]);

@@ -5,20 +5,29 @@
 //                   dropped span), the rest recorded and saved to
 //                   IndexedDB; a later span (and what follows it) waits,
 //                   with no new load or report; `window.retry()` flushes,
-//                   which loads it again; `window.afterBackoff()` waits for
-//                   the retry the tracer makes by itself 5 s later
+//                   which loads it again; `window.namesNow()` and
+//                   `window.state()` show the retry the tracer makes by
+//                   itself 5 s later
 //   load-hangs      a trace, then a span, while the chunk's request hangs:
 //                   flush() saves the trace before it waits for the core
 //   exporter-fails  an OTLP exporter taking every 20 ms while the load
 //                   fails reports once; `window.resume()` shuts it down,
 //                   whose take loads the core again and sends
+//   exporter-fails-evicts  the same with IndexedDB and `maxTracesInMemory:
+//                   2`: traces still leave memory while the core cannot load
 //   exporter-waits  `include: "new"` and `maxTracesInMemory: 0`: a trace
 //                   ends and is saved while the full core still loads;
 //                   `window.resume()` shuts the exporter down once it is
 //                   loaded
 import { Tracer } from "prompttrace";
 
-export const failurePhases = { "load-fails": loadFails, "load-hangs": loadHangs, "exporter-fails": exporterFails, "exporter-waits": exporterWaits };
+export const failurePhases = {
+  "load-fails": loadFails,
+  "load-hangs": loadHangs,
+  "exporter-fails": exporterFails,
+  "exporter-fails-evicts": exporterFailsEvicts,
+  "exporter-waits": exporterWaits,
+};
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const names = (tracer) => tracer.summary().traces.map((trace) => trace.name).sort();
@@ -46,10 +55,8 @@ async function loadFails(onError, problems) {
     await tracer.flush();
     return { names: names(tracer), problems };
   };
-  window.afterBackoff = async () => {
-    await sleep(5_500);
-    return { names: names(tracer), problems, stored: names(await Tracer.load({ storage: "indexedDB", onError })) };
-  };
+  window.namesNow = () => names(tracer);
+  window.state = async () => ({ names: names(tracer), problems, stored: names(await Tracer.load({ storage: "indexedDB", onError })) });
   return { afterFlush, names: names(tracer), steps: recorded?.tree.map((n) => n.name) ?? [], output: responseText, stored: names(stored), problems: [...problems] };
 }
 
@@ -70,6 +77,15 @@ async function exporterFails(onError, problems) {
   await sleep(300);
   window.resume = async () => ({ sent: await exporter.shutdown(), problems });
   return { reports: [...problems] };
+}
+
+async function exporterFailsEvicts(onError, problems) {
+  const tracer = new Tracer({ storage: "indexedDB", maxTracesInMemory: 2, onError });
+  tracer.exportTo(new URL("/v1/traces", location.href).href, { protocol: "http/json", intervalMs: 20 });
+  await sleep(300); // the load has failed
+  for (let i = 0; i < 5; i++) tracer.trace({ name: `trace ${i}` }).complete({ output: "ok" });
+  await tracer.flush();
+  return { inMemory: names(tracer), reports: [...problems] };
 }
 
 async function exporterWaits(onError, problems) {
