@@ -35,6 +35,16 @@ export function newCore(): LeanCore {
   return new start();
 }
 
+/**
+ * A new full core of its own (scratch work: reading stored records, which
+ * only the full core can); loads it first in browsers. Rejects when it
+ * cannot be loaded.
+ */
+export async function newFullCore(): Promise<FullCore> {
+  const Full = await loadFull();
+  return new Full();
+}
+
 /** Whether `core` is a full core (it has what the lean one lacks). */
 export function isFull(core: LeanCore): core is FullCore {
   return typeof (core as Partial<FullCore>).ingestSpans === "function";

@@ -7,7 +7,7 @@
 // aborts it and keeps what was stored. The package's layout v1 (one JSON
 // Lines file per key in `files`) is migrated on first open, all or nothing.
 
-import { type LeanCore as Core, newCore } from "./cores.mjs";
+import { type FullCore, type LeanCore as Core, newFullCore } from "./cores.mjs";
 import { Merger, takeChanges, withWhole, type Ours } from "./storage-merge.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
@@ -86,37 +86,38 @@ class IndexedStorage implements Storage {
     this.#retry = new Map();
     if (changes.size === 0) return;
     const failed = new Map<string, unknown>();
-    let saved = false;
+    // Traces stored already, to merge with: only the full core reads their
+    // records, so they wait for it, loaded after this transaction (a page
+    // that only records new traces never fetches it).
+    let waiting = changes;
+    let merger: Merger | undefined;
     try {
       const db = await this.#open();
-      let transaction: IDBTransaction;
-      try {
-        transaction = db.transaction([TRACES, INDEX], "readwrite");
-      } catch (error) {
-        // The browser closed the connection (site data cleared, a newer
-        // layout, storage pressure): the next flush opens it again.
-        this.#forget(db);
-        throw new Error(`IndexedDB closed the connection (${(error as Error).message}); traces stay in memory and are saved at the next flush`);
-      }
-      const merger = new Merger();
       const replace = this.#replace;
-      try {
+      while (waiting.size > 0) {
+        const deferred = new Set<string>();
         // The core when used, after the awaits: the tracer may have moved to the full one.
-        writeTraces(transaction, core, withWhole(core(), changes), merger, (id, error) => {
+        await this.#write(db, core, waiting, merger, deferred, (id, error) => {
           if (replace) return false; // after clear(): ours is written over it
           failed.set(id, error);
           return true;
         });
-        await done(transaction, "write");
-      } finally {
-        merger.free();
+        announce([...waiting.keys()].filter((id) => !failed.has(id) && !deferred.has(id)));
+        waiting = new Map([...deferred].map((id) => [id, changes.get(id) ?? ""]));
+        if (waiting.size > 0 && merger) throw new Error("a stored record was read twice"); // never: a bug
+        if (waiting.size > 0) {
+          try {
+            merger = new Merger(await newFullCore());
+          } catch (error) {
+            throw new Error(`traces stored already can only be merged by the full wasm core, which could not be loaded (${(error as Error).message}); they stay in memory and are saved at a later flush`);
+          }
+        }
       }
       this.#replace = false;
-      saved = true;
-      announce([...changes.keys()].filter((id) => !failed.has(id)));
     } finally {
-      // Whatever failed after the take, the taken traces are saved next time.
-      if (!saved) this.#retry = changes;
+      merger?.free();
+      // Whatever failed after the take, the taken traces not written are saved next time.
+      for (const [id, text] of waiting) this.#retry.set(id, text);
     }
     if (failed.size > 0) {
       for (const id of failed.keys()) this.#retry.set(id, changes.get(id) ?? "");
@@ -125,6 +126,28 @@ class IndexedStorage implements Storage {
         `trace "${id}" is stored in a record that cannot be merged with this tracer's (${(error as Error).message}); the stored record is kept, and the trace stays in memory (clear() replaces it)`,
       );
     }
+  }
+
+  /** One transaction of `#save`: `traces` written, or deferred when stored already and there is no merger yet. */
+  async #write(
+    db: IDBDatabase,
+    core: () => Core,
+    traces: Map<string, string>,
+    merger: Merger | undefined,
+    deferred: Set<string>,
+    failed: (id: string, error: unknown) => boolean,
+  ): Promise<void> {
+    let transaction: IDBTransaction;
+    try {
+      transaction = db.transaction([TRACES, INDEX], "readwrite");
+    } catch (error) {
+      // The browser closed the connection (site data cleared, a newer
+      // layout, storage pressure): the next flush opens it again.
+      this.#forget(db);
+      throw new Error(`IndexedDB closed the connection (${(error as Error).message}); traces stay in memory and are saved at the next flush`);
+    }
+    writeTraces(transaction, core, withWhole(core(), traces), merger, deferred, failed);
+    await done(transaction, "write");
   }
 
   append(): void {}
@@ -211,15 +234,18 @@ function upgrade(db: IDBDatabase, transaction: IDBTransaction | null): void {
 
 /**
  * Puts each trace's record and index row in `transaction`: ours whole, or
- * our changed records merged over the stored one by the core. A stored record that cannot be
- * read or merged goes to `failed`, which says whether to skip the trace
- * (the stored record stays) or to write ours over it.
+ * our changed records merged over the stored one by the core. Without a
+ * merger, a trace stored already goes to `deferred` and is not written. A
+ * stored record that cannot be read or merged goes to `failed`, which says
+ * whether to skip the trace (the stored record stays) or to write ours
+ * over it.
  */
 function writeTraces(
   transaction: IDBTransaction,
   source: () => Core,
   traces: Map<string, Ours>,
-  merger: Merger,
+  merger: Merger | undefined,
+  deferred: Set<string>,
   failed: (id: string, error: unknown) => boolean,
 ): void {
   const records = transaction.objectStore(TRACES);
@@ -243,6 +269,10 @@ function writeTraces(
           return put(own, ownRow());
         }
         if (typeof stored.result !== "string") throw new Error("the stored record is not JSON Lines text");
+        if (!merger) {
+          deferred.add(id); // written by the next transaction, with the full core to merge
+          return;
+        }
         const merged = merger.trace(id, stored.result, ours, `indexedDB:prompttrace/${id}`);
         put(merged.record, merged.row);
       } catch (error) {
@@ -263,15 +293,22 @@ function writeTraces(
  * written like a save and `files` is emptied, in one transaction.
  */
 async function migrate(db: IDBDatabase): Promise<void> {
-  if (!db.objectStoreNames.contains(V1_FILES)) return;
+  if (!db.objectStoreNames.contains(V1_FILES) || (await v1Files(db)) === 0) return;
+  let scratch: FullCore;
+  let merger: Merger;
+  try {
+    // Only the full core reads stored files.
+    scratch = await newFullCore();
+    merger = new Merger(await newFullCore());
+  } catch (error) {
+    throw new Error(`the traces stored by an earlier version (IndexedDB layout v1) could not be migrated (the full wasm core could not be loaded: ${(error as Error).message}); they are kept as they are`);
+  }
   const transaction = db.transaction([TRACES, INDEX, META, V1_FILES], "readwrite");
   const files = transaction.objectStore(V1_FILES);
   const keys = files.getAllKeys();
   const values = files.getAll();
   let unreadable: Error | undefined;
   // Both serve the requests the migration makes, until it commits or aborts.
-  const scratch = newCore();
-  const merger = new Merger();
   values.onsuccess = () => {
     if (values.result.length === 0) return;
     try {
@@ -283,7 +320,7 @@ async function migrate(db: IDBDatabase): Promise<void> {
       });
       // All or nothing: a trace that cannot merge stops the whole migration.
       const all = new Map(scratch.takeTouchedTraces().map((id) => [id, scratch.traceLines(id) ?? ""]));
-      writeTraces(transaction, () => scratch, withWhole(scratch, all), merger, (id, error) => {
+      writeTraces(transaction, () => scratch, withWhole(scratch, all), merger, new Set(), (id, error) => {
         unreadable = new Error(`trace "${id}": ${(error as Error).message}`);
         transaction.abort();
         return true;
@@ -303,6 +340,14 @@ async function migrate(db: IDBDatabase): Promise<void> {
     scratch.free();
     merger.free();
   }
+}
+
+/** How many files layout v1 still holds (none once migrated: the store stays, empty). */
+async function v1Files(db: IDBDatabase): Promise<number> {
+  const transaction = db.transaction(V1_FILES, "readonly");
+  const count = transaction.objectStore(V1_FILES).count();
+  await done(transaction, "read");
+  return count.result;
 }
 
 let channel: BroadcastChannel | undefined;

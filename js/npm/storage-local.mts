@@ -1,9 +1,11 @@
 // localStorage: one JSON Lines file under one key. A save merges the
 // records changed since the last save into the stored file (core's merge)
 // and writes it back with one setItem, so a failed write (quota exceeded,
-// private mode) leaves the earlier copy as it was.
+// private mode) leaves the earlier copy as it was. Merging reads the stored
+// file, which only the full core can: the first save, with nothing stored,
+// writes what is in memory without it.
 
-import type { LeanCore as Core } from "./cores.mjs";
+import { type FullCore, type LeanCore as Core, newFullCore } from "./cores.mjs";
 import { Merger, takeChanges, withWhole } from "./storage-merge.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
@@ -47,7 +49,27 @@ class LocalStorage implements Storage {
   }
 
   async save(tracerCore: () => Core): Promise<void> {
-    const core = tracerCore(); // used before this returns: no move in between
+    if (this.#retry.size === 0 && !this.#replace && this.#store.getItem(this.#key) === null) {
+      // Nothing stored to merge with: the common first save needs no reader.
+      return this.#write(tracerCore, undefined);
+    }
+    let scratch: FullCore;
+    try {
+      scratch = await newFullCore(); // it reads the stored file
+    } catch (error) {
+      throw new Error(`not saved: the stored traces can only be merged by the full wasm core, which could not be loaded (${(error as Error).message}); the traces stay in memory`);
+    }
+    const merger = new Merger(scratch);
+    try {
+      this.#write(tracerCore, merger);
+    } finally {
+      merger.free();
+    }
+  }
+
+  /** Merges (with `merger`; none when nothing is stored) and writes, synchronously: the tracer's core does not move meanwhile. */
+  #write(tracerCore: () => Core, merger: Merger | undefined): void {
+    const core = tracerCore();
     const changes = takeChanges(core, this.#retry);
     this.#retry = new Map();
     if (changes.size === 0 && !this.#replace) return;
@@ -55,34 +77,39 @@ class LocalStorage implements Storage {
       this.#retry = changes;
       return why;
     };
-    // Each trace's changed records, merged over the stored copy (a record
-    // this tracer did not change stays as another tab stored it).
-    const ours = withWhole(core, changes);
-    const merger = new Merger();
-    try {
-      let merged;
+    if (!merger) {
+      // Nothing is stored: the file is everything in memory.
       try {
-        merged = merger.file(this.#store.getItem(this.#key), ours, this.name);
-      } catch {
-        if (!this.#replace) {
-          throw keep(new Error("not saved: the stored traces could not be read and are kept as they are; call clear() to replace them"));
-        }
-        merged = merger.file(null, ours, this.name);
-      }
-      try {
-        this.#store.setItem(this.#key, merged.text);
+        this.#store.setItem(this.#key, core.exportLines());
       } catch (error) {
         const { name, message } = error as Error;
         throw keep(new Error(`could not save traces to localStorage (${name}: ${message}); the earlier copy is kept`));
       }
-      this.#replace = false;
-      if (merged.failed.size > 0) {
-        for (const id of merged.failed.keys()) this.#retry.set(id, changes.get(id) ?? "");
-        const [[id, error]] = merged.failed;
-        throw new Error(`trace "${id}" could not be merged with the stored copy (${(error as Error).message}); it stays in memory`);
+      return;
+    }
+    // Each trace's changed records, merged over the stored copy (a record
+    // this tracer did not change stays as another tab stored it).
+    const ours = withWhole(core, changes);
+    let merged;
+    try {
+      merged = merger.file(this.#store.getItem(this.#key), ours, this.name);
+    } catch {
+      if (!this.#replace) {
+        throw keep(new Error("not saved: the stored traces could not be read and are kept as they are; call clear() to replace them"));
       }
-    } finally {
-      merger.free();
+      merged = merger.file(null, ours, this.name);
+    }
+    try {
+      this.#store.setItem(this.#key, merged.text);
+    } catch (error) {
+      const { name, message } = error as Error;
+      throw keep(new Error(`could not save traces to localStorage (${name}: ${message}); the earlier copy is kept`));
+    }
+    this.#replace = false;
+    if (merged.failed.size > 0) {
+      for (const id of merged.failed.keys()) this.#retry.set(id, changes.get(id) ?? "");
+      const [[id, error]] = merged.failed;
+      throw new Error(`trace "${id}" could not be merged with the stored copy (${(error as Error).message}); it stays in memory`);
     }
   }
 

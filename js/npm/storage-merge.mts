@@ -1,8 +1,10 @@
 // The one way storage merges what it holds with what a tracer recorded:
 // in a scratch core, the stored record first, then the tracer's (the
-// core's merge rule decides; JS never compares records).
+// core's merge rule decides; JS never compares records). The scratch core
+// is a full one: only it reads stored records (in browsers it loads on
+// first use, so a page that only records and saves never fetches it).
 
-import { type LeanCore as Core, newCore } from "./cores.mjs";
+import type { FullCore, LeanCore as Core } from "./cores.mjs";
 
 /**
  * The records written since the last take, by trace: each a JSON Lines
@@ -25,7 +27,12 @@ export function takeChanges(core: Core, pending: Map<string, string> = new Map()
  * whole from memory.
  */
 export class Merger {
-  readonly #scratch = newCore();
+  readonly #scratch: FullCore;
+
+  /** `scratch`: a full core of its own (`newFullCore`), freed with the merger. */
+  constructor(scratch: FullCore) {
+    this.#scratch = scratch;
+  }
 
   /**
    * Trace `id`'s record and index row after merging `ours` over `stored`.

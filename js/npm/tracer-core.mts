@@ -83,21 +83,18 @@ export class TracerCore {
     const watches = this.#watches();
     for (const prices of this.#prices) full.setPrices(prices);
     if (watches) full.watchChanges();
-    // [id, text, …]: each text a JSON Lines file of that trace's changed records.
-    const unsaved = watches ? lean.takeChangedTraces() : [];
-    const noteUnsaved = (core: LeanCore): void => {
-      for (let i = 1; i < unsaved.length; i += 2) core.importLines("memory (not saved yet)", encoder.encode(unsaved[i]));
-    };
+    // [id, text, …]: each text a JSON Lines file of that trace's changed
+    // records; read, not taken, so a failed move leaves the feed as it was.
+    const unsaved = watches ? lean.peekChangedTraces() : [];
     try {
       if (lean.traceCount() + lean.observationCount() > 0) {
         full.importLines("memory", encoder.encode(lean.exportLines()));
       }
       full.noteLeft(lean.leftTraces());
       if (watches) full.markSaved();
-      noteUnsaved(full);
+      for (let i = 1; i < unsaved.length; i += 2) full.importLines("memory (not saved yet)", encoder.encode(unsaved[i]));
     } catch (error) {
-      noteUnsaved(lean); // the tracer stays on it, its feed as it was
-      full.free();
+      full.free(); // the tracer stays on the record-only core
       throw error;
     }
     this.#core = full;

@@ -85,7 +85,10 @@ export class Tracer {
   static async load(options: TracerOptions = {}): Promise<Tracer> {
     const tracer = new Tracer(options);
     try {
-      for (const stored of await tracer.#keeping.read()) tracer.#importStored(stored);
+      const stored = await tracer.#keeping.read();
+      // Only the full core reads stored records (browsers load it now).
+      if (stored.length > 0) await tracer.#cores.load();
+      for (const record of stored) tracer.#importStored(record);
     } catch (error) {
       tracer._report(error);
     }
@@ -285,7 +288,7 @@ export class Tracer {
     // A file saved by an editor may start with a UTF-8 byte order mark, which the JSON Lines reader refuses.
     const bom = encoded[0] === 0xef && encoded[1] === 0xbb && encoded[2] === 0xbf;
     const bytes = bom ? encoded.subarray(3) : encoded;
-    this.#read(() => this.#counts(this.#cores.now.importLines(String(name), bytes)), undefined);
+    this.#read(() => this.#counts(this.#cores.full().importLines(String(name), bytes)), undefined);
   }
 
   /**

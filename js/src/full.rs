@@ -10,11 +10,11 @@ use prompttrace::outbox::{Include, Outbox, Ready, Take};
 use prompttrace::search::{self, Query};
 use prompttrace::summary::summarize;
 use prompttrace::{Store, Timestamp};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::convert::{js_error, Problems};
-use crate::{report_to_js, Core};
+use crate::Core;
 
 #[wasm_bindgen]
 impl Core {
@@ -27,6 +27,17 @@ impl Core {
         return (std::arch::wasm32::memory_size(0) * 65536) as f64;
         #[cfg(not(target_arch = "wasm32"))]
         0.0
+    }
+
+    /// Merges a native JSON Lines file (a stored record; all of it or none
+    /// of it), without the other formats' readers. Throws an `Error` whose
+    /// message names the file, line and column. Only here: that reader is
+    /// the record-only core's largest part, and recording never reads.
+    #[wasm_bindgen(js_name = importLines)]
+    pub fn import_lines(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
+        let report =
+            format::import_jsonl(self.recorder.store_mut(), name, bytes).map_err(js_error)?;
+        report_to_js(report)
     }
 
     /// Merges a trace file (all of it or none of it). Throws an `Error`
@@ -174,4 +185,29 @@ struct TakeOptions {
     /// A last flush: also ended traces whose observations still run.
     #[serde(default)]
     shutdown: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ImportReport {
+    traces: usize,
+    observations: usize,
+    unchanged: usize,
+    /// OTLP spans whose parent span is not in the file (kept as roots).
+    orphans: usize,
+    /// Lines skipped (cut short by a crash), for onError; not part of the
+    /// report the JS `import` returns.
+    warnings: Vec<String>,
+}
+
+/// An import's report as the JS `import` returns it (with the warnings).
+fn report_to_js(report: prompttrace::store::ImportReport) -> Result<JsValue, JsError> {
+    let report = ImportReport {
+        traces: report.traces_added + report.traces_updated,
+        observations: report.observations_added + report.observations_updated,
+        unchanged: report.unchanged,
+        orphans: report.orphans,
+        warnings: report.warnings,
+    };
+    serde_wasm_bindgen::to_value(&report).map_err(js_error)
 }

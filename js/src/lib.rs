@@ -5,9 +5,10 @@
 //! lives in core; this crate converts and calls.
 //!
 //! Built without features, it is the record-only wasm a browser app starts
-//! on (recording, `track`, the summary, the native files and storage); the `full`
-//! feature adds what loads on first use (`full.rs`), and `cli` the bin's
-//! commands.
+//! on (recording, `track`, the summary, writing the native files and
+//! storage's records); the `full` feature adds what loads on first use
+//! (`full.rs`: every reader, stored records included), and `cli` the
+//! bin's commands.
 
 #[cfg(feature = "cli")]
 mod commands;
@@ -17,13 +18,12 @@ mod full;
 mod left;
 mod storage;
 
-use prompttrace::format::{self, jsonl, native};
+use prompttrace::format::{jsonl, native};
 use prompttrace::outbox::Outbox;
 use prompttrace::record::openai;
 use prompttrace::record::Recorder;
 use prompttrace::summary::summarize;
 use prompttrace::{ManualClock, Price, PriceTable, SeededIds};
-use serde::Serialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
@@ -45,19 +45,6 @@ pub struct Core {
     outbox: Option<Outbox>,
     /// The traces that left memory, for a move to another core.
     left: left::Left,
-}
-
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ImportReport {
-    traces: usize,
-    observations: usize,
-    unchanged: usize,
-    /// OTLP spans whose parent span is not in the file (kept as roots).
-    orphans: usize,
-    /// Lines skipped (cut short by a crash), for onError; not part of the
-    /// report the JS `import` returns.
-    warnings: Vec<String>,
 }
 
 #[wasm_bindgen]
@@ -111,16 +98,6 @@ impl Core {
             self.prices.set(model, price);
         }
         Ok(())
-    }
-
-    /// Merges a native JSON Lines file (a stored record; all of it or none
-    /// of it), without the other formats' readers. Throws an `Error` whose
-    /// message names the file, line and column.
-    #[wasm_bindgen(js_name = importLines)]
-    pub fn import_lines(&mut self, name: &str, bytes: &[u8]) -> Result<JsValue, JsError> {
-        let report =
-            format::import_jsonl(self.recorder.store_mut(), name, bytes).map_err(js_error)?;
-        report_to_js(report)
     }
 
     /// The core's summary (the shape of `prompttrace summary --json`), as JSON.
@@ -228,16 +205,4 @@ impl Default for Core {
     fn default() -> Self {
         Core::new()
     }
-}
-
-/// An import's report as the JS `import` returns it (with the warnings).
-fn report_to_js(report: prompttrace::store::ImportReport) -> Result<JsValue, JsError> {
-    let report = ImportReport {
-        traces: report.traces_added + report.traces_updated,
-        observations: report.observations_added + report.observations_updated,
-        unchanged: report.unchanged,
-        orphans: report.orphans,
-        warnings: report.warnings,
-    };
-    serde_wasm_bindgen::to_value(&report).map_err(js_error)
 }

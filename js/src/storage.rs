@@ -84,6 +84,21 @@ impl Core {
             .collect()
     }
 
+    /// What `takeChangedTraces` would return, without emptying the feed (a
+    /// move to the full core copies it, and the feed stays as it was if
+    /// the move fails).
+    #[wasm_bindgen(js_name = peekChangedTraces)]
+    pub fn peek_changed_traces(&self) -> Vec<String> {
+        let store = self.recorder.store();
+        let Some(changes) = store.pending_changes() else {
+            return Vec::new();
+        };
+        jsonl::write_changes(store, changes)
+            .into_iter()
+            .flat_map(|(id, text)| [id, text])
+            .collect()
+    }
+
     /// One trace's records as a JSON Lines file of its own (storage layout
     /// v2's record); `""` for the LLM calls without trace. `undefined` when
     /// there is no such trace.

@@ -106,6 +106,24 @@ test("openViewer from a click opens the viewer in a new window on the app's orig
     assert.deepEqual([...errors, ...viewerErrors], []);
   }));
 
+test("a tracer that continues a stored trace merges with it, loading the full core only then", () =>
+  inChromium(async (page, base, errors) => {
+    const fullCore = [];
+    page.on("request", (request) => {
+      if (/\/assets\/full-core-[^/]*\.js$/.test(new URL(request.url()).pathname)) fullCore.push(request.url());
+    });
+    assert.deepEqual((await phase(page, base, "phase=resume&step=1")).problems, []);
+    assert.equal(fullCore.length, 0, "a new trace is saved by the record-only core");
+    assert.deepEqual((await phase(page, base, "phase=resume&step=2")).problems, []);
+    assert.equal(fullCore.length, 1, "merging with the stored record loaded the full core");
+    const { found, problems } = await phase(page, base, "phase=layout");
+    assert.deepEqual(problems, []);
+    assert.deepEqual(found.traceKeys, ["resumed"]);
+    const [row] = found.rows;
+    assert.deepEqual([row.name, row.status, row.observation_count], ["chat", "completed", 2], "both steps, in one record");
+    assert.deepEqual(errors, []);
+  }));
+
 test("two tracers in sequence on the same IndexedDB keep both, in the viewer's layout v2", () =>
   inChromium(async (page, base, errors) => {
     assert.deepEqual((await phase(page, base, "phase=tracer&name=first")).problems, []);

@@ -1,9 +1,10 @@
 // The split core in a real browser: the record-only page (record-only/,
-// built by Vite) records into IndexedDB and reloads with only the start-up
-// chunk; the full core's chunk is requested when the first API that needs
-// it runs (exportOtlp), and not before; an exporter started at once sends
-// when it is there. Expects `vite build record-only
-// --manifest` to have written record-only/dist (cargo xtask test does).
+// built by Vite) records into IndexedDB with only the start-up chunk; the
+// full core's chunk is requested when the first API that needs it runs
+// (`Tracer.load`, which reads stored records), once, and not before; an
+// exporter started at once sends when it is there. Expects `vite build
+// record-only --manifest` to have written record-only/dist (cargo xtask
+// test does).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
@@ -30,14 +31,15 @@ test("a record-only page records, persists, reloads and exports, and fetches the
     // Sorted: steps started in one tick of a browser's coarse clock are ordered by their random ids.
     assert.deepEqual(trace.tree.map((n) => `${n.name} ${n.type}`).sort(), ["answer generation", "follow_up generation", "search_orders retriever"]);
     assert.deepEqual(trace.tokens, { input: 18, output: 9, total: 27 });
+    assert.deepEqual(lazyRequested(), [], "recording and saving to IndexedDB need no full core");
 
     const reloaded = await phase(page, base, "phase=reload");
     assert.deepEqual(reloaded.summary, recorded.summary, "Tracer.load reads back what was flushed");
     assert.deepEqual(reloaded.exported.observations.map((o) => o.name).sort(), ["answer", "follow_up", "search_orders"]);
-    assert.deepEqual(lazyRequested(), [], "recording, flushing, loading and the native export need no full core");
+    assert.deepEqual(lazyRequested(), lazyFiles, "reading stored records back fetched the full core, once");
 
     const lazy = await page.evaluate(() => window.lazy());
-    assert.deepEqual(lazyRequested(), lazyFiles, "the first use of OTLP fetched the full core, once");
+    assert.deepEqual(lazyRequested(), lazyFiles, "OTLP needed no second fetch");
     assert.equal(lazy.spans, 4, "the trace and its three observations as OTLP spans");
     assert.deepEqual(lazy.names, ["support_chat"], "the OTLP file imports back (the full core's reader)");
     assert.deepEqual(lazy.problems, []);

@@ -32,6 +32,29 @@ export const failurePhases = {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const names = (tracer) => tracer.summary().traces.map((trace) => trace.name).sort();
 
+/**
+ * The names of the traces stored in IndexedDB, read from the layout's
+ * index rows: `Tracer.load` would need the full core, which these phases
+ * keep from loading.
+ */
+async function storedNames() {
+  const db = await new Promise((resolve, reject) => {
+    const open = indexedDB.open("prompttrace");
+    open.onsuccess = () => resolve(open.result);
+    open.onerror = () => reject(open.error);
+  });
+  try {
+    const rows = await new Promise((resolve, reject) => {
+      const read = db.transaction("index", "readonly").objectStore("index").getAll();
+      read.onsuccess = () => resolve(read.result);
+      read.onerror = () => reject(read.error);
+    });
+    return rows.map((row) => row.name).sort();
+  } finally {
+    db.close();
+  }
+}
+
 async function loadFails(onError, problems) {
   const tracer = new Tracer({ storage: "indexedDB", onError });
   const otel = tracer.otelTracer("app");
@@ -49,15 +72,15 @@ async function loadFails(onError, problems) {
   tracer.trace({ name: "later" }).complete();
   names(tracer);
   await sleep(50);
-  const stored = await Tracer.load({ storage: "indexedDB", onError });
+  const stored = await storedNames();
   const [recorded] = tracer.summary().traces.filter((t) => t.name === "after the span");
   window.retry = async () => {
     await tracer.flush();
     return { names: names(tracer), problems };
   };
   window.namesNow = () => names(tracer);
-  window.state = async () => ({ names: names(tracer), problems, stored: names(await Tracer.load({ storage: "indexedDB", onError })) });
-  return { afterFlush, names: names(tracer), steps: recorded?.tree.map((n) => n.name) ?? [], output: responseText, stored: names(stored), problems: [...problems] };
+  window.state = async () => ({ names: names(tracer), problems, stored: await storedNames() });
+  return { afterFlush, names: names(tracer), steps: recorded?.tree.map((n) => n.name) ?? [], output: responseText, stored, problems: [...problems] };
 }
 
 async function loadHangs(onError, problems) {
@@ -66,8 +89,7 @@ async function loadHangs(onError, problems) {
   tracer.otelTracer("app").startSpan("waits").end();
   void tracer.flush(); // as a pagehide handler would, on a slow network
   await sleep(300);
-  const stored = await Tracer.load({ storage: "indexedDB", onError });
-  return { stored: names(stored), problems: [...problems] };
+  return { stored: await storedNames(), problems: [...problems] };
 }
 
 async function exporterFails(onError, problems) {

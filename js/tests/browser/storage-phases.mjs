@@ -1,6 +1,9 @@
 // Page phases for the IndexedDB tests (browser.test.mjs drives them, one
 // page load each, in one browser profile):
 //   tracer&name=N   a new Tracer (no load) records trace N and flushes
+//   resume&step=N   a new Tracer records step N into trace "resumed" and
+//                   flushes: step 1 leaves it running, step 2 ends it (its
+//                   save merges with the stored record)
 //   seed-v1&text=T  writes the package's layout v1 by hand: database
 //                   `prompttrace` version 1, store `files`, T under the key
 //                   "prompttrace" (T = "traces": two traces as JSON Lines)
@@ -20,6 +23,15 @@ export async function storagePhase(phase, params, onError) {
       const trace = tracer.trace({ name: params.get("name"), sessionId: "tab", input: "hi" });
       trace.generation({ name: "answer", model: "gpt-4o-mini" }).complete({ output: "hello", usage: { input: 3, output: 1 } });
       trace.complete({ output: "hello" });
+      await tracer.flush();
+      return { stored: true };
+    }
+    case "resume": {
+      const tracer = new Tracer({ storage: "indexedDB", onError });
+      const step = params.get("step");
+      const trace = tracer.trace({ id: "resumed", name: "chat", sessionId: "tab" });
+      trace.span({ name: `step-${step}` }).complete({ output: step });
+      if (step === "2") trace.complete({ output: "done" });
       await tracer.flush();
       return { stored: true };
     }

@@ -3,9 +3,10 @@
 // What this page loads at start is what the size test weighs
 // (size.test.mjs); lazy-core.test.mjs runs it in Chromium:
 //   ?phase=record  records and flushes; `window.result` is the summary
-//   ?phase=reload  Tracer.load; the summary and the native export, then
+//   ?phase=reload  Tracer.load (reading stored records: the full core's
+//                  first use); the summary and the native export, then
 //                  `window.lazy()` asks for OTLP and imports it into a new
-//                  tracer: the first use of what only the full core has
+//                  tracer
 //   ?phase=send    an OTLP exporter to this server, then a trace recorded
 //                  and the exporter shut down: what it sent
 import { Tracer } from "prompttrace";
