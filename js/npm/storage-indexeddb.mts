@@ -43,6 +43,10 @@ class IndexedStorage implements Storage {
   #blocked: Error | undefined;
   /** `clear()` was called: a stored record that cannot be read is replaced. */
   #replace = false;
+  /** Counts `clear()` calls, so a save resets `#replace` only if none came meanwhile. */
+  #clears = 0;
+  /** What this storage last wrote, by trace: a stored record still equal to it needs no merge. */
+  readonly #written = new Written();
 
   constructor(factory: IDBFactory, report: (error: Error) => void) {
     this.#factory = factory;
@@ -91,13 +95,14 @@ class IndexedStorage implements Storage {
     // that only records new traces never fetches it).
     let waiting = changes;
     let merger: Merger | undefined;
+    const clears = this.#clears;
     try {
       const db = await this.#open();
       const replace = this.#replace;
       while (waiting.size > 0) {
         const deferred = new Set<string>();
         // The core when used, after the awaits: the tracer may have moved to the full one.
-        await this.#write(db, core, waiting, merger, deferred, (id, error) => {
+        await this.#write(db, core, waiting, merger, deferred, this.#written, (id, error) => {
           if (replace) return false; // after clear(): ours is written over it
           failed.set(id, error);
           return true;
@@ -113,14 +118,14 @@ class IndexedStorage implements Storage {
           }
         }
       }
-      this.#replace = false;
+      if (this.#clears === clears) this.#replace = false;
     } finally {
       merger?.free();
       // Whatever failed after the take, the taken traces not written are saved next time.
       for (const [id, text] of waiting) this.#retry.set(id, text);
+      for (const id of failed.keys()) this.#retry.set(id, changes.get(id) ?? "");
     }
     if (failed.size > 0) {
-      for (const id of failed.keys()) this.#retry.set(id, changes.get(id) ?? "");
       const [[id, error]] = failed;
       throw new Error(
         `trace "${id}" is stored in a record that cannot be merged with this tracer's (${(error as Error).message}); the stored record is kept, and the trace stays in memory (clear() replaces it)`,
@@ -135,6 +140,7 @@ class IndexedStorage implements Storage {
     traces: Map<string, string>,
     merger: Merger | undefined,
     deferred: Set<string>,
+    written: Written,
     failed: (id: string, error: unknown) => boolean,
   ): Promise<void> {
     let transaction: IDBTransaction;
@@ -146,7 +152,7 @@ class IndexedStorage implements Storage {
       this.#forget(db);
       throw new Error(`IndexedDB closed the connection (${(error as Error).message}); traces stay in memory and are saved at the next flush`);
     }
-    writeTraces(transaction, core, withWhole(core(), traces), merger, deferred, failed);
+    writeTraces(transaction, core, withWhole(core(), traces), merger, deferred, written, failed);
     await done(transaction, "write");
   }
 
@@ -158,6 +164,7 @@ class IndexedStorage implements Storage {
 
   allowReplace(): void {
     this.#replace = true;
+    this.#clears++;
   }
 
   /**
@@ -246,6 +253,7 @@ function writeTraces(
   traces: Map<string, Ours>,
   merger: Merger | undefined,
   deferred: Set<string>,
+  written: Written,
   failed: (id: string, error: unknown) => boolean,
 ): void {
   const records = transaction.objectStore(TRACES);
@@ -254,6 +262,7 @@ function writeTraces(
     const put = (record: string, row: unknown): void => {
       records.put(record, id);
       if (row !== undefined) index.put(row, id);
+      written.note(id, record); // if the transaction aborts, the next save finds a mismatch and merges: the safe way
     };
     const ownRow = (): unknown => (id === "" || ours.whole === undefined ? undefined : source().indexRow(id));
     const own = ours.whole ?? ours.changed;
@@ -269,6 +278,8 @@ function writeTraces(
           return put(own, ownRow());
         }
         if (typeof stored.result !== "string") throw new Error("the stored record is not JSON Lines text");
+        // Stored as this storage last wrote it (no other tab wrote since): ours, whole, is the merge.
+        if (ours.whole !== undefined && written.wrote(id, stored.result)) return put(ours.whole, ownRow());
         if (!merger) {
           deferred.add(id); // written by the next transaction, with the full core to merge
           return;
@@ -320,7 +331,7 @@ async function migrate(db: IDBDatabase): Promise<void> {
       });
       // All or nothing: a trace that cannot merge stops the whole migration.
       const all = new Map(scratch.takeTouchedTraces().map((id) => [id, scratch.traceLines(id) ?? ""]));
-      writeTraces(transaction, () => scratch, withWhole(scratch, all), merger, new Set(), (id, error) => {
+      writeTraces(transaction, () => scratch, withWhole(scratch, all), merger, new Set(), new Written(), (id, error) => {
         unreadable = new Error(`trace "${id}": ${(error as Error).message}`);
         transaction.abort();
         return true;
@@ -348,6 +359,42 @@ async function v1Files(db: IDBDatabase): Promise<number> {
   const count = transaction.objectStore(V1_FILES).count();
   await done(transaction, "read");
   return count.result;
+}
+
+/**
+ * What a storage last wrote under each trace, as a fingerprint (the length
+ * and a 53-bit hash): a stored record equal to it was written by no one
+ * else since, so this tracer's whole trace is what a merge would give, and
+ * the full core (the only reader) is not needed. Bounded: a trace it
+ * forgot is merged, as any other.
+ */
+class Written {
+  static readonly MAX = 10_000;
+  readonly #prints = new Map<string, string>();
+
+  note(id: string, record: string): void {
+    this.#prints.delete(id); // re-inserted last: the oldest is forgotten first
+    this.#prints.set(id, fingerprint(record));
+    if (this.#prints.size > Written.MAX) this.#prints.delete(this.#prints.keys().next().value as string);
+  }
+
+  wrote(id: string, record: string): boolean {
+    return this.#prints.get(id) === fingerprint(record);
+  }
+}
+
+/** The length and cyrb53 (a public-domain 53-bit string hash) of `text`. */
+function fingerprint(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return `${text.length}:${4294967296 * (2097151 & h2) + (h1 >>> 0)}`;
 }
 
 let channel: BroadcastChannel | undefined;

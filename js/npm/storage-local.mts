@@ -78,9 +78,12 @@ class LocalStorage implements Storage {
       return why;
     };
     if (!merger) {
-      // Nothing is stored: the file is everything in memory.
+      // Nothing is stored: the file is the changed traces, whole (each
+      // trace's record is a file of its own: one header, then their lines).
+      const records = [...withWhole(core, changes).values()].map((ours) => ours.whole ?? ours.changed);
+      const header = records[0]?.slice(0, records[0].indexOf("\n") + 1) ?? "";
       try {
-        this.#store.setItem(this.#key, core.exportLines());
+        this.#store.setItem(this.#key, header + records.map((text) => text.slice(text.indexOf("\n") + 1)).join(""));
       } catch (error) {
         const { name, message } = error as Error;
         throw keep(new Error(`could not save traces to localStorage (${name}: ${message}); the earlier copy is kept`));

@@ -124,6 +124,35 @@ test("a tracer that continues a stored trace merges with it, loading the full co
     assert.deepEqual(errors, []);
   }));
 
+test("a tracer that saves a trace twice needs no full core: the stored record is the one it wrote", () =>
+  inChromium(async (page, base, errors) => {
+    const fullCore = [];
+    page.on("request", (request) => {
+      if (/\/assets\/full-core-[^/]*\.js$/.test(new URL(request.url()).pathname)) fullCore.push(request.url());
+    });
+    assert.deepEqual((await phase(page, base, "phase=two-flushes")).problems, []);
+    assert.equal(fullCore.length, 0);
+    const { found } = await phase(page, base, "phase=layout");
+    assert.deepEqual(found.rows.map((row) => [row.name, row.status, row.observation_count]), [["chat", "completed", 2]]);
+    assert.deepEqual(errors, []);
+  }));
+
+test("a merge that waits for a full core that fails to load keeps the trace in memory, and a later flush merges it", () =>
+  inChromium(async (page, base, errors) => {
+    assert.deepEqual((await phase(page, base, "phase=resume&step=1")).problems, []);
+    const chunk = "**/assets/full-core-*.js";
+    const abort = (route) => route.abort("connectionfailed");
+    await page.route(chunk, abort);
+    const { problems } = await phase(page, base, "phase=resume&step=2");
+    assert.equal(problems.length, 1, problems.join("\n"));
+    assert.match(problems[0], /can only be merged by the full wasm core, which could not be loaded/);
+    await page.unroute(chunk, abort);
+    assert.deepEqual(await page.evaluate(() => window.flushAgain()), { inMemory: 1 });
+    const { found } = await phase(page, base, "phase=layout");
+    assert.deepEqual(found.rows.map((row) => [row.name, row.status, row.observation_count]), [["chat", "completed", 2]]);
+    assert.deepEqual(errors, []);
+  }));
+
 test("two tracers in sequence on the same IndexedDB keep both, in the viewer's layout v2", () =>
   inChromium(async (page, base, errors) => {
     assert.deepEqual((await phase(page, base, "phase=tracer&name=first")).problems, []);

@@ -44,6 +44,7 @@ async function storedNames() {
     open.onerror = () => reject(open.error);
   });
   try {
+    if (!db.objectStoreNames.contains("index")) return []; // nothing saved yet (this open made an empty database)
     const rows = await new Promise((resolve, reject) => {
       const read = db.transaction("index", "readonly").objectStore("index").getAll();
       read.onsuccess = () => resolve(read.result);

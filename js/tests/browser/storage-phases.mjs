@@ -3,7 +3,11 @@
 //   tracer&name=N   a new Tracer (no load) records trace N and flushes
 //   resume&step=N   a new Tracer records step N into trace "resumed" and
 //                   flushes: step 1 leaves it running, step 2 ends it (its
-//                   save merges with the stored record)
+//                   save merges with the stored record); with `&retry`,
+//                   `window.flushAgain()` flushes again (the test blocks
+//                   the full core's chunk for the first flush)
+//   two-flushes     one tracer saves trace "long", adds to it, saves again
+//                   (the second save finds its own record: no merge)
 //   seed-v1&text=T  writes the package's layout v1 by hand: database
 //                   `prompttrace` version 1, store `files`, T under the key
 //                   "prompttrace" (T = "traces": two traces as JSON Lines)
@@ -32,6 +36,20 @@ export async function storagePhase(phase, params, onError) {
       const trace = tracer.trace({ id: "resumed", name: "chat", sessionId: "tab" });
       trace.span({ name: `step-${step}` }).complete({ output: step });
       if (step === "2") trace.complete({ output: "done" });
+      await tracer.flush();
+      window.flushAgain = async () => {
+        await tracer.flush();
+        return { inMemory: tracer.summary().traces.length };
+      };
+      return { stored: true };
+    }
+    case "two-flushes": {
+      const tracer = new Tracer({ storage: "indexedDB", onError });
+      const trace = tracer.trace({ id: "long", name: "chat", sessionId: "tab" });
+      trace.span({ name: "turn-1" }).complete({ output: "1" });
+      await tracer.flush();
+      trace.span({ name: "turn-2" }).complete({ output: "2" });
+      trace.complete({ output: "done" });
       await tracer.flush();
       return { stored: true };
     }
