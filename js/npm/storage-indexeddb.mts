@@ -165,6 +165,7 @@ class IndexedStorage implements Storage {
   allowReplace(): void {
     this.#replace = true;
     this.#clears++;
+    this.#written.forget(); // what memory held is gone: what is stored is merged again, not taken as ours
   }
 
   /**
@@ -278,8 +279,9 @@ function writeTraces(
           return put(own, ownRow());
         }
         if (typeof stored.result !== "string") throw new Error("the stored record is not JSON Lines text");
-        // Stored as this storage last wrote it (no other tab wrote since): ours, whole, is the merge.
-        if (ours.whole !== undefined && written.wrote(id, stored.result)) return put(ours.whole, ownRow());
+        // Stored as this storage last wrote it (no other tab wrote since): ours, whole, is the
+        // merge. Not for the calls without trace (""): those that left memory are only stored.
+        if (id !== "" && ours.whole !== undefined && written.wrote(id, stored.result)) return put(ours.whole, ownRow());
         if (!merger) {
           deferred.add(id); // written by the next transaction, with the full core to merge
           return;
@@ -380,6 +382,10 @@ class Written {
 
   wrote(id: string, record: string): boolean {
     return this.#prints.get(id) === fingerprint(record);
+  }
+
+  forget(): void {
+    this.#prints.clear();
   }
 }
 
