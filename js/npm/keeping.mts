@@ -14,6 +14,8 @@ const MAX_TRACES_IN_MEMORY = 1000;
 export class Keeping {
   /** The tracer's core now (a browser tracer moves to the full core on first use of it). */
   readonly #core: () => Core;
+  /** The tracer's `setPrices`, for the index rows of merged traces. */
+  readonly #prices: () => readonly string[];
   readonly #report: (error: unknown) => void;
   readonly #storage: Storage;
   readonly #maxTraces: number;
@@ -24,8 +26,9 @@ export class Keeping {
   /** Warnings about stored data already reported (a summary reads the file again). */
   readonly #warned = new Set<string>();
 
-  constructor(core: () => Core, options: TracerOptions, report: (error: unknown) => void) {
+  constructor(core: () => Core, prices: () => readonly string[], options: TracerOptions, report: (error: unknown) => void) {
     this.#core = core;
+    this.#prices = prices;
     this.#report = report;
     this.#storage = storageFor(options.storage ?? "memory", options.storageKey, report);
     if (this.watches) core().watchChanges();
@@ -62,7 +65,7 @@ export class Keeping {
     if (this.#storage.kind !== "flush") return;
     this.#saving++;
     try {
-      await this.#storage.save(this.#core); // read when used: the tracer may move cores meanwhile
+      await this.#storage.save(this.#core, this.#prices()); // read when used: the tracer may move cores meanwhile
     } finally {
       this.#saving--;
     }

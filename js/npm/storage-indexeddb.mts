@@ -75,13 +75,13 @@ class IndexedStorage implements Storage {
    * left to retry) when the one before it has finished, so two failing
    * saves never overwrite each other's leftovers.
    */
-  save(core: () => Core): Promise<void> {
-    const run = this.#chain.then(() => this.#save(core));
+  save(core: () => Core, prices: readonly string[]): Promise<void> {
+    const run = this.#chain.then(() => this.#save(core, prices));
     this.#chain = run.catch(() => {});
     return run;
   }
 
-  async #save(core: () => Core): Promise<void> {
+  async #save(core: () => Core, prices: readonly string[]): Promise<void> {
     if (this.#blocked) {
       // Never wait on a blocked open: the traces stay for a later flush.
       throw this.#blocked;
@@ -112,7 +112,7 @@ class IndexedStorage implements Storage {
         if (waiting.size > 0 && merger) throw new Error("a stored record was read twice"); // never: a bug
         if (waiting.size > 0) {
           try {
-            merger = new Merger(await newFullCore());
+            merger = new Merger(await newFullCore(), prices);
           } catch (error) {
             throw new Error(`traces stored already can only be merged by the full wasm core, which could not be loaded (${(error as Error).message}); they stay in memory and are saved at a later flush`);
           }
@@ -312,7 +312,7 @@ async function migrate(db: IDBDatabase): Promise<void> {
   try {
     // Only the full core reads stored files.
     scratch = await newFullCore();
-    merger = new Merger(await newFullCore());
+    merger = new Merger(await newFullCore(), []); // what a tracer's setPrices say is not known at open
   } catch (error) {
     throw new Error(`the traces stored by an earlier version (IndexedDB layout v1) could not be migrated (the full wasm core could not be loaded: ${(error as Error).message}); they are kept as they are`);
   }

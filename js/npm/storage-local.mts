@@ -48,7 +48,7 @@ class LocalStorage implements Storage {
     return text === null ? [] : [{ name: this.name, data: text }];
   }
 
-  async save(tracerCore: () => Core): Promise<void> {
+  async save(tracerCore: () => Core, prices: readonly string[]): Promise<void> {
     if (this.#retry.size === 0 && !this.#replace && this.#store.getItem(this.#key) === null) {
       // Nothing stored to merge with: the common first save needs no reader.
       return this.#write(tracerCore, undefined);
@@ -59,7 +59,7 @@ class LocalStorage implements Storage {
     } catch (error) {
       throw new Error(`not saved: the stored traces can only be merged by the full wasm core, which could not be loaded (${(error as Error).message}); the traces stay in memory`);
     }
-    const merger = new Merger(scratch);
+    const merger = new Merger(scratch, prices);
     try {
       this.#write(tracerCore, merger);
     } finally {

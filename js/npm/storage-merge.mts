@@ -29,9 +29,13 @@ export function takeChanges(core: Core, pending: Map<string, string> = new Map()
 export class Merger {
   readonly #scratch: FullCore;
 
-  /** `scratch`: a full core of its own (`newFullCore`), freed with the merger. */
-  constructor(scratch: FullCore) {
+  /**
+   * `scratch`: a full core of its own (`newFullCore`), freed with the
+   * merger; `prices`, the tracer's `setPrices` (JSON), for the rows.
+   */
+  constructor(scratch: FullCore, prices: readonly string[]) {
     this.#scratch = scratch;
+    for (const json of prices) scratch.setPrices(json);
   }
 
   /**

@@ -34,9 +34,11 @@ export interface Storage {
    * "flush": saves what the core changed since the last save; rejects
    * (keeping what is stored, and what failed to retry) when it cannot.
    * `core` gives the tracer's core now: a browser tracer may move to the
-   * full core (and free the other) while a save waits.
+   * full core (and free the other) while a save waits. `prices` are the
+   * tracer's `setPrices` (JSON): a merge's scratch core takes them, so a
+   * merged trace's index row costs what the tracer's own rows do.
    */
-  save(core: () => Core): Promise<void>;
+  save(core: () => Core, prices: readonly string[]): Promise<void>;
   /** "append": appends what `core` wrote since the last append; failures go to `report`, and the lines to retry. */
   append(core: Core): void;
   /** "append": the stored file, read now (a tracer's summary covers it); null when there is none. */

@@ -32,6 +32,11 @@ export class TracerCore {
     return isFull(this.#core);
   }
 
+  /** The prices set (JSON, in order): a scratch core that merges stored records takes them too. */
+  get prices(): readonly string[] {
+    return this.#prices;
+  }
+
   /** Sets prices in the core (JSON), and remembers them for a full core. */
   setPrices(json: string): void {
     this.#core.setPrices(json);

@@ -73,7 +73,7 @@ export class Tracer {
     );
     this.#spanLoad = new SpanLoad(this.#cores, this.#queue, () => this._applyQueue(), (error) => this._report(error));
     if (opts.prices !== undefined) this.setPrices(opts.prices);
-    this.#keeping = new Keeping(() => this.#cores.now, opts, (error) => this._report(error));
+    this.#keeping = new Keeping(() => this.#cores.now, () => this.#cores.prices, opts, (error) => this._report(error));
   }
 
   /**

@@ -124,6 +124,17 @@ test("a tracer that continues a stored trace merges with it, loading the full co
     assert.deepEqual(errors, []);
   }));
 
+test("a merged trace's index row is costed with the tracer's own prices", () =>
+  inChromium(async (page, base, errors) => {
+    assert.deepEqual((await phase(page, base, "phase=priced&step=1")).problems, []);
+    assert.deepEqual((await phase(page, base, "phase=priced&step=2")).problems, []);
+    const { found } = await phase(page, base, "phase=layout");
+    const [row] = found.rows;
+    assert.deepEqual([row.name, row.llm_call_count, row.models], ["chat", 2, ["house-model"]]);
+    assert.ok(Math.abs(row.cost - 2) < 1e-9, `two calls at $1 each, not the built-in prices' ${row.cost}`);
+    assert.deepEqual(errors, []);
+  }));
+
 test("a tracer that saves a trace twice needs no full core: the stored record is the one it wrote", () =>
   inChromium(async (page, base, errors) => {
     const fullCore = [];

@@ -131,7 +131,7 @@ async function read() {
   return tracer.summary();
 }
 
-if (["tracer", "resume", "two-flushes", "seed-v1", "layout", "force-close", "blocked"].includes(phase)) {
+if (["tracer", "resume", "priced", "two-flushes", "seed-v1", "layout", "force-close", "blocked"].includes(phase)) {
   storagePhase(phase, params, onError).then(
     (found) => {
       window.result = { found, problems };

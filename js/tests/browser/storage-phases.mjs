@@ -6,6 +6,8 @@
 //                   save merges with the stored record); with `&retry`,
 //                   `window.flushAgain()` flushes again (the test blocks
 //                   the full core's chunk for the first flush)
+//   priced&step=N   as resume, into trace "priced", with a generation of a
+//                   model priced by the tracer's `prices` ($1 a call)
 //   two-flushes     one tracer saves trace "long", adds to it, saves again
 //                   (the second save finds its own record: no merge)
 //   seed-v1&text=T  writes the package's layout v1 by hand: database
@@ -41,6 +43,16 @@ export async function storagePhase(phase, params, onError) {
         await tracer.flush();
         return { inMemory: tracer.summary().traces.length };
       };
+      return { stored: true };
+    }
+    case "priced": {
+      const prices = { "house-model": { input: 1000, output: 1000 } }; // USD per 1M tokens
+      const tracer = new Tracer({ storage: "indexedDB", onError, prices });
+      const step = params.get("step");
+      const trace = tracer.trace({ id: "priced", name: "chat", sessionId: "tab" });
+      trace.generation({ name: `call-${step}`, model: "house-model" }).complete({ output: "ok", usage: { input: 1000, output: 0 } });
+      if (step === "2") trace.complete({ output: "done" });
+      await tracer.flush();
       return { stored: true };
     }
     case "two-flushes": {
