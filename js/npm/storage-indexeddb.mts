@@ -102,7 +102,7 @@ class IndexedStorage implements Storage {
       while (waiting.size > 0) {
         const deferred = new Set<string>();
         // The core when used, after the awaits: the tracer may have moved to the full one.
-        await this.#write(db, core, waiting, merger, deferred, this.#written, (id, error) => {
+        await this.#write(db, core, waiting, merger, deferred, (id, error) => {
           if (replace) return false; // after clear(): ours is written over it
           failed.set(id, error);
           return true;
@@ -140,7 +140,6 @@ class IndexedStorage implements Storage {
     traces: Map<string, string>,
     merger: Merger | undefined,
     deferred: Set<string>,
-    written: Written,
     failed: (id: string, error: unknown) => boolean,
   ): Promise<void> {
     let transaction: IDBTransaction;
@@ -152,7 +151,7 @@ class IndexedStorage implements Storage {
       this.#forget(db);
       throw new Error(`IndexedDB closed the connection (${(error as Error).message}); traces stay in memory and are saved at the next flush`);
     }
-    writeTraces(transaction, core, withWhole(core(), traces), merger, deferred, written, failed);
+    writeTraces(transaction, core, withWhole(core(), traces), merger, deferred, this.#written, failed);
     await done(transaction, "write");
   }
 

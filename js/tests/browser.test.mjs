@@ -106,12 +106,18 @@ test("openViewer from a click opens the viewer in a new window on the app's orig
     assert.deepEqual([...errors, ...viewerErrors], []);
   }));
 
+/** The requests for the full core's chunk the page makes from now on. */
+function fullCoreRequests(page) {
+  const requests = [];
+  page.on("request", (request) => {
+    if (/\/assets\/full-core-[^/]*\.js$/.test(new URL(request.url()).pathname)) requests.push(request.url());
+  });
+  return requests;
+}
+
 test("a tracer that continues a stored trace merges with it, loading the full core only then", () =>
   inChromium(async (page, base, errors) => {
-    const fullCore = [];
-    page.on("request", (request) => {
-      if (/\/assets\/full-core-[^/]*\.js$/.test(new URL(request.url()).pathname)) fullCore.push(request.url());
-    });
+    const fullCore = fullCoreRequests(page);
     assert.deepEqual((await phase(page, base, "phase=resume&step=1")).problems, []);
     assert.equal(fullCore.length, 0, "a new trace is saved by the record-only core");
     assert.deepEqual((await phase(page, base, "phase=resume&step=2")).problems, []);
@@ -137,10 +143,7 @@ test("a merged trace's index row is costed with the tracer's own prices", () =>
 
 test("a tracer that saves a trace twice needs no full core: the stored record is the one it wrote", () =>
   inChromium(async (page, base, errors) => {
-    const fullCore = [];
-    page.on("request", (request) => {
-      if (/\/assets\/full-core-[^/]*\.js$/.test(new URL(request.url()).pathname)) fullCore.push(request.url());
-    });
+    const fullCore = fullCoreRequests(page);
     assert.deepEqual((await phase(page, base, "phase=two-flushes")).problems, []);
     assert.equal(fullCore.length, 0);
     const { found } = await phase(page, base, "phase=layout");
