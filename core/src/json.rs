@@ -42,6 +42,12 @@ impl Json {
         serde_json::from_str(text)
     }
 
+    /// JSON already read (and so checked) as part of larger text, such as
+    /// an element of an array: only its depth and whitespace are looked at.
+    pub fn of_raw(raw: &RawValue) -> Result<Json, String> {
+        Json::compact(raw.to_owned())
+    }
+
     /// The compact JSON text.
     pub fn as_str(&self) -> &str {
         self.0.get()
@@ -197,25 +203,88 @@ struct Shape {
     depth: usize,
 }
 
+/// Where JSON text is, byte by byte: in a string or out of every one.
+#[derive(Default)]
+struct Strings {
+    inside: bool,
+    escaped: bool,
+}
+
+impl Strings {
+    /// Whether `byte` is outside every string (a string's quotes are not).
+    fn outside(&mut self, byte: u8) -> bool {
+        if self.inside {
+            match byte {
+                _ if self.escaped => self.escaped = false,
+                b'\\' => self.escaped = true,
+                b'"' => self.inside = false,
+                _ => {}
+            }
+            return false;
+        }
+        self.inside = byte == b'"';
+        !self.inside
+    }
+}
+
+/// The elements of a JSON array, as text, cut at its own commas but not
+/// checked (each is read on its own: one that cannot be read is left out
+/// alone). Text that is not an array has none.
+pub fn elements(array: &str) -> Elements<'_> {
+    let inner = array.trim();
+    let inner = inner.strip_prefix('[').and_then(|i| i.strip_suffix(']'));
+    Elements {
+        rest: inner.unwrap_or("").trim(),
+    }
+}
+
+/// See [`elements`].
+pub struct Elements<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Elements<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let (mut strings, mut depth) = (Strings::default(), 0usize);
+        let end = self
+            .rest
+            .bytes()
+            .position(|byte| {
+                if !strings.outside(byte) {
+                    return false;
+                }
+                match byte {
+                    b'[' | b'{' => depth += 1,
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    b',' => return depth == 0,
+                    _ => {}
+                }
+                false
+            })
+            .unwrap_or(self.rest.len());
+        let element = &self.rest[..end];
+        self.rest = self.rest.get(end + 1..).unwrap_or("").trim_start();
+        Some(element.trim())
+    }
+}
+
 /// Whitespace outside strings, and the deepest nesting, in one pass.
 fn scan(text: &str) -> Shape {
     let mut shape = Shape {
         whitespace: false,
         depth: 0,
     };
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    let (mut strings, mut depth) = (Strings::default(), 0usize);
     for byte in text.bytes() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
+        if !strings.outside(byte) {
             continue;
         }
         match byte {
-            b'"' => in_string = true,
             b'{' | b'[' => {
                 depth += 1;
                 shape.depth = shape.depth.max(depth);
@@ -255,6 +324,19 @@ fn minify(text: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn an_array_is_cut_at_its_own_commas() {
+        let array = r#"[{"a":"x,]\"}"},[1,[2,3]],"q\\",null,4]"#;
+        let cut: Vec<_> = elements(array).collect();
+        assert_eq!(
+            cut,
+            [r#"{"a":"x,]\"}"}"#, "[1,[2,3]]", r#""q\\""#, "null", "4"]
+        );
+        assert_eq!(elements("[]").count(), 0);
+        assert_eq!(elements(" [ 1 , {\"a\": 2} ] ").collect::<Vec<_>>(), ["1", "{\"a\": 2}"]);
+        assert_eq!(elements("{}").count(), 0, "not an array: no element");
+    }
 
     #[test]
     fn json_is_compacted_outside_strings_only() {

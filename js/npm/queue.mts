@@ -338,7 +338,7 @@ export class Queue {
           if (kind === "traces") for (let i = at; i < end; i++) wire.trace(calls.traces[i]!);
           else if (kind === "observations") for (let i = at; i < end; i++) wire.observation(calls.observations[i]!);
           else for (let i = at; i < end; i++) wire.change(calls.changes[i]!);
-          const problems: unknown = JSON.parse(core.ingest(wire.text(), wire.nums()));
+          const problems: unknown = JSON.parse(core.ingest(wire.text(), wire.payloads(), wire.nums()));
           for (const problem of problems as string[]) this.#report(new Error(problem));
         } catch (error) {
           this.#report(error);

@@ -1,11 +1,14 @@
 // The batch format recording calls cross into the core in (read by
 // js/src/convert/wire.rs): numbers in one Float64Array, and every text
 // field of every call joined into one string, so a batch is one string's
-// crossing and a few numbers a call. Only the payloads (input, output,
-// metadata) are JSON, and the fields few calls carry go together as one
-// JSON object, `rest`. Per call the numbers are [kind, at, mask] (a change
-// puts its flags before the mask), then the UTF-16 length of each text
-// field whose bit is set, in the order the core reads them.
+// crossing and a few numbers a call. The fields few calls carry go together
+// as one JSON object, `rest`. The payloads (input, output, metadata) are
+// JSON too: every payload of the batch in one array, written by one
+// `JSON.stringify` (a call of it per payload cost more than the writing).
+// Per call the numbers are [kind, at, mask] (a change puts its flags before
+// the mask), then the UTF-16 length of each text field whose bit is set, in
+// the order the core reads them; a payload's bit says "the next element of
+// the array", and has no length.
 
 import type { ChangeCall, ObservationStart, TraceStart } from "./queue.mjs";
 import { safeText } from "./values.mjs";
@@ -28,9 +31,13 @@ export class Wire {
   #bit = 0;
   #maskAt = 0;
   #id = "";
+  /** The payloads, in the order their calls' bits say; and, for a report, each one's call id and field, in pairs. */
+  #payloads: unknown[] = [];
+  #owners: string[] = [];
   /** Where the call being written started: one that throws is taken back, alone. */
   #callNums = 0;
   #callText = 0;
+  #callPayloads = 0;
 
   /** `report` takes a payload that cannot be JSON (its text is sent instead). */
   constructor(report: (error: unknown) => void) {
@@ -44,6 +51,21 @@ export class Wire {
 
   nums(): Float64Array {
     return this.#nums.subarray(0, this.#count);
+  }
+
+  /**
+   * Every payload, as one JSON array in UTF-8. A payload that cannot be JSON
+   * (a cycle, a BigInt) is sent as its text, and reported; one JSON has
+   * nothing for (a function) is `null`, which the core reads as none.
+   */
+  payloads(): Uint8Array {
+    let json: string;
+    try {
+      json = JSON.stringify(this.#payloads);
+    } catch {
+      json = `[${this.#payloads.map((value, i) => this.#stringify(value, this.#owners[2 * i]!, this.#owners[2 * i + 1]!) ?? "null").join(",")}]`;
+    }
+    return encoder.encode(json);
   }
 
   // Each call is written inside a try: one that throws (a value no text can
@@ -78,11 +100,14 @@ export class Wire {
   #mark(): void {
     this.#callNums = this.#count;
     this.#callText = this.#text.length;
+    this.#callPayloads = this.#payloads.length;
   }
 
   #takeBack(id: string, error: unknown): void {
     this.#count = this.#callNums;
     this.#text = this.#text.slice(0, this.#callText);
+    this.#payloads.length = this.#callPayloads;
+    this.#owners.length = 2 * this.#callPayloads;
     this.#report(new Error(`${id}: this call could not be recorded (${(error as Error)?.message ?? String(error)})`));
   }
 
@@ -178,9 +203,15 @@ export class Wire {
     this.#bit <<= 1;
   }
 
-  /** A payload as JSON; `null` and `undefined` are no payload. */
+  /** A payload, written as JSON with the batch's others; `null` and `undefined` are no payload. */
   #json(value: unknown, field: string): void {
-    this.#field(value === undefined || value === null ? undefined : this.#stringify(value, field));
+    if (value !== undefined && value !== null) {
+      this.#payloads.push(value);
+      this.#owners.push(this.#id, field);
+      this.#mask |= this.#bit;
+      this.#nums[this.#maskAt] = this.#mask;
+    }
+    this.#bit <<= 1;
   }
 
   /** The call's `rest` (fields few calls carry), when some are set. */
@@ -191,17 +222,17 @@ export class Wire {
     } catch {
       // Each field that cannot be JSON is kept as its text.
       const kept: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(rest)) kept[key] = JSON.parse(this.#stringify(value, key) ?? "null");
+      for (const [key, value] of Object.entries(rest)) kept[key] = JSON.parse(this.#stringify(value, this.#id, key) ?? "null");
       this.#field(JSON.stringify(kept));
     }
   }
 
   /** JSON of a value; one that cannot be JSON (a cycle, a BigInt) is sent as its text, and reported. */
-  #stringify(value: unknown, field: string): string | undefined {
+  #stringify(value: unknown, id: string, field: string): string | undefined {
     try {
       return JSON.stringify(value);
     } catch (error) {
-      this.#report(new Error(`${this.#id}: ${field} cannot be stored as JSON (${(error as Error).message}); its text is kept`));
+      this.#report(new Error(`${id}: ${field} cannot be stored as JSON (${(error as Error).message}); its text is kept`));
       return JSON.stringify(safeText(value));
     }
   }

@@ -62,17 +62,21 @@ impl Core {
     }
 
     /// Applies a batch of recording calls (`convert/wire.rs`: every text
-    /// field in `text`, as UTF-8; the rest in `nums`). Returns the broken rules and
-    /// conversion problems as a JSON array of messages (`[]` when none); it
-    /// never throws.
-    pub fn ingest(&mut self, text: &[u8], nums: &[f64]) -> String {
+    /// field in `text`, and every payload in the JSON array `payloads`, as
+    /// UTF-8; the rest in `nums`). Returns the broken rules and conversion
+    /// problems as a JSON array of messages (`[]` when none); it never
+    /// throws.
+    pub fn ingest(&mut self, text: &[u8], payloads: &[u8], nums: &[f64]) -> String {
         let mut problems: Problems = Vec::new();
         // The JS side's `TextEncoder` writes nothing but UTF-8 (the lossy
         // read is for a bug only: it is slower on every batch).
-        let text = std::str::from_utf8(text)
-            .map(std::borrow::Cow::Borrowed)
-            .unwrap_or_else(|_| String::from_utf8_lossy(text));
-        let mut calls = Calls::new(&text, nums);
+        let utf8 = |bytes| {
+            std::str::from_utf8(bytes)
+                .map(std::borrow::Cow::Borrowed)
+                .unwrap_or_else(|_| String::from_utf8_lossy(bytes))
+        };
+        let (text, payloads) = (utf8(text), utf8(payloads));
+        let mut calls = Calls::new(&text, &payloads, nums);
         while let Some(call) = calls.next(&mut problems) {
             match call {
                 Ok(call) => self.apply(call, &mut problems),

@@ -111,12 +111,12 @@ impl Store {
         for (&id, &i) in &observation_winners {
             let incoming = &batch.observations[i];
             match self.owner.get(id) {
-                Some((owner, _)) if owner != &incoming.trace_id => {
+                Some((owner, _)) if owner.as_deref() != incoming.trace_id.as_deref() => {
                     return Err(reject(
                         RecordIndex::Observation(i),
                         Violation::MovedTrace {
                             subject: incoming.subject(),
-                            from: owner.clone(),
+                            from: owner.as_deref().map(str::to_string),
                             to: incoming.trace_id.clone(),
                         },
                     ));

@@ -23,6 +23,7 @@ mod update;
 mod write;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::hash::HashMap;
 use crate::model::Observation;
@@ -45,7 +46,7 @@ pub struct Store {
     without_trace_facts: Vec<Facts>,
     /// Observation id → its trace id (`None`: an LLM call without trace) and
     /// its position in that trace's (or `without_trace`'s) list.
-    owner: HashMap<String, (Option<String>, usize)>,
+    owner: HashMap<String, (Option<Arc<str>>, usize)>,
     indexes: Indexes,
     /// What ended since [`Store::take_endings`] was last called, while
     /// [`Store::watch_endings`] is on (an exporter's feed).
@@ -104,7 +105,7 @@ impl Store {
 
     pub fn observation(&self, id: &str) -> Option<&Observation> {
         match self.owner.get(id)? {
-            (Some(trace_id), at) => self.traces.get(trace_id)?.observations.get(*at),
+            (Some(trace_id), at) => self.traces.get(&**trace_id)?.observations.get(*at),
             (None, at) => self.without_trace.get(*at),
         }
     }

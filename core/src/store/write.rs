@@ -1,6 +1,8 @@
 //! Writing single records while an app runs, with every rule checked, and
 //! the two primitives that every write (these and `import`) ends in.
 
+use std::collections::hash_map::Entry;
+
 use serde::Serialize;
 
 use crate::json::Json;
@@ -188,7 +190,7 @@ impl Store {
         let facts = Facts::of(&observation, model);
         let running = observation.status == Status::Running;
         self.note_observation_change(&observation.id);
-        let Some(trace_id) = observation.trace_id.clone() else {
+        let Some(trace_id) = observation.trace_id.as_deref() else {
             let ending = (watching && !running).then(|| Ending::Call(observation.id.clone()));
             let added = match self.owner.get(&observation.id) {
                 Some(&(_, at)) => {
@@ -209,41 +211,40 @@ impl Store {
         };
         let entry = self
             .traces
-            .get_mut(&trace_id)
+            .get_mut(trace_id)
             .expect("trace of a checked observation is stored");
         if let Some(model) = &observation.model {
-            self.indexes.add_model(model, &trace_id);
+            self.indexes.add_model(model, trace_id);
         }
-        match self.owner.get(&observation.id) {
-            Some(&(_, at)) => {
-                let old = std::mem::replace(&mut entry.observations[at], observation);
-                entry.facts[at] = facts;
-                let was_running = old.status == Status::Running;
-                entry.running = entry.running + usize::from(running) - usize::from(was_running);
-                if let Some(old_model) = old.model {
-                    let still_used = entry
-                        .observations
-                        .iter()
-                        .any(|o| o.model.as_ref() == Some(&old_model));
-                    if !still_used {
-                        self.indexes.remove_model(&old_model, &trace_id);
-                    }
-                }
-                let settled = was_running && !running && entry.is_settled();
-                let ending = (watching && settled).then_some(Ending::Trace(trace_id));
-                note(&mut self.endings, ending);
-                false
-            }
-            None => {
+        // One lookup, whether the observation is new or replaces one.
+        let at = match self.owner.entry(observation.id.clone()) {
+            Entry::Occupied(owner) => owner.get().1,
+            Entry::Vacant(owner) => {
+                owner.insert((Some(entry.key.clone()), entry.observations.len()));
                 entry.running += usize::from(running);
-                let at = entry.observations.len();
-                self.owner
-                    .insert(observation.id.clone(), (Some(trace_id), at));
                 entry.observations.push(observation);
                 entry.facts.push(facts);
-                true
+                return true;
+            }
+        };
+        let old = std::mem::replace(&mut entry.observations[at], observation);
+        entry.facts[at] = facts;
+        let was_running = old.status == Status::Running;
+        entry.running = entry.running + usize::from(running) - usize::from(was_running);
+        let trace_id = entry.key.clone();
+        if let Some(old_model) = old.model {
+            let still_used = entry
+                .observations
+                .iter()
+                .any(|o| o.model.as_ref() == Some(&old_model));
+            if !still_used {
+                self.indexes.remove_model(&old_model, &trace_id);
             }
         }
+        let settled = was_running && !running && entry.is_settled();
+        let ending = (watching && settled).then(|| Ending::Trace(trace_id.to_string()));
+        note(&mut self.endings, ending);
+        false
     }
 
     /// Changes a stored observation in place. The change must keep its id,
@@ -258,14 +259,14 @@ impl Store {
         let at = *at;
         let (result, ending) = match trace_id {
             Some(trace_id) => {
-                let entry = self.traces.get_mut(trace_id)?;
+                let entry = self.traces.get_mut(&**trace_id)?;
                 let (result, ended) =
                     update_in(&mut entry.observations[at], &mut entry.facts[at], update);
                 entry.running -= usize::from(ended);
                 let settled = ended && entry.is_settled();
                 (
                     result,
-                    (watching && settled).then(|| Ending::Trace(trace_id.clone())),
+                    (watching && settled).then(|| Ending::Trace(trace_id.to_string())),
                 )
             }
             None => {

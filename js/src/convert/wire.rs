@@ -8,14 +8,17 @@
 //!
 //! Per call, the numbers are `[kind, at, mask]` (a change adds its
 //! `flags` before the mask), then the length of each text field whose bit
-//! is set in the mask, in the order of the kind's `*_FIELDS`. Lengths are
+//! is set in the mask, in the order the fields are read below. Lengths are
 //! in UTF-16 code units, as JS counts them, so the JS side never encodes.
+//! A payload's bit has no length: the payloads are the elements of one JSON
+//! array, taken in order (one `JSON.stringify` on the JS side, not one a
+//! payload).
 
 use std::borrow::Cow;
 
 use std::collections::BTreeMap;
 
-use prompttrace::Json;
+use prompttrace::json::{self, Json};
 use serde::de::DeserializeOwned;
 use serde_json::value::RawValue;
 
@@ -41,14 +44,24 @@ pub enum Call {
 /// error and ends.
 pub struct Calls<'a> {
     texts: Texts<'a>,
+    payloads: Payloads<'a>,
     nums: &'a [f64],
     at: usize,
 }
 
+/// The payloads' bits in each kind's mask (fields in the order read below).
+const TRACE_INPUT: u32 = 1 << 4;
+const TRACE_METADATA: u32 = 1 << 5;
+const INPUT: u32 = 1 << 5;
+const METADATA: u32 = 1 << 6;
+const OUTPUT: u32 = 1 << 2;
+
 impl<'a> Calls<'a> {
-    pub fn new(text: &'a str, nums: &'a [f64]) -> Calls<'a> {
+    /// `payloads` is the batch's JSON array of payloads.
+    pub fn new(text: &'a str, payloads: &'a str, nums: &'a [f64]) -> Calls<'a> {
         Calls {
             texts: Texts::new(text),
+            payloads: Payloads::new(payloads),
             nums,
             at: 0,
         }
@@ -67,14 +80,20 @@ impl<'a> Calls<'a> {
     }
 
     /// The text fields a mask says are present, `N` of them in order (a
-    /// bit past them: the writer and this reader disagree).
-    fn fields<const N: usize>(&mut self, mask: u32) -> Option<[Option<Cow<'a, str>>; N]> {
+    /// bit past them: the writer and this reader disagree). The bits in
+    /// `payloads` are payloads: their fields are left `None` here, and read
+    /// by [`Calls::payload`].
+    fn fields<const N: usize>(
+        &mut self,
+        mask: u32,
+        payloads: u32,
+    ) -> Option<[Option<Cow<'a, str>>; N]> {
         if mask >> N != 0 {
             return None;
         }
         let mut fields = [const { None }; N];
         for (bit, field) in fields.iter_mut().enumerate() {
-            if mask & (1 << bit) != 0 {
+            if mask & !payloads & (1 << bit) != 0 {
                 let units = self.whole()?;
                 *field = Some(self.texts.take(units as usize)?);
             }
@@ -82,12 +101,34 @@ impl<'a> Calls<'a> {
         Some(fields)
     }
 
+    /// The payload of field `bit`, if the mask has it; one that cannot be
+    /// read is left out, and its problem noted. `None`: the mask has it
+    /// but no payload is left (the writer and this reader disagree).
+    fn payload(
+        &mut self,
+        mask: u32,
+        bit: u32,
+        field: &str,
+        who: &Who,
+        problems: &mut Problems,
+    ) -> Option<Option<Json>> {
+        if mask & bit == 0 {
+            return Some(None);
+        }
+        Some(self.payloads.take()?.unwrap_or_else(|error| {
+            problems.push(format!(
+                "{who}: its {field} could not be read ({error}); it is left out"
+            ));
+            None
+        }))
+    }
+
     fn call(&mut self, kind: f64, problems: &mut Problems) -> Option<Call> {
         let at = self.num()?;
         if kind == CHANGE {
             let flags = self.whole()?;
             let mask = self.whole()?;
-            let [id, error, output, rest] = self.fields::<4>(mask)?;
+            let [id, error, _, rest] = self.fields::<4>(mask, OUTPUT)?;
             let id = id.unwrap_or_default().into_owned();
             let who = who(flags & ABOUT_TRACE != 0, &id);
             let call = ChangeCall {
@@ -95,7 +136,7 @@ impl<'a> Calls<'a> {
                 update: flags & UPDATE != 0,
                 at,
                 error: error.map(Cow::into_owned),
-                output: payload(output, "output", &who, problems),
+                output: self.payload(mask, OUTPUT, "output", &who, problems)?,
                 rest: rest_of(rest, &who, problems),
                 id,
             };
@@ -103,7 +144,8 @@ impl<'a> Calls<'a> {
         }
         let mask = self.whole()?;
         if kind == TRACE {
-            let [id, name, session_id, user_id, input, metadata, rest] = self.fields::<7>(mask)?;
+            let [id, name, session_id, user_id, _, _, rest] =
+                self.fields::<7>(mask, TRACE_INPUT | TRACE_METADATA)?;
             let id = id.unwrap_or_default().into_owned();
             let who = who(true, &id);
             let start = TraceStart {
@@ -111,8 +153,8 @@ impl<'a> Calls<'a> {
                 name: name.unwrap_or_default().into_owned(),
                 session_id: session_id.map(Cow::into_owned),
                 user_id: user_id.map(Cow::into_owned),
-                input: payload(input, "input", &who, problems),
-                metadata: payload(metadata, "metadata", &who, problems),
+                input: self.payload(mask, TRACE_INPUT, "input", &who, problems)?,
+                metadata: self.payload(mask, TRACE_METADATA, "metadata", &who, problems)?,
                 rest: rest_of(rest, &who, problems),
                 id,
             };
@@ -121,8 +163,8 @@ impl<'a> Calls<'a> {
         if kind != OBSERVATION {
             return None;
         }
-        let [id, trace_id, parent_id, name, kind, input, metadata, level, provider, model, rest] =
-            self.fields::<11>(mask)?;
+        let [id, trace_id, parent_id, name, kind, _, _, level, provider, model, rest] =
+            self.fields::<11>(mask, INPUT | METADATA)?;
         let id = id.unwrap_or_default().into_owned();
         let who = who(false, &id);
         let start = ObservationStart {
@@ -131,8 +173,8 @@ impl<'a> Calls<'a> {
             at,
             name: name.unwrap_or_default().into_owned(),
             kind: kind.map(Cow::into_owned),
-            input: payload(input, "input", &who, problems),
-            metadata: payload(metadata, "metadata", &who, problems),
+            input: self.payload(mask, INPUT, "input", &who, problems)?,
+            metadata: self.payload(mask, METADATA, "metadata", &who, problems)?,
             level: level.map(Cow::into_owned),
             provider: provider.map(Cow::into_owned),
             model: model.map(Cow::into_owned),
@@ -145,8 +187,8 @@ impl<'a> Calls<'a> {
     /// The next call; problems with its values go to `problems`.
     pub fn next(&mut self, problems: &mut Problems) -> Option<Result<Call, String>> {
         let Some(kind) = self.num() else {
-            // Text no call took: the writer and this reader disagree.
-            let left = !self.texts.rest.is_empty();
+            // Text or payloads no call took: the writer and this reader disagree.
+            let left = !self.texts.rest.is_empty() | self.payloads.drain();
             self.texts.rest = "";
             return left.then(|| Err(MALFORMED.to_string()));
         };
@@ -154,6 +196,7 @@ impl<'a> Calls<'a> {
         if call.is_none() {
             self.at = self.nums.len(); // nothing after a misread is trusted
             self.texts.rest = "";
+            self.payloads.drain();
         }
         Some(call.ok_or_else(|| MALFORMED.to_string()))
     }
@@ -166,23 +209,6 @@ fn who(trace: bool, id: &str) -> Who<'_> {
         kind: if trace { "trace" } else { "observation" },
         id,
     }
-}
-
-/// A payload's JSON text (the JS side never sends `null` or `undefined`).
-fn payload(
-    text: Option<Cow<str>>,
-    field: &str,
-    who: &Who,
-    problems: &mut Problems,
-) -> Option<Json> {
-    let text = text?;
-    Json::parse(&text)
-        .map_err(|error| {
-            problems.push(format!(
-                "{who}: its {field} could not be read ({error}); it is left out"
-            ))
-        })
-        .ok()
 }
 
 /// The fields few calls carry, read from their JSON object. A field that
@@ -222,6 +248,54 @@ fn rest_of<T: DeserializeOwned + Default>(
         }
     }
     serde_json::from_str(&format!("{{{}}}", readable.join(","))).unwrap_or_default()
+}
+
+/// The batch's payloads, one JSON array, taken an element at a time.
+enum Payloads<'a> {
+    /// The array read whole (the usual case), which checked every element.
+    Read(std::vec::IntoIter<&'a RawValue>),
+    /// The array could not be read whole (an element nested too deep, or
+    /// not JSON): cut at its commas, each element is read on its own, so
+    /// one that cannot be read is left out alone.
+    Cut(json::Elements<'a>),
+}
+
+impl<'a> Payloads<'a> {
+    fn new(array: &'a str) -> Payloads<'a> {
+        match serde_json::from_str::<Vec<&RawValue>>(array) {
+            Ok(read) => Payloads::Read(read.into_iter()),
+            Err(_) => Payloads::Cut(json::elements(array)),
+        }
+    }
+
+    /// The next payload (`null` is none); `None` when none is left.
+    fn take(&mut self) -> Option<Result<Option<Json>, String>> {
+        let (text, read) = match self {
+            Payloads::Read(elements) => {
+                let raw = elements.next()?;
+                (raw.get(), Json::of_raw(raw))
+            }
+            Payloads::Cut(elements) => {
+                let text = elements.next()?;
+                (text, Json::parse(text).map_err(|error| error.to_string()))
+            }
+        };
+        Some(if text == "null" {
+            Ok(None)
+        } else {
+            read.map(Some)
+        })
+    }
+
+    /// Drops what is left; whether anything was.
+    fn drain(&mut self) -> bool {
+        match self {
+            Payloads::Read(elements) => std::mem::take(elements).next().is_some(),
+            Payloads::Cut(elements) => std::mem::replace(elements, json::elements(""))
+                .next()
+                .is_some(),
+        }
+    }
 }
 
 /// The batch's text, taken field by field.
@@ -344,7 +418,7 @@ mod tests {
     fn text_no_call_took_is_one_error() {
         let mut problems = Vec::new();
         // A trace start with an id of 2 units, and 3 units of text.
-        let mut calls = Calls::new("abc", &[1.0, 0.0, 1.0, 2.0]);
+        let mut calls = Calls::new("abc", "[]", &[1.0, 0.0, 1.0, 2.0]);
         assert!(matches!(
             calls.next(&mut problems),
             Some(Ok(Call::Trace(_)))
@@ -371,7 +445,7 @@ mod tests {
     fn a_mask_bit_past_the_kinds_fields_is_one_error() {
         let mut problems = Vec::new();
         // A change has 4 text fields: bit 4 is none of them.
-        let mut calls = Calls::new("", &[3.0, 0.0, 0.0, 16.0]);
+        let mut calls = Calls::new("", "[]", &[3.0, 0.0, 0.0, 16.0]);
         assert!(matches!(calls.next(&mut problems), Some(Err(_))));
         assert!(calls.next(&mut problems).is_none());
     }
@@ -379,8 +453,58 @@ mod tests {
     #[test]
     fn a_malformed_batch_is_one_error() {
         let mut problems = Vec::new();
-        let mut calls = Calls::new("ab", &[2.0, 1.0, 1.0, 5.0, 2.0]);
+        let mut calls = Calls::new("ab", "[]", &[2.0, 1.0, 1.0, 5.0, 2.0]);
         assert!(matches!(calls.next(&mut problems), Some(Err(_))));
         assert!(calls.next(&mut problems).is_none());
+    }
+
+    #[test]
+    fn a_payload_that_cannot_be_read_is_left_out_alone() {
+        let mut problems = Vec::new();
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        // An observation "o" of trace "t" named "n", with an input too deep
+        // and metadata that reads; then a change whose output is `null`.
+        let payloads = format!(r#"[{deep},{{"b":1}},null]"#);
+        let nums = [
+            2.0,
+            0.0,
+            0b110_1011 as f64,
+            1.0,
+            1.0,
+            1.0,
+            3.0,
+            0.0,
+            0.0,
+            0b101 as f64,
+            1.0,
+        ];
+        let mut calls = Calls::new("otno", &payloads, &nums);
+        let Some(Ok(Call::Observation(start))) = calls.next(&mut problems) else {
+            panic!("an observation start: {problems:?}");
+        };
+        assert!(start.input.is_none());
+        assert_eq!(
+            start.metadata.map(|m| m.as_str().to_string()),
+            Some(r#"{"b":1}"#.into())
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].starts_with("observation \"o\": its input could not be read"));
+        let Some(Ok(Call::Change(change))) = calls.next(&mut problems) else {
+            panic!("a change: {problems:?}");
+        };
+        assert!(change.output.is_none());
+        assert!(calls.next(&mut problems).is_none());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn payloads_no_call_took_are_one_error() {
+        let mut problems = Vec::new();
+        let mut calls = Calls::new("ab", "[1]", &[1.0, 0.0, 1.0, 2.0]);
+        assert!(matches!(
+            calls.next(&mut problems),
+            Some(Ok(Call::Trace(_)))
+        ));
+        assert!(matches!(calls.next(&mut problems), Some(Err(_))));
     }
 }
