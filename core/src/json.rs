@@ -203,27 +203,17 @@ struct Shape {
     depth: usize,
 }
 
-/// Where JSON text is, byte by byte: in a string or out of every one.
-#[derive(Default)]
-struct Strings {
-    inside: bool,
-    escaped: bool,
-}
-
-impl Strings {
-    /// Whether `byte` is outside every string (a string's quotes are not).
-    fn outside(&mut self, byte: u8) -> bool {
-        if self.inside {
-            match byte {
-                _ if self.escaped => self.escaped = false,
-                b'\\' => self.escaped = true,
-                b'"' => self.inside = false,
-                _ => {}
-            }
-            return false;
+/// Where the string whose contents start at `at` ends: just past its
+/// closing quote. Strings are most of a payload's bytes, so they are
+/// skipped with `memchr` rather than byte by byte.
+fn past_string(bytes: &[u8], mut at: usize) -> usize {
+    loop {
+        let rest = bytes.get(at..).unwrap_or_default();
+        match memchr::memchr2(b'"', b'\\', rest) {
+            None => return bytes.len(),
+            Some(i) if rest[i] == b'\\' => at += i + 2, // the escaped character is skipped
+            Some(i) => return at + i + 1,
         }
-        self.inside = byte == b'"';
-        !self.inside
     }
 }
 
@@ -250,23 +240,22 @@ impl<'a> Iterator for Elements<'a> {
         if self.rest.is_empty() {
             return None;
         }
-        let (mut strings, mut depth) = (Strings::default(), 0usize);
-        let end = self
-            .rest
-            .bytes()
-            .position(|byte| {
-                if !strings.outside(byte) {
-                    return false;
+        let bytes = self.rest.as_bytes();
+        let (mut at, mut depth) = (0, 0usize);
+        while at < bytes.len() {
+            match bytes[at] {
+                b'"' => {
+                    at = past_string(bytes, at + 1);
+                    continue;
                 }
-                match byte {
-                    b'[' | b'{' => depth += 1,
-                    b']' | b'}' => depth = depth.saturating_sub(1),
-                    b',' => return depth == 0,
-                    _ => {}
-                }
-                false
-            })
-            .unwrap_or(self.rest.len());
+                b'[' | b'{' => depth += 1,
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                b',' if depth == 0 => break,
+                _ => {}
+            }
+            at += 1;
+        }
+        let end = at.min(bytes.len());
         let element = &self.rest[..end];
         self.rest = self.rest.get(end + 1..).unwrap_or("").trim_start();
         Some(element.trim())
@@ -279,20 +268,23 @@ fn scan(text: &str) -> Shape {
         whitespace: false,
         depth: 0,
     };
-    let (mut strings, mut depth) = (Strings::default(), 0usize);
-    for byte in text.bytes() {
-        if !strings.outside(byte) {
-            continue;
-        }
-        match byte {
+    let bytes = text.as_bytes();
+    let (mut at, mut depth) = (0, 0usize);
+    while at < bytes.len() {
+        match bytes[at] {
+            b'"' => {
+                at = past_string(bytes, at + 1);
+                continue;
+            }
             b'{' | b'[' => {
                 depth += 1;
                 shape.depth = shape.depth.max(depth);
             }
             b'}' | b']' => depth = depth.saturating_sub(1),
-            _ if byte.is_ascii_whitespace() => shape.whitespace = true,
+            byte if byte.is_ascii_whitespace() => shape.whitespace = true,
             _ => {}
         }
+        at += 1;
     }
     shape
 }
@@ -336,6 +328,17 @@ mod tests {
         assert_eq!(elements("[]").count(), 0);
         assert_eq!(elements(" [ 1 , {\"a\": 2} ] ").collect::<Vec<_>>(), ["1", "{\"a\": 2}"]);
         assert_eq!(elements("{}").count(), 0, "not an array: no element");
+    }
+
+    #[test]
+    fn strings_are_skipped_whatever_they_hold() {
+        // Escaped quotes and backslashes, and a backslash ending a string.
+        let parsed = Json::parse(r#"{"a\\" : "b\"c ]", "d" : [ "\\\\" , "\\\"" ] }"#).unwrap();
+        assert_eq!(parsed.as_str(), r#"{"a\\":"b\"c ]","d":["\\\\","\\\""]}"#);
+        // Brackets inside strings do not nest.
+        let text = format!("[\"{}\", {{ }}]", "[{".repeat(200));
+        assert_eq!(Json::parse(&text).unwrap().as_str(), format!("[\"{}\",{{}}]", "[{".repeat(200)));
+        assert_eq!(elements(&text).count(), 2);
     }
 
     #[test]
