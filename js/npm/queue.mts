@@ -137,6 +137,19 @@ export interface Batch {
   spans: string[];
 }
 
+/**
+ * A batch as the queue keeps it: each call is written into its kind's wire
+ * as it is pushed (slices of at most SLICE calls), so no call object lives
+ * until the batch is applied (objects that live long cost the app's
+ * garbage collector more than writing them at once).
+ */
+interface Written {
+  traces: Wire[];
+  observations: Wire[];
+  changes: Wire[];
+  spans: string[];
+}
+
 /** The free-form fields, which may hold values that cannot be JSON. */
 const PAYLOADS = ["input", "output", "metadata", "variables", "model_parameters", "usage", "cost", "response", "openai"] as const;
 
@@ -163,7 +176,7 @@ export function toJson(value: object, calls: readonly object[], report: (error: 
   }
 }
 
-const empty = (): Batch => ({ traces: [], observations: [], changes: [], spans: [] });
+const empty = (): Written => ({ traces: [], observations: [], changes: [], spans: [] });
 
 /** A call that goes to the core directly (not as a batch), held in order like one. */
 export type Step = (core: LeanCore) => void;
@@ -174,11 +187,11 @@ export class Queue {
   readonly #applied: () => void;
   readonly #needsSpans: () => void;
   readonly #retryLater: () => void;
-  #calls: Batch = empty();
+  #calls: Written = empty();
   #count = 0;
   #scheduled = false;
   /** Batches (and direct calls) held, in order, until the core can read their spans. */
-  #held: (Batch | Step)[] = [];
+  #held: (Written | Step)[] = [];
   /** Calls held, and how many of them are span lines: kept as counts, not scanned at every apply. */
   #heldCalls = 0;
   #heldSpans = 0;
@@ -260,8 +273,8 @@ export class Queue {
       ? this.#count > this.#calls.spans.length
       : this.#calls.spans.length > 0;
     if (otherWaits) this.apply();
-    const calls: Batch[K][number][] = this.#calls[kind];
-    calls.push(call);
+    if (isSpan) this.#calls.spans.push(call as string);
+    else this.#write(kind as Exclude<K, "spans">, call as Exclude<Batch[K][number], string>);
     this.#count++;
     if (this.#count >= HIGH_WATER) {
       this.apply();
@@ -277,6 +290,19 @@ export class Queue {
       }, 0);
       unref(timer); // never keep a Node process alive for tracing
     }
+  }
+
+  /** Writes a call into its kind's last wire (a new one every SLICE calls). */
+  #write(kind: "traces" | "observations" | "changes", call: TraceStart | ObservationStart | ChangeCall): void {
+    const wires = this.#calls[kind];
+    let wire = wires[wires.length - 1];
+    if (wire === undefined || wire.calls >= SLICE) {
+      wire = new Wire(this.#report);
+      wires.push(wire);
+    }
+    if (kind === "traces") wire.trace(call as TraceStart);
+    else if (kind === "observations") wire.observation(call as ObservationStart);
+    else wire.change(call as ChangeCall);
   }
 
   /** Applies every queued call in the core; problems go to `report`. */
@@ -324,20 +350,14 @@ export class Queue {
     }
   }
 
-  #applyBatch(core: LeanCore, calls: Batch): void {
+  #applyBatch(core: LeanCore, calls: Written): void {
     // Trace starts, then observation starts, then ends and updates, as one batch would;
     // in slices, because a long wasm call runs in the engine's baseline tier
     // and short ones let it switch to optimised code.
-    for (const kind of ["traces", "observations", "changes"] as const) {
-      const list = calls[kind];
-      for (let at = 0; at < list.length; at += SLICE) {
+    for (const wires of [calls.traces, calls.observations, calls.changes]) {
+      for (const wire of wires) {
         // One slice failing (a wasm trap) must not lose the others.
         try {
-          const wire = new Wire(this.#report);
-          const end = Math.min(at + SLICE, list.length);
-          if (kind === "traces") for (let i = at; i < end; i++) wire.trace(calls.traces[i]!);
-          else if (kind === "observations") for (let i = at; i < end; i++) wire.observation(calls.observations[i]!);
-          else for (let i = at; i < end; i++) wire.change(calls.changes[i]!);
           const problems: unknown = JSON.parse(core.ingest(wire.text(), wire.payloads(), wire.nums()));
           for (const problem of problems as string[]) this.#report(new Error(problem));
         } catch (error) {

@@ -22,10 +22,12 @@ const UPDATE = 2;
 
 /** A batch in the making: `text()` and `nums()` are what `Core.ingest` takes. */
 export class Wire {
-  /** The text fields so far, concatenated (V8 keeps a rope: cheaper than an array and a join). */
-  #text = "";
+  /** The text fields so far, joined only when sent: a rope's pieces would live until then. */
+  #texts: string[] = [];
   #nums = new Float64Array(1024);
   #count = 0;
+  /** Calls written (those taken back are not counted). */
+  calls = 0;
   readonly #report: (error: unknown) => void;
   #mask = 0;
   #bit = 0;
@@ -46,7 +48,7 @@ export class Wire {
 
   /** Every text field, as UTF-8 (the encoder's native pass beats wasm-bindgen's own, a JS loop). */
   text(): Uint8Array {
-    return encoder.encode(this.#text);
+    return encoder.encode(this.#texts.join(""));
   }
 
   nums(): Float64Array {
@@ -74,6 +76,7 @@ export class Wire {
     this.#mark();
     try {
       this.#trace(call);
+      this.calls++;
     } catch (error) {
       this.#takeBack(call.id, error);
     }
@@ -83,6 +86,7 @@ export class Wire {
     this.#mark();
     try {
       this.#observation(call);
+      this.calls++;
     } catch (error) {
       this.#takeBack(call.id, error);
     }
@@ -92,6 +96,7 @@ export class Wire {
     this.#mark();
     try {
       this.#change(call);
+      this.calls++;
     } catch (error) {
       this.#takeBack(call.id, error);
     }
@@ -99,13 +104,13 @@ export class Wire {
 
   #mark(): void {
     this.#callNums = this.#count;
-    this.#callText = this.#text.length;
+    this.#callText = this.#texts.length;
     this.#callPayloads = this.#payloads.length;
   }
 
   #takeBack(id: string, error: unknown): void {
     this.#count = this.#callNums;
-    this.#text = this.#text.slice(0, this.#callText);
+    this.#texts.length = this.#callText;
     this.#payloads.length = this.#callPayloads;
     this.#owners.length = 2 * this.#callPayloads;
     this.#report(new Error(`${id}: this call could not be recorded (${(error as Error)?.message ?? String(error)})`));
@@ -195,7 +200,7 @@ export class Wire {
   #field(value: unknown): void {
     if (value !== undefined && value !== null) {
       const text = typeof value === "string" ? value : safeText(value);
-      this.#text += text;
+      this.#texts.push(text);
       this.#push(text.length);
       this.#mask |= this.#bit;
       this.#nums[this.#maskAt] = this.#mask;
