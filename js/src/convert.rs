@@ -8,6 +8,7 @@
 //! Times are milliseconds since the epoch (`performance.timeOrigin +
 //! performance.now()`), so JS never formats dates.
 
+use std::borrow::Cow;
 use prompttrace::model::{Cost, Level, Observation, ObservationType, Trace, Usage};
 use prompttrace::record::openai::Finish;
 use prompttrace::record::{object, End, LlmResponse, TraceUpdate, TrackCall, Update};
@@ -48,14 +49,15 @@ pub struct TraceRest {
     release: Option<String>,
 }
 
-/// An observation's start (`ObservationStart`).
-pub struct ObservationStart {
+/// An observation's start (`ObservationStart`). Its kind is borrowed from
+/// the batch: it is kept only when it is not one of ours (`type_label`).
+pub struct ObservationStart<'a> {
     id: String,
     trace_id: Option<String>,
     parent_id: Option<String>,
     at: f64,
     name: String,
-    kind: Option<String>,
+    kind: Option<Cow<'a, str>>,
     input: Option<Json>,
     metadata: Option<Json>,
     level: Option<String>,
@@ -77,9 +79,10 @@ pub struct ObservationRest {
     openai: Option<Box<RawValue>>,
 }
 
-/// An end or an update of a trace or an observation (`ChangeCall`).
-pub struct ChangeCall {
-    id: String,
+/// An end or an update of a trace or an observation (`ChangeCall`). Its
+/// id is borrowed from the batch: the store looks it up, and keeps none.
+pub struct ChangeCall<'a> {
+    id: Cow<'a, str>,
     /// About a trace (else an observation).
     trace: bool,
     /// Sets fields without ending (else it ends the item).
@@ -175,7 +178,7 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
         .as_deref()
         .map_or((ObservationType::Span, true), ObservationType::nearest);
     let mut observation = Observation::new(start.id, kind, start.name, at);
-    observation.type_label = start.kind.filter(|_| !exact);
+    observation.type_label = start.kind.filter(|_| !exact).map(Cow::into_owned);
     observation.trace_id = start.trace_id;
     observation.parent_id = start.parent_id;
     observation.input = start.input;
@@ -198,17 +201,17 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
     observation
 }
 
-/// What a change call asks.
-pub enum Change {
-    EndTrace(String, Timestamp, End),
-    EndObservation(String, Timestamp, End),
-    UpdateTrace(String, TraceUpdate),
-    UpdateObservation(String, Update),
+/// What a change call asks, of the item with the id it holds.
+pub enum Change<'a> {
+    EndTrace(Cow<'a, str>, Timestamp, End),
+    EndObservation(Cow<'a, str>, Timestamp, End),
+    UpdateTrace(Cow<'a, str>, TraceUpdate),
+    UpdateObservation(Cow<'a, str>, Update),
     /// A call of the OpenAI client ended (the core's `record::openai::finish`).
-    FinishOpenAi(String, Finish),
+    FinishOpenAi(Cow<'a, str>, Finish),
 }
 
-pub fn change(call: ChangeCall, problems: &mut Problems) -> Change {
+pub fn change<'a>(call: ChangeCall<'a>, problems: &mut Problems) -> Change<'a> {
     let who = Who {
         kind: if call.trace { "trace" } else { "observation" },
         id: &call.id,

@@ -33,10 +33,10 @@ const ABOUT_TRACE: u32 = 1;
 const UPDATE: u32 = 2;
 
 /// One call read from a batch.
-pub enum Call {
+pub enum Call<'a> {
     Trace(TraceStart),
-    Observation(ObservationStart),
-    Change(ChangeCall),
+    Observation(ObservationStart<'a>),
+    Change(ChangeCall<'a>),
 }
 
 /// Reads a batch's calls in order. A batch this reader cannot follow (the
@@ -123,13 +123,13 @@ impl<'a> Calls<'a> {
         }))
     }
 
-    fn call(&mut self, kind: f64, problems: &mut Problems) -> Option<Call> {
+    fn call(&mut self, kind: f64, problems: &mut Problems) -> Option<Call<'a>> {
         let at = self.num()?;
         if kind == CHANGE {
             let flags = self.whole()?;
             let mask = self.whole()?;
             let [id, error, _, rest] = self.fields::<4>(mask, OUTPUT)?;
-            let id = id.unwrap_or_default().into_owned();
+            let id = id.unwrap_or_default();
             let who = who(flags & ABOUT_TRACE != 0, &id);
             let call = ChangeCall {
                 trace: flags & ABOUT_TRACE != 0,
@@ -172,7 +172,7 @@ impl<'a> Calls<'a> {
             parent_id: parent_id.map(Cow::into_owned),
             at,
             name: name.unwrap_or_default().into_owned(),
-            kind: kind.map(Cow::into_owned),
+            kind,
             input: self.payload(mask, INPUT, "input", &who, problems)?,
             metadata: self.payload(mask, METADATA, "metadata", &who, problems)?,
             level: level.map(Cow::into_owned),
@@ -185,7 +185,7 @@ impl<'a> Calls<'a> {
     }
 
     /// The next call; problems with its values go to `problems`.
-    pub fn next(&mut self, problems: &mut Problems) -> Option<Result<Call, String>> {
+    pub fn next(&mut self, problems: &mut Problems) -> Option<Result<Call<'a>, String>> {
         let Some(kind) = self.num() else {
             // Text or payloads no call took: the writer and this reader disagree.
             let left = !self.texts.rest.is_empty() | self.payloads.drain();
