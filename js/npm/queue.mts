@@ -18,6 +18,8 @@ import { Wire } from "./wire.mjs";
 const HIGH_WATER = 65536;
 /** Calls per wasm crossing. */
 const SLICE = 1024;
+/** Number buffers kept for reuse (each up to ~64 KB). */
+const SPARE_NUMS = 4;
 
 /** A trace start as the core reads it (`TraceStart` in js/src/convert.rs). */
 export interface TraceStart {
@@ -188,6 +190,8 @@ export class Queue {
   readonly #needsSpans: () => void;
   readonly #retryLater: () => void;
   #calls: Written = empty();
+  /** Number buffers of sent wires, for new ones: grown to a slice's size once, not at every slice. */
+  #spareNums: Float64Array[] = [];
   #count = 0;
   #scheduled = false;
   /** Batches (and direct calls) held, in order, until the core can read their spans. */
@@ -297,7 +301,7 @@ export class Queue {
     const wires = this.#calls[kind];
     let wire = wires[wires.length - 1];
     if (wire === undefined || wire.calls >= SLICE) {
-      wire = new Wire(this.#report);
+      wire = new Wire(this.#report, this.#spareNums.pop());
       wires.push(wire);
     }
     if (kind === "traces") wire.trace(call as TraceStart);
@@ -359,6 +363,7 @@ export class Queue {
         // One slice failing (a wasm trap) must not lose the others.
         try {
           const problems: unknown = JSON.parse(core.ingest(wire.text(), wire.payloads(), wire.nums()));
+          if (this.#spareNums.length < SPARE_NUMS) this.#spareNums.push(wire.release());
           for (const problem of problems as string[]) this.#report(new Error(problem));
         } catch (error) {
           this.#report(error);

@@ -24,7 +24,7 @@ const UPDATE = 2;
 export class Wire {
   /** The text fields so far, joined only when sent: a rope's pieces would live until then. */
   #texts: string[] = [];
-  #nums = new Float64Array(1024);
+  #nums: Float64Array;
   #count = 0;
   /** Calls written (those taken back are not counted). */
   calls = 0;
@@ -41,8 +41,12 @@ export class Wire {
   #callText = 0;
   #callPayloads = 0;
 
-  /** `report` takes a payload that cannot be JSON (its text is sent instead). */
-  constructor(report: (error: unknown) => void) {
+  /**
+   * `report` takes a payload that cannot be JSON (its text is sent instead);
+   * `nums`, a buffer to write the numbers into (one a sent wire gave back).
+   */
+  constructor(report: (error: unknown) => void, nums: Float64Array = new Float64Array(1024)) {
+    this.#nums = nums;
     this.#report = report;
   }
 
@@ -53,6 +57,11 @@ export class Wire {
 
   nums(): Float64Array {
     return this.#nums.subarray(0, this.#count);
+  }
+
+  /** Once sent (the core copied the numbers), gives back the buffer for the next wire. */
+  release(): Float64Array {
+    return this.#nums;
   }
 
   /**
