@@ -326,7 +326,10 @@ mod tests {
             [r#"{"a":"x,]\"}"}"#, "[1,[2,3]]", r#""q\\""#, "null", "4"]
         );
         assert_eq!(elements("[]").count(), 0);
-        assert_eq!(elements(" [ 1 , {\"a\": 2} ] ").collect::<Vec<_>>(), ["1", "{\"a\": 2}"]);
+        assert_eq!(
+            elements(" [ 1 , {\"a\": 2} ] ").collect::<Vec<_>>(),
+            ["1", "{\"a\": 2}"]
+        );
         assert_eq!(elements("{}").count(), 0, "not an array: no element");
     }
 
@@ -337,7 +340,10 @@ mod tests {
         assert_eq!(parsed.as_str(), r#"{"a\\":"b\"c ]","d":["\\\\","\\\""]}"#);
         // Brackets inside strings do not nest.
         let text = format!("[\"{}\", {{ }}]", "[{".repeat(200));
-        assert_eq!(Json::parse(&text).unwrap().as_str(), format!("[\"{}\",{{}}]", "[{".repeat(200)));
+        assert_eq!(
+            Json::parse(&text).unwrap().as_str(),
+            format!("[\"{}\",{{}}]", "[{".repeat(200))
+        );
         assert_eq!(elements(&text).count(), 2);
     }
 

@@ -6,11 +6,11 @@
 const origin = performance.timeOrigin;
 export const now = (): number => origin + performance.now();
 
-// Random ids are cut from a pool of random hex text, refilled from
-// crypto.getRandomValues 2 KB at a time: unique across runs, and each id is
-// one slice of a flat string. (Built two digits at a time, an id was eight
-// strings, and those alive in the queue were copied by every young-generation
-// GC.)
+// Random ids are written from a buffer of random hex digits, refilled from
+// crypto.getRandomValues 2 KB at a time: unique across runs. An
+// observation's id is one fromCharCode (built two digits at a time, an id
+// was eight strings, and those alive in the queue were copied by every
+// young-generation GC; a slice of a longer string would keep all of it).
 const DIGITS = new Uint8Array(512);
 for (let byte = 0; byte < 256; byte++) {
   const hex = byte.toString(16).padStart(2, "0");
@@ -19,23 +19,23 @@ for (let byte = 0; byte < 256; byte++) {
 }
 const random = new Uint8Array(2048);
 const digits = new Uint8Array(2 * random.length);
-const decoder = new TextDecoder();
-let pool = "";
-let poolAt = 0;
+let randomAt = random.length;
 
 /** `bytes` random bytes as lowercase hex (16 for a trace id, 8 for an observation id). */
 export function randomHex(bytes: number): string {
-  const length = 2 * bytes;
-  if (poolAt + length > pool.length) {
+  if (randomAt + bytes > random.length) {
     crypto.getRandomValues(random);
     for (let i = 0; i < random.length; i++) {
       digits[2 * i] = DIGITS[2 * random[i]!]!;
       digits[2 * i + 1] = DIGITS[2 * random[i]! + 1]!;
     }
-    pool = decoder.decode(digits);
-    poolAt = 0;
+    randomAt = 0;
   }
-  const id = pool.slice(poolAt, poolAt + length);
-  poolAt += length;
-  return id;
+  const d = digits;
+  const at = 2 * randomAt;
+  randomAt += bytes;
+  if (bytes !== 8) return String.fromCharCode(...d.subarray(at, at + 2 * bytes));
+  // prettier-ignore
+  return String.fromCharCode(d[at]!, d[at + 1]!, d[at + 2]!, d[at + 3]!, d[at + 4]!, d[at + 5]!, d[at + 6]!, d[at + 7]!,
+    d[at + 8]!, d[at + 9]!, d[at + 10]!, d[at + 11]!, d[at + 12]!, d[at + 13]!, d[at + 14]!, d[at + 15]!);
 }

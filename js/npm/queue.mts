@@ -190,6 +190,10 @@ export class Queue {
   readonly #needsSpans: () => void;
   readonly #retryLater: () => void;
   #calls: Written = empty();
+  /** A call is being written into a wire (see `push`), the calls pushed meanwhile, and whether an apply was asked meanwhile. */
+  #writing = false;
+  #applyAfterWrite = false;
+  #reentered: [keyof Batch, Batch[keyof Batch][number]][] = [];
   /** Number buffers of sent wires, for new ones: grown to a slice's size once, not at every slice. */
   #spareNums: Float64Array[] = [];
   #count = 0;
@@ -266,8 +270,22 @@ export class Queue {
     this.#stalled = false;
   }
 
-  /** Queues a call; it is applied when the app is idle, or now at the high-water mark. */
+  /**
+   * Queues a call; it is applied when the app is idle, or now at the
+   * high-water mark. A call pushed while another is being written (by
+   * onError, or by an app's toString run meanwhile) is queued right after
+   * it, and an apply asked meanwhile waits for it: written into the same
+   * wire, or the wire sent, then, the other would be cut in two.
+   */
   push<K extends keyof Batch>(kind: K, call: Batch[K][number]): void {
+    if (this.#writing) {
+      this.#reentered.push([kind, call]);
+      return;
+    }
+    this.#push(kind, call);
+  }
+
+  #push<K extends keyof Batch>(kind: K, call: Batch[K][number]): void {
     // Spans and our own calls may nest under each other (a span under an
     // `observe` observation, an observation under a span): what waits of
     // the other sort is applied first, so every parent arrives before its
@@ -278,7 +296,14 @@ export class Queue {
       : this.#calls.spans.length > 0;
     if (otherWaits) this.apply();
     if (isSpan) this.#calls.spans.push(call as string);
-    else this.#write(kind as Exclude<K, "spans">, call as Exclude<Batch[K][number], string>);
+    else {
+      this.#writing = true;
+      try {
+        this.#write(kind as Exclude<K, "spans">, call as Exclude<Batch[K][number], string>);
+      } finally {
+        this.#writing = false;
+      }
+    }
     this.#count++;
     if (this.#count >= HIGH_WATER) {
       this.apply();
@@ -293,6 +318,16 @@ export class Queue {
         }
       }, 0);
       unref(timer); // never keep a Node process alive for tracing
+    }
+    // What was pushed, then applied, while the call was written: after it.
+    const reentered = this.#reentered;
+    if (reentered.length > 0) {
+      this.#reentered = [];
+      for (const [again, pushed] of reentered) this.#push(again, pushed);
+    }
+    if (this.#applyAfterWrite) {
+      this.#applyAfterWrite = false;
+      this.apply();
     }
   }
 
@@ -311,6 +346,10 @@ export class Queue {
 
   /** Applies every queued call in the core; problems go to `report`. */
   apply(): void {
+    if (this.#writing) {
+      this.#applyAfterWrite = true;
+      return;
+    }
     if (this.#count === 0 && this.#held.length === 0) return;
     const core = this.#core();
     if (this.#count > 0) {

@@ -1,14 +1,15 @@
 // The batch format recording calls cross into the core in (read by
 // js/src/convert/wire.rs): numbers in one Float64Array, and every text
 // field of every call joined into one string, so a batch is one string's
-// crossing and a few numbers a call. The fields few calls carry go together
-// as one JSON object, `rest`. The payloads (input, output, metadata) are
-// JSON too: every payload of the batch in one array, written by one
-// `JSON.stringify` (a call of it per payload cost more than the writing).
-// Per call the numbers are [kind, at, mask] (a change puts its flags before
-// the mask), then the UTF-16 length of each text field whose bit is set, in
-// the order the core reads them; a payload's bit says "the next element of
-// the array", and has no length.
+// crossing and a few numbers a call. The payloads (input, output, metadata)
+// and `rest`, one object of the fields few calls carry, are JSON: every one
+// of the batch an element of one array, written by one `JSON.stringify`
+// when the batch is sent (a call of it per payload cost more than the
+// writing, and the app does not wait for it). Per call the numbers are
+// [kind, at, mask] (a change puts its flags before the mask), then the
+// UTF-16 length of each text field whose bit is set, in the order the core
+// reads them; a payload's or rest's bit says "the next element of the
+// array", and has no length.
 
 import type { ChangeCall, ObservationStart, TraceStart } from "./queue.mjs";
 import { safeText } from "./values.mjs";
@@ -20,7 +21,7 @@ const CHANGE = 3;
 const ABOUT_TRACE = 1;
 const UPDATE = 2;
 
-/** A batch in the making: `text()` and `nums()` are what `Core.ingest` takes. */
+/** A batch in the making: `text()`, `payloads()` and `nums()` are what `Core.ingest` takes. */
 export class Wire {
   /** The text fields so far, joined only when sent: a rope's pieces would live until then. */
   #texts: string[] = [];
@@ -65,16 +66,21 @@ export class Wire {
   }
 
   /**
-   * Every payload, as one JSON array in UTF-8. A payload that cannot be JSON
-   * (a cycle, a BigInt) is sent as its text, and reported; one JSON has
-   * nothing for (a function) is `null`, which the core reads as none.
+   * Every payload and `rest`, as one JSON array in UTF-8. A payload that
+   * cannot be JSON (a cycle, a BigInt) is sent as its text, and so is each
+   * field of a `rest` that cannot, and reported; a value JSON has nothing
+   * for (a function) is `null`, which the core reads as none.
    */
   payloads(): Uint8Array {
     let json: string;
     try {
       json = JSON.stringify(this.#payloads);
     } catch {
-      json = `[${this.#payloads.map((value, i) => this.#stringify(value, this.#owners[2 * i]!, this.#owners[2 * i + 1]!) ?? "null").join(",")}]`;
+      const each = this.#payloads.map((value, i) => {
+        const [id, field] = [this.#owners[2 * i]!, this.#owners[2 * i + 1]!];
+        return (field === REST ? this.#restJson(value as Record<string, unknown>, id) : this.#stringify(value, id, field)) ?? "null";
+      });
+      json = `[${each.join(",")}]`;
     }
     return encoder.encode(json);
   }
@@ -228,16 +234,19 @@ export class Wire {
     this.#bit <<= 1;
   }
 
-  /** The call's `rest` (fields few calls carry), when some are set. */
+  /** The call's `rest` (fields few calls carry), when some are set: written with the payloads. */
   #rest(rest: Record<string, unknown> | undefined): void {
-    if (rest === undefined) return this.#field(undefined);
+    this.#json(rest, REST);
+  }
+
+  /** A `rest` as JSON, each field that cannot be JSON kept as its text. */
+  #restJson(rest: Record<string, unknown>, id: string): string {
     try {
-      this.#field(JSON.stringify(rest));
+      return JSON.stringify(rest);
     } catch {
-      // Each field that cannot be JSON is kept as its text.
       const kept: Record<string, unknown> = {};
-      for (const [key, value] of Object.entries(rest)) kept[key] = JSON.parse(this.#stringify(value, this.#id, key) ?? "null");
-      this.#field(JSON.stringify(kept));
+      for (const [key, value] of Object.entries(rest)) kept[key] = JSON.parse(this.#stringify(value, id, key) ?? "null");
+      return JSON.stringify(kept);
     }
   }
 
@@ -253,6 +262,8 @@ export class Wire {
 }
 
 const encoder = new TextEncoder();
+/** The owner field name of a `rest` among the payloads. */
+const REST = "rest";
 
 /** A change's fields beyond id, flags, time, error and output. */
 function restOf(call: ChangeCall): Record<string, unknown> {

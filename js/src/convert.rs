@@ -8,7 +8,6 @@
 //! Times are milliseconds since the epoch (`performance.timeOrigin +
 //! performance.now()`), so JS never formats dates.
 
-use std::borrow::Cow;
 use prompttrace::model::{Cost, Level, Observation, ObservationType, Trace, Usage};
 use prompttrace::record::openai::Finish;
 use prompttrace::record::{object, End, LlmResponse, TraceUpdate, TrackCall, Update};
@@ -16,6 +15,7 @@ use prompttrace::{Json, Timestamp};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
+use std::borrow::Cow;
 use wasm_bindgen::JsError;
 
 mod openai;

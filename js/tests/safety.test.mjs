@@ -167,3 +167,43 @@ test("a rarely set field that cannot be JSON (a BigInt) is kept as its text, and
   assert.match(problems.join("\n"), /variables cannot be stored as JSON/);
   assert.match(problems.join("\n"), /model_parameters cannot be stored as JSON/);
 });
+
+test("calls recorded from onError are kept, and so is everything recorded around the call reported", async () => {
+  // The report of a value that cannot be JSON reaches onError while the
+  // queue is applied; an app that traces its own errors records there.
+  const problems = [];
+  let log;
+  const t = new Tracer({
+    onError: (error) => {
+      problems.push(error.message);
+      log.event({ name: "onError-log", input: error.message });
+    },
+  });
+  log = t.trace("log");
+  const trace = t.trace("t");
+  trace.generation({ name: "bad-params", modelParameters: { seed: 10n } }).complete({ usage: { input: 10n, output: 2 } });
+  trace.generation({ name: "after" }).complete();
+  trace.complete();
+  await t.flush();
+  await t.flush(); // what onError recorded while the first was applied
+  const observations = JSON.parse(t.export()).observations;
+  const byName = (name) => observations.filter((o) => o.name === name);
+  assert.deepEqual([...byName("bad-params"), ...byName("after")].map((o) => o.status), ["completed", "completed"]);
+  assert.ok(problems.some((p) => /model_parameters cannot be stored as JSON/.test(p)), problems.join("\n"));
+  assert.ok(!problems.some((p) => /malformed|not recorded here/.test(p)), problems.join("\n"));
+  assert.equal(byName("onError-log").length, problems.length, "each report was recorded by onError");
+});
+
+test("an app's value is read when the queue is applied, for payloads and rarely set fields alike", async () => {
+  const { tracer: t } = tracer();
+  const trace = t.trace("t");
+  const params = { temperature: 0.1 };
+  const input = { q: "first" };
+  trace.generation({ name: "g", modelParameters: params, input }).complete();
+  params.temperature = 0.2; // before the queue is applied: what is applied is what was there then
+  input.q = "second";
+  trace.complete();
+  await t.flush();
+  const [generation] = JSON.parse(t.export()).observations;
+  assert.deepEqual([generation.model_parameters.temperature, generation.input.q], [0.2, "second"]);
+});

@@ -10,9 +10,9 @@
 //! `flags` before the mask), then the length of each text field whose bit
 //! is set in the mask, in the order the fields are read below. Lengths are
 //! in UTF-16 code units, as JS counts them, so the JS side never encodes.
-//! A payload's bit has no length: the payloads are the elements of one JSON
-//! array, taken in order (one `JSON.stringify` on the JS side, not one a
-//! payload).
+//! A payload's (or `rest`'s) bit has no length: the payloads and rests are
+//! the elements of one JSON array, taken in order (one `JSON.stringify` on
+//! the JS side when the batch is sent, not one a value).
 
 use std::borrow::Cow;
 
@@ -49,12 +49,16 @@ pub struct Calls<'a> {
     at: usize,
 }
 
-/// The payloads' bits in each kind's mask (fields in the order read below).
+/// The bits of the fields in the payloads' array, in each kind's mask
+/// (fields in the order read below).
 const TRACE_INPUT: u32 = 1 << 4;
 const TRACE_METADATA: u32 = 1 << 5;
+const TRACE_REST: u32 = 1 << 6;
 const INPUT: u32 = 1 << 5;
 const METADATA: u32 = 1 << 6;
+const REST: u32 = 1 << 10;
 const OUTPUT: u32 = 1 << 2;
+const CHANGE_REST: u32 = 1 << 3;
 
 impl<'a> Calls<'a> {
     /// `payloads` is the batch's JSON array of payloads.
@@ -101,6 +105,15 @@ impl<'a> Calls<'a> {
         Some(fields)
     }
 
+    /// The JSON text of the `rest` whose bit is `bit`, if the mask has it
+    /// (`None`: as for [`Calls::payload`]).
+    fn rest(&mut self, mask: u32, bit: u32) -> Option<Option<Cow<'a, str>>> {
+        if mask & bit == 0 {
+            return Some(None);
+        }
+        Some(Some(Cow::Borrowed(self.payloads.take_text()?)))
+    }
+
     /// The payload of field `bit`, if the mask has it; one that cannot be
     /// read is left out, and its problem noted. `None`: the mask has it
     /// but no payload is left (the writer and this reader disagree).
@@ -128,7 +141,7 @@ impl<'a> Calls<'a> {
         if kind == CHANGE {
             let flags = self.whole()?;
             let mask = self.whole()?;
-            let [id, error, _, rest] = self.fields::<4>(mask, OUTPUT)?;
+            let [id, error, ..] = self.fields::<4>(mask, OUTPUT | CHANGE_REST)?;
             let id = id.unwrap_or_default();
             let who = who(flags & ABOUT_TRACE != 0, &id);
             let call = ChangeCall {
@@ -137,15 +150,15 @@ impl<'a> Calls<'a> {
                 at,
                 error: error.map(Cow::into_owned),
                 output: self.payload(mask, OUTPUT, "output", &who, problems)?,
-                rest: rest_of(rest, &who, problems),
+                rest: rest_of(self.rest(mask, CHANGE_REST)?, &who, problems),
                 id,
             };
             return Some(Call::Change(call));
         }
         let mask = self.whole()?;
         if kind == TRACE {
-            let [id, name, session_id, user_id, _, _, rest] =
-                self.fields::<7>(mask, TRACE_INPUT | TRACE_METADATA)?;
+            let [id, name, session_id, user_id, ..] =
+                self.fields::<7>(mask, TRACE_INPUT | TRACE_METADATA | TRACE_REST)?;
             let id = id.unwrap_or_default().into_owned();
             let who = who(true, &id);
             let start = TraceStart {
@@ -155,7 +168,7 @@ impl<'a> Calls<'a> {
                 user_id: user_id.map(Cow::into_owned),
                 input: self.payload(mask, TRACE_INPUT, "input", &who, problems)?,
                 metadata: self.payload(mask, TRACE_METADATA, "metadata", &who, problems)?,
-                rest: rest_of(rest, &who, problems),
+                rest: rest_of(self.rest(mask, TRACE_REST)?, &who, problems),
                 id,
             };
             return Some(Call::Trace(start));
@@ -163,8 +176,8 @@ impl<'a> Calls<'a> {
         if kind != OBSERVATION {
             return None;
         }
-        let [id, trace_id, parent_id, name, kind, _, _, level, provider, model, rest] =
-            self.fields::<11>(mask, INPUT | METADATA)?;
+        let [id, trace_id, parent_id, name, kind, _, _, level, provider, model, _] =
+            self.fields::<11>(mask, INPUT | METADATA | REST)?;
         let id = id.unwrap_or_default().into_owned();
         let who = who(false, &id);
         let start = ObservationStart {
@@ -178,7 +191,7 @@ impl<'a> Calls<'a> {
             level: level.map(Cow::into_owned),
             provider: provider.map(Cow::into_owned),
             model: model.map(Cow::into_owned),
-            rest: rest_of(rest, &who, problems),
+            rest: rest_of(self.rest(mask, REST)?, &who, problems),
             id,
         };
         Some(Call::Observation(start))
@@ -218,7 +231,7 @@ fn rest_of<T: DeserializeOwned + Default>(
     who: &Who,
     problems: &mut Problems,
 ) -> T {
-    let Some(text) = text else {
+    let Some(text) = text.filter(|text| text != "null") else {
         return T::default();
     };
     if let Ok(rest) = serde_json::from_str(&text) {
@@ -252,11 +265,13 @@ fn rest_of<T: DeserializeOwned + Default>(
 
 /// The batch's payloads, one JSON array, taken an element at a time.
 enum Payloads<'a> {
-    /// The array read whole (the usual case), which checked every element.
+    /// The array read whole (always, from the JS side's `JSON.stringify`),
+    /// which checked every element. (An element nested too deep reads as
+    /// raw JSON: `Json::of_raw` leaves it out alone.)
     Read(std::vec::IntoIter<&'a RawValue>),
-    /// The array could not be read whole (an element nested too deep, or
-    /// not JSON): cut at its commas, each element is read on its own, so
-    /// one that cannot be read is left out alone.
+    /// The array could not be read whole (some element is not JSON: a
+    /// batch is not trusted): cut at its commas, each element is read on
+    /// its own, so one that cannot be read is left out alone.
     Cut(json::Elements<'a>),
 }
 
@@ -285,6 +300,14 @@ impl<'a> Payloads<'a> {
         } else {
             read.map(Some)
         })
+    }
+
+    /// The next element's JSON text, unread; `None` when none is left.
+    fn take_text(&mut self) -> Option<&'a str> {
+        match self {
+            Payloads::Read(elements) => elements.next().map(RawValue::get),
+            Payloads::Cut(elements) => elements.next(),
+        }
     }
 
     /// Drops what is left; whether anything was.
@@ -458,14 +481,12 @@ mod tests {
         assert!(calls.next(&mut problems).is_none());
     }
 
-    #[test]
-    fn a_payload_that_cannot_be_read_is_left_out_alone() {
+    /// An observation "o" of trace "t" named "n" with an input and
+    /// metadata, then a change of it with an output and a rest: `payloads`
+    /// holds the four, in that order. Returns the calls read and the problems.
+    fn observation_and_change(payloads: &str) -> (Vec<Call<'_>>, Problems) {
         let mut problems = Vec::new();
-        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
-        // An observation "o" of trace "t" named "n", with an input too deep
-        // and metadata that reads; then a change whose output is `null`.
-        let payloads = format!(r#"[{deep},{{"b":1}},null]"#);
-        let nums = [
+        const NUMS: [f64; 11] = [
             2.0,
             0.0,
             0b110_1011 as f64,
@@ -475,26 +496,37 @@ mod tests {
             3.0,
             0.0,
             0.0,
-            0b101 as f64,
+            0b1101 as f64,
             1.0,
         ];
-        let mut calls = Calls::new("otno", &payloads, &nums);
-        let Some(Ok(Call::Observation(start))) = calls.next(&mut problems) else {
-            panic!("an observation start: {problems:?}");
-        };
-        assert!(start.input.is_none());
-        assert_eq!(
-            start.metadata.map(|m| m.as_str().to_string()),
-            Some(r#"{"b":1}"#.into())
-        );
-        assert_eq!(problems.len(), 1, "{problems:?}");
-        assert!(problems[0].starts_with("observation \"o\": its input could not be read"));
-        let Some(Ok(Call::Change(change))) = calls.next(&mut problems) else {
-            panic!("a change: {problems:?}");
-        };
-        assert!(change.output.is_none());
-        assert!(calls.next(&mut problems).is_none());
-        assert_eq!(problems.len(), 1, "{problems:?}");
+        let mut calls = Calls::new("otno", payloads, &NUMS);
+        let read = std::iter::from_fn(|| calls.next(&mut problems))
+            .map(|call| call.expect("the batch reads"))
+            .collect();
+        (read, problems)
+    }
+
+    #[test]
+    fn a_payload_that_cannot_be_read_is_left_out_alone() {
+        let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
+        // Read whole (too deep is left out by `Json::of_raw`), and cut at
+        // commas (an element that is not JSON makes the array unreadable).
+        for bad in [deep.as_str(), r#"{"a":}"#] {
+            let payloads = format!(r#"[{bad},{{"b":1}},null,{{"usage":{{"input":3}}}}]"#);
+            let (calls, problems) = observation_and_change(&payloads);
+            let [Call::Observation(start), Call::Change(change)] = &calls[..] else {
+                panic!("an observation start and a change: {problems:?}");
+            };
+            assert!(start.input.is_none());
+            assert_eq!(
+                start.metadata.as_ref().map(Json::as_str),
+                Some(r#"{"b":1}"#)
+            );
+            assert!(change.output.is_none(), "null is no output");
+            assert!(change.rest.usage.is_some(), "the rest after them is read");
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert!(problems[0].starts_with("observation \"o\": its input could not be read"));
+        }
     }
 
     #[test]
