@@ -241,25 +241,35 @@ impl<'a> Iterator for Elements<'a> {
             return None;
         }
         let bytes = self.rest.as_bytes();
-        let (mut at, mut depth) = (0, 0usize);
-        while at < bytes.len() {
-            match bytes[at] {
-                b'"' => {
-                    at = past_string(bytes, at + 1);
-                    continue;
-                }
-                b'[' | b'{' => depth += 1,
-                b']' | b'}' => depth = depth.saturating_sub(1),
-                b',' if depth == 0 => break,
-                _ => {}
-            }
-            at += 1;
-        }
-        let end = at.min(bytes.len());
+        let end = walk(bytes, |byte, depth| byte == b',' && depth == 0);
         let element = &self.rest[..end];
         self.rest = self.rest.get(end + 1..).unwrap_or("").trim_start();
         Some(element.trim())
     }
+}
+
+/// Walks JSON text outside its strings, with the depth at each byte (an
+/// opening bracket counts itself), until `stop` says so; returns where it
+/// stopped (the length if it never did).
+fn walk(bytes: &[u8], mut stop: impl FnMut(u8, usize) -> bool) -> usize {
+    let (mut at, mut depth) = (0, 0usize);
+    while at < bytes.len() {
+        let byte = bytes[at];
+        match byte {
+            b'"' => {
+                at = past_string(bytes, at + 1);
+                continue;
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        if stop(byte, depth) {
+            return at;
+        }
+        at += 1;
+    }
+    bytes.len()
 }
 
 /// Whitespace outside strings, and the deepest nesting, in one pass.
@@ -268,24 +278,11 @@ fn scan(text: &str) -> Shape {
         whitespace: false,
         depth: 0,
     };
-    let bytes = text.as_bytes();
-    let (mut at, mut depth) = (0, 0usize);
-    while at < bytes.len() {
-        match bytes[at] {
-            b'"' => {
-                at = past_string(bytes, at + 1);
-                continue;
-            }
-            b'{' | b'[' => {
-                depth += 1;
-                shape.depth = shape.depth.max(depth);
-            }
-            b'}' | b']' => depth = depth.saturating_sub(1),
-            byte if byte.is_ascii_whitespace() => shape.whitespace = true,
-            _ => {}
-        }
-        at += 1;
-    }
+    walk(text.as_bytes(), |byte, depth| {
+        shape.depth = shape.depth.max(depth);
+        shape.whitespace |= byte.is_ascii_whitespace();
+        false
+    });
     shape
 }
 
