@@ -6,11 +6,12 @@
 const origin = performance.timeOrigin;
 export const now = (): number => origin + performance.now();
 
-// Random ids are written from a buffer of random hex digits, refilled from
-// crypto.getRandomValues 2 KB at a time: unique across runs. An
-// observation's id is one fromCharCode (built two digits at a time, an id
-// was eight strings, and those alive in the queue were copied by every
-// young-generation GC; a slice of a longer string would keep all of it).
+// Random ids are made from a buffer of random hex digits, refilled from
+// crypto.getRandomValues 2 KB at a time: unique across runs. Each id is
+// one flat string (one fromCharCode): ids wait in the queue until it is
+// applied, and each string they are made of is copied by every
+// young-generation GC meanwhile (a slice of a longer string would keep all
+// of it alive).
 const DIGITS = new Uint8Array(512);
 for (let byte = 0; byte < 256; byte++) {
   const hex = byte.toString(16).padStart(2, "0");
@@ -34,7 +35,7 @@ export function randomHex(bytes: number): string {
   const d = digits;
   const at = 2 * randomAt;
   randomAt += bytes;
-  if (bytes !== 8) return String.fromCharCode(...d.subarray(at, at + 2 * bytes));
+  if (bytes !== 8) return String.fromCharCode.apply(null, d.subarray(at, at + 2 * bytes) as unknown as number[]);
   // prettier-ignore
   return String.fromCharCode(d[at]!, d[at + 1]!, d[at + 2]!, d[at + 3]!, d[at + 4]!, d[at + 5]!, d[at + 6]!, d[at + 7]!,
     d[at + 8]!, d[at + 9]!, d[at + 10]!, d[at + 11]!, d[at + 12]!, d[at + 13]!, d[at + 14]!, d[at + 15]!);

@@ -11,7 +11,7 @@
 // and at the high-water mark are dropped, reported, so memory stays bounded.
 
 import { type FullCore, isFull, type LeanCore } from "./cores.mjs";
-import { safeText, unref } from "./values.mjs";
+import { errorText, safeText, unref } from "./values.mjs";
 import { Wire } from "./wire.mjs";
 
 /** At this many waiting calls they are applied at once, to bound memory. */
@@ -169,7 +169,7 @@ export function toJson(value: object, calls: readonly object[], report: (error: 
         try {
           JSON.stringify(call[key]);
         } catch (error) {
-          report(new Error(`${String(call.id)}: ${key} cannot be stored as JSON (${(error as Error).message}); its text is kept`));
+          report(new Error(`${String(call.id)}: ${key} cannot be stored as JSON (${errorText(error)}); its text is kept`));
           call[key] = safeText(call[key]);
         }
       }
@@ -190,10 +190,6 @@ export class Queue {
   readonly #needsSpans: () => void;
   readonly #retryLater: () => void;
   #calls: Written = empty();
-  /** A call is being written into a wire (see `push`), the calls pushed meanwhile, and whether an apply was asked meanwhile. */
-  #writing = false;
-  #applyAfterWrite = false;
-  #reentered: [keyof Batch, Batch[keyof Batch][number]][] = [];
   /** Number buffers of sent wires, for new ones: grown to a slice's size once, not at every slice. */
   #spareNums: Float64Array[] = [];
   #count = 0;
@@ -272,20 +268,13 @@ export class Queue {
 
   /**
    * Queues a call; it is applied when the app is idle, or now at the
-   * high-water mark. A call pushed while another is being written (by
-   * onError, or by an app's toString run meanwhile) is queued right after
-   * it, and an apply asked meanwhile waits for it: written into the same
-   * wire, or the wire sent, then, the other would be cut in two.
+   * high-water mark. It is written into its wire at once. No app code runs
+   * meanwhile (its texts were made when the app called, its payloads and
+   * rest are read at the apply, and a call taken back is reported only
+   * once undone), so nothing the app records from onError or a toJSON can
+   * land inside it.
    */
   push<K extends keyof Batch>(kind: K, call: Batch[K][number]): void {
-    if (this.#writing) {
-      this.#reentered.push([kind, call]);
-      return;
-    }
-    this.#push(kind, call);
-  }
-
-  #push<K extends keyof Batch>(kind: K, call: Batch[K][number]): void {
     // Spans and our own calls may nest under each other (a span under an
     // `observe` observation, an observation under a span): what waits of
     // the other sort is applied first, so every parent arrives before its
@@ -296,14 +285,7 @@ export class Queue {
       : this.#calls.spans.length > 0;
     if (otherWaits) this.apply();
     if (isSpan) this.#calls.spans.push(call as string);
-    else {
-      this.#writing = true;
-      try {
-        this.#write(kind as Exclude<K, "spans">, call as Exclude<Batch[K][number], string>);
-      } finally {
-        this.#writing = false;
-      }
-    }
+    else this.#write(kind as Exclude<K, "spans">, call as Exclude<Batch[K][number], string>);
     this.#count++;
     if (this.#count >= HIGH_WATER) {
       this.apply();
@@ -318,16 +300,6 @@ export class Queue {
         }
       }, 0);
       unref(timer); // never keep a Node process alive for tracing
-    }
-    // What was pushed, then applied, while the call was written: after it.
-    const reentered = this.#reentered;
-    if (reentered.length > 0) {
-      this.#reentered = [];
-      for (const [again, pushed] of reentered) this.#push(again, pushed);
-    }
-    if (this.#applyAfterWrite) {
-      this.#applyAfterWrite = false;
-      this.apply();
     }
   }
 
@@ -346,10 +318,6 @@ export class Queue {
 
   /** Applies every queued call in the core; problems go to `report`. */
   apply(): void {
-    if (this.#writing) {
-      this.#applyAfterWrite = true;
-      return;
-    }
     if (this.#count === 0 && this.#held.length === 0) return;
     const core = this.#core();
     if (this.#count > 0) {

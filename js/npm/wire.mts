@@ -12,7 +12,7 @@
 // array", and has no length.
 
 import type { ChangeCall, ObservationStart, TraceStart } from "./queue.mjs";
-import { safeText } from "./values.mjs";
+import { errorText, safeText } from "./values.mjs";
 
 const TRACE = 1;
 const OBSERVATION = 2;
@@ -128,7 +128,7 @@ export class Wire {
     this.#texts.length = this.#callText;
     this.#payloads.length = this.#callPayloads;
     this.#owners.length = 2 * this.#callPayloads;
-    this.#report(new Error(`${id}: this call could not be recorded (${(error as Error)?.message ?? String(error)})`));
+    this.#report(new Error(`${id}: this call could not be recorded (${errorText(error)})`));
   }
 
   #trace(call: TraceStart): void {
@@ -255,7 +255,8 @@ export class Wire {
     try {
       return JSON.stringify(value);
     } catch (error) {
-      this.#report(new Error(`${id}: ${field} cannot be stored as JSON (${(error as Error).message}); its text is kept`));
+      // errorText: what a toJSON or getter throws may be anything (`throw undefined`).
+      this.#report(new Error(`${id}: ${field} cannot be stored as JSON (${errorText(error)}); its text is kept`));
       return JSON.stringify(safeText(value));
     }
   }

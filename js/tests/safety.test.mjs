@@ -207,3 +207,23 @@ test("an app's value is read when the queue is applied, for payloads and rarely 
   const [generation] = JSON.parse(t.export()).observations;
   assert.deepEqual([generation.model_parameters.temperature, generation.input.q], [0.2, "second"]);
 });
+
+test("a value that throws undefined or null when read as JSON costs only its own field", async () => {
+  const { tracer: t, problems } = tracer();
+  const trace = t.trace("t");
+  for (let i = 0; i < 3; i++) trace.span(`before-${i}`).complete();
+  trace.generation({ name: "bad-variables", variables: { get x() { throw undefined; } } }).complete();
+  trace.span({ name: "bad-input", input: { toJSON() { throw null; } } }).complete({ output: "kept" });
+  trace.span("after").complete();
+  trace.complete();
+  await t.flush();
+  const observations = JSON.parse(t.export()).observations;
+  assert.deepEqual(observations.map((o) => [o.name, o.status]).sort(), [
+    ["after", "completed"], ["bad-input", "completed"], ["bad-variables", "completed"],
+    ["before-0", "completed"], ["before-1", "completed"], ["before-2", "completed"],
+  ]);
+  assert.equal(observations.find((o) => o.name === "bad-input").output, "kept");
+  assert.equal(problems.length, 2, problems.join("\n"));
+  assert.match(problems.join("\n"), /variables cannot be stored as JSON \(undefined\)/);
+  assert.match(problems.join("\n"), /input cannot be stored as JSON \(null\)/);
+});
