@@ -10,6 +10,12 @@
 //! (`full.rs`: every reader, stored records included), and `cli` the
 //! bin's commands.
 
+/// The wasm heap grows in large steps (`prompttrace-heap`: std's grows by
+/// each allocation's need, and every grow costs V8 a GC).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: prompttrace_heap::Heap = prompttrace_heap::Heap::new();
+
 #[cfg(feature = "cli")]
 mod commands;
 mod convert;

@@ -8,6 +8,12 @@
 //! own: a change to one parameter (`&obs=`, the selected observation)
 //! reaches only what reads that parameter, never the page switch.
 
+/// The wasm heap grows in large steps (`prompttrace-heap`: std's grows by
+/// each allocation's need, and every grow costs V8 a GC).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static HEAP: prompttrace_heap::Heap = prompttrace_heap::Heap::new();
+
 mod components;
 mod demo;
 mod elsewhere;
