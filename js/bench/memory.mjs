@@ -28,6 +28,6 @@ const observations = TRACES * SPANS;
 const wasm = (Core.memoryBytes() - wasmBefore) / observations;
 const heap = (process.memoryUsage().heapUsed - heapBefore) / observations;
 console.log(`memory per stored observation (${observations.toLocaleString("en")} spans with a small input and output, in ${TRACES} traces):`);
-console.log(`  wasm memory grown: ${wasm.toFixed(0)} B per observation (the core's store, with what its allocator keeps free)`);
+console.log(`  wasm memory grown: ${wasm.toFixed(0)} B per observation (the core's store, with what its allocator keeps free and up to an eighth of the memory grown ahead, untouched: prompttrace-heap)`);
 console.log(`  JS heap grown:     ${heap.toFixed(0)} B per observation (nothing is kept on the JS side once applied)`);
 if (problems.length > 0) throw new Error(`recording reported ${problems.length} problems, the first: ${problems[0]}`);

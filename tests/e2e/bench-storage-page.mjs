@@ -18,8 +18,11 @@ export function instrument() {
       return 0;
     }
   };
+  // The originals, for the bench's own writes (`idbFloor`).
+  idb.original = {};
   for (const method of ["put", "add", "delete", "clear"]) {
     const original = IDBObjectStore.prototype[method];
+    idb.original[method] = original;
     IDBObjectStore.prototype[method] = function (...args) {
       idb.writes += 1;
       // put/add(value, key?), delete(key)
@@ -82,4 +85,57 @@ export function check(what) {
   }
   if (!idb.quietSince) idb.quietSince = performance.now();
   return performance.now() - idb.quietSince > 1000 && { unseen: true, ms: idb.quietSince - idb.lastClick };
+}
+
+/** The peer of an import's save: bare IndexedDB, putting as many records
+ * and index rows as the viewer stored, in one transaction, into a database
+ * of the same layout (in the page: its CSP allows no worker of ours, and
+ * the page's own `put`, not the counting one). The records cycle through
+ * a sample of the stored ones (their text and sizes); the rows are the
+ * stored rows, under fresh keys. Resolves to { ms, records, bytes }
+ * (bytes: the records' characters), or { error }. */
+export async function idbFloor() {
+  const request = (r) => new Promise((resolve, reject) => { r.onsuccess = () => resolve(r.result); r.onerror = () => reject(r.error); });
+  // Without an upgrade: the database as it is (the viewer's is at 2).
+  const open = (name, upgrade) => {
+    const r = upgrade ? indexedDB.open(name, 1) : indexedDB.open(name);
+    if (upgrade) r.onupgradeneeded = () => upgrade(r.result);
+    return request(r);
+  };
+  const put = window.__benchIdb?.original?.put ?? IDBObjectStore.prototype.put;
+  try {
+    const stored = await open("prompttrace");
+    const read = stored.transaction(["traces", "index"], "readonly");
+    const sample = (await request(read.objectStore("traces").getAll(null, 512))).filter((v) => typeof v === "string");
+    const rows = await request(read.objectStore("index").getAll());
+    stored.close();
+    if (!sample.length || !rows.length) throw new Error("nothing stored to measure against");
+    const name = "prompttrace-bench-floor";
+    await request(indexedDB.deleteDatabase(name));
+    const floor = await open(name, (db) => {
+      db.createObjectStore("traces");
+      const index = db.createObjectStore("index");
+      index.createIndex("by_session", "session_id");
+      index.createIndex("by_start", "started_at");
+    });
+    const started = performance.now();
+    const write = floor.transaction(["traces", "index"], "readwrite");
+    const traces = write.objectStore("traces");
+    const index = write.objectStore("index");
+    let bytes = 0;
+    rows.forEach((row, at) => {
+      const key = "floor-" + at;
+      const text = sample[at % sample.length];
+      bytes += text.length;
+      put.call(traces, text, key);
+      put.call(index, { ...row, id: key }, key);
+    });
+    await new Promise((resolve, reject) => { write.oncomplete = resolve; write.onabort = () => reject(write.error); write.commit(); });
+    const ms = performance.now() - started;
+    floor.close();
+    await request(indexedDB.deleteDatabase(name));
+    return { ms, records: rows.length, bytes };
+  } catch (error) {
+    return { error: String(error) };
+  }
 }

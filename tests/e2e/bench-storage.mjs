@@ -11,7 +11,7 @@ import { rmSync, statSync } from "node:fs";
 import { Viewer } from "./viewer-page.mjs";
 import { BIG_TRACE, scaleFile, sizesFromEnv } from "./scale-files.mjs";
 import { browserPid, chromiumRss } from "./chromium-memory.mjs";
-import { check, instrument } from "./bench-storage-page.mjs";
+import { check, idbFloor, instrument } from "./bench-storage-page.mjs";
 
 /** Issue 12's table: files of 656 bytes per span, the viewer before layout v2. */
 const TODAY = {
@@ -100,6 +100,7 @@ async function drop(viewer, file, seconds) {
     const shown = await waitFor(page, check, "imported", seconds).finally(() => clearInterval(sample));
     page.off("console", stages);
     const ms = performance.now() - started;
+    viewer.dropMs = ms;
     if (shown.error) throw new Failed(`after ${duration(ms)}: ${shown.error}`);
     const listed = await page.textContent("[data-testid=pager]").catch(() => "");
     const traces = /\(([\d,]+) rows\)/.exec(listed ?? "")?.[1] ?? "?";
@@ -138,6 +139,19 @@ async function memory(viewer, spans, seconds) {
       memory: `${processes}; JS heap ${mb(heap)} used; wasm memory ${wasm === null ? "n/a" : mb(wasm)}`,
       stored: `${mb(usage)} in IndexedDB (storage.estimate), ${count(Math.round(usage / spans))} bytes per observation`,
     };
+  });
+}
+
+/** The import's save beside bare IndexedDB putting the same number of
+ * records and rows (bench-storage-page.mjs `idbFloor`): how much of the
+ * drop is IndexedDB's own cost. */
+async function floor(viewer, seconds) {
+  const page = viewer.page;
+  return within(page, seconds, async () => {
+    const result = await page.evaluate(idbFloor);
+    if (result.error) throw new Failed(result.error);
+    const ratio = viewer.dropMs ? `; drop → table took ${(viewer.dropMs / result.ms).toFixed(1)}× that` : "";
+    return `${duration(result.ms)} for ${count(result.records)} records (${mb(result.bytes)}) and their rows, one transaction${ratio}`;
   });
 }
 
@@ -309,6 +323,7 @@ async function benchSize(label, spans, runs) {
     const measured = await figure(() => memory(viewer, file.spans, limit(60, 0.05)));
     print("memory after the import", measured.memory ?? measured, undefined);
     print("stored", measured.stored ?? measured, undefined);
+    print("IndexedDB alone, same puts", await figure(() => floor(viewer, limit(60, 0.2))), "the peer: the same number of bare puts");
     print("reload → traces table", await figure(() => reload(viewer, limit(30, 0.1))), today.reload);
     const { tab, result } = await coldOpen(viewer, limit(30, 0.1));
     print("cold open, 200-span trace", result, today.open);

@@ -77,6 +77,35 @@ test("a large file imports with its progress shown, the page answering, and Canc
   }
 });
 
+test("while a file is saved, the bar says how far IndexedDB has got", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  const path = bigFile(20_000);
+  try {
+    await viewer.goto("?page=traces");
+    await page.setInputFiles("[data-testid=file-input]", path);
+    // 20,000 records and rows: seconds of IndexedDB's own work.
+    await page.waitForFunction(() => /Saving big\.json/.test(document.querySelector("[data-testid=progress]")?.textContent ?? ""),
+      null, { timeout: 60_000 });
+    const first = await progressValue(page);
+    assert.ok(first > 0 && first < 1, `a part saved, not all: ${first}`);
+    await viewer.screenshot("import-saving");
+    await page.click("button.theme");
+    await viewer.screenshot("import-saving-dark");
+    await page.click("button.theme");
+    await page.waitForFunction((first) => {
+      const bar = document.querySelector("[data-testid=progress] progress");
+      return !bar || Number(bar.value) > first;
+    }, first, { timeout: 60_000 });
+    await viewer.idle();
+    assert.equal(await viewer.errors(), "");
+    assert.equal((await viewer.storedKeys("traces")).filter((key) => key.startsWith("big")).length, 20_000);
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
 test("a worker that dies mid-import is reported, naming the file, and what was stored is kept", async () => {
   const viewer = await Viewer.open();
   const page = viewer.page;

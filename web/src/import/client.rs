@@ -21,8 +21,15 @@ pub enum Event {
         file: usize,
         read: f64,
     },
+    /// File `file` is read, and being imported.
     Importing {
         file: usize,
+    },
+    /// IndexedDB has done `done` of file `file`'s `of` writes.
+    Saving {
+        file: usize,
+        done: f64,
+        of: f64,
     },
     Stored(Stored),
     Refused {
@@ -173,6 +180,11 @@ pub fn start(files: Vec<(String, Blob)>, store: bool, on_event: impl Fn(Event) +
                     read: number("read").unwrap_or_default(),
                 },
                 "importing" => Event::Importing { file },
+                "saving" => Event::Saving {
+                    file,
+                    done: number("done").unwrap_or_default(),
+                    of: number("of").unwrap_or_default(),
+                },
                 "done" if Reflect::get(&data, &"ok".into()).ok() == Some(JsValue::TRUE) => {
                     Event::Stored(Stored {
                         rows: serde_json::from_str(&text("rows")).unwrap_or_default(),

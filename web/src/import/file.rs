@@ -25,13 +25,15 @@ pub struct Imported {
     pub records: Option<String>,
 }
 
-/// Imports `bytes` (the file `name`) and stores what it changed; the error
-/// names the file and place, and then nothing of it was stored.
+/// Imports `bytes` (the file `name`) and stores what it changed, saying
+/// how far the save has got (`saved`: writes done, of); the error names
+/// the file and place, and then nothing of it was stored.
 pub async fn import(
     name: &str,
     bytes: &[u8],
     prices: &PriceTable,
     stages: &mut Stages,
+    saved: impl Fn(usize, usize) + 'static,
 ) -> Result<Imported, String> {
     // Read before the transaction: the slow part holds no lock.
     let parsed = format::read(name, bytes).map_err(|e| e.to_string())?;
@@ -39,7 +41,7 @@ pub async fn import(
     let mut ids = parsed.trace_ids();
     ids.push(jsonl::WITHOUT_TRACE.to_string());
     let lookup = ids.clone();
-    let (mut written, (report, keys, left)) = storage::update(&ids, prices, &mut |what| stages.mark(what), move |stored| {
+    let (mut written, (report, keys, left)) = storage::update(&ids, prices, &mut |what| stages.mark(what), saved, move |stored| {
         merge(name, parsed, &lookup, stored)
     })
     .await

@@ -147,6 +147,12 @@ fn run(state: AppState, Batch { files, store, done }: Batch) {
             fraction: None,
             cancellable: true,
         })),
+        // Writes, not traces: a trace is a record and an index row.
+        Event::Saving { file, done, of } => state.progress.set(Some(Progress {
+            label: format!("Saving {}", names[file]),
+            fraction: Some(fraction(done, of)),
+            cancellable: true,
+        })),
         Event::Stored(stored) => {
             match &stored.records {
                 Some(records) => hold(state, records, &stored.keys),

@@ -75,7 +75,21 @@ async fn batch(request: JsValue) {
                 stages.mark("read");
                 post("importing", &[("file", at.clone())]);
                 let result = match stores {
-                    true => file::import(&name, &bytes, &prices, &mut stages).await,
+                    true => {
+                        let file = at.clone();
+                        let saved = move |done: usize, of: usize| {
+                            let (done, of) = (done as f64, of as f64);
+                            post(
+                                "saving",
+                                &[
+                                    ("file", file.clone()),
+                                    ("done", done.into()),
+                                    ("of", of.into()),
+                                ],
+                            );
+                        };
+                        file::import(&name, &bytes, &prices, &mut stages, saved).await
+                    }
                     false => file::read_only(&name, &bytes),
                 };
                 if stores && result.is_ok() {

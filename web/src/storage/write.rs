@@ -147,7 +147,7 @@ async fn fill(
             .map_err(failed)?;
         written.rows.extend(row);
     }
-    put_rows(&index, &written.rows)?;
+    put_rows(&index, &written.rows, &mut |_| {})?;
     Ok(written)
 }
 
@@ -231,15 +231,20 @@ fn merge(
     Ok((text, row))
 }
 
-/// Puts the index rows. One JSON text for every row: a call into JS per
-/// row costs more than the row (an import of a million spans writes
-/// 180,000).
-pub(super) fn put_rows(index: &IdbObjectStore, rows: &[IndexRow]) -> Result<(), String> {
+/// Puts the index rows, each request shown to `watch`. One JSON text for
+/// every row: a call into JS per row costs more than the row (an import
+/// of a million spans writes 180,000).
+pub(super) fn put_rows(
+    index: &IdbObjectStore,
+    rows: &[IndexRow],
+    watch: &mut impl FnMut(&web_sys::IdbRequest),
+) -> Result<(), String> {
     let values: js_sys::Array = rows_value(rows).unchecked_into();
     for (row, value) in rows.iter().zip(values.iter()) {
-        index
+        let request = index
             .put_with_key(&value, &JsValue::from_str(&row.id))
             .map_err(|e| idb::describe(&e))?;
+        watch(&request);
     }
     Ok(())
 }
