@@ -109,6 +109,18 @@ async function drop(viewer, file, seconds) {
   });
 }
 
+/** The core's part of the worker's stages (parse and merge: the file read
+ * into a store, as a fresh page's wasm meets it) as MB/s of the file. */
+function coreImport(stages, bytes) {
+  const ms = (stage) => {
+    const match = new RegExp(`${stage} ([\\d.]+) (ms|s)\\b`).exec(stages ?? "");
+    return match && Number(match[1]) * (match[2] === "s" ? 1000 : 1);
+  };
+  const [parse, merge] = [ms("parse"), ms("merge")];
+  if (parse === null || merge === null) return "n/a (no stages line)";
+  return `${(bytes / 1e6 / ((parse + merge) / 1000)).toFixed(0)} MB/s (parse ${duration(parse)} + merge ${duration(merge)}), as this fresh page's worker met it`;
+}
+
 /** JS heap (after a GC), wasm memory, renderer RSS, and IndexedDB usage. */
 async function memory(viewer, spans, seconds) {
   const page = viewer.page;
@@ -320,6 +332,7 @@ async function benchSize(label, spans, runs) {
     watchCrash(viewer.page);
     print("drop → traces table", await figure(() => drop(viewer, file, limit(60, 0.2))), today.drop);
     print("  in the import worker", viewer.stages ?? "(its console line was not seen)", "");
+    print("  core import", coreImport(viewer.stages, file.bytes), "target: ≥ 150 MB/s");
     const measured = await figure(() => memory(viewer, file.spans, limit(60, 0.05)));
     print("memory after the import", measured.memory ?? measured, undefined);
     print("stored", measured.stored ?? measured, undefined);
