@@ -14,6 +14,9 @@ const PAGE: usize = 64 * 1024;
 pub struct Heap(UnsafeCell<Dlmalloc<Memory>>);
 
 // wasm32 without the atomics feature runs one thread: nothing is shared.
+// With it (threads over a shared memory) this heap would need a lock.
+#[cfg(target_feature = "atomics")]
+compile_error!("prompttrace-heap has no lock: build without the atomics target feature");
 unsafe impl Sync for Heap {}
 
 impl Heap {

@@ -157,12 +157,12 @@ async function memory(viewer, spans, seconds) {
 /** The import's save beside bare IndexedDB putting the same number of
  * records and rows (bench-storage-page.mjs `idbFloor`): how much of the
  * drop is IndexedDB's own cost. */
-async function floor(viewer, seconds) {
-  const page = viewer.page;
+async function floor(tab, dropMs, seconds) {
+  const page = tab.page;
   return within(page, seconds, async () => {
     const result = await page.evaluate(idbFloor);
     if (result.error) throw new Failed(result.error);
-    const ratio = viewer.dropMs ? `; drop → table took ${(viewer.dropMs / result.ms).toFixed(1)}× that` : "";
+    const ratio = dropMs ? `; drop → table took ${(dropMs / result.ms).toFixed(1)}× that` : "";
     return `${duration(result.ms)} for ${count(result.records)} records (${mb(result.bytes)}) and their rows, one transaction${ratio}`;
   });
 }
@@ -336,7 +336,6 @@ async function benchSize(label, spans, runs) {
     const measured = await figure(() => memory(viewer, file.spans, limit(60, 0.05)));
     print("memory after the import", measured.memory ?? measured, undefined);
     print("stored", measured.stored ?? measured, undefined);
-    print("IndexedDB alone, same puts", await figure(() => floor(viewer, limit(60, 0.2))), "the peer: the same number of bare puts");
     print("reload → traces table", await figure(() => reload(viewer, limit(30, 0.1))), today.reload);
     const { tab, result } = await coldOpen(viewer, limit(30, 0.1));
     print("cold open, 200-span trace", result, today.open);
@@ -354,6 +353,9 @@ async function benchSize(label, spans, runs) {
     }));
     const removed = result.startsWith("failed") || reopened ? `skipped: ${reopened || "the trace did not open"}` : await figure(() => deleteTrace(tab, limit(30, 0.05)));
     print("delete one trace", removed, undefined);
+    // Last: its writes and their deletion would load IndexedDB under the
+    // steps above.
+    print("IndexedDB alone, same puts", await figure(() => floor(tab, viewer.dropMs, limit(60, 0.2))), "the peer: the same number of bare puts");
   } finally {
     await closeBrowser(viewer, pid);
   }
