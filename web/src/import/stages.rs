@@ -34,7 +34,9 @@ impl Stages {
         self.last = at;
     }
 
-    /// "name (12.3 MB): read 80 ms, parse 310 ms, …; 1.42 s in all, 8.7 MB/s".
+    /// "name (12.3 MB): read 80 ms, parse 310 ms, …; 1.42 s in all, 8.7
+    /// MB/s; wasm memory 52 MB" (the worker's memory never shrinks: that is
+    /// its peak so far, which wasm32 caps at 4 GiB).
     pub fn line(&self, name: &str, bytes: usize) -> String {
         let total: f64 = self.spent.iter().map(|(_, ms)| ms).sum();
         let stages: Vec<String> = (self.spent.iter())
@@ -42,10 +44,11 @@ impl Stages {
             .collect();
         let mb = bytes as f64 / 1e6;
         format!(
-            "prompttrace import: {name} ({mb:.1} MB): {}; {} in all, {:.1} MB/s",
+            "prompttrace import: {name} ({mb:.1} MB): {}; {} in all, {:.1} MB/s; wasm memory {:.0} MB",
             stages.join(", "),
             ms_text(total),
             mb / (total / 1000.0).max(1e-3),
+            wasm_memory() / 1e6,
         )
     }
 }
@@ -55,4 +58,12 @@ fn ms_text(ms: f64) -> String {
         true => format!("{ms:.0} ms"),
         false => format!("{:.2} s", ms / 1000.0),
     }
+}
+
+/// The worker's wasm memory, in bytes.
+fn wasm_memory() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    return (core::arch::wasm32::memory_size(0) * 65536) as f64;
+    #[cfg(not(target_arch = "wasm32"))]
+    0.0
 }
