@@ -183,3 +183,48 @@ fn files_pretty_document_saved_as_jsonl_is_read_as_a_document() {
         load("rag-pipeline.json", &text)
     );
 }
+
+/// A caller short of memory lets a file's bytes go once read
+/// (`Parsed::detach`): the merge takes the same records, and a rule it
+/// finds broken still names the file and the record, by its id; JSON
+/// Lines keeps its line numbers.
+#[test]
+fn files_read_and_detached_from_their_bytes_merge_the_same() {
+    let otlp = r#"{"resourceSpans":[{"scopeSpans":[{"spans":[
+{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"b7ad6b7169203331","parentSpanId":"00f067aa0ba902b7","name":"a","startTimeUnixNano":"1000","endTimeUnixNano":"2000"},
+{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"00f067aa0ba902b7","parentSpanId":"b7ad6b7169203331","name":"b","startTimeUnixNano":"1000","endTimeUnixNano":"2000"}]}]}]}"#;
+    let located = format::import(&mut Store::new(), "cycle.json", otlp.as_bytes()).unwrap_err();
+    let detached = format::read("cycle.json", otlp.as_bytes())
+        .unwrap()
+        .detach();
+    let named = format::import_parsed(&mut Store::new(), "cycle.json", detached).unwrap_err();
+    assert!(located.line.is_some(), "{located}");
+    assert_eq!((named.line, named.column), (None, None));
+    assert_eq!(named.message, located.message);
+    assert!(named.message.contains("b7ad6b7169203331"), "{named}");
+    assert!(named.to_string().starts_with("cycle.json: "), "{named}");
+
+    // Read well, the same store either way.
+    let good = std::fs::read_to_string(repo_tests("fixtures/interop/otel-js-genai.json")).unwrap();
+    let detached = format::read("genai.json", good.as_bytes())
+        .unwrap()
+        .detach();
+    let mut store = Store::new();
+    format::import_parsed(&mut store, "genai.json", detached).unwrap();
+    assert_eq!(
+        jsonl::write(&store),
+        jsonl::write(&load("genai.json", &good))
+    );
+
+    // JSON Lines names the line of the broken record, detached or not.
+    let lines = "{\"format\":\"prompttrace\",\"version\":1}\n\
+        {\"trace\":{\"id\":\"t1\",\"name\":\"t\",\"status\":\"running\",\"started_at\":\"2024-05-01T12:00:00Z\"}}\n\
+        {\"observation\":{\"id\":\"o1\",\"trace_id\":\"t1\",\"parent_id\":\"o1\",\"type\":\"span\",\"name\":\"s\",\"status\":\"running\",\"started_at\":\"2024-05-01T12:00:00Z\"}}\n";
+    let located = format::import(&mut Store::new(), "cycle.jsonl", lines.as_bytes()).unwrap_err();
+    let detached = format::read("cycle.jsonl", lines.as_bytes())
+        .unwrap()
+        .detach();
+    let named = format::import_parsed(&mut Store::new(), "cycle.jsonl", detached).unwrap_err();
+    assert_eq!(named.to_string(), located.to_string());
+    assert_eq!(named.line, Some(3), "{named}");
+}

@@ -74,6 +74,7 @@ async fn batch(request: JsValue) {
             Ok(bytes) => {
                 stages.mark("read");
                 post("importing", &[("file", at.clone())]);
+                let size = bytes.len();
                 let result = match stores {
                     true => {
                         let file = at.clone();
@@ -88,12 +89,12 @@ async fn batch(request: JsValue) {
                                 ],
                             );
                         };
-                        file::import(&name, &bytes, &prices, &mut stages, saved).await
+                        file::import(&name, bytes, &prices, &mut stages, saved).await
                     }
                     false => file::read_only(&name, &bytes),
                 };
                 if stores && result.is_ok() {
-                    web_sys::console::info_1(&stages.line(&name, bytes.len()).into());
+                    web_sys::console::info_1(&stages.line(&name, size).into());
                 }
                 result
             }
