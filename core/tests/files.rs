@@ -216,6 +216,30 @@ fn files_read_and_detached_from_their_bytes_merge_the_same() {
         jsonl::write(&load("genai.json", &good))
     );
 
+    // A span whose parent is already stored finds it, detached or not.
+    let span = |id: &str, parent: &str| {
+        format!(
+            r#"{{"resourceSpans":[{{"scopeSpans":[{{"spans":[{{"traceId":"0af7651916cd43dd8448eb211c80319c","spanId":"{id}","parentSpanId":"{parent}","name":"{id}","startTimeUnixNano":"1000","endTimeUnixNano":"2000"}}]}}]}}]}}"#
+        )
+    };
+    let (root, child) = (
+        span("b7ad6b7169203331", ""),
+        span("00f067aa0ba902b7", "b7ad6b7169203331"),
+    );
+    let (mut kept, mut detached_into) = (Store::new(), Store::new());
+    for store in [&mut kept, &mut detached_into] {
+        format::import(store, "root.json", root.as_bytes()).unwrap();
+    }
+    let report = format::import(&mut kept, "child.json", child.as_bytes()).unwrap();
+    let read = format::read("child.json", child.as_bytes())
+        .unwrap()
+        .detach();
+    let detached_report = format::import_parsed(&mut detached_into, "child.json", read).unwrap();
+    assert_eq!((report.orphans, detached_report.orphans), (0, 0));
+    assert_eq!(jsonl::write(&detached_into), jsonl::write(&kept));
+    let linked = detached_into.observation("00f067aa0ba902b7").unwrap();
+    assert_eq!(linked.parent_id.as_deref(), Some("b7ad6b7169203331"));
+
     // JSON Lines names the line of the broken record, detached or not.
     let lines = "{\"format\":\"prompttrace\",\"version\":1}\n\
         {\"trace\":{\"id\":\"t1\",\"name\":\"t\",\"status\":\"running\",\"started_at\":\"2024-05-01T12:00:00Z\"}}\n\
@@ -227,4 +251,14 @@ fn files_read_and_detached_from_their_bytes_merge_the_same() {
     let named = format::import_parsed(&mut Store::new(), "cycle.jsonl", detached).unwrap_err();
     assert_eq!(named.to_string(), located.to_string());
     assert_eq!(named.line, Some(3), "{named}");
+
+    // And a last line cut short by a crash is still skipped with a warning.
+    let cut = "{\"format\":\"prompttrace\",\"version\":1}\n\
+        {\"trace\":{\"id\":\"t1\",\"name\":\"t\",\"status\":\"running\",\"started_at\":\"2024-05-01T12:00:00Z\"}}\n\
+        {\"observation\":{\"id\":\"o1\",\"trace_id\":\"t1\"";
+    let report = format::import(&mut Store::new(), "cut.jsonl", cut.as_bytes()).unwrap();
+    let detached = format::read("cut.jsonl", cut.as_bytes()).unwrap().detach();
+    let detached_report = format::import_parsed(&mut Store::new(), "cut.jsonl", detached).unwrap();
+    assert_eq!(report.warnings.len(), 1, "{:?}", report.warnings);
+    assert_eq!(detached_report.warnings, report.warnings);
 }

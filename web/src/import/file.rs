@@ -48,25 +48,27 @@ pub async fn import(
     if bytes.len() > LET_GO_ABOVE {
         let parsed = parsed.detach();
         drop(bytes);
-        return store(name, parsed, prices, stages, saved).await;
+        return store(name, parsed, prices, stages, saved, true).await;
     }
-    store(name, parsed, prices, stages, saved).await
+    store(name, parsed, prices, stages, saved, false).await
 }
 
 /// Merges what was read over the stored records of the traces it touches,
-/// and writes what changed.
+/// and writes what changed (`detached`: what was read no longer has the
+/// file's text).
 async fn store(
     name: &str,
     parsed: Parsed<'_>,
     prices: &PriceTable,
     stages: &mut Stages,
     saved: impl Fn(usize, usize) + 'static,
+    detached: bool,
 ) -> Result<Imported, String> {
     let mut ids = parsed.trace_ids();
     ids.push(jsonl::WITHOUT_TRACE.to_string());
     let lookup = ids.clone();
     let (mut written, (report, keys, left)) = storage::update(&ids, prices, &mut |what| stages.mark(what), saved, move |stored| {
-        merge(name, parsed, &lookup, stored)
+        merge(name, parsed, detached, &lookup, stored)
     })
     .await
     .map_err(|reason| {
@@ -128,10 +130,12 @@ type Merged = (ImportReport, Vec<String>, Vec<String>);
 /// The stored records of the traces the file touches, then the file, in
 /// one store: the file merges as it would into everything stored. A stored
 /// record that cannot be read is kept as it is (and named): this file's
-/// part of that trace is not written over it.
+/// part of that trace is not written over it. `detached`: the file's text
+/// was let go, so a broken rule is named by its record, and said so.
 fn merge(
     name: &str,
     parsed: Parsed<'_>,
+    detached: bool,
     ids: &[String],
     stored: Vec<Option<Result<String, String>>>,
 ) -> Result<Update<Merged>, String> {
@@ -154,7 +158,12 @@ fn merge(
             kept.insert(id.clone());
         }
     }
-    let report = format::import_parsed(&mut store, name, parsed).map_err(|e| e.to_string())?;
+    let report = format::import_parsed(&mut store, name, parsed).map_err(|e| match e.line {
+        None if detached => {
+            format!("{e} (a file this large is not pointed into: search it for the id)")
+        }
+        _ => e.to_string(),
+    })?;
     let mut keys: Vec<String> = report.changed_traces.iter().cloned().collect();
     if report.changed_without_trace {
         keys.push(jsonl::WITHOUT_TRACE.to_string());
