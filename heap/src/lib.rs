@@ -8,9 +8,9 @@
 //! garbage collections; a first import of a 268 MB file grew the memory
 //! thousands of times and spent two thirds of its time there (6.0 s in a
 //! fresh Node process against 2.0 s once the memory had grown; 2.3 s with
-//! this heap). Growing by an eighth of the
-//! memory at least makes that a few dozen grows, and leaves at most an
-//! eighth of it unused (reserved, not touched: no resident memory).
+//! this heap). Growing by an eighth of the memory at least makes that a
+//! few dozen grows, and leaves at most an eighth of it unused (reserved,
+//! not touched: no resident memory).
 //!
 //! Everywhere but wasm32 this crate is empty: native builds keep the
 //! system allocator.
