@@ -115,6 +115,42 @@ test("while a file is saved, the bar says how far IndexedDB has got", async () =
   }
 });
 
+/** An OTLP file of ~140 MB (over the worker's 128 MB let-go size) whose
+ * last two spans are each other's parent. */
+function bigCycle() {
+  const trace = "0af7651916cd43dd8448eb211c80319c";
+  const filler = "q".repeat(7000);
+  const span = (id, parent, attributes = []) => JSON.stringify({ traceId: trace, spanId: id, parentSpanId: parent, name: id,
+    startTimeUnixNano: "1714564800000000000", endTimeUnixNano: "1714564801000000000", attributes });
+  const spans = [];
+  for (let i = 0; i < 20_000; i++) {
+    spans.push(span((i + 1).toString(16).padStart(16, "0"), "", [{ key: "note", value: { stringValue: filler } }]));
+  }
+  spans.push(span("b7ad6b7169203331", "00f067aa0ba902b7"), span("00f067aa0ba902b7", "b7ad6b7169203331"));
+  const path = join(mkdtempSync(join(tmpdir(), "prompttrace-big-")), "big-cycle.json");
+  writeFileSync(path, `{"resourceSpans":[{"scopeSpans":[{"spans":[${spans.join(",")}]}]}]}`);
+  return path;
+}
+
+test("a file too large to point into names a broken rule by its record, and says why", async () => {
+  const viewer = await Viewer.open();
+  const page = viewer.page;
+  const path = bigCycle();
+  try {
+    await viewer.goto("?page=storage");
+    const stored = await viewer.storedKeys("traces");
+    await page.setInputFiles("[data-testid=file-input]", path);
+    await page.waitForSelector("[data-testid=errors]", { timeout: 60_000 });
+    await viewer.idle();
+    assert.match(await viewer.errors(),
+      /big-cycle\.json: observation "(b7ad6b7169203331|00f067aa0ba902b7)" is its own ancestor: .*\(a file this large is not pointed into: search it for the id\)/);
+    assert.deepEqual(await viewer.storedKeys("traces"), stored, "nothing of the file is stored");
+    assert.deepEqual(viewer.pageErrors, []);
+  } finally {
+    await viewer.close();
+  }
+});
+
 test("a worker that dies mid-import is reported, naming the file, and what was stored is kept", async () => {
   const viewer = await Viewer.open();
   const page = viewer.page;
