@@ -5,9 +5,9 @@
 // before is kept.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Viewer } from "./viewer-page.mjs";
 
 /** A native file of `count` traces with 2 KB of input each (~45 MB for
@@ -74,6 +74,7 @@ test("a large file imports with its progress shown, the page answering, and Canc
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();
+    rmSync(dirname(path), { recursive: true, force: true });
   }
 });
 
@@ -112,6 +113,7 @@ test("while a file is saved, the bar says how far IndexedDB has got", async () =
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();
+    rmSync(dirname(path), { recursive: true, force: true });
   }
 });
 
@@ -148,6 +150,7 @@ test("a file too large to point into names a broken rule by its record, and says
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();
+    rmSync(dirname(path), { recursive: true, force: true });
   }
 });
 
@@ -171,6 +174,7 @@ test("a worker that dies mid-import is reported, naming the file, and what was s
     assert.deepEqual(viewer.pageErrors, []);
   } finally {
     await viewer.close();
+    rmSync(dirname(path), { recursive: true, force: true });
   }
 });
 
