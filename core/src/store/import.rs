@@ -141,23 +141,6 @@ impl Store {
             .iter()
             .map(|&i| (batch.observations[i].id.as_str(), &batch.observations[i]))
             .collect();
-        let mut touched: BTreeSet<&str> = BTreeSet::new();
-        for &i in &plan.observations {
-            let observation = &batch.observations[i];
-            if let Some(trace_id) = observation.trace_id.as_deref() {
-                if !trace_winners.contains_key(trace_id) && !self.traces.contains_key(trace_id) {
-                    return Err(reject(
-                        RecordIndex::Observation(i),
-                        self.missing_trace(observation.subject(), trace_id),
-                    ));
-                }
-                touched.insert(trace_id);
-            }
-        }
-        let lookup = |id: &str| -> Option<Links<'_>> {
-            let observation = written.get(id).copied().or_else(|| self.observation(id))?;
-            Some(links(observation))
-        };
         // A stored observation's depth or ancestry changes only when one of
         // its ancestors (or itself) moves to another parent: only then are
         // the touched trees' stored observations checked too. New records
@@ -169,9 +152,28 @@ impl Store {
             self.observation(&incoming.id)
                 .is_some_and(|stored| stored.parent_id != incoming.parent_id)
         });
+        // The touched traces are gathered only when they are walked.
+        let mut touched: BTreeSet<&str> = BTreeSet::new();
+        for &i in &plan.observations {
+            let observation = &batch.observations[i];
+            if let Some(trace_id) = observation.trace_id.as_deref() {
+                if !trace_winners.contains_key(trace_id) && !self.traces.contains_key(trace_id) {
+                    return Err(reject(
+                        RecordIndex::Observation(i),
+                        self.missing_trace(observation.subject(), trace_id),
+                    ));
+                }
+                if moves {
+                    touched.insert(trace_id);
+                }
+            }
+        }
+        let lookup = |id: &str| -> Option<Links<'_>> {
+            let observation = written.get(id).copied().or_else(|| self.observation(id))?;
+            Some(links(observation))
+        };
         let stored_in_touched = touched
             .iter()
-            .filter(|_| moves)
             .filter_map(|trace_id| self.traces.get(*trace_id))
             .flat_map(|entry| entry.observations.iter().map(|o| o.id.as_str()));
         let written_ids = plan
@@ -208,9 +210,12 @@ impl Store {
                 report.traces_updated += 1;
             }
         }
+        // A file's spans come trace by trace: the trace noted last is not
+        // looked up in the set again.
+        let mut noted = None;
         for observation in planned(batch.observations, plan.observations) {
             if self.observation(&observation.id) != Some(&observation) {
-                note_change(&mut report, observation.trace_id.as_deref());
+                note_change(&mut report, &mut noted, observation.trace_id.as_deref());
             }
             if self.put_observation(observation) {
                 report.observations_added += 1;
@@ -223,13 +228,23 @@ impl Store {
 }
 
 /// Notes the record an observation lives in as changed (its trace's id is
-/// copied once per trace, not once per observation).
-fn note_change(report: &mut ImportReport, trace_id: Option<&str>) {
+/// copied once per trace, not once per observation). `noted`: the trace
+/// noted last, already in the set.
+fn note_change(report: &mut ImportReport, noted: &mut Option<String>, trace_id: Option<&str>) {
     match trace_id {
         None => report.changed_without_trace = true,
-        Some(id) if report.changed_traces.contains(id) => {}
+        Some(id) if noted.as_deref() == Some(id) => {}
         Some(id) => {
-            report.changed_traces.insert(id.to_string());
+            if !report.changed_traces.contains(id) {
+                report.changed_traces.insert(id.to_string());
+            }
+            match noted {
+                Some(last) => {
+                    last.clear();
+                    last.push_str(id);
+                }
+                None => *noted = Some(id.to_string()),
+            }
         }
     }
 }
