@@ -4,8 +4,8 @@
 // is not fetched at start.
 
 import { Core, initSync } from "./wasm-full/prompttrace_full.js";
-import wasm from "./wasm-full/inline.mjs";
+import bytes from "./wasm-full/inline.mjs";
 
-initSync({ module: Uint8Array.from(wasm, (c) => c.charCodeAt(0)) });
+initSync({ module: bytes() });
 
 export { Core };

@@ -101,6 +101,9 @@ export function observeOpenAI<C>(client: C, options: ObserveOpenAIOptions): C {
       tracer._report(new Error("observeOpenAI: parent must be a Trace or an Observation; it is left out"));
       parent = undefined;
     }
+    // Only the full core reads the OpenAI API's shapes: a browser starts loading it now, and a call made
+    // before it is here waits for it in the queue (the app's call does not).
+    tracer._prefetchFull();
     if (!hasAny(client, PLAN)) {
       tracer._report(
         new Error("observeOpenAI: the client has no chat.completions.create, responses.create or embeddings.create; nothing is recorded"),

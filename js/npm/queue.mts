@@ -1,14 +1,16 @@
 // The recording calls waiting for the core. A call costs the app little
 // more than a push: the queue is applied in the core when the app is idle
 // (a zero-delay timer), in batches, and never lets an error reach the app.
-// OpenTelemetry spans need the full core: on a browser's record-only core,
-// a batch with spans is held, in order, until the tracer moved to the full
-// one (`needsSpans`), and everything queued after it waits behind it:
-// calls that go to the core directly (`track`, `clear`) too (`inOrder`).
-// If the full core cannot be loaded, the held spans are dropped and the
-// rest applied (`dropSpans`); spans queued later wait for a retry, which
-// the tracer makes after a back-off (`retryLater`) or at an explicit call,
-// and at the high-water mark are dropped, reported, so memory stays bounded.
+// OpenTelemetry spans and the OpenAI client's calls need the full core: on
+// a browser's record-only core, a batch with either is held, in order,
+// until the tracer moved to the full one (`needsSpans`), and everything
+// queued after it waits behind it: calls that go to the core directly
+// (`track`, `clear`) too (`inOrder`). If the full core cannot be loaded,
+// the held spans are dropped and the rest applied (`dropSpans`): an OpenAI
+// call is then recorded without what it sent and answered (the record-only
+// core says so). Spans queued later wait for a retry, which the tracer
+// makes after a back-off (`retryLater`) or at an explicit call, and at the
+// high-water mark are dropped, reported, so memory stays bounded.
 
 import { type FullCore, isFull, type LeanCore } from "./cores.mjs";
 import { errorText, safeText, unref } from "./values.mjs";
@@ -150,6 +152,8 @@ interface Written {
   observations: Wire[];
   changes: Wire[];
   spans: string[];
+  /** Calls that carry an OpenAI call's request or answer (only the full core reads them). */
+  openai: number;
 }
 
 /** The free-form fields, which may hold values that cannot be JSON. */
@@ -178,7 +182,7 @@ export function toJson(value: object, calls: readonly object[], report: (error: 
   }
 }
 
-const empty = (): Written => ({ traces: [], observations: [], changes: [], spans: [] });
+const empty = (): Written => ({ traces: [], observations: [], changes: [], spans: [], openai: 0 });
 
 /** A call that goes to the core directly (not as a batch), held in order like one. */
 export type Step = (core: LeanCore) => void;
@@ -196,9 +200,10 @@ export class Queue {
   #scheduled = false;
   /** Batches (and direct calls) held, in order, until the core can read their spans. */
   #held: (Written | Step)[] = [];
-  /** Calls held, and how many of them are span lines: kept as counts, not scanned at every apply. */
+  /** Calls held, how many of them are span lines and how many OpenAI calls: kept as counts, not scanned at every apply. */
   #heldCalls = 0;
   #heldSpans = 0;
+  #heldOpenAi = 0;
   /** The full core could not be loaded: held spans wait for `retry` rather than starting a load. */
   #stalled = false;
 
@@ -243,8 +248,8 @@ export class Queue {
 
   /**
    * The full core could not be loaded: drops the held spans, applies the
-   * rest, and returns how many spans were dropped. Spans queued later wait
-   * for `retry`.
+   * rest (held OpenAI calls without what they said), and returns how many
+   * spans were dropped. Spans queued later wait for `retry`.
    */
   dropSpans(): number {
     // A span sends a line as it starts and as it ends: spans are counted by their ids.
@@ -314,6 +319,7 @@ export class Queue {
     if (kind === "traces") wire.trace(call as TraceStart);
     else if (kind === "observations") wire.observation(call as ObservationStart);
     else wire.change(call as ChangeCall);
+    if ((call as ObservationStart | ChangeCall).openai !== undefined) this.#calls.openai++;
   }
 
   /** Applies every queued call in the core; problems go to `report`. */
@@ -324,26 +330,32 @@ export class Queue {
       this.#held.push(this.#calls);
       this.#heldCalls += this.#count;
       this.#heldSpans += this.#calls.spans.length;
+      this.#heldOpenAi += this.#calls.openai;
     }
     this.#calls = empty();
     this.#count = 0;
-    if (!isFull(core) && this.#heldSpans > 0) {
+    if (!isFull(core) && this.#heldSpans + this.#heldOpenAi > 0) {
       if (!this.#stalled) {
         this.#needsSpans();
         return;
       }
-      // No full core to wait for: past the high-water mark the spans go, so memory stays bounded.
-      if (this.#heldCalls < HIGH_WATER) {
+      // No full core to wait for. OpenAI calls alone are applied now (recorded without what they said),
+      // and later ones try the load again after the back-off.
+      if (this.#heldSpans === 0) this.#retryLater();
+      // Spans wait; past the high-water mark they go, so memory stays bounded.
+      else if (this.#heldCalls < HIGH_WATER) {
         this.#retryLater();
         return;
+      } else {
+        this.#report(new Error(`${this.dropSpans()} OpenTelemetry spans were dropped: the full wasm core could not be loaded`));
+        return;
       }
-      this.#report(new Error(`${this.dropSpans()} OpenTelemetry spans were dropped: the full wasm core could not be loaded`));
-      return;
     }
     const held = this.#held;
     this.#held = [];
     this.#heldCalls = 0;
     this.#heldSpans = 0;
+    this.#heldOpenAi = 0;
     for (const item of held) {
       if (typeof item !== "function") this.#applyBatch(core, item);
       else {

@@ -1,11 +1,12 @@
-// The full core's load that OpenTelemetry spans wait for on a browser's
-// record-only core (the queue holds them, in order, with what was recorded
-// after them). If it cannot be loaded: one report saying how many spans
-// were dropped, and the rest applied; spans recorded later wait for the
-// next try, an explicit call (flush) or a retry after a back-off, so once
-// a load has failed nothing waits behind them for longer than a minute
-// (a load that never ends holds them until it does). Later failures drop
-// the spans that waited without a report each: the first said so.
+// The full core's load that OpenTelemetry spans and OpenAI calls wait for
+// on a browser's record-only core (the queue holds them, in order, with
+// what was recorded after them). If it cannot be loaded: one report saying
+// how many spans were dropped, and the rest applied; spans recorded later
+// wait for the next try, an explicit call (flush) or a retry after a
+// back-off, so once a load has failed nothing waits behind them for longer
+// than a minute (a load that never ends holds them until it does). Later
+// failures drop the spans that waited without a report each: the first said
+// so.
 
 import type { Queue } from "./queue.mjs";
 import type { TracerCore } from "./tracer-core.mjs";
@@ -47,7 +48,11 @@ export class SpanLoad {
           try {
             const dropped = this.#queue.dropSpans();
             if (!this.#reported) {
-              this.#report(new Error(`${(error as Error)?.message ?? String(error)}; ${dropped} OpenTelemetry spans waiting for it were dropped, and spans recorded until it loads are dropped at each failed retry`));
+              const lost =
+                dropped > 0
+                  ? `${dropped} OpenTelemetry spans waiting for it were dropped, and spans recorded until it loads are dropped at each failed retry`
+                  : "what waited for it is recorded without what only it reads";
+              this.#report(new Error(`${(error as Error)?.message ?? String(error)}; ${lost}`));
             }
             this.#reported = true;
           } catch (err) {

@@ -345,11 +345,12 @@ export class Tracer {
    */
   async flush(): Promise<void> {
     if (this.#queue.holding) this.#queue.retry(); // after a failed load, an explicit flush tries again
-    await this.#save();
-    if (!this.#queue.holding) return;
-    // Spans wait for the full core: what was in the core is saved above,
-    // so a load that hangs (a slow network at pagehide) keeps nothing from
-    // storage; once it is there, the rest is applied and saved too.
+    // Held calls (spans, OpenAI calls) wait for the full core: what was in
+    // the core is saved first, so a load that hangs (a slow network at
+    // pagehide) keeps nothing from storage; once it is there, the rest is
+    // applied and saved too. Asked before that save: the full core may
+    // arrive while it runs and apply them, and they are saved all the same.
+    if (!(await this.#save())) return;
     try {
       await this.#spanLoad.load();
     } catch (error) {
@@ -358,18 +359,20 @@ export class Tracer {
     await this.#save();
   }
 
-  /** Applies the queue and saves; never rejects. */
-  async #save(): Promise<void> {
+  /** Applies the queue and saves; never rejects. Returns whether calls were held for the full core after the apply. */
+  async #save(): Promise<boolean> {
     try {
       this.#queue.apply();
     } catch (error) {
       this._report(error);
     }
+    const held = this.#queue.holding;
     try {
       await this.#keeping.flush();
     } catch (error) {
       this._report(error);
     }
+    return held;
   }
 
   /** @internal Queues an observation start; returns its handle. */
@@ -538,6 +541,11 @@ export class Tracer {
     } catch (error) {
       this._report(error);
     }
+  }
+
+  /** @internal Starts loading the full core in browsers: an API that records what only it reads was set up. */
+  _prefetchFull(): void {
+    this.#cores.prefetch();
   }
 
   /** @internal Applies every queued call now. */

@@ -139,3 +139,25 @@ test("an exporter whose full core fails to load reports once, and a later take l
     assert.equal(JSON.parse(posts[0].body).resourceSpans[0].scopeSpans[0].spans[0].name, "sent later");
     assert.deepEqual(errors, []);
   }));
+
+test("an OpenAI call waits for the full core; when it cannot load, the app gets its reply and the call is recorded and saved without what it said", () =>
+  inChromium(dist, async (page, base) => {
+    const { requests } = await failChunk(page);
+    const { found } = await phase(page, base, "phase=openai-load-fails");
+    assert.ok(found.reply, "the app got the client's own reply object");
+    assert.equal(requests.aborted, 1, "observeOpenAI started the full core's load");
+    assert.deepEqual(found.trace, {
+      name: "OpenAI.chat",
+      status: "completed",
+      tree: [["OpenAI.chat", "generation", "completed", null]],
+    }, "the call and the trace started for it ended with it, without the answering model");
+    assert.deepEqual(found.stored, ["OpenAI.chat"], "flush saved it");
+    const all = found.problems.join("\n");
+    const [report, ...moreReports] = loadReports(found.problems);
+    assert.match(report ?? "", /; what waited for it is recorded without what only it reads$/, all);
+    assert.deepEqual(moreReports, [], all);
+    const unread = found.problems.filter((problem) => problem.includes("OpenAI call"));
+    assert.equal(unread.length, 1, `one report of the call: ${all}`);
+    assert.match(unread[0], /^observation "[0-9a-f]{16}": recorded without what the OpenAI call sent and answered \(reading it needs the full wasm core, which could not be loaded\)$/);
+    assert.equal(found.problems.length, 2, all);
+  }));

@@ -1,11 +1,11 @@
 // The browser entry (record-only core, full core loaded on first use), run
 // in Node: while OpenTelemetry spans wait for the full core, the calls that
 // go to the core directly (`track`, `clear`) keep their place after what
-// was queued before them.
+// was queued before them; an OpenAI client's calls wait for it too.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 
-const { Tracer } = await import(new URL("./node_modules/prompttrace/browser.mjs", import.meta.url));
+const { Tracer, observeOpenAI } = await import(new URL("./node_modules/prompttrace/browser.mjs", import.meta.url));
 
 function tracer() {
   const problems = [];
@@ -44,4 +44,24 @@ test("clear() while spans wait for the full core: what was recorded before it do
   await app.flush();
   assert.deepEqual(problems, []);
   assert.deepEqual(tree(app), [["after clear", []]]);
+});
+
+test("an OpenAI client's call on the record-only core waits for the full core, which reads what it sent and answered", async () => {
+  const { tracer: app, problems } = tracer();
+  const answer = {
+    object: "chat.completion",
+    model: "gpt-4o-mini-2024-07-18",
+    choices: [{ index: 0, message: { role: "assistant", content: "Hello, Ada" }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+  };
+  const openai = observeOpenAI({ chat: { completions: { create: async () => answer } } }, { tracer: app });
+  app.trace({ name: "before the call" }).complete();
+  const reply = await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Greet Ada" }] });
+  assert.equal(reply, answer, "the app gets the client's own answer");
+  await app.flush();
+  assert.deepEqual(problems, []);
+  const [call] = app.summary().traces.filter((trace) => trace.name === "OpenAI.chat");
+  assert.deepEqual(call?.tree.map((node) => [node.type, node.status, node.model]), [["generation", "completed", "gpt-4o-mini-2024-07-18"]]);
+  assert.deepEqual(call.tokens, { input: 5, output: 3, total: 8 });
+  assert.deepEqual(tree(app).map(([name]) => name).sort(), ["OpenAI.chat", "before the call"]);
 });

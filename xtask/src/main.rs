@@ -11,6 +11,7 @@
 mod bench;
 mod cmd;
 mod fuzz;
+mod inline_wasm;
 mod interop;
 mod js_tests;
 mod manifest;

@@ -19,7 +19,11 @@
 //                   ends and is saved while the full core still loads;
 //                   `window.resume()` shuts the exporter down once it is
 //                   loaded
-import { Tracer } from "prompttrace";
+//   openai-load-fails  an OpenAI client's call (a client shaped like the
+//                   `openai` package's) waits for the full core, whose
+//                   load fails: the app gets its reply, and the call is
+//                   recorded and saved without what it sent and answered
+import { Tracer, observeOpenAI } from "prompttrace";
 
 export const failurePhases = {
   "load-fails": loadFails,
@@ -27,6 +31,7 @@ export const failurePhases = {
   "exporter-fails": exporterFails,
   "exporter-fails-evicts": exporterFailsEvicts,
   "exporter-waits": exporterWaits,
+  "openai-load-fails": openaiLoadFails,
 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -120,4 +125,26 @@ async function exporterWaits(onError, problems) {
   await tracer.flush(); // saved, so it could leave memory before the exporter saw it
   window.resume = async () => ({ sent: await exporter.shutdown(), problems });
   return { problems: [...problems] };
+}
+
+async function openaiLoadFails(onError, problems) {
+  const tracer = new Tracer({ storage: "indexedDB", onError });
+  const answer = {
+    id: "chatcmpl-1",
+    object: "chat.completion",
+    model: "gpt-4o-mini-2024-07-18",
+    choices: [{ index: 0, message: { role: "assistant", content: "Hello, Ada" }, finish_reason: "stop" }],
+    usage: { prompt_tokens: 5, completion_tokens: 3, total_tokens: 8 },
+  };
+  const client = { chat: { completions: { create: async () => answer } } };
+  const openai = observeOpenAI(client, { tracer, sessionId: "tab-1" });
+  const reply = await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Greet Ada" }] });
+  await tracer.flush();
+  const [trace] = tracer.summary().traces;
+  return {
+    reply: reply === answer,
+    trace: trace && { name: trace.name, status: trace.status, tree: trace.tree.map((n) => [n.name, n.type, n.status, n.model ?? null]) },
+    stored: await storedNames(),
+    problems: [...problems],
+  };
 }
