@@ -19,11 +19,13 @@ pub(super) struct Indexes {
 }
 
 impl Indexes {
+    /// Indexes a trace that is not indexed: a trace is added once, or
+    /// again after `remove_trace` of its earlier record.
     pub fn add_trace(&mut self, trace: &Trace) {
         if let Some(session) = &trace.session_id {
-            insert_into(&mut self.by_session, session, &trace.id);
+            insert_new(&mut self.by_session, session, &trace.id);
         }
-        insert_into(&mut self.by_name, &trace.name, &trace.id);
+        insert_new(&mut self.by_name, &trace.name, &trace.id);
     }
 
     pub fn remove_trace(&mut self, trace: &Trace) {
@@ -63,6 +65,19 @@ fn insert_into(index: &mut Index, key: &str, id: &str) {
             if !ids.contains(id) {
                 ids.insert(id.to_string());
             }
+        }
+        None => {
+            index.insert(key.to_string(), BTreeSet::from([id.to_string()]));
+        }
+    }
+}
+
+/// As `insert_into`, for an id not under `key` yet: one walk of its set, not
+/// two (a name's set holds every trace of that name).
+fn insert_new(index: &mut Index, key: &str, id: &str) {
+    match index.get_mut(key) {
+        Some(ids) => {
+            ids.insert(id.to_string());
         }
         None => {
             index.insert(key.to_string(), BTreeSet::from([id.to_string()]));
