@@ -198,22 +198,23 @@ export class Queue {
   #spareNums: Float64Array[] = [];
   #count = 0;
   #scheduled = false;
-  /** Batches (and direct calls) held, in order, until the core can read their spans. */
+  /** Batches (and direct calls) held, in order, until the core can read their spans and OpenAI calls. */
   #held: (Written | Step)[] = [];
   /** Calls held, how many of them are span lines and how many OpenAI calls: kept as counts, not scanned at every apply. */
   #heldCalls = 0;
   #heldSpans = 0;
   #heldOpenAi = 0;
-  /** The full core could not be loaded: held spans wait for `retry` rather than starting a load. */
+  /** The full core could not be loaded: held spans wait for `retry` rather than starting a load, and OpenAI calls are applied without it. */
   #stalled = false;
 
   /**
    * `core` gives the tracer's core now; `report` hands an error to onError
    * and never throws; `applied` runs after calls were applied (storage that
-   * appends saves what changed); `needsSpans`, when spans wait for the
-   * full core (the tracer loads it, then applies the queue again);
-   * `retryLater`, when spans wait after a failed load (the tracer retries
-   * it after a back-off, so what waits behind them is not held for long).
+   * appends saves what changed); `needsSpans`, when spans or OpenAI calls
+   * wait for the full core (the tracer loads it, then applies the queue
+   * again); `retryLater`, when they wait, or went without it, after a
+   * failed load (the tracer retries it after a back-off, so what waits
+   * behind spans is not held for long).
    */
   constructor(
     core: () => LeanCore,
@@ -229,9 +230,14 @@ export class Queue {
     this.#retryLater = retryLater;
   }
 
-  /** Spans (and what was queued after them) wait for the full core. */
+  /** Spans or OpenAI calls (and what was queued after them) wait for the full core. */
   get holding(): boolean {
     return this.#held.length > 0;
+  }
+
+  /** A load of the full core failed, and no retry was asked for since. */
+  get stalled(): boolean {
+    return this.#stalled;
   }
 
   /**
@@ -266,7 +272,7 @@ export class Queue {
     return dropped.size;
   }
 
-  /** Held spans start a load of the full core again. */
+  /** Held spans (and the next OpenAI call) start a load of the full core again. */
   retry(): void {
     this.#stalled = false;
   }
@@ -316,10 +322,12 @@ export class Queue {
       wire = new Wire(this.#report, this.#spareNums.pop());
       wires.push(wire);
     }
+    const written = wire.calls;
     if (kind === "traces") wire.trace(call as TraceStart);
     else if (kind === "observations") wire.observation(call as ObservationStart);
     else wire.change(call as ChangeCall);
-    if ((call as ObservationStart | ChangeCall).openai !== undefined) this.#calls.openai++;
+    // Counted once written: a call the wire took back is not there to wait.
+    if (wire.calls > written && (call as ObservationStart | ChangeCall).openai !== undefined) this.#calls.openai++;
   }
 
   /** Applies every queued call in the core; problems go to `report`. */
@@ -335,13 +343,15 @@ export class Queue {
     this.#calls = empty();
     this.#count = 0;
     if (!isFull(core) && this.#heldSpans + this.#heldOpenAi > 0) {
-      if (!this.#stalled) {
+      // OpenAI calls alone never wait past the high-water mark (a load that never ends): memory stays bounded.
+      const openAiOnly = this.#heldSpans === 0;
+      if (!this.#stalled && !(openAiOnly && this.#heldCalls >= HIGH_WATER)) {
         this.#needsSpans();
         return;
       }
       // No full core to wait for. OpenAI calls alone are applied now (recorded without what they said),
       // and later ones try the load again after the back-off.
-      if (this.#heldSpans === 0) this.#retryLater();
+      if (openAiOnly) this.#retryLater();
       // Spans wait; past the high-water mark they go, so memory stays bounded.
       else if (this.#heldCalls < HIGH_WATER) {
         this.#retryLater();

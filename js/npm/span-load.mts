@@ -26,6 +26,7 @@ export class SpanLoad {
   #retry: unknown;
   #delay = FIRST_RETRY_MS;
   #reported = false;
+  #reportedSpans = false;
 
   /** `apply` applies the tracer's queue; `report` hands an error to onError and never throws. */
   constructor(cores: TracerCore, queue: Queue, apply: () => void, report: (error: unknown) => void) {
@@ -47,7 +48,8 @@ export class SpanLoad {
         (error: unknown) => {
           try {
             const dropped = this.#queue.dropSpans();
-            if (!this.#reported) {
+            // Once, and once more the first time spans were dropped (an earlier failure may have held only OpenAI calls).
+            if (dropped > 0 ? !this.#reportedSpans : !this.#reported) {
               const lost =
                 dropped > 0
                   ? `${dropped} OpenTelemetry spans waiting for it were dropped, and spans recorded until it loads are dropped at each failed retry`
@@ -55,6 +57,7 @@ export class SpanLoad {
               this.#report(new Error(`${(error as Error)?.message ?? String(error)}; ${lost}`));
             }
             this.#reported = true;
+            this.#reportedSpans ||= dropped > 0;
           } catch (err) {
             this.#report(err);
           }

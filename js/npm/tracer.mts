@@ -56,7 +56,7 @@ export class Tracer {
   readonly #keeping: Keeping;
   /** Exporters running (see `exportTo`). */
   #exporters = 0;
-  /** The full core's load that held OpenTelemetry spans wait for, and its retries. */
+  /** The full core's load that held OpenTelemetry spans and OpenAI calls wait for, and its retries. */
   readonly #spanLoad: SpanLoad;
 
   constructor(options: TracerOptions = {}) {
@@ -344,35 +344,40 @@ export class Tracer {
    * appended as they are applied, so this only applies the queue.
    */
   async flush(): Promise<void> {
-    if (this.#queue.holding) this.#queue.retry(); // after a failed load, an explicit flush tries again
+    // After a failed load, an explicit flush tries again.
+    if (this.#queue.holding || this.#queue.stalled) this.#queue.retry();
     // Held calls (spans, OpenAI calls) wait for the full core: what was in
     // the core is saved first, so a load that hangs (a slow network at
     // pagehide) keeps nothing from storage; once it is there, the rest is
-    // applied and saved too. Asked before that save: the full core may
-    // arrive while it runs and apply them, and they are saved all the same.
-    if (!(await this.#save())) return;
+    // applied and saved too. The load is the one the apply started, taken
+    // before that save: the core may arrive (or fail) while it runs.
+    const { waiting } = await this.#save();
+    if (waiting === undefined) return;
     try {
-      await this.#spanLoad.load();
+      await waiting; // a failed load is reported there, and what waited applied
     } catch (error) {
       this._report(error);
     }
     await this.#save();
   }
 
-  /** Applies the queue and saves; never rejects. Returns whether calls were held for the full core after the apply. */
-  async #save(): Promise<boolean> {
+  /**
+   * Applies the queue and saves; never rejects. `waiting`: the full core's
+   * load that calls held after the apply wait for (never rejects).
+   */
+  async #save(): Promise<{ waiting: Promise<void> | undefined }> {
     try {
       this.#queue.apply();
     } catch (error) {
       this._report(error);
     }
-    const held = this.#queue.holding;
+    const waiting = this.#queue.holding ? this.#spanLoad.load() : undefined;
     try {
       await this.#keeping.flush();
     } catch (error) {
       this._report(error);
     }
-    return held;
+    return { waiting };
   }
 
   /** @internal Queues an observation start; returns its handle. */

@@ -142,7 +142,7 @@ test("an exporter whose full core fails to load reports once, and a later take l
 
 test("an OpenAI call waits for the full core; when it cannot load, the app gets its reply and the call is recorded and saved without what it said", () =>
   inChromium(dist, async (page, base) => {
-    const { requests } = await failChunk(page);
+    const { requests, allow } = await failChunk(page);
     const { found } = await phase(page, base, "phase=openai-load-fails");
     assert.ok(found.reply, "the app got the client's own reply object");
     assert.equal(requests.aborted, 1, "observeOpenAI started the full core's load");
@@ -160,4 +160,11 @@ test("an OpenAI call waits for the full core; when it cannot load, the app gets 
     assert.equal(unread.length, 1, `one report of the call: ${all}`);
     assert.match(unread[0], /^observation "[0-9a-f]{16}": recorded without what the OpenAI call sent and answered \(reading it needs the full wasm core, which could not be loaded\)$/);
     assert.equal(found.problems.length, 2, all);
+
+    await allow();
+    const retried = await page.evaluate(() => window.retry());
+    assert.equal(requests.served, 1, "a flush after the failure loads the full core again");
+    assert.deepEqual(retried.models.sort(), ["gpt-4o-mini-2024-07-18", null], "the next call is read by the full core");
+    assert.deepEqual(retried.stored, ["OpenAI.chat", "OpenAI.chat"]);
+    assert.equal(retried.problems.length, 2, retried.problems.join("\n"));
   }));

@@ -2,15 +2,16 @@
 //! so the package's browser entry needs no asset to serve and compiles its
 //! record-only core synchronously.
 //!
-//! Each byte is one character, chosen so that no printer escapes it: the 89
-//! printable ASCII characters that need no escape in any quote style (no
-//! quotes, backslash, `$` or `<`) stand for the most frequent byte values,
-//! and the rest are two-byte UTF-8 letters from U+00A1 on. A wasm is mostly
-//! zero bytes, LEB128 and opcodes: ~92% of its bytes become ASCII. Served
-//! gzipped, the literal is ~4% larger than the gzipped wasm itself, where
-//! one character per byte of the same code (U+0000–U+00FF) was ~9% larger:
-//! bundlers print NUL, the commonest byte, as `\0` or `\x00`, and esbuild
-//! prints every character past ASCII as an escape.
+//! Each byte is one character, chosen so that no quote, line or control
+//! escape is ever needed: the 89 printable ASCII characters that need none
+//! in any quote style (no quotes, backslash, `$` or `<`) stand for the most
+//! frequent byte values, and the rest are two-byte UTF-8 letters from
+//! U+00A1 on. A wasm is mostly zero bytes, LEB128 and opcodes: ~92% of its
+//! bytes become ASCII. Served gzipped, the literal is ~4% larger than the
+//! gzipped wasm itself, where one character per byte of the same code
+//! (U+0000–U+00FF) was ~9% larger: bundlers print NUL, the commonest byte,
+//! as `\0` or `\x00`. esbuild, whose default prints every character past
+//! ASCII as an escape, now escapes only the rare bytes' characters.
 
 /// The characters that stand for the most frequent bytes, in that order.
 fn ascii() -> impl Iterator<Item = char> {

@@ -22,7 +22,9 @@
 //   openai-load-fails  an OpenAI client's call (a client shaped like the
 //                   `openai` package's) waits for the full core, whose
 //                   load fails: the app gets its reply, and the call is
-//                   recorded and saved without what it sent and answered
+//                   recorded and saved without what it sent and answered;
+//                   `window.retry()` flushes (which asks for a new load)
+//                   and makes a second call, read by the full core
 import { Tracer, observeOpenAI } from "prompttrace";
 
 export const failurePhases = {
@@ -141,6 +143,13 @@ async function openaiLoadFails(onError, problems) {
   const reply = await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Greet Ada" }] });
   await tracer.flush();
   const [trace] = tracer.summary().traces;
+  window.retry = async () => {
+    await tracer.flush();
+    await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Again" }] });
+    await tracer.flush();
+    const models = tracer.summary().traces.map((t) => t.tree.map((n) => n.model ?? null)).flat();
+    return { models, stored: await storedNames(), problems: [...problems] };
+  };
   return {
     reply: reply === answer,
     trace: trace && { name: trace.name, status: trace.status, tree: trace.tree.map((n) => [n.name, n.type, n.status, n.model ?? null]) },

@@ -241,11 +241,11 @@ impl<'de> Deserialize<'de> for NumberOrName<'de> {
     }
 }
 
-/// A 64-bit unsigned integer as a string (the spec) or a number (real tools).
-/// A span's attributes, in one allocation of the right size: a list
-/// grown from empty is reallocated (copied) three times on the way to a
-/// span's usual ten or so, and that was a twentieth of an OTLP import in
-/// wasm. Room for sixteen, then shrunk in place to what was read.
+/// A span's attributes, without the reallocations (each a malloc, copy
+/// and free in wasm) of a list grown from empty on the way to a span's
+/// usual ten or so: that was a twentieth of an OTLP import in wasm. Room
+/// for sixteen at the first attribute, then shrunk in place to what was
+/// read (more than sixteen grow as any list).
 fn attributes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<KeyValue<'de>>, D::Error> {
     struct List;
     impl<'de> Visitor<'de> for List {
@@ -256,8 +256,11 @@ fn attributes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<KeyValue
         }
 
         fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            let mut list = Vec::with_capacity(16);
+            let mut list = Vec::new();
             while let Some(attribute) = seq.next_element()? {
+                if list.is_empty() {
+                    list.reserve(16);
+                }
                 list.push(attribute);
             }
             list.shrink_to_fit();
@@ -267,6 +270,7 @@ fn attributes<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<KeyValue
     deserializer.deserialize_seq(List)
 }
 
+/// A 64-bit unsigned integer as a string (the spec) or a number (real tools).
 fn uint64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
     struct V;
     impl Visitor<'_> for V {
