@@ -10,7 +10,9 @@
 // call is then recorded without what it sent and answered (the record-only
 // core says so). Spans queued later wait for a retry, which the tracer
 // makes after a back-off (`retryLater`) or at an explicit call, and at the
-// high-water mark are dropped, reported, so memory stays bounded.
+// high-water mark are dropped, reported, so memory stays bounded. A load
+// that never settles holds what waits until it does, spans and OpenAI
+// calls alike.
 
 import { type FullCore, isFull, type LeanCore } from "./cores.mjs";
 import { errorText, safeText, unref } from "./values.mjs";
@@ -343,14 +345,13 @@ export class Queue {
     this.#calls = empty();
     this.#count = 0;
     if (!isFull(core) && this.#heldSpans + this.#heldOpenAi > 0) {
-      // OpenAI calls alone never wait past the high-water mark (a load that never ends): memory stays bounded.
-      const openAiOnly = this.#heldSpans === 0;
-      if (!this.#stalled && !(openAiOnly && this.#heldCalls >= HIGH_WATER)) {
+      if (!this.#stalled) {
         this.#needsSpans();
         return;
       }
-      // No full core to wait for. OpenAI calls alone are applied now (recorded without what they said),
-      // and later ones try the load again after the back-off.
+      // The full core could not be loaded. OpenAI calls alone are applied now (recorded without what
+      // they said); the next one tries the load again once the back-off cleared `stalled`.
+      const openAiOnly = this.#heldSpans === 0;
       if (openAiOnly) this.#retryLater();
       // Spans wait; past the high-water mark they go, so memory stays bounded.
       else if (this.#heldCalls < HIGH_WATER) {

@@ -1,12 +1,13 @@
 // The full core's load that OpenTelemetry spans and OpenAI calls wait for
 // on a browser's record-only core (the queue holds them, in order, with
-// what was recorded after them). If it cannot be loaded: one report saying
-// how many spans were dropped, and the rest applied; spans recorded later
-// wait for the next try, an explicit call (flush) or a retry after a
-// back-off, so once a load has failed nothing waits behind them for longer
-// than a minute (a load that never ends holds them until it does). Later
-// failures drop the spans that waited without a report each: the first said
-// so.
+// what was recorded after them). If it cannot be loaded: a report saying
+// how many spans were dropped (or, when only OpenAI calls waited, that
+// they are recorded without what only the full core reads), and the rest
+// applied; spans recorded later wait for the next try, an explicit call
+// (flush) or a retry after a back-off, so once a load has failed nothing
+// waits behind them for longer than a minute (a load that never ends holds
+// them until it does). Later failures report nothing more, except the
+// first that drops spans after a report that dropped none.
 
 import type { Queue } from "./queue.mjs";
 import type { TracerCore } from "./tracer-core.mjs";

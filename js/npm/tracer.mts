@@ -349,29 +349,31 @@ export class Tracer {
     // Held calls (spans, OpenAI calls) wait for the full core: what was in
     // the core is saved first, so a load that hangs (a slow network at
     // pagehide) keeps nothing from storage; once it is there, the rest is
-    // applied and saved too. The load is the one the apply started, taken
-    // before that save: the core may arrive (or fail) while it runs.
-    const { waiting } = await this.#save();
+    // applied and saved too. The load is the one this first apply started,
+    // taken before the save: the core may arrive (or fail) while it runs.
+    const { waiting } = await this.#save(true);
     if (waiting === undefined) return;
     try {
       await waiting; // a failed load is reported there, and what waited applied
     } catch (error) {
       this._report(error);
     }
-    await this.#save();
+    await this.#save(false);
   }
 
   /**
-   * Applies the queue and saves; never rejects. `waiting`: the full core's
-   * load that calls held after the apply wait for (never rejects).
+   * Applies the queue and saves; never rejects. `waiting` (when `takeLoad`):
+   * the full core's load that the calls held after the apply wait for,
+   * which the apply started (never rejects). Only the first save takes it:
+   * after a failed load, a later one would start another at once.
    */
-  async #save(): Promise<{ waiting: Promise<void> | undefined }> {
+  async #save(takeLoad: boolean): Promise<{ waiting: Promise<void> | undefined }> {
     try {
       this.#queue.apply();
     } catch (error) {
       this._report(error);
     }
-    const waiting = this.#queue.holding ? this.#spanLoad.load() : undefined;
+    const waiting = takeLoad && this.#queue.holding ? this.#spanLoad.load() : undefined;
     try {
       await this.#keeping.flush();
     } catch (error) {

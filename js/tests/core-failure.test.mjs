@@ -163,7 +163,7 @@ test("an OpenAI call waits for the full core; when it cannot load, the app gets 
 
     await allow();
     const retried = await page.evaluate(() => window.retry());
-    assert.equal(requests.served, 1, "a flush after the failure loads the full core again");
+    assert.equal(requests.served, 1, "after a flush, the next OpenAI call loads the full core again");
     assert.deepEqual(retried.models.sort(), ["gpt-4o-mini-2024-07-18", null], "the next call is read by the full core");
     assert.deepEqual(retried.stored, ["OpenAI.chat", "OpenAI.chat"]);
     assert.equal(retried.problems.length, 2, retried.problems.join("\n"));

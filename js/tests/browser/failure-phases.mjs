@@ -23,8 +23,9 @@
 //                   `openai` package's) waits for the full core, whose
 //                   load fails: the app gets its reply, and the call is
 //                   recorded and saved without what it sent and answered;
-//                   `window.retry()` flushes (which asks for a new load)
-//                   and makes a second call, read by the full core
+//                   `window.retry()` flushes (which lets the next call
+//                   load the full core again) and makes a second call,
+//                   read by the full core
 import { Tracer, observeOpenAI } from "prompttrace";
 
 export const failurePhases = {
