@@ -4,7 +4,7 @@
 //! The core's `record::openai` reads them; this file only converts.
 //!
 //! Only the full core reads them: what the OpenAI API's shapes take to read
-//! stays out of the record-only wasm a browser app starts on (~13 KB of its
+//! stays out of the record-only wasm a browser app starts on (~11 KB of its
 //! gzipped size). A browser tracer holds an OpenAI call until it moved to the
 //! full core (`js/npm/queue.mts`); the record-only core sees one only when the
 //! full core could not be loaded, and records the generation without what the
