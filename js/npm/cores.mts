@@ -1,7 +1,7 @@
 // Which wasm core a tracer runs on. Node loads the full core at once. A
-// browser app starts on the record-only core (recording, track, summary,
-// the native files, storage), inlined so that `new Tracer()` stays
-// synchronous, and loads the full core (the OTLP and Langfuse readers, live
+// browser app starts on the record-only core (recording, track, the native
+// files, storage), inlined so that `new Tracer()` stays synchronous, and
+// loads the full core (the OTLP and Langfuse readers, the summary, live
 // OpenTelemetry spans, the OTLP exporter's batches) on first use: a dynamic
 // import of its own inline module, which bundlers emit as a chunk of its
 // own that is fetched only then. A tracer then moves its records to a full

@@ -199,13 +199,12 @@ export class Tracer {
    * Traces, trees and sessions with their figures (the CLI's `summary
    * --json`): of what is in memory, and with file storage, of the whole
    * file (what left memory included), read again on each call.
+   * In browsers a promise: the summary loads on first use.
    */
-  summary(): Summary {
-    return this.#read((): Summary => this.#keeping.summary() ?? JSON.parse(this.#cores.now.summaryJson()), {
-      traces: [],
-      sessions: [],
-      generations_without_trace: 0,
-    });
+  summary(): Lazy<Summary> {
+    const none: Summary = { traces: [], sessions: [], generations_without_trace: 0 };
+    const now = (): Summary => this.#read((): Summary => this.#keeping.summary() ?? JSON.parse(this.#cores.full().summaryJson()), none);
+    return this.#cores.lazy ? this.#cores.load().then(now, (error: unknown) => this.#fallback(error, none)) : now();
   }
 
   /** The native trace file (JSON), readable by the CLI and the viewer. */

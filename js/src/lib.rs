@@ -28,6 +28,7 @@ use prompttrace::format::{jsonl, native};
 use prompttrace::outbox::Outbox;
 use prompttrace::record::openai;
 use prompttrace::record::Recorder;
+#[cfg(feature = "full")]
 use prompttrace::summary::summarize;
 use prompttrace::{ManualClock, Price, PriceTable, SeededIds};
 use std::collections::BTreeMap;
@@ -110,7 +111,10 @@ impl Core {
         Ok(())
     }
 
-    /// The core's summary (the shape of `prompttrace summary --json`), as JSON.
+    /// The core's summary (the shape of `prompttrace summary --json`), as
+    /// JSON. Full core only: the summary's rollups and trees are ~11 KB of
+    /// the gzipped wasm, and a browser app can wait for them.
+    #[cfg(feature = "full")]
     #[wasm_bindgen(js_name = summaryJson)]
     pub fn summary_json(&self) -> String {
         serde_json::to_string(&summarize(self.recorder.store(), &self.prices)).unwrap_or_default()

@@ -1,7 +1,8 @@
 // The split core in a real browser: the record-only page (record-only/,
 // built by Vite) records into IndexedDB with only the start-up chunk; the
 // full core's chunk is requested when the first API that needs it runs
-// (`Tracer.load`, which reads stored records), once, and not before; an
+// (`summary()`; on a new page `Tracer.load`, which reads stored records),
+// once, and not before; an
 // exporter started at once sends when it is there. Expects `vite build
 // record-only --manifest` to have written record-only/dist (cargo xtask
 // test does).
@@ -26,15 +27,21 @@ test("a record-only page records, persists, reloads and exports, and fetches the
 
     const recorded = await phase(page, base, "phase=record");
     assert.deepEqual(recorded.problems, []);
-    const [trace] = recorded.summary.traces;
+    assert.deepEqual(recorded.exported.traces.map((t) => t.name), ["support_chat"]);
+    assert.deepEqual(recorded.exported.observations.map((o) => o.name).sort(), ["answer", "follow_up", "search_orders"]);
+    assert.deepEqual(lazyRequested(), [], "recording, track, the native export and saving to IndexedDB need no full core");
+
+    const summary = await page.evaluate(() => window.summarize());
+    assert.deepEqual(lazyRequested(), lazyFiles, "the summary fetched the full core, once");
+    const [trace] = summary.traces;
     assert.equal(trace.name, "support_chat");
     // Sorted: steps started in one tick of a browser's coarse clock are ordered by their random ids.
     assert.deepEqual(trace.tree.map((n) => `${n.name} ${n.type}`).sort(), ["answer generation", "follow_up generation", "search_orders retriever"]);
     assert.deepEqual(trace.tokens, { input: 18, output: 9, total: 27 });
-    assert.deepEqual(lazyRequested(), [], "recording and saving to IndexedDB need no full core");
 
+    requested.length = 0;
     const reloaded = await phase(page, base, "phase=reload");
-    assert.deepEqual(reloaded.summary, recorded.summary, "Tracer.load reads back what was flushed");
+    assert.deepEqual(reloaded.summary, summary, "Tracer.load reads back what was flushed");
     assert.deepEqual(reloaded.exported.observations.map((o) => o.name).sort(), ["answer", "follow_up", "search_orders"]);
     assert.deepEqual(lazyRequested(), lazyFiles, "reading stored records back fetched the full core, once");
 

@@ -76,6 +76,9 @@ void new Tracer({ storage: { file: new URL("file:///tmp/traces.jsonl") }, maxTra
 new Tracer({ storage: { path: "traces.jsonl" } });
 // @ts-expect-error maxTracesInMemory is a number
 new Tracer({ maxTracesInMemory: "1000" });
+const lazySummary: Lazy<Summary> = inFile.summary();
+void lazySummary;
+// @ts-expect-error in browsers the summary is a promise: await it
 void inFile.summary().traces;
 // @ts-expect-error a level is one of four
 trace.span({ level: "loud" });
@@ -102,7 +105,7 @@ async function flows(): Promise<void> {
   const two: number = double(1);
   const current: Observation | undefined = tracer.currentObservation();
 
-  const summary: Summary = tracer.summary();
+  const summary: Summary = await tracer.summary();
   const first: TraceSummary | undefined = summary.traces[0];
   const status: Status | undefined = first?.status;
   const totalCost: number | null | undefined = first?.cost.total;

@@ -38,7 +38,18 @@ export const failurePhases = {
 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-const names = (tracer) => tracer.summary().traces.map((trace) => trace.name).sort();
+/**
+ * What a tracer holds, from its native export: `summary()` needs the full
+ * core, which these phases keep from loading.
+ */
+const recorded = (tracer) => JSON.parse(tracer.export());
+const names = (tracer) => recorded(tracer).traces.map((trace) => trace.name).sort();
+/** A trace's root observations, as `[name, type, status, model]`. */
+function roots(tracer, trace) {
+  return recorded(tracer)
+    .observations.filter((o) => o.trace_id === trace.id && o.parent_id == null)
+    .map((o) => [o.name, o.type, o.status, o.model ?? null]);
+}
 
 /**
  * The names of the traces stored in IndexedDB, read from the layout's
@@ -82,14 +93,14 @@ async function loadFails(onError, problems) {
   names(tracer);
   await sleep(50);
   const stored = await storedNames();
-  const [recorded] = tracer.summary().traces.filter((t) => t.name === "after the span");
+  const [afterSpan] = recorded(tracer).traces.filter((t) => t.name === "after the span");
   window.retry = async () => {
     await tracer.flush();
     return { names: names(tracer), problems };
   };
   window.namesNow = () => names(tracer);
   window.state = async () => ({ names: names(tracer), problems, stored: await storedNames() });
-  return { afterFlush, names: names(tracer), steps: recorded?.tree.map((n) => n.name) ?? [], output: responseText, stored, problems: [...problems] };
+  return { afterFlush, names: names(tracer), steps: afterSpan ? roots(tracer, afterSpan).map(([name]) => name) : [], output: responseText, stored, problems: [...problems] };
 }
 
 async function loadHangs(onError, problems) {
@@ -143,17 +154,17 @@ async function openaiLoadFails(onError, problems) {
   const openai = observeOpenAI(client, { tracer, sessionId: "tab-1" });
   const reply = await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Greet Ada" }] });
   await tracer.flush();
-  const [trace] = tracer.summary().traces;
+  const [trace] = recorded(tracer).traces;
   window.retry = async () => {
     await tracer.flush();
     await openai.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "Again" }] });
     await tracer.flush();
-    const models = tracer.summary().traces.map((t) => t.tree.map((n) => n.model ?? null)).flat();
+    const models = recorded(tracer).observations.map((o) => o.model ?? null);
     return { models, stored: await storedNames(), problems: [...problems] };
   };
   return {
     reply: reply === answer,
-    trace: trace && { name: trace.name, status: trace.status, tree: trace.tree.map((n) => [n.name, n.type, n.status, n.model ?? null]) },
+    trace: trace && { name: trace.name, status: trace.status, tree: roots(tracer, trace) },
     stored: await storedNames(),
     problems: [...problems],
   };

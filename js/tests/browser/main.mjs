@@ -51,7 +51,7 @@ async function record() {
   trace.complete({ output: responseText });
   await askOpenAI(tracer);
   await tracer.flush();
-  return tracer.summary();
+  return await tracer.summary();
 }
 
 /**
@@ -128,7 +128,7 @@ async function askOpenAI(tracer) {
 
 async function read() {
   const tracer = await Tracer.load({ storage: "indexedDB", onError });
-  return tracer.summary();
+  return await tracer.summary();
 }
 
 if (["tracer", "resume", "priced", "two-flushes", "seed-v1", "layout", "force-close", "blocked"].includes(phase)) {

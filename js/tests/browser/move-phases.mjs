@@ -91,7 +91,7 @@ async function moveLeft(onError, problems) {
   old.complete({ output: "done" });
   tracer.trace({ id: NEW, name: "new" }).complete({ output: "done" });
   await tracer.flush(); // saved and ended: the older one leaves memory
-  const inMemory = tracer.summary().traces.map((t) => t.name);
+  const inMemory = JSON.parse(tracer.export()).traces.map((t) => t.name);
   await tracer.exportOtlp(); // the tracer moves to the full core
   const before = problems.length;
   old.update({ metadata: { feedback: "late" } });

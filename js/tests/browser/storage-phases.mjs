@@ -41,7 +41,7 @@ export async function storagePhase(phase, params, onError) {
       await tracer.flush();
       window.flushAgain = async () => {
         await tracer.flush();
-        return { inMemory: tracer.summary().traces.length };
+        return { inMemory: JSON.parse(tracer.export()).traces.length };
       };
       return { stored: true };
     }
@@ -122,7 +122,7 @@ async function layout(onError) {
   };
   db.close();
   const tracer = await Tracer.load({ storage: "indexedDB", onError });
-  return { ...found, loaded: tracer.summary().traces.map((t) => [t.name, t.status, t.observation_count]) };
+  return { ...found, loaded: (await tracer.summary()).traces.map((t) => [t.name, t.status, t.observation_count]) };
 }
 
 /** The trace names stored in `traces`, read with IndexedDB directly. */

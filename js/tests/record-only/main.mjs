@@ -2,7 +2,9 @@
 // records a trace with spans and generations and persists it to IndexedDB.
 // What this page loads at start is what the size test weighs
 // (size.test.mjs); lazy-core.test.mjs runs it in Chromium:
-//   ?phase=record  records and flushes; `window.result` is the summary
+//   ?phase=record  records and flushes; `window.result` is the native
+//                  export, and `window.summarize()` the summary (which
+//                  loads the full core)
 //   ?phase=reload  Tracer.load (reading stored records: the full core's
 //                  first use); the summary and the native export, then
 //                  `window.lazy()` asks for OTLP and imports it into a new
@@ -27,7 +29,8 @@ async function record() {
   );
   trace.complete({ output: responseText });
   await tracer.flush();
-  return { summary: tracer.summary() };
+  window.summarize = () => tracer.summary();
+  return { exported: JSON.parse(tracer.export()) };
 }
 
 async function reload() {
@@ -36,9 +39,9 @@ async function reload() {
     const otlp = await tracer.exportOtlp();
     const copy = new Tracer({ onError });
     const report = await copy.import(otlp, "from-otlp.json");
-    return { spans: JSON.parse(otlp).resourceSpans[0].scopeSpans[0].spans.length, report, names: copy.summary().traces.map((t) => t.name), problems };
+    return { spans: JSON.parse(otlp).resourceSpans[0].scopeSpans[0].spans.length, report, names: (await copy.summary()).traces.map((t) => t.name), problems };
   };
-  return { summary: tracer.summary(), exported: JSON.parse(tracer.export()) };
+  return { summary: await tracer.summary(), exported: JSON.parse(tracer.export()) };
 }
 
 /** exportTo in a browser: its batches wait for the full core, then go out. */
