@@ -54,13 +54,18 @@ export class TracerCore {
 
   /** The full core, loaded on first use (browsers; in Node it is loaded). */
   load(): Promise<FullCore> {
-    this.#upgrading ??= loadFull().then(
-      () => this.full(),
-      (error: unknown) => {
-        this.#upgrading = undefined; // a later call tries again
-        throw new Error(`prompttrace could not load its full wasm core (${(error as Error)?.message ?? String(error)})`);
-      },
-    );
+    this.#upgrading ??= loadFull()
+      .then(
+        () => this.full(),
+        (error: unknown) => {
+          throw new Error(`prompttrace could not load its full wasm core (${(error as Error)?.message ?? String(error)})`);
+        },
+      )
+      .catch((error: unknown) => {
+        // A later call tries again, the move too when it was what failed.
+        this.#upgrading = undefined;
+        throw error;
+      });
     return this.#upgrading;
   }
 

@@ -4,7 +4,7 @@
 // lets an error reach the host app: every public method catches and routes
 // to onError. In browsers it starts on the record-only core and moves to
 // the full one on first use of what only that has (cores.mts): `import`,
-// `exportOtlp`, `exportTo`, OpenTelemetry spans.
+// `exportOtlp`, `summary`, `exportTo`, OpenTelemetry spans.
 
 import { TracerCore } from "./tracer-core.mjs";
 import { currentAttributes, currentObservation, type Propagated, propagated, runWith, withMetadata } from "./context.mjs";
@@ -58,6 +58,8 @@ export class Tracer {
   #exporters = 0;
   /** The full core's load that held OpenTelemetry spans and OpenAI calls wait for, and its retries. */
   readonly #spanLoad: SpanLoad;
+  /** Why the last `summary()` was empty (its core could not be loaded), reported once until one succeeds. */
+  #summaryFailed: string | undefined;
 
   constructor(options: TracerOptions = {}) {
     const opts: TracerOptions = options && typeof options === "object" ? options : {};
@@ -199,12 +201,24 @@ export class Tracer {
    * Traces, trees and sessions with their figures (the CLI's `summary
    * --json`): of what is in memory, and with file storage, of the whole
    * file (what left memory included), read again on each call.
-   * In browsers a promise: the summary loads on first use.
+   * In browsers a promise: the summary loads on first use. If it cannot
+   * be loaded, the summary is empty; that is reported once, until a
+   * summary is read again (each call tries the load again).
    */
   summary(): Lazy<Summary> {
     const none: Summary = { traces: [], sessions: [], generations_without_trace: 0 };
-    const now = (): Summary => this.#read((): Summary => this.#keeping.summary() ?? JSON.parse(this.#cores.full().summaryJson()), none);
-    return this.#cores.lazy ? this.#cores.load().then(now, (error: unknown) => this.#fallback(error, none)) : now();
+    const now = (): Summary => {
+      this.#summaryFailed = undefined;
+      return this.#read((): Summary => this.#keeping.summary() ?? JSON.parse(this.#cores.full().summaryJson()), none);
+    };
+    if (!this.#cores.lazy) return now();
+    return this.#cores.load().then(now, (error: unknown) => {
+      // An app may poll the summary: the same failure is not reported on every call.
+      const why = (error as Error)?.message ?? String(error);
+      if (why !== this.#summaryFailed) this._report(new Error(`the summary is empty: ${why}`));
+      this.#summaryFailed = why;
+      return none;
+    });
   }
 
   /** The native trace file (JSON), readable by the CLI and the viewer. */

@@ -39,8 +39,9 @@ export type Prices = Record<string, { input: number; output: number }>;
 
 /**
  * The result of an API whose part of the core loads on first use in
- * browsers (`import`, `exportOtlp`): a `T` in Node, a `Promise<T>` in
- * browsers. `await` it to be right in both.
+ * browsers (`import`, `exportOtlp`, `summary`): a `T` in Node, a
+ * `Promise<T>` in browsers, which reads what is recorded by the time it
+ * resolves. `await` it to be right in both.
  */
 export type Lazy<T> = T | Promise<T>;
 

@@ -1,7 +1,8 @@
 //! What only the full wasm carries (the `full` feature): the readers of
 //! other tools' files (OTLP, Langfuse) behind `importText`, live OpenTelemetry
-//! spans, the OTLP exporter's batches, search, and the summary over a
-//! stored file (Node's file storage). A browser app
+//! spans, the OTLP exporter's batches, search, and the summary (its rollups
+//! and trees are ~11 KB of the gzipped wasm), also over a stored file
+//! (Node's file storage). A browser app
 //! starts on the wasm without them (recording and storage only) and loads
 //! this one on first use; Node loads this one at once.
 
@@ -156,6 +157,13 @@ impl Core {
             .into_iter()
             .map(String::from)
             .collect()
+    }
+
+    /// The core's summary (the shape of `prompttrace summary --json`), as
+    /// JSON.
+    #[wasm_bindgen(js_name = summaryJson)]
+    pub fn summary_json(&self) -> String {
+        serde_json::to_string(&summarize(self.recorder.store(), &self.prices)).unwrap_or_default()
     }
 
     /// The summary of a stored file with what is in memory merged over it

@@ -5,9 +5,9 @@
 //! lives in core; this crate converts and calls.
 //!
 //! Built without features, it is the record-only wasm a browser app starts
-//! on (recording, `track`, the summary, writing the native files and
-//! storage's records); the `full` feature adds what loads on first use
-//! (`full.rs`: every reader, stored records included), and `cli` the
+//! on (recording, `track`, writing the native files and storage's
+//! records); the `full` feature adds what loads on first use (`full.rs`:
+//! every reader, stored records included, and the summary), and `cli` the
 //! bin's commands.
 
 /// The wasm heap grows in large steps (`prompttrace-heap`: std's grows by
@@ -28,8 +28,6 @@ use prompttrace::format::{jsonl, native};
 use prompttrace::outbox::Outbox;
 use prompttrace::record::openai;
 use prompttrace::record::Recorder;
-#[cfg(feature = "full")]
-use prompttrace::summary::summarize;
 use prompttrace::{ManualClock, Price, PriceTable, SeededIds};
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
@@ -109,15 +107,6 @@ impl Core {
             self.prices.set(model, price);
         }
         Ok(())
-    }
-
-    /// The core's summary (the shape of `prompttrace summary --json`), as
-    /// JSON. Full core only: the summary's rollups and trees are ~11 KB of
-    /// the gzipped wasm, and a browser app can wait for them.
-    #[cfg(feature = "full")]
-    #[wasm_bindgen(js_name = summaryJson)]
-    pub fn summary_json(&self) -> String {
-        serde_json::to_string(&summarize(self.recorder.store(), &self.prices)).unwrap_or_default()
     }
 
     /// The native trace file.

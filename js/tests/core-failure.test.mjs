@@ -168,3 +168,21 @@ test("an OpenAI call waits for the full core; when it cannot load, the app gets 
     assert.deepEqual(retried.stored, ["OpenAI.chat", "OpenAI.chat"]);
     assert.equal(retried.problems.length, 2, retried.problems.join("\n"));
   }));
+
+test("a summary whose full core cannot load is empty and reported once; the next summary after the failure loads it", () =>
+  inChromium(dist, async (page, base) => {
+    const { requests, allow } = await failChunk(page);
+    const { found } = await phase(page, base, "phase=summary-load-fails");
+    const empty = { traces: [], sessions: [], generations_without_trace: 0 };
+    assert.deepEqual([found.first, found.second], [empty, empty]);
+    assert.deepEqual(found.recorded, ["summarized"], "the trace is recorded all the same");
+    assert.equal(requests.aborted, 2, "each summary tried the load");
+    assert.equal(found.problems.length, 1, found.problems.join("\n"));
+    assert.match(found.problems[0], /^the summary is empty: prompttrace could not load its full wasm core/);
+
+    await allow();
+    const retried = await page.evaluate(() => window.retry());
+    assert.equal(requests.served, 1);
+    assert.deepEqual(retried.names, ["summarized"]);
+    assert.deepEqual(retried.problems, found.problems, "no report once it loads");
+  }));

@@ -31,7 +31,8 @@ test("a record-only page records, persists, reloads and exports, and fetches the
     assert.deepEqual(recorded.exported.observations.map((o) => o.name).sort(), ["answer", "follow_up", "search_orders"]);
     assert.deepEqual(lazyRequested(), [], "recording, track, the native export and saving to IndexedDB need no full core");
 
-    const summary = await page.evaluate(() => window.summarize());
+    const { summary, problems } = await page.evaluate(() => window.summarize());
+    assert.deepEqual(problems, []);
     assert.deepEqual(lazyRequested(), lazyFiles, "the summary fetched the full core, once");
     const [trace] = summary.traces;
     assert.equal(trace.name, "support_chat");

@@ -26,6 +26,9 @@
 //                   `window.retry()` flushes (which lets the next call
 //                   load the full core again) and makes a second call,
 //                   read by the full core
+//   summary-load-fails  two summaries while the load fails: each tries
+//                   the load, both are empty, one report; `window.retry()`
+//                   reads the summary once the chunk is let through
 import { Tracer, observeOpenAI } from "prompttrace";
 
 export const failurePhases = {
@@ -35,6 +38,7 @@ export const failurePhases = {
   "exporter-fails-evicts": exporterFailsEvicts,
   "exporter-waits": exporterWaits,
   "openai-load-fails": openaiLoadFails,
+  "summary-load-fails": summaryLoadFails,
 };
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -168,4 +172,16 @@ async function openaiLoadFails(onError, problems) {
     stored: await storedNames(),
     problems: [...problems],
   };
+}
+
+async function summaryLoadFails(onError, problems) {
+  const tracer = new Tracer({ onError });
+  tracer.trace({ name: "summarized" }).complete({ output: "ok" });
+  const first = await tracer.summary();
+  const second = await tracer.summary();
+  window.retry = async () => {
+    const summary = await tracer.summary();
+    return { names: summary.traces.map((t) => t.name), problems: [...problems] };
+  };
+  return { first, second, recorded: names(tracer), problems: [...problems] };
 }

@@ -29,7 +29,7 @@ async function record() {
   );
   trace.complete({ output: responseText });
   await tracer.flush();
-  window.summarize = () => tracer.summary();
+  window.summarize = async () => ({ summary: await tracer.summary(), problems });
   return { exported: JSON.parse(tracer.export()) };
 }
 
