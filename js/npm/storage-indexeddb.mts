@@ -8,7 +8,7 @@
 // Lines file per key in `files`) is migrated on first open, all or nothing.
 
 import { type FullCore, type LeanCore as Core, newFullCore } from "./cores.mjs";
-import { Merger, takeChanges, withWhole, type Ours } from "./storage-merge.mjs";
+import { Merger, rowOf, takeChanges, withWhole, type Ours } from "./storage-merge.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
 const DB_NAME = "prompttrace";
@@ -264,7 +264,7 @@ function writeTraces(
       if (row !== undefined) index.put(row, id);
       written.note(id, record); // if the transaction aborts, the next save finds a mismatch and merges: the safe way
     };
-    const ownRow = (): unknown => (id === "" || ours.whole === undefined ? undefined : source().indexRow(id));
+    const ownRow = (): unknown => (id === "" || ours.whole === undefined ? undefined : rowOf(source(), id));
     const own = ours.whole ?? ours.changed;
     const stored = records.get(id);
     // Handled here, never thrown: an exception in a handler would abort

@@ -19,6 +19,12 @@ export function takeChanges(core: Core, pending: Map<string, string> = new Map()
   return changes;
 }
 
+/** A trace's index row (the viewer's layout v2), from the core's JSON; undefined when the core has no such trace. */
+export function rowOf(core: Core, id: string): unknown {
+  const row = core.indexRow(id);
+  return row === undefined ? undefined : JSON.parse(row);
+}
+
 /**
  * Merges trace records in a scratch core: the stored record, then ours
  * (core's merge rule). Ours is the records this tracer changed since its
@@ -48,7 +54,7 @@ export class Merger {
     this.#scratch.importLines(name, utf8(stored));
     this.#import(id, ours);
     const record = this.#scratch.traceLines(id) ?? ours.whole ?? ours.changed;
-    return { record, row: id === "" ? undefined : this.#scratch.indexRow(id) };
+    return { record, row: id === "" ? undefined : rowOf(this.#scratch, id) };
   }
 
   /** Ours over what the scratch core holds: the changed records, or the whole trace where none of it is stored. */

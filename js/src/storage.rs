@@ -9,10 +9,8 @@ use prompttrace::format::jsonl;
 use prompttrace::model::{Observation, Trace};
 use prompttrace::retention;
 use prompttrace::rollup::IndexRow;
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use crate::convert::js_error;
 use crate::left::Left;
 use crate::Core;
 
@@ -107,18 +105,15 @@ impl Core {
         jsonl::write_trace(self.recorder.store(), id)
     }
 
-    /// One trace's summary row (storage layout v2's `index` row), as a JS
-    /// object with `null` for what is missing; `undefined` when there is no
-    /// such trace.
+    /// One trace's summary row (storage layout v2's `index` row), as JSON
+    /// with `null` for what is missing; `undefined` when there is no such
+    /// trace. JSON, not a JS object: serde-wasm-bindgen's serializer was
+    /// ~3 KB of the gzipped record-only wasm, which writes JSON anyway.
     #[wasm_bindgen(js_name = indexRow)]
-    pub fn index_row(&self, id: &str) -> Result<JsValue, JsError> {
+    pub fn index_row(&self, id: &str) -> Option<String> {
         let store = self.recorder.store();
-        let Some(entry) = store.trace(id) else {
-            return Ok(JsValue::UNDEFINED);
-        };
-        let row = IndexRow::of(store, entry, &self.prices);
-        let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-        row.serialize(&serializer).map_err(js_error)
+        let entry = store.trace(id)?;
+        serde_json::to_string(&IndexRow::of(store, entry, &self.prices)).ok()
     }
 
     /// What a writer appends to a JSON Lines file before its first record,
