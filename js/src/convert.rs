@@ -21,6 +21,8 @@ use wasm_bindgen::JsError;
 mod openai;
 pub mod wire;
 
+use wire::{FromRest, Rest};
+
 /// Reads one call sent on its own; `None` (and a problem) when it cannot be read.
 pub fn parse<T: serde::de::DeserializeOwned>(text: &str, problems: &mut Problems) -> Option<T> {
     serde_json::from_str(text)
@@ -41,12 +43,20 @@ pub struct TraceStart {
 }
 
 /// The fields of a trace's start that few calls carry.
-#[derive(Deserialize, Default)]
-#[serde(default)]
 pub struct TraceRest {
     tags: Option<Vec<String>>,
     environment: Option<String>,
     release: Option<String>,
+}
+
+impl FromRest for TraceRest {
+    fn from_rest(rest: &mut Rest) -> Self {
+        TraceRest {
+            tags: rest.field("tags"),
+            environment: rest.field("environment"),
+            release: rest.field("release"),
+        }
+    }
 }
 
 /// An observation's start (`ObservationStart`). Its kind is borrowed from
@@ -67,8 +77,6 @@ pub struct ObservationStart<'a> {
 }
 
 /// The fields of an observation's start that few calls carry.
-#[derive(Deserialize, Default)]
-#[serde(default)]
 pub struct ObservationRest {
     model_parameters: Option<Value>,
     prompt_name: Option<String>,
@@ -77,6 +85,19 @@ pub struct ObservationRest {
     variables: Option<Value>,
     /// A call of the OpenAI client (`convert/openai.rs`).
     openai: Option<Box<RawValue>>,
+}
+
+impl FromRest for ObservationRest {
+    fn from_rest(rest: &mut Rest) -> Self {
+        ObservationRest {
+            model_parameters: rest.field("model_parameters"),
+            prompt_name: rest.field("prompt_name"),
+            prompt_version: rest.field("prompt_version"),
+            template: rest.field("template"),
+            variables: rest.field("variables"),
+            openai: rest.raw("openai"),
+        }
+    }
 }
 
 /// An end or an update of a trace or an observation (`ChangeCall`). Its
@@ -95,8 +116,6 @@ pub struct ChangeCall<'a> {
 }
 
 /// The fields of a change that few calls carry.
-#[derive(Deserialize, Default)]
-#[serde(default)]
 pub struct ChangeRest {
     usage: Option<Value>,
     cost: Option<Value>,
@@ -114,6 +133,27 @@ pub struct ChangeRest {
     input: Option<Json>,
     /// How a call of the OpenAI client ended (`convert/openai.rs`).
     openai: Option<Box<RawValue>>,
+}
+
+impl FromRest for ChangeRest {
+    fn from_rest(rest: &mut Rest) -> Self {
+        ChangeRest {
+            usage: rest.field("usage"),
+            cost: rest.field("cost"),
+            completion_start_time: rest.field("completion_start_time"),
+            metadata: rest.field("metadata"),
+            level: rest.field("level"),
+            status_message: rest.field("status_message"),
+            model: rest.field("model"),
+            model_parameters: rest.field("model_parameters"),
+            name: rest.field("name"),
+            session_id: rest.field("session_id"),
+            user_id: rest.field("user_id"),
+            tags: rest.field("tags"),
+            input: rest.field("input"),
+            openai: rest.raw("openai"),
+        }
+    }
 }
 
 /// Problems found while converting; reported through `onError`, never thrown.

@@ -224,43 +224,57 @@ fn who(trace: bool, id: &str) -> Who<'_> {
     }
 }
 
-/// The fields few calls carry, read from their JSON object. A field that
-/// cannot be read (nested too deep, a lone surrogate) is left out alone.
-fn rest_of<T: DeserializeOwned + Default>(
-    text: Option<Cow<str>>,
-    who: &Who,
-    problems: &mut Problems,
-) -> T {
-    let Some(text) = text.filter(|text| text != "null") else {
-        return T::default();
-    };
-    if let Ok(rest) = serde_json::from_str(&text) {
-        return rest;
+/// What a kind of call carries in its `rest` (`convert.rs`), read by name.
+pub trait FromRest {
+    fn from_rest(rest: &mut Rest) -> Self;
+}
+
+/// A call's `rest`: the JSON object of the fields few calls carry, read a
+/// field at a time. A field that cannot be read (nested too deep, a lone
+/// surrogate) is left out alone, with a problem; and one deserializer a
+/// field type serves every kind of call (a derived one a kind was ~16 KB
+/// of the record-only wasm).
+pub struct Rest<'r> {
+    fields: BTreeMap<String, Box<RawValue>>,
+    who: &'r Who<'r>,
+    problems: &'r mut Problems,
+}
+
+impl Rest<'_> {
+    /// Field `name`; `None` when it is missing, `null`, or not a `T`.
+    pub fn field<T: DeserializeOwned>(&mut self, name: &str) -> Option<T> {
+        let raw = self.raw(name)?;
+        serde_json::from_str(raw.get())
+            .map_err(|error| {
+                self.problems.push(format!(
+                    "{}: its {name} could not be read ({error}); it is left out",
+                    self.who
+                ))
+            })
+            .ok()
     }
-    let fields: BTreeMap<String, Box<RawValue>> = match serde_json::from_str(&text) {
-        Ok(fields) => fields,
-        Err(error) => {
+
+    /// Field `name` as its JSON text; `None` when it is missing or `null`.
+    pub fn raw(&mut self, name: &str) -> Option<Box<RawValue>> {
+        self.fields.remove(name).filter(|raw| raw.get() != "null")
+    }
+}
+
+fn rest_of<T: FromRest>(text: Option<Cow<str>>, who: &Who, problems: &mut Problems) -> T {
+    let fields = match text.filter(|text| text != "null") {
+        None => BTreeMap::new(),
+        Some(text) => serde_json::from_str(&text).unwrap_or_else(|error| {
             problems.push(format!(
                 "{who}: its fields could not be read ({error}); they are left out"
             ));
-            return T::default();
-        }
+            BTreeMap::new()
+        }),
     };
-    let mut readable = Vec::new();
-    for (name, value) in &fields {
-        let field = format!(
-            "{}:{}",
-            serde_json::to_string(name).unwrap_or_default(),
-            value.get()
-        );
-        match serde_json::from_str::<T>(&format!("{{{field}}}")) {
-            Ok(_) => readable.push(field),
-            Err(error) => problems.push(format!(
-                "{who}: its {name} could not be read ({error}); it is left out"
-            )),
-        }
-    }
-    serde_json::from_str(&format!("{{{}}}", readable.join(","))).unwrap_or_default()
+    T::from_rest(&mut Rest {
+        fields,
+        who,
+        problems,
+    })
 }
 
 /// The batch's payloads, one JSON array, taken an element at a time.
