@@ -498,18 +498,12 @@ export class Tracer {
    * which renders the prompt and records the generation; returns the prompt.
    */
   _trackStart(call: TrackStart): string {
-    return this.#tracked(toJson(call, [call], this.#reportFn), (core, json) => {
-      const reply = JSON.parse(core.trackStart(json)) as { prompt: string; problems: string[] };
-      return [reply.prompt, reply.problems];
-    });
+    return this.#tracked(toJson(call, [call], this.#reportFn), (core, json) => JSON.parse(core.trackStart(json)) as [string, string[]]);
   }
 
   /** @internal Ends a tracked call with what the function returned; returns the response's text. */
   _trackEnd(call: TrackEnd): string {
-    return this.#tracked(toJson(call, [call], this.#reportFn), (core, json) => {
-      const reply = JSON.parse(core.trackEnd(json)) as { text: string; problems: string[] };
-      return [reply.text, reply.problems];
-    });
+    return this.#tracked(toJson(call, [call], this.#reportFn), (core, json) => JSON.parse(core.trackEnd(json)) as [string, string[]]);
   }
 
   /**

@@ -12,10 +12,10 @@ use prompttrace::model::{Cost, Level, Observation, ObservationType, Trace, Usage
 use prompttrace::record::openai::Finish;
 use prompttrace::record::{object, End, LlmResponse, TraceUpdate, TrackCall, Update};
 use prompttrace::{Json, Timestamp};
-use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use wasm_bindgen::JsError;
 
 mod openai;
@@ -23,12 +23,26 @@ pub mod wire;
 
 use wire::{FromRest, Rest};
 
-/// Reads one call sent on its own; `None` (and a problem) when it cannot be read.
-pub fn parse<T: serde::de::DeserializeOwned>(text: &str, problems: &mut Problems) -> Option<T> {
-    serde_json::from_str(text)
+/// The fields of one call sent on its own (`track`'s start and end), as
+/// raw JSON by name, and its id and time; `None` (and a problem) when it
+/// is not an object with both. Its other fields are read one by one
+/// (`wire::Rest`), as a batch's rest is: no derived deserializer a call.
+fn call_fields(text: &str, problems: &mut Problems) -> Option<(String, f64, Fields)> {
+    let fields: Fields = serde_json::from_str(text)
         .map_err(|error| problems.push(format!("tracing data could not be read: {error}")))
-        .ok()
+        .ok()?;
+    let read = |name: &str| fields.get(name).map(|raw| raw.get());
+    let id = read("id").and_then(|id| serde_json::from_str::<String>(id).ok());
+    let at = read("at").and_then(|at| serde_json::from_str::<f64>(at).ok());
+    let (Some(id), Some(at)) = (id, at) else {
+        problems
+            .push("tracing data could not be read: a tracked call needs its id and time".into());
+        return None;
+    };
+    Some((id, at, fields))
 }
+
+type Fields = BTreeMap<String, Box<RawValue>>;
 
 /// A trace's start (`TraceStart` in js/npm/queue.mts).
 pub struct TraceStart {
@@ -316,70 +330,58 @@ pub fn change<'a>(call: ChangeCall<'a>, problems: &mut Problems) -> Change<'a> {
     }
 }
 
-/// The start of a tracked LLM call (`tracer.track`): its generation's id
-/// and place, and the prompt and model.
-#[derive(Deserialize)]
-pub struct TrackStart {
-    id: String,
-    trace_id: Option<String>,
-    parent_id: Option<String>,
-    at: f64,
-    name: Option<String>,
-    prompt_name: Option<String>,
-    prompt_version: Option<Value>,
-    template: Option<String>,
-    variables: Option<Value>,
-    provider: Option<String>,
-    model: Option<String>,
-    model_parameters: Option<Value>,
-}
-
-/// The call, and its generation (running, the prompt as input).
-pub fn track_start(start: TrackStart, problems: &mut Problems) -> (String, Observation) {
+/// The start of a tracked LLM call (`tracer.track`, the JSON of its
+/// `TrackStart`): the prompt, rendered, and its generation (running, the
+/// prompt as input, placed by `trace_id` and `parent_id`); `None` when it
+/// cannot be read.
+pub fn track_start(text: &str, problems: &mut Problems) -> Option<(String, Observation)> {
+    let (id, at, fields) = call_fields(text, problems)?;
     let who = Who {
         kind: "observation",
-        id: &start.id,
+        id: &id,
     };
-    let at = time(start.at, &who, problems);
-    let call = TrackCall {
-        name: start.name,
-        prompt_name: start.prompt_name,
-        prompt_version: prompt_version(start.prompt_version.as_ref(), &who, problems),
-        template: start.template,
-        variables: start.variables.map(object),
-        provider: start.provider,
-        model: start.model,
-        model_parameters: start.model_parameters.map(object),
+    let at = time(at, &who, problems);
+    let mut rest = Rest::new(fields, &who, problems);
+    let (trace_id, parent_id): (Option<String>, Option<String>) =
+        (rest.field("trace_id"), rest.field("parent_id"));
+    let version: Option<Value> = rest.field("prompt_version");
+    let mut call = TrackCall {
+        name: rest.field("name"),
+        prompt_name: rest.field("prompt_name"),
+        prompt_version: None,
+        template: rest.field("template"),
+        variables: rest.field("variables").map(object),
+        provider: rest.field("provider"),
+        model: rest.field("model"),
+        model_parameters: rest.field("model_parameters").map(object),
     };
+    call.prompt_version = prompt_version(version.as_ref(), &who, problems);
     let prompt = call.prompt();
-    let mut generation = call.generation(start.id, at, &prompt);
-    generation.trace_id = start.trace_id;
-    generation.parent_id = start.parent_id;
-    (prompt, generation)
+    let mut generation = call.generation(id, at, &prompt);
+    generation.trace_id = trace_id;
+    generation.parent_id = parent_id;
+    Some((prompt, generation))
 }
 
-/// What a tracked call's function returned (its errors end the generation
-/// as any failure does, through `ends`).
-#[derive(Deserialize)]
-pub struct TrackEnd {
-    id: String,
-    at: f64,
-    #[serde(default)]
-    response: Value,
-}
-
-/// The generation's id and end, and the response's text.
-pub fn track_end(call: TrackEnd, problems: &mut Problems) -> (String, Timestamp, End, String) {
+/// A tracked call's end (the JSON of `track`'s `TrackEnd`): the
+/// generation's id and end, and the response's text; `None` when it
+/// cannot be read. What the function returned is read loosely; its errors
+/// end the generation as any failure does, through `ends`.
+pub fn track_end(text: &str, problems: &mut Problems) -> Option<(String, Timestamp, End, String)> {
+    let (id, at, fields) = call_fields(text, problems)?;
     let who = Who {
         kind: "observation",
-        id: &call.id,
+        id: &id,
     };
-    let at = time(call.at, &who, problems);
+    let at = time(at, &who, problems);
+    let response: Value = Rest::new(fields, &who, problems)
+        .field("response")
+        .unwrap_or_default();
     let response = loose(&who, problems, |p| {
-        Some(LlmResponse::from_loose(&call.response, p))
+        Some(LlmResponse::from_loose(&response, p))
     })
     .unwrap_or_default();
-    (call.id, at, response.end(), response.text)
+    Some((id, at, response.end(), response.text))
 }
 
 /// A level's name; `None` (and a problem) when it is not one.

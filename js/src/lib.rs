@@ -122,36 +122,34 @@ impl Core {
     }
 
     /// Renders a tracked call's prompt and records its generation (the
-    /// JSON of `convert::TrackStart`). Returns `{prompt, problems}`.
+    /// JSON of track.mts's `TrackStart`). Returns `[prompt, problems]`.
     #[wasm_bindgen(js_name = trackStart)]
     pub fn track_start(&mut self, call: &str) -> String {
         let mut problems: Problems = Vec::new();
         let mut prompt = String::new();
-        if let Some(start) = convert::parse(call, &mut problems) {
-            let (rendered, generation) = convert::track_start(start, &mut problems);
+        if let Some((rendered, generation)) = convert::track_start(call, &mut problems) {
             prompt = rendered;
             if let Err(violation) = self.recorder.start_observation(generation) {
                 problems.push(violation.to_string());
             }
         }
-        serde_json::json!({ "prompt": prompt, "problems": problems }).to_string()
+        serde_json::to_string(&(prompt, problems)).unwrap_or_default()
     }
 
     /// Ends a tracked call's generation with what the function returned or
-    /// its error (the JSON of `convert::TrackEnd`). Returns `{text,
-    /// problems}`: the response's text as the app gets it back.
+    /// its error (the JSON of track.mts's `TrackEnd`). Returns `[text,
+    /// problems]`: the response's text as the app gets it back.
     #[wasm_bindgen(js_name = trackEnd)]
     pub fn track_end(&mut self, call: &str) -> String {
         let mut problems: Problems = Vec::new();
         let mut text = String::new();
-        if let Some(end) = convert::parse(call, &mut problems) {
-            let (id, at, end, response) = convert::track_end(end, &mut problems);
+        if let Some((id, at, end, response)) = convert::track_end(call, &mut problems) {
             text = response;
             if let Err(violation) = self.recorder.end_observation_at(&id, at, end) {
                 problems.push(violation.to_string());
             }
         }
-        serde_json::json!({ "text": text, "problems": problems }).to_string()
+        serde_json::to_string(&(text, problems)).unwrap_or_default()
     }
 
     #[wasm_bindgen(js_name = traceCount)]

@@ -260,6 +260,21 @@ impl Rest<'_> {
     }
 }
 
+impl<'r> Rest<'r> {
+    /// The fields of an object already read into `fields`.
+    pub(super) fn new(
+        fields: BTreeMap<String, Box<RawValue>>,
+        who: &'r Who<'r>,
+        problems: &'r mut Problems,
+    ) -> Rest<'r> {
+        Rest {
+            fields,
+            who,
+            problems,
+        }
+    }
+}
+
 fn rest_of<T: FromRest>(text: Option<Cow<str>>, who: &Who, problems: &mut Problems) -> T {
     let fields = match text.filter(|text| text != "null") {
         None => BTreeMap::new(),
