@@ -56,7 +56,13 @@ use serde_json::{Map, Value};
 pub fn object(value: Value) -> Map<String, Value> {
     match value {
         Value::Object(map) => map,
-        other => Map::from_iter([("value".to_string(), other)]),
+        other => {
+            // Not `from_iter`: collecting into a map sorts first, a sort of
+            // its own in the record-only wasm.
+            let mut map = Map::new();
+            map.insert("value".to_string(), other);
+            map
+        }
     }
 }
 pub use track::{LlmResponse, Track, TrackCall, Tracked};

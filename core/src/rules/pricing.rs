@@ -66,10 +66,12 @@ impl Default for PriceTable {
 
 impl PriceTable {
     pub fn builtin() -> PriceTable {
-        let prices = BUILTIN
-            .iter()
-            .map(|&(model, input, output)| (model.to_string(), Price { input, output }))
-            .collect();
+        // Inserted one by one, not collected: `collect` into a map sorts
+        // first, a sort of its own in the record-only wasm.
+        let mut prices = BTreeMap::new();
+        for &(model, input, output) in BUILTIN {
+            prices.insert(model.to_string(), Price { input, output });
+        }
         PriceTable { prices }
     }
 

@@ -35,7 +35,12 @@ impl Changes {
     /// of each changed observation that is still stored, sorted; and
     /// whether an LLM call without trace changed.
     pub fn touched(&self, store: &Store) -> (BTreeSet<String>, bool) {
-        let mut traces: BTreeSet<String> = self.traces.iter().cloned().collect();
+        // Inserted, not collected: `collect` into a set sorts first, a sort
+        // of its own in the record-only wasm.
+        let mut traces = BTreeSet::new();
+        for id in &self.traces {
+            traces.insert(id.clone());
+        }
         let mut calls = false;
         for id in &self.observations {
             match store.observation(id).map(|o| &o.trace_id) {
