@@ -15,13 +15,12 @@ use prompttrace::{Json, Timestamp};
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use wasm_bindgen::JsError;
 
 mod openai;
 pub mod wire;
 
-use wire::{FromRest, Rest};
+use wire::{Fields, FromRest, Rest};
 
 /// The fields of one call sent on its own (`track`'s start and end), as
 /// raw JSON by name, and its id and time; `None` (and a problem) when it
@@ -41,8 +40,6 @@ fn call_fields(text: &str, problems: &mut Problems) -> Option<(String, f64, Fiel
     };
     Some((id, at, fields))
 }
-
-type Fields = BTreeMap<String, Box<RawValue>>;
 
 /// A trace's start (`TraceStart` in js/npm/queue.mts).
 pub struct TraceStart {

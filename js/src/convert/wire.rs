@@ -16,10 +16,9 @@
 
 use std::borrow::Cow;
 
-use std::collections::BTreeMap;
-
 use prompttrace::json::{self, Json};
-use serde::de::DeserializeOwned;
+use serde::de::{DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::{ChangeCall, ObservationStart, Problems, TraceStart, Who};
@@ -229,13 +228,52 @@ pub trait FromRest {
     fn from_rest(rest: &mut Rest) -> Self;
 }
 
+/// A JSON object's fields as raw JSON, in order. A list, not a map: it is
+/// read a field at a time, and a map of its own was ~2 KB of the
+/// record-only wasm.
+#[derive(Default)]
+pub struct Fields(Vec<(String, Box<RawValue>)>);
+
+impl Fields {
+    /// Field `name` (the last, if it is there twice, as a map would keep).
+    pub fn get(&self, name: &str) -> Option<&RawValue> {
+        let (_, raw) = self.0.iter().rev().find(|(key, _)| key == name)?;
+        Some(raw)
+    }
+
+    fn take(&mut self, name: &str) -> Option<Box<RawValue>> {
+        let at = self.0.iter().rposition(|(key, _)| key == name)?;
+        Some(self.0.swap_remove(at).1)
+    }
+}
+
+impl<'de> Deserialize<'de> for Fields {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Fields, D::Error> {
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = Fields;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields, A::Error> {
+                let mut fields = Vec::new();
+                while let Some(field) = map.next_entry()? {
+                    fields.push(field);
+                }
+                Ok(Fields(fields))
+            }
+        }
+        deserializer.deserialize_map(Object)
+    }
+}
+
 /// A call's `rest`: the JSON object of the fields few calls carry, read a
 /// field at a time. A field that cannot be read (nested too deep, a lone
 /// surrogate) is left out alone, with a problem; and one deserializer a
 /// field type serves every kind of call (a derived one a kind was ~16 KB
 /// of the record-only wasm).
 pub struct Rest<'r> {
-    fields: BTreeMap<String, Box<RawValue>>,
+    fields: Fields,
     who: &'r Who<'r>,
     problems: &'r mut Problems,
 }
@@ -256,17 +294,13 @@ impl Rest<'_> {
 
     /// Field `name` as its JSON text; `None` when it is missing or `null`.
     pub fn raw(&mut self, name: &str) -> Option<Box<RawValue>> {
-        self.fields.remove(name).filter(|raw| raw.get() != "null")
+        self.fields.take(name).filter(|raw| raw.get() != "null")
     }
 }
 
 impl<'r> Rest<'r> {
     /// The fields of an object already read into `fields`.
-    pub(super) fn new(
-        fields: BTreeMap<String, Box<RawValue>>,
-        who: &'r Who<'r>,
-        problems: &'r mut Problems,
-    ) -> Rest<'r> {
+    pub(super) fn new(fields: Fields, who: &'r Who<'r>, problems: &'r mut Problems) -> Rest<'r> {
         Rest {
             fields,
             who,
@@ -277,12 +311,12 @@ impl<'r> Rest<'r> {
 
 fn rest_of<T: FromRest>(text: Option<Cow<str>>, who: &Who, problems: &mut Problems) -> T {
     let fields = match text.filter(|text| text != "null") {
-        None => BTreeMap::new(),
+        None => Fields::default(),
         Some(text) => serde_json::from_str(&text).unwrap_or_else(|error| {
             problems.push(format!(
                 "{who}: its fields could not be read ({error}); they are left out"
             ));
-            BTreeMap::new()
+            Fields::default()
         }),
     };
     T::from_rest(&mut Rest {
