@@ -10,7 +10,7 @@
 // Lines that could not be written are kept and written first next time;
 // memory keeps their traces meanwhile.
 
-import type { LeanCore as Core } from "./cores.mjs";
+import { isFull, type LeanCore as Core } from "./cores.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
 /** The few `node:fs` functions used; the Node entry hands them over. */
@@ -87,6 +87,9 @@ class FileStorage implements Storage {
   async save(): Promise<void> {}
 
   append(core: Core): void {
+    // File storage is Node's, where the core is the full one: only it
+    // carries the records' writer for a file.
+    if (!isFull(core)) return;
     const lines = this.#retry.length > 0 ? [...this.#retry, ...core.takeChangedLines()] : core.takeChangedLines();
     this.#retry = [];
     if (lines.length === 0) return;

@@ -1,12 +1,13 @@
 //! What only the full wasm carries (the `full` feature): the readers of
 //! other tools' files (OTLP, Langfuse) behind `importText`, live OpenTelemetry
 //! spans, the OTLP exporter's batches, search, and the summary (its rollups
-//! and trees are ~11 KB of the gzipped wasm), also over a stored file
-//! (Node's file storage). A browser app
+//! and trees are ~11 KB of the gzipped wasm), also over a stored file,
+//! and what file storage writes (Node's). A browser app
 //! starts on the wasm without them (recording and storage only) and loads
 //! this one on first use; Node loads this one at once.
 
 use prompttrace::format::{self, jsonl, otlp};
+use prompttrace::model::{Observation, Trace};
 use prompttrace::outbox::{Include, Outbox, Ready, Take};
 use prompttrace::search::{self, Query};
 use prompttrace::summary::summarize;
@@ -157,6 +158,39 @@ impl Core {
             .into_iter()
             .map(String::from)
             .collect()
+    }
+
+    /// The records written since the last take, each as one JSON Lines
+    /// line with its newline: traces first, then observations, each by
+    /// start and id. File storage's, so Node's: only here.
+    #[wasm_bindgen(js_name = takeChangedLines)]
+    pub fn take_changed_lines(&mut self) -> Vec<String> {
+        let store = self.recorder.store_mut();
+        let changes = store.take_changes();
+        let store = &*store;
+        let mut traces: Vec<&Trace> = changes
+            .traces()
+            .filter_map(|id| store.trace(id))
+            .map(|entry| entry.trace())
+            .collect();
+        traces.sort_unstable_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+        let mut observations: Vec<&Observation> = changes
+            .observations()
+            .filter_map(|id| store.observation(id))
+            .collect();
+        observations.sort_unstable_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
+        let traces = traces.into_iter().map(jsonl::trace_line);
+        traces
+            .chain(observations.into_iter().map(jsonl::observation_line))
+            .collect()
+    }
+
+    /// What a writer appends to a JSON Lines file before its first record,
+    /// given the file's last byte (none for an empty or new file). File
+    /// storage's, so Node's: only here.
+    #[wasm_bindgen(js_name = appendStart)]
+    pub fn append_start(last_byte: Option<u8>) -> String {
+        jsonl::append_start(last_byte)
     }
 
     /// The core's summary (the shape of `prompttrace summary --json`), as

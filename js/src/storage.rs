@@ -6,7 +6,6 @@
 //! core's (`store::Changes`, `rules::merge`, `retention`).
 
 use prompttrace::format::jsonl;
-use prompttrace::model::{Observation, Trace};
 use prompttrace::retention;
 use prompttrace::rollup::IndexRow;
 use wasm_bindgen::prelude::*;
@@ -28,31 +27,6 @@ impl Core {
     #[wasm_bindgen(js_name = markSaved)]
     pub fn mark_saved(&mut self) {
         self.recorder.store_mut().take_changes();
-    }
-
-    /// The records written since the last take, each as one JSON Lines
-    /// line with its newline: traces first, then observations, each by
-    /// start and id.
-    #[wasm_bindgen(js_name = takeChangedLines)]
-    pub fn take_changed_lines(&mut self) -> Vec<String> {
-        let store = self.recorder.store_mut();
-        let changes = store.take_changes();
-        let store = &*store;
-        let mut traces: Vec<&Trace> = changes
-            .traces()
-            .filter_map(|id| store.trace(id))
-            .map(|entry| entry.trace())
-            .collect();
-        traces.sort_unstable_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
-        let mut observations: Vec<&Observation> = changes
-            .observations()
-            .filter_map(|id| store.observation(id))
-            .collect();
-        observations.sort_unstable_by(|a, b| (a.started_at, &a.id).cmp(&(b.started_at, &b.id)));
-        let traces = traces.into_iter().map(jsonl::trace_line);
-        traces
-            .chain(observations.into_iter().map(jsonl::observation_line))
-            .collect()
     }
 
     /// The traces that the writes since the last take touched, by id; `""`
@@ -114,13 +88,6 @@ impl Core {
         let store = self.recorder.store();
         let entry = store.trace(id)?;
         serde_json::to_string(&IndexRow::of(store, entry, &self.prices)).ok()
-    }
-
-    /// What a writer appends to a JSON Lines file before its first record,
-    /// given the file's last byte (none for an empty or new file).
-    #[wasm_bindgen(js_name = appendStart)]
-    pub fn append_start(last_byte: Option<u8>) -> String {
-        jsonl::append_start(last_byte)
     }
 
     /// Removes from memory what may leave it beyond `keep` traces (core's
