@@ -14,6 +14,14 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 use serde_json::Value;
 
+/// A value's compact JSON text, as `{}` of a `Value` writes it. Not
+/// `Display`: that writes through an `io::Write` adapter, a serializer of
+/// its own (and io's error texts) in the record-only wasm, which has this
+/// one anyway.
+pub fn text_of(value: &Value) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
 /// How deep a payload may nest: serde_json's own limit, so every payload
 /// can still be parsed into a tree (and files stay readable elsewhere).
 pub const MAX_DEPTH: usize = 128;
@@ -206,7 +214,7 @@ struct Shape {
 /// Where the string whose contents start at `at` ends: just past its
 /// closing quote. Strings are most of a payload's bytes, so they are
 /// skipped with `memchr` rather than byte by byte.
-fn past_string(bytes: &[u8], mut at: usize) -> usize {
+pub(crate) fn past_string(bytes: &[u8], mut at: usize) -> usize {
     loop {
         let rest = bytes.get(at..).unwrap_or_default();
         match memchr::memchr2(b'"', b'\\', rest) {

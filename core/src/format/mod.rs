@@ -15,6 +15,7 @@ pub mod jsonl;
 pub mod langfuse;
 pub mod native;
 pub mod otlp;
+mod pretty;
 
 pub use error::ImportError;
 

@@ -40,14 +40,6 @@ struct Header {
     version: Option<Value>,
 }
 
-#[derive(Serialize)]
-struct DocumentOut<'s> {
-    format: &'static str,
-    version: u32,
-    traces: Vec<&'s Trace>,
-    observations: Vec<&'s Observation>,
-}
-
 pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportError> {
     if let Some((offset, kind)) = not_an_object(text) {
         let (line, column) = position(text, offset);
@@ -130,15 +122,29 @@ pub(crate) fn check_header(
 /// Writes the store as a native JSON document.
 pub fn write(store: &Store) -> String {
     let (traces, observations) = super::records_in_order(store);
-    let document = DocumentOut {
-        format: FORMAT,
-        version: VERSION,
-        traces,
-        observations,
-    };
-    let mut text = serde_json::to_string_pretty(&document).expect("model types always serialize");
-    text.push('\n');
+    // As serde_json's pretty printer writes the document (`pretty.rs`).
+    let mut text =
+        format!("{{\n  \"format\": \"{FORMAT}\",\n  \"version\": {VERSION},\n  \"traces\": ");
+    records(&mut text, &traces);
+    text.push_str(",\n  \"observations\": ");
+    records(&mut text, &observations);
+    text.push_str("\n}\n");
     text
+}
+
+/// A document's list of records, pretty-printed at its place.
+fn records<T: Serialize>(out: &mut String, records: &[&T]) {
+    if records.is_empty() {
+        out.push_str("[]");
+        return;
+    }
+    out.push('[');
+    for (i, record) in records.iter().enumerate() {
+        out.push_str(if i == 0 { "\n    " } else { ",\n    " });
+        let compact = serde_json::to_string(record).expect("model types always serialize");
+        super::pretty::record(out, &compact, 2);
+    }
+    out.push_str("\n  ]");
 }
 
 /// Line and column where a record of a (successfully parsed) document starts.
