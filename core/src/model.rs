@@ -322,6 +322,21 @@ impl Level {
             Level::Error => "error",
         }
     }
+
+    /// The level a name (as files spell it) stands for. Serde reads the
+    /// same names from files; this is for a name alone, without serde's
+    /// deserializer of a `Value` (~1 KB of the record-only wasm).
+    pub fn from_name(name: &str) -> Option<Level> {
+        [Level::Debug, Level::Default, Level::Warning, Level::Error]
+            .into_iter()
+            .find(|level| {
+                let lower = level.as_str();
+                // Langfuse's upper case too, as serde's aliases.
+                name == lower
+                    || (name.eq_ignore_ascii_case(lower)
+                        && name.bytes().all(|b| b.is_ascii_uppercase()))
+            })
+    }
 }
 
 /// Lifecycle state; the allowed moves live in `rules::lifecycle`.
@@ -394,6 +409,18 @@ pub struct Cost {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_level_is_named_as_serde_reads_it() {
+        for name in [
+            "debug", "DEBUG", "Debug", "default", "DEFAULT", "warning", "WARNING", "error",
+            "ERROR", "Error", "loud", "",
+        ] {
+            let by_serde: Option<super::Level> =
+                serde_json::from_value(serde_json::Value::String(name.into())).ok();
+            assert_eq!(super::Level::from_name(name), by_serde, "{name}");
+        }
+    }
+
     use super::*;
 
     #[test]

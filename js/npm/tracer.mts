@@ -7,6 +7,7 @@
 // `exportOtlp`, `summary`, `exportTo`, OpenTelemetry spans.
 
 import { TracerCore } from "./tracer-core.mjs";
+import { type CoreReport, importFile, storedBytes } from "./tracer-import.mjs";
 import { currentAttributes, currentObservation, type Propagated, propagated, runWith, withMetadata } from "./context.mjs";
 import { exportTo } from "./export-to.mjs";
 import { readFile } from "./files.mjs";
@@ -279,17 +280,11 @@ export class Tracer {
 
   /** Imports into the full core; lines skipped go to onError. Throws when the file is refused. */
   #importNow(file: string | Uint8Array | ArrayBuffer, name: string): ImportReport {
-    const core = this.#cores.full();
-    let report: ImportReport & { warnings?: string[] };
-    if (file instanceof ArrayBuffer) report = core.importBytes(String(name), new Uint8Array(file));
-    else if (ArrayBuffer.isView(file)) {
-      report = core.importBytes(String(name), new Uint8Array(file.buffer, file.byteOffset, file.byteLength));
-    } else report = core.importText(String(name), String(file));
-    return this.#counts(report);
+    return this.#counts(importFile(this.#cores.full(), file, String(name)));
   }
 
   /** An import's counts; the lines it skipped go to onError. */
-  #counts(report: ImportReport & { warnings?: string[] }): ImportReport {
+  #counts(report: CoreReport): ImportReport {
     const { warnings = [], ...counts } = report;
     this.#keeping.warnOnce(warnings);
     return counts;
@@ -297,11 +292,7 @@ export class Tracer {
 
   /** One stored record or file (native JSON Lines, which any core reads), read back: refused ones go to onError. */
   #importStored({ name, data }: Stored): void {
-    const encoded = typeof data === "string" ? new TextEncoder().encode(data) : data;
-    // A file saved by an editor may start with a UTF-8 byte order mark, which the JSON Lines reader refuses.
-    const bom = encoded[0] === 0xef && encoded[1] === 0xbb && encoded[2] === 0xbf;
-    const bytes = bom ? encoded.subarray(3) : encoded;
-    this.#read(() => this.#counts(this.#cores.full().importLines(String(name), bytes)), undefined);
+    this.#read(() => this.#counts(this.#cores.full().importLines(String(name), storedBytes(data))), undefined);
   }
 
   /**

@@ -18,9 +18,10 @@ use std::borrow::Cow;
 use wasm_bindgen::JsError;
 
 mod openai;
+mod rest;
 pub mod wire;
 
-use wire::{Fields, FromRest, Rest};
+use rest::{Fields, FromRest, Rest};
 
 /// The fields of one call sent on its own (`track`'s start and end), as
 /// raw JSON by name, and its id and time; `None` (and a problem) when it
@@ -383,7 +384,7 @@ pub fn track_end(text: &str, problems: &mut Problems) -> Option<(String, Timesta
 
 /// A level's name; `None` (and a problem) when it is not one.
 fn level(name: &str, who: &Who, problems: &mut Problems, otherwise: &str) -> Option<Level> {
-    let level = serde_json::from_value(Value::String(name.to_string())).ok();
+    let level = Level::from_name(name);
     if level.is_none() {
         problems.push(format!(
             "{who}: level \"{name}\" is not debug, default, warning or error; {otherwise}"
@@ -409,7 +410,8 @@ fn prompt_version(value: Option<&Value>, who: &Who, problems: &mut Problems) -> 
         let version = v.as_u64().and_then(|v| u32::try_from(v).ok());
         if version.is_none() {
             problems.push(format!(
-                "{who}: promptVersion {v} is not a whole number; it is left out"
+                "{who}: promptVersion {} is not a whole number; it is left out",
+                prompttrace::json::text_of(v)
             ));
         }
         version

@@ -11,7 +11,7 @@ use std::fmt::Display;
 
 use serde_json::{Map, Value};
 
-use crate::json::Json;
+use crate::json::{text_of, Json};
 use crate::model::{Cost, Observation, ObservationType, Usage};
 use crate::record::tracer::{ObservationHandle, TraceHandle, Tracer};
 use crate::rules::template;
@@ -80,7 +80,7 @@ impl LlmResponse {
         let text = |value: Option<&Value>| match value {
             None | Some(Value::Null) => String::new(),
             Some(Value::String(text)) => text.clone(),
-            Some(other) => other.to_string(),
+            Some(other) => text_of(other),
         };
         let Value::Object(fields) = value else {
             return LlmResponse::from(text(Some(value)));

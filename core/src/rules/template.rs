@@ -18,7 +18,7 @@ pub fn render(template: &str, variables: &Map<String, Value>) -> String {
         let name = after[..close].trim();
         match variables.get(name) {
             Some(Value::String(text)) => out.push_str(text),
-            Some(other) => out.push_str(&other.to_string()),
+            Some(other) => out.push_str(&crate::json::text_of(other)),
             None => out.push_str(&rest[open..open + 2 + close + 2]),
         }
         rest = &after[close + 2..];

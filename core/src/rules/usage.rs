@@ -16,6 +16,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use crate::json::text_of;
 use crate::model::{Cost, Observation, Usage};
 
 /// Token sums.
@@ -150,7 +151,8 @@ impl Cost {
                 Some(value) => match value.as_f64() {
                     Some(usd) => *slot = Some(usd),
                     None => problems.push(format!(
-                        "cost.{key} must be a number of USD (got {value}); it is left out"
+                        "cost.{key} must be a number of USD (got {}); it is left out",
+                        text_of(value)
                     )),
                 },
             }
@@ -172,7 +174,8 @@ fn count(name: &str, value: &Value, problems: &mut Vec<String>) -> Option<u64> {
             let rounded = f.round() as u64;
             if f.fract() != 0.0 {
                 problems.push(format!(
-                    "usage.{name} must be a whole number of tokens ≥ 0 (got {value}); {rounded} is used"
+                    "usage.{name} must be a whole number of tokens ≥ 0 (got {}); {rounded} is used",
+                    text_of(value)
                 ));
             }
             Some(rounded)
@@ -180,7 +183,8 @@ fn count(name: &str, value: &Value, problems: &mut Vec<String>) -> Option<u64> {
         None => {
             if !value.is_null() {
                 problems.push(format!(
-                    "usage.{name} must be a whole number of tokens ≥ 0 (got {value}); it is left out"
+                    "usage.{name} must be a whole number of tokens ≥ 0 (got {}); it is left out",
+                    text_of(value)
                 ));
             }
             None
