@@ -13,7 +13,7 @@ import type { ParseArgsConfig } from "node:util";
 import "./node.mjs"; // loads the wasm core (view converts files with it)
 // The commands' own wasm: the package's main one, which browser apps ship, does not carry them.
 import { initSync, runCommand } from "./wasm-cli/prompttrace_cli.js";
-import { DEFAULT_FILE } from "./storage-file.mjs";
+import { DEFAULT_FILE } from "./storage.mjs";
 import { view } from "./view-server.mjs";
 
 initSync({ module: fs.readFileSync(new URL("./wasm-cli/prompttrace_cli_bg.wasm", import.meta.url)) });

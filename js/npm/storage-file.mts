@@ -11,7 +11,7 @@
 // memory keeps their traces meanwhile.
 
 import { isFull, type LeanCore as Core } from "./cores.mjs";
-import type { Storage, Stored } from "./storage.mjs";
+import { type Storage, type Stored, useFileStorage } from "./storage.mjs";
 
 /** The few `node:fs` functions used; the Node entry hands them over. */
 export interface FileSystem {
@@ -24,21 +24,16 @@ export interface FileSystem {
   mkdirSync(path: string | URL, options: { recursive: true }): unknown;
 }
 
-/** `storage: "file"`: what `npx prompttrace view` reads when given no file. */
-export const DEFAULT_FILE = ".prompttrace/traces.jsonl";
-
 let files: FileSystem | undefined;
 
 /** @internal Called by the Node entry: file storage works where this was set. */
 export function useFileSystem(fs: FileSystem): void {
   files = fs;
+  useFileStorage(fileStorage);
 }
 
 export function fileStorage(path: unknown, report: (error: Error) => void): Storage | undefined {
-  if (!files) {
-    report(new Error("file storage needs Node (a path to append to); traces stay in memory"));
-    return undefined;
-  }
+  if (!files) return undefined; // made only once the Node entry handed node:fs over
   if (!(typeof path === "string" && path !== "") && !(path instanceof URL)) {
     report(new Error(`storage { file } needs a path such as "traces.jsonl", not ${String(path)}; traces stay in memory`));
     return undefined;

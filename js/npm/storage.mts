@@ -6,7 +6,6 @@
 // onError, and what could not be saved is kept to try again.
 
 import type { LeanCore as Core } from "./cores.mjs";
-import { DEFAULT_FILE, fileStorage } from "./storage-file.mjs";
 import { indexedStorage } from "./storage-indexeddb.mjs";
 import { localStorage } from "./storage-local.mjs";
 
@@ -63,9 +62,30 @@ export const memory: Storage = {
   allowReplace: () => {},
 };
 
+/** `storage: "file"`: what `npx prompttrace view` reads when given no file. */
+export const DEFAULT_FILE = ".prompttrace/traces.jsonl";
+
+type FileStorageMaker = (path: unknown, report: (error: Error) => void) => Storage | undefined;
+
+/** Node's file storage, handed over by the Node entry (`storage-file.mts`): a browser bundle carries none of it. */
+let fileStorage: FileStorageMaker | undefined;
+
+/** @internal Called by file storage's module, which the Node entry loads. */
+export function useFileStorage(make: FileStorageMaker): void {
+  fileStorage = make;
+}
+
+function file(path: unknown, report: (error: Error) => void): Storage {
+  if (!fileStorage) {
+    report(new Error("file storage needs Node (a path to append to); traces stay in memory"));
+    return memory;
+  }
+  return fileStorage(path, report) ?? memory;
+}
+
 /** The backend an option names; memory (and a report) when it is not usable here. */
 export function storageFor(kind: unknown, key: string = "prompttrace", report: (error: Error) => void): Storage {
-  if (kind && typeof kind === "object" && "file" in kind) return fileStorage((kind as FileOption).file, report) ?? memory;
+  if (kind && typeof kind === "object" && "file" in kind) return file((kind as FileOption).file, report);
   switch (kind) {
     case "memory":
       return memory;
@@ -74,7 +94,7 @@ export function storageFor(kind: unknown, key: string = "prompttrace", report: (
     case "indexedDB":
       return indexedStorage(report) ?? memory;
     case "file":
-      return fileStorage(DEFAULT_FILE, report) ?? memory;
+      return file(DEFAULT_FILE, report);
     default:
       report(
         new Error(`storage ${describe(kind)} is not one of "memory", "localStorage", "indexedDB", "file", { file: "traces.jsonl" }; traces stay in memory`),
