@@ -3,11 +3,13 @@
 // the first take: a failed load is reported once, and the interval's takes
 // try again only after a back-off (doubling, up to five minutes), so a
 // chunk that is gone for good (a new deploy, a CSP) is not fetched every
-// interval; an explicit flush or shutdown tries at once.
+// interval; an explicit flush or shutdown tries at once. The sender itself
+// (exporter.mts: batching, HTTP, retries) is imported when `exportTo` is
+// called: a browser app that never exports does not ship it at start.
 
-import { OtlpExporter as Exporter, type TakeBatch } from "./exporter.mjs";
+import type { OtlpExporter as Exporter, TakeBatch } from "./exporter.mjs";
 import type { TracerCore } from "./tracer-core.mjs";
-import type { OtlpExporter, OtlpExportOptions } from "./types.mjs";
+import type { OtlpExporter, OtlpExportOptions, OtlpExportResult } from "./types.mjs";
 import { now } from "./ids.mjs";
 
 /** Waits before the first retry of a failed load, then twice as long each time. */
@@ -79,14 +81,19 @@ export function exportTo(host: ExportHost, url: string, options: OtlpExportOptio
     stopWaiting();
     if (host.running(-1) === 0 && cores.isFull) host.read(() => cores.full().unwatchOtlp(), undefined);
   };
-  let exporter: Exporter;
-  try {
-    exporter = new Exporter(take, report, url, options, closed);
-  } catch (error) {
-    report(error);
-    return new Exporter(take, report, undefined, {}); // inert: reports, sends nothing
-  }
-  if (exporter.usable) {
+  const exporter = new LazyExporter(
+    import("./exporter.mjs").then(({ OtlpExporter: Sender }) => {
+      try {
+        return new Sender(take, report, url, options, closed);
+      } catch (error) {
+        report(error);
+        return new Sender(take, report, undefined, {}); // inert: reports, sends nothing
+      }
+    }),
+    report,
+  );
+  // What the sender finds on its own, known now: whether it can send at all.
+  if (sendable(url)) {
     host.running(1);
     // "new": what has already ended (a reloaded history) is not sent.
     const include = options && typeof options === "object" && options.include === "new" ? "new" : "all";
@@ -100,4 +107,34 @@ export function exportTo(host: ExportHost, url: string, options: OtlpExportOptio
     } else watch();
   }
   return exporter;
+}
+
+/** Whether an exporter to `url` can send at all (the sender says why not). */
+function sendable(url: unknown): boolean {
+  try {
+    new URL(url as string);
+  } catch {
+    return false;
+  }
+  return typeof fetch === "function";
+}
+
+/** The exporter an app holds while its sender is imported. Never rejects. */
+class LazyExporter implements OtlpExporter {
+  readonly #sender: Promise<Exporter | undefined>;
+
+  constructor(sender: Promise<Exporter>, report: (error: unknown) => void) {
+    this.#sender = sender.catch((error: unknown) => {
+      report(new Error(`OTLP export: the exporter could not be loaded (${(error as Error)?.message ?? String(error)}); nothing will be sent`));
+      return undefined;
+    });
+  }
+
+  async flush(): Promise<OtlpExportResult> {
+    return (await this.#sender)?.flush() ?? { batches: 0, failed: 0 };
+  }
+
+  async shutdown(): Promise<OtlpExportResult> {
+    return (await this.#sender)?.shutdown() ?? { batches: 0, failed: 0 };
+  }
 }

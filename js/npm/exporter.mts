@@ -102,11 +102,6 @@ export class OtlpExporter implements api.OtlpExporter {
     unref(this.#timer); // never keep a Node process alive for tracing
   }
 
-  /** @internal Whether it can send at all (a URL, and `fetch`). */
-  get usable(): boolean {
-    return this.#broken === undefined;
-  }
-
   /** Sends every ended trace not sent yet; resolves when done. */
   async flush(): Promise<OtlpExportResult> {
     return this.#awaitSend(false);

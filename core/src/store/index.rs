@@ -67,7 +67,7 @@ fn insert_into(index: &mut Index, key: &str, id: &str) {
             }
         }
         None => {
-            index.insert(key.to_string(), BTreeSet::from([id.to_string()]));
+            index.insert(key.to_string(), only(id));
         }
     }
 }
@@ -80,9 +80,17 @@ fn insert_new(index: &mut Index, key: &str, id: &str) {
             ids.insert(id.to_string());
         }
         None => {
-            index.insert(key.to_string(), BTreeSet::from([id.to_string()]));
+            index.insert(key.to_string(), only(id));
         }
     }
+}
+
+/// A set of one id. Not `BTreeSet::from([id])`: that sorts its array
+/// first, a sort of its own in the record-only wasm.
+fn only(id: &str) -> BTreeSet<String> {
+    let mut ids = BTreeSet::new();
+    ids.insert(id.to_string());
+    ids
 }
 
 fn remove_from(index: &mut Index, key: &str, id: &str) {
