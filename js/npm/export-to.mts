@@ -75,31 +75,45 @@ export function exportTo(host: ExportHost, url: string, options: OtlpExportOptio
   };
   const take: TakeBatch = (request, explicit) =>
     cores.lazy ? watched(explicit).then((ready) => (ready ? takeNow(request) : undefined)) : takeNow(request);
+  // What the sender finds on its own, known now: whether it can send at all.
+  const usable = sendable(url);
+  // Copied now: the sender reads them once it is imported.
+  const opts: OtlpExportOptions = options && typeof options === "object" ? { ...options } : {};
+  let stopped = false;
   // The core notes what ends while an exporter runs, and stops when the
-  // last one shuts down.
+  // last one shuts down (once an exporter, and only one that runs).
   const closed = (): void => {
+    if (stopped || !usable) return;
+    stopped = true;
     stopWaiting();
     if (host.running(-1) === 0 && cores.isFull) host.read(() => cores.full().unwatchOtlp(), undefined);
   };
   const exporter = new LazyExporter(
     import("./exporter.mjs").then(({ OtlpExporter: Sender }) => {
       try {
-        return new Sender(take, report, url, options, closed);
+        return new Sender(take, report, url, opts, closed);
       } catch (error) {
         report(error);
         return new Sender(take, report, undefined, {}); // inert: reports, sends nothing
       }
     }),
-    report,
+    (error) => {
+      // Its code could not be loaded (a chunk gone after a deploy, a CSP):
+      // the exporter stops as a shut-down one does, so memory keeps nothing
+      // for it.
+      report(new Error(`OTLP export: the exporter could not be loaded (${(error as Error)?.message ?? String(error)}); nothing will be sent`));
+      closed();
+    },
   );
-  // What the sender finds on its own, known now: whether it can send at all.
-  if (sendable(url)) {
+  if (usable) {
     host.running(1);
     // "new": what has already ended (a reloaded history) is not sent.
     const include = options && typeof options === "object" && options.include === "new" ? "new" : "all";
     // Watching later than asked (a browser loads the full core first): "new" counts from the ask.
     const from = include === "new" && cores.lazy ? since : undefined;
-    watch = (): void => host.read(() => cores.full().watchOtlp(include, from), undefined);
+    watch = (): void => {
+      if (!stopped) host.read(() => cores.full().watchOtlp(include, from), undefined);
+    };
     if (cores.lazy) {
       waiting = true;
       host.waits(1);
@@ -123,9 +137,9 @@ function sendable(url: unknown): boolean {
 class LazyExporter implements OtlpExporter {
   readonly #sender: Promise<Exporter | undefined>;
 
-  constructor(sender: Promise<Exporter>, report: (error: unknown) => void) {
+  constructor(sender: Promise<Exporter>, failed: (error: unknown) => void) {
     this.#sender = sender.catch((error: unknown) => {
-      report(new Error(`OTLP export: the exporter could not be loaded (${(error as Error)?.message ?? String(error)}); nothing will be sent`));
+      failed(error);
       return undefined;
     });
   }

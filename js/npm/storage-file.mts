@@ -51,6 +51,8 @@ class FileStorage implements Storage {
   readonly #report: (error: Error) => void;
   /** Lines not written yet (a failed write): written first next time. */
   #retry: string[] = [];
+  /** Told once that its tracer runs on the record-only core. */
+  #notFull = false;
   /** This tracer wrote its header (`Core.appendStart`) already. */
   #started = false;
 
@@ -84,7 +86,11 @@ class FileStorage implements Storage {
   append(core: Core): void {
     // File storage is Node's, where the core is the full one: only it
     // carries the records' writer for a file.
-    if (!isFull(core)) return;
+    if (!isFull(core)) {
+      if (!this.#notFull) this.#report(new Error(`${this.name}: file storage needs the full wasm core (the Node entry's); traces stay in memory`));
+      this.#notFull = true;
+      return;
+    }
     const lines = this.#retry.length > 0 ? [...this.#retry, ...core.takeChangedLines()] : core.takeChangedLines();
     this.#retry = [];
     if (lines.length === 0) return;

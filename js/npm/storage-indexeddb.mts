@@ -7,17 +7,17 @@
 // aborts it and keeps what was stored. The package's layout v1 (one JSON
 // Lines file per key in `files`) is migrated on first open, all or nothing.
 
-import { type FullCore, type LeanCore as Core, newFullCore } from "./cores.mjs";
+import { type LeanCore as Core, newFullCore } from "./cores.mjs";
 import { Merger, rowOf, takeChanges, withWhole, type Ours } from "./storage-merge.mjs";
 import type { Storage, Stored } from "./storage.mjs";
 
 const DB_NAME = "prompttrace";
 const DB_VERSION = 2;
-const TRACES = "traces";
-const INDEX = "index";
-const META = "meta";
+export const TRACES = "traces";
+export const INDEX = "index";
+export const META = "meta";
 /** Layout v1's store, kept by the upgrade until its traces are migrated. */
-const V1_FILES = "files";
+export const V1_FILES = "files";
 
 export function indexedStorage(report: (error: Error) => void): Storage | undefined {
   const factory: IDBFactory | undefined = globalThis.indexedDB;
@@ -247,7 +247,7 @@ function upgrade(db: IDBDatabase, transaction: IDBTransaction | null): void {
  * whether to skip the trace (the stored record stays) or to write ours
  * over it.
  */
-function writeTraces(
+export function writeTraces(
   transaction: IDBTransaction,
   source: () => Core,
   traces: Map<string, Ours>,
@@ -300,58 +300,18 @@ function writeTraces(
 }
 
 /**
- * Layout v1 → v2: every file in `files` is read by the core (all of them, or
- * the migration stops and they stay as they are), then its traces are
- * written like a save and `files` is emptied, in one transaction.
+ * Layout v1 → v2, when v1's `files` still hold any: the migration
+ * (`storage-indexeddb-v1.mts`) is imported only then.
  */
 async function migrate(db: IDBDatabase): Promise<void> {
   if (!db.objectStoreNames.contains(V1_FILES) || (await v1Files(db)) === 0) return;
-  let scratch: FullCore;
-  let merger: Merger;
+  let migrateV1: (db: IDBDatabase) => Promise<void>;
   try {
-    // Only the full core reads stored files.
-    scratch = await newFullCore();
-    merger = new Merger(await newFullCore(), []); // what a tracer's setPrices say is not known at open
+    ({ migrateV1 } = await import("./storage-indexeddb-v1.mjs"));
   } catch (error) {
-    throw new Error(`the traces stored by an earlier version (IndexedDB layout v1) could not be migrated (the full wasm core could not be loaded: ${(error as Error).message}); they are kept as they are`);
+    throw new Error(`the traces stored by an earlier version (IndexedDB layout v1) could not be migrated (the migration could not be loaded: ${(error as Error)?.message ?? String(error)}); they are kept as they are`);
   }
-  const transaction = db.transaction([TRACES, INDEX, META, V1_FILES], "readwrite");
-  const files = transaction.objectStore(V1_FILES);
-  const keys = files.getAllKeys();
-  const values = files.getAll();
-  let unreadable: Error | undefined;
-  // Both serve the requests the migration makes, until it commits or aborts.
-  values.onsuccess = () => {
-    if (values.result.length === 0) return;
-    try {
-      scratch.watchChanges();
-      values.result.forEach((text: unknown, i) => {
-        const name = `indexedDB:prompttrace/files/${String(keys.result[i])}`;
-        if (typeof text !== "string") throw new Error(`${name}: not a trace file`);
-        scratch.importLines(name, new TextEncoder().encode(text));
-      });
-      // All or nothing: a trace that cannot merge stops the whole migration.
-      const all = new Map(scratch.takeTouchedTraces().map((id) => [id, scratch.traceLines(id) ?? ""]));
-      writeTraces(transaction, () => scratch, withWhole(scratch, all), merger, new Set(), new Written(), (id, error) => {
-        unreadable = new Error(`trace "${id}": ${(error as Error).message}`);
-        transaction.abort();
-        return true;
-      });
-      files.clear();
-    } catch (error) {
-      unreadable = error instanceof Error ? error : new Error(String(error));
-      transaction.abort();
-    }
-  };
-  try {
-    await done(transaction, "migration");
-  } catch (error) {
-    const why = unreadable ?? (error as Error);
-    throw new Error(`the traces stored by an earlier version (IndexedDB layout v1) could not be migrated (${why.message}); they are kept as they are`);
-  } finally {
-    scratch.free();
-    merger.free();
-  }
+  return migrateV1(db);
 }
 
 /** How many files layout v1 still holds (none once migrated: the store stays, empty). */
@@ -369,7 +329,7 @@ async function v1Files(db: IDBDatabase): Promise<number> {
  * the full core (the only reader) is not needed. Bounded: a trace it
  * forgot is merged, as any other.
  */
-class Written {
+export class Written {
   static readonly MAX = 10_000;
   readonly #prints = new Map<string, string>();
 
@@ -420,7 +380,7 @@ function announce(traces: string[]): void {
 }
 
 /** Resolves when the transaction commits; rejects (it changed nothing) when it aborts. */
-function done(transaction: IDBTransaction, what: string): Promise<void> {
+export function done(transaction: IDBTransaction, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     transaction.oncomplete = () => resolve();
     const fail = (): void => {

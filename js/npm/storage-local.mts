@@ -33,6 +33,9 @@ class LazyLocalStorage implements Storage {
     this.#store = store;
     this.#key = key;
     this.name = `localStorage:${key}`;
+    // Fetched soon after start, not at the first save: a flush() in a
+    // pagehide handler has no time to wait for a download.
+    setTimeout(() => this.#load().catch(() => {}), 0);
   }
 
   /** Nothing is taken from the core before the saves are there. */
@@ -41,11 +44,17 @@ class LazyLocalStorage implements Storage {
   }
 
   async read(): Promise<Stored[]> {
-    return (await this.#load()).read();
+    const saves = await this.#load().catch((error: unknown) => {
+      throw new Error(`could not read localStorage: its reader could not be loaded (${why(error)})`);
+    });
+    return saves.read();
   }
 
   async save(core: () => Core, prices: readonly string[]): Promise<void> {
-    return (await this.#load()).save(core, prices);
+    const saves = await this.#load().catch((error: unknown) => {
+      throw new Error(`not saved: localStorage's saves could not be loaded (${why(error)}); the traces stay in memory`);
+    });
+    return saves.save(core, prices);
   }
 
   append(): void {}
@@ -68,9 +77,11 @@ class LazyLocalStorage implements Storage {
       },
       (error: unknown) => {
         this.#loading = undefined; // the next read or save tries again
-        throw new Error(`not saved: localStorage's saves could not be loaded (${(error as Error)?.message ?? String(error)}); the traces stay in memory`);
+        throw error;
       },
     );
     return this.#loading;
   }
 }
+
+const why = (error: unknown): string => (error as Error)?.message ?? String(error);

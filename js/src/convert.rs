@@ -26,7 +26,7 @@ use rest::{Fields, FromRest, Rest};
 /// The fields of one call sent on its own (`track`'s start and end), as
 /// raw JSON by name, and its id and time; `None` (and a problem) when it
 /// is not an object with both. Its other fields are read one by one
-/// (`wire::Rest`), as a batch's rest is: no derived deserializer a call.
+/// (`rest::Rest`), as a batch's rest is: no derived deserializer a call.
 fn call_fields(text: &str, problems: &mut Problems) -> Option<(String, f64, Fields)> {
     let fields: Fields = serde_json::from_str(text)
         .map_err(|error| problems.push(format!("tracing data could not be read: {error}")))

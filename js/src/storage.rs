@@ -1,7 +1,8 @@
-//! What the npm package's storage asks of the core: the records written
-//! since the last save (a file appends them as lines; IndexedDB and
-//! localStorage rewrite the traces they touched), their index rows, and
-//! what may leave memory (the summary over a stored file is `full.rs`'s).
+//! What the npm package's browser storage asks of the core: the records
+//! written since the last save (IndexedDB and localStorage rewrite the
+//! traces they touched), their index rows, and what may leave memory
+//! (file storage's lines and the summary over a stored file are
+//! `full.rs`'s: Node's).
 //! Conversion only: the change feed, the merge and the memory bound are
 //! core's (`store::Changes`, `rules::merge`, `retention`).
 

@@ -13,13 +13,13 @@ import { gzipSync } from "node:zlib";
 /** Issue 15's budget for start-up JS and wasm, gzipped: not met yet; the gap is printed with the weights. */
 const BUDGET = 150 * 1024;
 /**
- * What start-up weighs now (183.3 KB gzipped: the record-only wasm is ~386
- * KB; reading stored records, the OpenAI client's calls and the summary
- * moved to the full core, and the inlined wasm's characters need no
- * escapes), with a little room: a change that makes it heavier fails here.
- * Lower it as it shrinks.
+ * What start-up weighs now (~150 KB gzipped: the record-only wasm is ~302
+ * KB; reading stored records, the OpenAI client's calls, the summary and
+ * file storage are the full core's, and the OTLP sender and localStorage's
+ * saves load apart), with a little room: a change that makes it heavier
+ * fails here. Lower it as it shrinks.
  */
-const CEILING = 188 * 1024;
+const CEILING = 153 * 1024;
 
 const dist = new URL("./record-only/dist/", import.meta.url);
 const manifest = JSON.parse(readFileSync(new URL(".vite/manifest.json", dist), "utf8"));

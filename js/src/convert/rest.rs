@@ -31,7 +31,9 @@ impl Fields {
 
     fn take(&mut self, name: &str) -> Option<Box<RawValue>> {
         let at = self.0.iter().rposition(|(key, _)| key == name)?;
-        Some(self.0.swap_remove(at).1)
+        // `remove`, not `swap_remove`: that would move the last field
+        // before an earlier one of the same name, which would then win.
+        Some(self.0.remove(at).1)
     }
 }
 
@@ -121,6 +123,20 @@ pub(super) fn rest_of<T: FromRest>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_field_given_twice_is_its_last_value_whatever_is_taken_before() {
+        let mut problems = Vec::new();
+        let who = Who {
+            kind: "trace",
+            id: "t",
+        };
+        let text = r#"{"tags":["a"],"release":"v1","environment":"e","release":"v2"}"#;
+        let rest: super::super::TraceRest = rest_of(Some(Cow::Borrowed(text)), &who, &mut problems);
+        assert_eq!(rest.release.as_deref(), Some("v2"));
+        assert_eq!(rest.environment.as_deref(), Some("e"));
+        assert!(problems.is_empty(), "{problems:?}");
+    }
 
     #[test]
     fn a_rest_field_that_cannot_be_read_is_left_out_alone() {
