@@ -161,7 +161,9 @@ impl Outbox {
 
     /// Ids of the traces and calls still to hand out: queued, waiting for
     /// their observations, or ended in the store since the last take.
-    pub fn unsent<'s>(&'s self, store: &'s Store) -> HashSet<&'s str> {
+    /// Owned ids: the one kind of set the record-only wasm holds (a set of
+    /// `&str` too was ~1 KB of it), and evicting is rare.
+    pub fn unsent(&self, store: &Store) -> HashSet<String> {
         let noted = store.pending_endings().iter().map(|ending| match ending {
             Ending::Trace(id) | Ending::Call(id) => id.as_str(),
         });
@@ -170,6 +172,7 @@ impl Outbox {
             .map(String::as_str)
             .chain(noted)
             .filter(|id| !self.sent.contains(*id))
+            .map(str::to_string)
             .collect()
     }
 

@@ -67,13 +67,14 @@ fn leaving(
     over_traces: usize,
     over_calls: usize,
 ) -> (Vec<String>, HashSet<String>) {
-    let mut unsaved: HashSet<&str> = HashSet::default();
+    // Owned, as the outbox's unsent set: one kind of set in the wasm.
+    let mut unsaved: HashSet<String> = HashSet::default();
     if let Some(changes) = store.pending_changes() {
-        unsaved.extend(changes.traces());
+        unsaved.extend(changes.traces().map(str::to_string));
         for id in changes.observations() {
             match store.observation(id).map(|o| o.trace_id.as_deref()) {
-                Some(Some(trace_id)) => unsaved.insert(trace_id),
-                _ => unsaved.insert(id),
+                Some(Some(trace_id)) => unsaved.insert(trace_id.to_string()),
+                _ => unsaved.insert(id.to_string()),
             };
         }
     }

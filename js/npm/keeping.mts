@@ -4,7 +4,7 @@
 // The rules (what changed, the merge, what may leave memory) are the
 // core's; this schedules them and routes every failure to `report`.
 
-import { isFull, type LeanCore as Core } from "./cores.mjs";
+import type { LeanCore as Core } from "./cores.mjs";
 import { type Storage, type Stored, storageFor } from "./storage.mjs";
 import type { Summary, TracerOptions } from "./types.mjs";
 
@@ -90,25 +90,7 @@ export class Keeping {
 
   /** With file storage, the summary of the whole file with memory merged over it; else undefined. */
   summary(): Summary | undefined {
-    if (this.#storage.kind !== "append") return undefined;
-    let file: Uint8Array | null;
-    try {
-      file = this.#storage.readNow();
-    } catch (error) {
-      this.#report(new Error(`could not read ${this.#storage.name} (${(error as Error).message}); the summary covers memory only`));
-      return undefined;
-    }
-    const core = this.#core();
-    // File storage is Node's, where the core is the full one.
-    if (!file || !isFull(core)) return undefined;
-    try {
-      const reply = JSON.parse(core.summaryWith(this.#storage.name, file)) as { summary: Summary; problems: string[] };
-      this.warnOnce(reply.problems);
-      return reply.summary;
-    } catch (error) {
-      this.#report(new Error(`the summary covers memory only: ${(error as Error).message}`));
-      return undefined;
-    }
+    return this.#storage.summary?.(this.#core(), (problems) => this.warnOnce(problems));
   }
 
   /** After `clear()`: a stored copy that cannot be read may be replaced. */

@@ -12,6 +12,7 @@
 
 import { isFull, type LeanCore as Core } from "./cores.mjs";
 import { type Storage, type Stored, useFileStorage } from "./storage.mjs";
+import type { Summary } from "./types.mjs";
 
 /** The few `node:fs` functions used; the Node entry hands them over. */
 export interface FileSystem {
@@ -82,6 +83,26 @@ class FileStorage implements Storage {
   }
 
   async save(): Promise<void> {}
+
+  summary(core: Core, warn: (problems: string[]) => void): Summary | undefined {
+    let file: Uint8Array | null;
+    try {
+      file = this.readNow();
+    } catch (error) {
+      this.#report(new Error(`could not read ${this.name} (${(error as Error).message}); the summary covers memory only`));
+      return undefined;
+    }
+    // File storage is Node's, where the core is the full one.
+    if (!file || !isFull(core)) return undefined;
+    try {
+      const reply = JSON.parse(core.summaryWith(this.name, file)) as { summary: Summary; problems: string[] };
+      warn(reply.problems);
+      return reply.summary;
+    } catch (error) {
+      this.#report(new Error(`the summary covers memory only: ${(error as Error).message}`));
+      return undefined;
+    }
+  }
 
   append(core: Core): void {
     // File storage is Node's, where the core is the full one: only it

@@ -6,6 +6,7 @@
 // onError, and what could not be saved is kept to try again.
 
 import type { LeanCore as Core } from "./cores.mjs";
+import type { Summary } from "./types.mjs";
 import { indexedStorage } from "./storage-indexeddb.mjs";
 import { localStorage } from "./storage-local.mjs";
 
@@ -42,6 +43,12 @@ export interface Storage {
   append(core: Core): void;
   /** "append": the stored file, read now (a tracer's summary covers it); null when there is none. */
   readNow(): Uint8Array | null;
+  /**
+   * "append" (a file): the summary of the whole file with memory (`core`)
+   * merged over it; undefined when the file cannot be read (reported).
+   * `warn` takes the lines the file's reader skipped.
+   */
+  summary?(core: Core, warn: (problems: string[]) => void): Summary | undefined;
   /** After `clear()`: a stored copy that cannot be read may be replaced. */
   allowReplace(): void;
 }

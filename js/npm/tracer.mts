@@ -10,7 +10,6 @@ import { TracerCore } from "./tracer-core.mjs";
 import { type CoreReport, importFile, storedBytes } from "./tracer-import.mjs";
 import { currentAttributes, currentObservation, type Propagated, propagated, runWith, withMetadata } from "./context.mjs";
 import { exportTo } from "./export-to.mjs";
-import { readFile } from "./files.mjs";
 import { Observation, Trace } from "./handles.mjs";
 import { now, randomHex } from "./ids.mjs";
 import { observe } from "./observe.mjs";
@@ -108,6 +107,8 @@ export class Tracer {
   static async fromFile(file: Blob | string | URL, options: TracerOptions = {}): Promise<Tracer> {
     const tracer = new Tracer(options);
     try {
+      // Imported here: a browser app that never reads a file does not ship it.
+      const { readFile } = await import("./files.mjs");
       const [bytes, name] = await readFile(file);
       await tracer.import(bytes, name);
     } catch (error) {
