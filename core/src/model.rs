@@ -134,9 +134,9 @@ pub struct Observation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_parameters: Option<Map<String, Value>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub usage: Option<Usage>,
+    pub usage: Option<Box<Usage>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost: Option<Cost>,
+    pub cost: Option<Box<Cost>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,6 +254,10 @@ impl ObservationType {
     /// exactly a type name. The seed's span types ("retrieval", "function",
     /// "llm"…) map to their nearest type; anything unknown is a plain span.
     pub fn nearest(label: &str) -> (ObservationType, bool) {
+        // Most labels are exactly a type name: no lowercase copy for them.
+        if let Some(exact) = Self::ALL.into_iter().find(|t| t.as_str() == label) {
+            return (exact, true);
+        }
         let lower = label.trim().to_ascii_lowercase();
         if let Some(exact) = Self::ALL.into_iter().find(|t| t.as_str() == lower) {
             return (exact, exact.as_str() == label);

@@ -77,7 +77,7 @@ fn files_round_trip_is_lossless_for_every_field() {
     g.model_parameters = json!({"temperature": 0.7, "stop": ["\n"]})
         .as_object()
         .cloned();
-    g.usage = Some(Usage {
+    g.usage = Some(Box::new(Usage {
         input: Some(10),
         output: Some(5),
         total: Some(15),
@@ -85,12 +85,12 @@ fn files_round_trip_is_lossless_for_every_field() {
             ("cache_read_input_tokens".into(), 4),
             ("reasoning_tokens".into(), 2),
         ]),
-    });
-    g.cost = Some(Cost {
+    }));
+    g.cost = Some(Box::new(Cost {
         input: Some(0.1 + 0.2),
         output: Some(1e-9),
         total: Some(0.1 + 0.2 + 1e-9),
-    });
+    }));
     g.prompt_name = Some("p".into());
     g.prompt_version = Some(7);
     g.template = Some("{{x}}".into());

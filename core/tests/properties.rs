@@ -123,10 +123,12 @@ fn observation(
         .map(|m| m.to_string());
     o.usage = spec
         .usage
-        .map(|(i, out)| Usage::tokens(u64::from(i), u64::from(out)));
-    o.cost = spec.micro_dollars.map(|m| Cost {
-        total: Some(f64::from(m) / 1e6),
-        ..Cost::default()
+        .map(|(i, out)| Box::new(Usage::tokens(u64::from(i), u64::from(out))));
+    o.cost = spec.micro_dollars.map(|m| {
+        Box::new(Cost {
+            total: Some(f64::from(m) / 1e6),
+            ..Cost::default()
+        })
     });
     o
 }

@@ -180,7 +180,7 @@ fn record_track_renders_times_and_records_the_call() {
     assert_eq!(g.output, Some(json!("Hi John").into()));
     assert_eq!(g.template.as_deref(), Some("Hello {{name}}"));
     assert_eq!(g.prompt_name.as_deref(), Some("greeting"));
-    assert_eq!(g.usage, Some(Usage::tokens(3, 2)));
+    assert_eq!(g.usage.as_deref(), Some(&Usage::tokens(3, 2)));
     assert_eq!(prompttrace::rules::duration::duration_ms(&g), Some(120.0));
     assert_eq!(g.trace_id.as_deref(), Some(trace.id()));
 }

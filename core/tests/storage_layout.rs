@@ -54,11 +54,11 @@ fn small_store() -> Store {
     let mut call = Observation::new("g1", ObservationType::Generation, "llm", at(1_100));
     call.trace_id = Some("t1".into());
     call.model = Some("gpt-4o".into());
-    call.usage = Some(Usage::tokens(10, 5));
-    call.cost = Some(Cost {
+    call.usage = Some(Box::new(Usage::tokens(10, 5)));
+    call.cost = Some(Box::new(Cost {
         total: Some(0.25),
         ..Cost::default()
-    });
+    }));
     call.status = Status::Completed;
     call.ended_at = Some(at(1_900));
     store.add_observation(call).unwrap();

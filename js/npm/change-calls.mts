@@ -1,10 +1,10 @@
-// The queue's end and update calls (`ChangeCall`, read by the core's
-// `ChangeCall` in js/src/convert.rs), made from what a handle was given:
-// options that are not an object count as none, and values are passed as
-// given for the core to check.
+// The queue's update calls (`ChangeCall`, read by the core's `ChangeCall`
+// in js/src/convert.rs), made from what a handle was given: options that
+// are not an object count as none, and values are passed as given for the
+// core to check; an end is queued from its parts (`queueEnd`).
 
 import { now } from "./ids.mjs";
-import type { ChangeCall } from "./queue.mjs";
+import type { ChangeCall, Queue } from "./queue.mjs";
 import type { CompleteOptions, TraceUpdateOptions, UpdateOptions } from "./types.mjs";
 import { errorText, millis, tagList, text } from "./values.mjs";
 
@@ -15,19 +15,29 @@ function given<T extends object>(options: Loose<T> | undefined): Loose<T> {
   return options && typeof options === "object" ? options : {};
 }
 
-/** A trace's or an observation's end; `error` set when it failed. */
-export function endCall(id: string, trace: boolean, options: Loose<CompleteOptions> | undefined, error: unknown): ChangeCall {
+/**
+ * Queues a trace's or an observation's end (`error` set when it failed),
+ * written from its parts: its `ChangeCall` is never made (`Wire.end`).
+ */
+export function queueEnd(
+  queue: Queue,
+  id: string,
+  trace: boolean,
+  options: Loose<CompleteOptions> | undefined,
+  error: unknown,
+): void {
   const opts = given(options);
-  return {
+  queue.changes().end(
     id,
     trace,
-    at: now(),
-    error: error === undefined ? undefined : errorText(error),
-    output: opts.output,
-    usage: opts.usage,
-    cost: opts.cost,
-    completion_start_time: millis(opts.completionStartTime),
-  };
+    now(),
+    error === undefined ? undefined : errorText(error),
+    opts.output,
+    opts.usage,
+    opts.cost,
+    millis(opts.completionStartTime),
+  );
+  queue.queued();
 }
 
 /** An observation's update (fields set before its end). */

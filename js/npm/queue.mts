@@ -16,14 +16,14 @@
 
 import { type FullCore, isFull, type LeanCore } from "./cores.mjs";
 import { errorText, safeText, unref } from "./values.mjs";
-import { Wire } from "./wire.mjs";
+import { type Buffers, Wire } from "./wire.mjs";
 
 /** At this many waiting calls they are applied at once, to bound memory. */
 const HIGH_WATER = 65536;
 /** Calls per wasm crossing. */
 const SLICE = 1024;
-/** Number buffers kept for reuse (each up to ~64 KB). */
-const SPARE_NUMS = 4;
+/** Wires' buffers kept for reuse (each up to ~64 KB of numbers and some text). */
+const SPARE_BUFFERS = 4;
 
 /** A trace start as the core reads it (`TraceStart` in js/src/convert.rs). */
 export interface TraceStart {
@@ -196,8 +196,8 @@ export class Queue {
   readonly #needsSpans: () => void;
   readonly #retryLater: () => void;
   #calls: Written = empty();
-  /** Number buffers of sent wires, for new ones: grown to a slice's size once, not at every slice. */
-  #spareNums: Float64Array[] = [];
+  /** Buffers of sent wires, for new ones: grown to a slice's size once, not at every slice. */
+  #spareBuffers: Buffers[] = [];
   #count = 0;
   #scheduled = false;
   /** Batches (and direct calls) held, in order, until the core can read their spans and OpenAI calls. */
@@ -299,6 +299,21 @@ export class Queue {
     if (otherWaits) this.apply();
     if (isSpan) this.#calls.spans.push(call as string);
     else this.#write(kind as Exclude<K, "spans">, call as Exclude<Batch[K][number], string>);
+    this.queued();
+  }
+
+  /**
+   * The wire an end or update is written into directly, without a call
+   * object (`Wire.end`); `queued()` must follow the write. What waits of
+   * spans is applied first, as `push` does.
+   */
+  changes(): Wire {
+    if (this.#calls.spans.length > 0) this.apply();
+    return this.#wire("changes");
+  }
+
+  /** Counts a call just queued; applies the queue at the high-water mark, or schedules it. */
+  queued(): void {
     this.#count++;
     if (this.#count >= HIGH_WATER) {
       this.apply();
@@ -316,14 +331,20 @@ export class Queue {
     }
   }
 
-  /** Writes a call into its kind's last wire (a new one every SLICE calls). */
-  #write(kind: "traces" | "observations" | "changes", call: TraceStart | ObservationStart | ChangeCall): void {
+  /** The last wire of a kind, where its next call is written (a new one every SLICE calls). */
+  #wire(kind: "traces" | "observations" | "changes"): Wire {
     const wires = this.#calls[kind];
     let wire = wires[wires.length - 1];
     if (wire === undefined || wire.calls >= SLICE) {
-      wire = new Wire(this.#report, this.#spareNums.pop());
+      wire = new Wire(this.#report, this.#spareBuffers.pop());
       wires.push(wire);
     }
+    return wire;
+  }
+
+  /** Writes a call into its kind's last wire. */
+  #write(kind: "traces" | "observations" | "changes", call: TraceStart | ObservationStart | ChangeCall): void {
+    const wire = this.#wire(kind);
     const written = wire.calls;
     if (kind === "traces") wire.trace(call as TraceStart);
     else if (kind === "observations") wire.observation(call as ObservationStart);
@@ -393,7 +414,7 @@ export class Queue {
         // One slice failing (a wasm trap) must not lose the others.
         try {
           const problems: unknown = JSON.parse(core.ingest(wire.text(), wire.payloads(), wire.nums()));
-          if (this.#spareNums.length < SPARE_NUMS) this.#spareNums.push(wire.release());
+          if (this.#spareBuffers.length < SPARE_BUFFERS) this.#spareBuffers.push(wire.release());
           for (const problem of problems as string[]) this.#report(new Error(problem));
         } catch (error) {
           this.#report(error);

@@ -15,7 +15,7 @@ import { now, randomHex } from "./ids.mjs";
 import { observe } from "./observe.mjs";
 import { PromptSpanProcessor } from "./otel-processor.mjs";
 import { PromptTracer } from "./otel-tracer.mjs";
-import { endCall, type Loose, observationUpdate, traceUpdate } from "./change-calls.mjs";
+import { type Loose, observationUpdate, queueEnd, traceUpdate } from "./change-calls.mjs";
 import { type ChangeCall, Queue, type Step, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
 import type { Batch } from "./queue.mjs";
 import { newCore } from "./cores.mjs";
@@ -458,9 +458,10 @@ export class Tracer {
   }
 
   #end(id: string, trace: boolean, options: Loose<CompleteOptions> | undefined, error: unknown): void {
-    // Not through #change: an end is the hot path, and its closure showed in the profile.
+    // Not through #change: an end is the hot path, and its closure (and
+    // its call object) showed in the profile.
     try {
-      this.#queue.push("changes", endCall(id, trace, options, error));
+      queueEnd(this.#queue, id, trace, options, error);
     } catch (err) {
       this._report(err);
     }

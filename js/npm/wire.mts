@@ -1,13 +1,14 @@
 // The batch format recording calls cross into the core in (read by
 // js/src/convert/wire.rs): numbers in one Float64Array, and every text
-// field of every call joined into one string, so a batch is one string's
-// crossing and a few numbers a call. The payloads (input, output, metadata)
+// field of every call written as UTF-8 into one byte buffer as the call
+// is made, so a batch is one buffer's crossing and a few numbers a call
+// (and the app's strings are not kept alive until the batch is sent). The payloads (input, output, metadata)
 // and `rest`, one object of the fields few calls carry, are JSON: every one
 // of the batch an element of one array, written by one `JSON.stringify`
 // when the batch is sent (a call of it per payload cost more than the
 // writing, and the app does not wait for it). Per call the numbers are
 // [kind, at, mask] (a change puts its flags before the mask), then the
-// UTF-16 length of each text field whose bit is set, in the order the core
+// UTF-8 length of each text field whose bit is set, in the order the core
 // reads them; a payload's or rest's bit says "the next element of the
 // array", and has no length.
 
@@ -23,8 +24,9 @@ const UPDATE = 2;
 
 /** A batch in the making: `text()`, `payloads()` and `nums()` are what `Core.ingest` takes. */
 export class Wire {
-  /** The text fields so far, joined only when sent: a rope's pieces would live until then. */
-  #texts: string[] = [];
+  /** The text fields so far, UTF-8, up to `#textAt`. */
+  #text: Uint8Array;
+  #textAt = 0;
   #nums: Float64Array;
   #count = 0;
   /** Calls written (those taken back are not counted). */
@@ -44,25 +46,26 @@ export class Wire {
 
   /**
    * `report` takes a payload that cannot be JSON (its text is sent instead);
-   * `nums`, a buffer to write the numbers into (one a sent wire gave back).
+   * `buffers`, the buffers to write into (those a sent wire gave back).
    */
-  constructor(report: (error: unknown) => void, nums: Float64Array = new Float64Array(1024)) {
-    this.#nums = nums;
+  constructor(report: (error: unknown) => void, buffers?: Buffers) {
+    this.#nums = buffers?.nums ?? new Float64Array(1024);
+    this.#text = buffers?.text ?? new Uint8Array(16384);
     this.#report = report;
   }
 
-  /** Every text field, as UTF-8 (the encoder's native pass beats wasm-bindgen's own, a JS loop). */
+  /** Every text field, as UTF-8. */
   text(): Uint8Array {
-    return encoder.encode(this.#texts.join(""));
+    return this.#text.subarray(0, this.#textAt);
   }
 
   nums(): Float64Array {
     return this.#nums.subarray(0, this.#count);
   }
 
-  /** Once sent (the core copied the numbers), gives back the buffer for the next wire. */
-  release(): Float64Array {
-    return this.#nums;
+  /** Once sent (the core copied them), gives back the buffers for the next wire. */
+  release(): Buffers {
+    return { nums: this.#nums, text: this.#text };
   }
 
   /**
@@ -82,7 +85,7 @@ export class Wire {
       });
       json = `[${each.join(",")}]`;
     }
-    return encoder.encode(json);
+    return utf8(json);
   }
 
   // Each call is written inside a try: one that throws (a value no text can
@@ -117,15 +120,44 @@ export class Wire {
     }
   }
 
+  /**
+   * An end, from its parts: what `change` writes of an end's
+   * `ChangeCall`, without the object (an end is the hot path, and the
+   * object showed in the recording profile).
+   */
+  end(
+    id: string,
+    trace: boolean,
+    at: number,
+    error: string | undefined,
+    output: unknown,
+    usage: unknown,
+    cost: unknown,
+    completion_start_time: number | undefined,
+  ): void {
+    this.#mark();
+    try {
+      this.#begin(CHANGE, at, id, trace ? ABOUT_TRACE : 0);
+      this.#field(id);
+      this.#field(error);
+      this.#json(output, "output");
+      const some = usage !== undefined || cost !== undefined || completion_start_time !== undefined;
+      this.#rest(some ? { usage, cost, completion_start_time } : undefined);
+      this.calls++;
+    } catch (error) {
+      this.#takeBack(id, error);
+    }
+  }
+
   #mark(): void {
     this.#callNums = this.#count;
-    this.#callText = this.#texts.length;
+    this.#callText = this.#textAt;
     this.#callPayloads = this.#payloads.length;
   }
 
   #takeBack(id: string, error: unknown): void {
     this.#count = this.#callNums;
-    this.#texts.length = this.#callText;
+    this.#textAt = this.#callText;
     this.#payloads.length = this.#callPayloads;
     this.#owners.length = 2 * this.#callPayloads;
     this.#report(new Error(`${id}: this call could not be recorded (${errorText(error)})`));
@@ -214,13 +246,39 @@ export class Wire {
   /** The next field: text, or nothing (its bit stays clear). A wrapper's non-text value is sent as its text. */
   #field(value: unknown): void {
     if (value !== undefined && value !== null) {
-      const text = typeof value === "string" ? value : safeText(value);
-      this.#texts.push(text);
-      this.#push(text.length);
+      this.#push(this.#utf8(typeof value === "string" ? value : safeText(value)));
       this.#mask |= this.#bit;
       this.#nums[this.#maskAt] = this.#mask;
     }
     this.#bit <<= 1;
+  }
+
+  /**
+   * Writes `text` as UTF-8 and returns its length in bytes. Most fields
+   * (ids, names, kinds) are ASCII: a loop writes them faster than a call
+   * of the encoder a field; the first other character hands the whole
+   * field to it (a lone surrogate becomes U+FFFD, as a TextEncoder's).
+   */
+  #utf8(text: string): number {
+    const start = this.#textAt;
+    // At most 3 bytes a UTF-16 unit.
+    if (start + 3 * text.length > this.#text.length) {
+      const grown = new Uint8Array(Math.max(2 * this.#text.length, start + 3 * text.length));
+      grown.set(this.#text.subarray(0, start));
+      this.#text = grown;
+    }
+    const bytes = this.#text;
+    let at = start;
+    for (let i = 0; i < text.length; i++) {
+      const unit = text.charCodeAt(i);
+      if (unit >= 0x80) {
+        at = start + encoder.encodeInto(text, bytes.subarray(start)).written;
+        break;
+      }
+      bytes[at++] = unit;
+    }
+    this.#textAt = at;
+    return at - start;
   }
 
   /** A payload, written as JSON with the batch's others; `null` and `undefined` are no payload. */
@@ -263,6 +321,30 @@ export class Wire {
 }
 
 const encoder = new TextEncoder();
+
+/**
+ * The payloads' JSON of the batch being sent, as UTF-8: written into one
+ * buffer kept for the next batch (the core copies it at once), not into
+ * a new one a batch; one past `SCRATCH_KEPT` bytes is not kept.
+ */
+let scratch = new Uint8Array(65536);
+const SCRATCH_KEPT = 1 << 20;
+
+function utf8(json: string): Uint8Array {
+  // At most 3 bytes a UTF-16 unit.
+  if (3 * json.length > scratch.length) {
+    const needed = 3 * json.length;
+    if (needed > SCRATCH_KEPT) return encoder.encode(json);
+    scratch = new Uint8Array(Math.max(needed, 2 * scratch.length));
+  }
+  return scratch.subarray(0, encoder.encodeInto(json, scratch).written);
+}
+
+/** A wire's buffers, given back once it was sent, for the next one. */
+export interface Buffers {
+  nums: Float64Array;
+  text: Uint8Array;
+}
 /** The owner field name of a `rest` among the payloads. */
 const REST = "rest";
 

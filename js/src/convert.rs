@@ -21,7 +21,7 @@ mod openai;
 mod rest;
 pub mod wire;
 
-use rest::{Fields, FromRest, Rest};
+use rest::{unboxed, Fields, FromRest, Rest};
 
 /// The fields of one call sent on its own (`track`'s start and end), as
 /// raw JSON by name, and its id and time; `None` (and a problem) when it
@@ -51,10 +51,11 @@ pub struct TraceStart {
     user_id: Option<String>,
     input: Option<Json>,
     metadata: Option<Json>,
-    rest: TraceRest,
+    rest: Option<Box<TraceRest>>,
 }
 
 /// The fields of a trace's start that few calls carry.
+#[derive(Default)]
 pub struct TraceRest {
     tags: Option<Vec<String>>,
     environment: Option<String>,
@@ -85,10 +86,11 @@ pub struct ObservationStart<'a> {
     level: Option<String>,
     provider: Option<String>,
     model: Option<String>,
-    rest: ObservationRest,
+    rest: Option<Box<ObservationRest>>,
 }
 
 /// The fields of an observation's start that few calls carry.
+#[derive(Default)]
 pub struct ObservationRest {
     model_parameters: Option<Value>,
     prompt_name: Option<String>,
@@ -124,10 +126,11 @@ pub struct ChangeCall<'a> {
     /// Set when the item failed: the error's text.
     error: Option<String>,
     output: Option<Json>,
-    rest: ChangeRest,
+    rest: Option<Box<ChangeRest>>,
 }
 
 /// The fields of a change that few calls carry.
+#[derive(Default)]
 pub struct ChangeRest {
     usage: Option<Value>,
     cost: Option<Value>,
@@ -206,9 +209,10 @@ pub fn trace(start: TraceStart, problems: &mut Problems) -> Trace {
     trace.user_id = start.user_id;
     trace.input = start.input;
     trace.metadata = start.metadata;
-    trace.tags = start.rest.tags.unwrap_or_default();
-    trace.environment = start.rest.environment;
-    trace.release = start.rest.release;
+    let rest = unboxed(start.rest);
+    trace.tags = rest.tags.unwrap_or_default();
+    trace.environment = rest.environment;
+    trace.release = rest.release;
     trace
 }
 
@@ -223,7 +227,7 @@ pub fn observation(start: ObservationStart, problems: &mut Problems) -> Observat
         .as_deref()
         .and_then(|l| level(l, &who, problems, "default is used"))
         .unwrap_or_default();
-    let rest = start.rest;
+    let rest = unboxed(start.rest);
     let prompt_version = prompt_version(rest.prompt_version.as_ref(), &who, problems);
     let (kind, exact) = start
         .kind
@@ -268,7 +272,7 @@ pub fn change<'a>(call: ChangeCall<'a>, problems: &mut Problems) -> Change<'a> {
         kind: if call.trace { "trace" } else { "observation" },
         id: &call.id,
     };
-    let rest = call.rest;
+    let rest = unboxed(call.rest);
     if let (Some(ended), false, false) = (&rest.openai, call.trace, call.update) {
         let at = time(call.at, &who, problems);
         let finish = openai::end(ended, at, call.error, &who, problems);

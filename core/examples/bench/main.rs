@@ -266,12 +266,15 @@ fn generate(traces: usize, per_trace: usize) -> Batch {
             ));
             if generation {
                 observation.model = Some(MODELS[(t + o) % MODELS.len()].to_string());
-                observation.usage = Some(Usage::tokens(400 + o as u64, 60 + (t % 50) as u64));
+                observation.usage = Some(Box::new(Usage::tokens(
+                    400 + o as u64,
+                    60 + (t % 50) as u64,
+                )));
                 if o % 8 == 7 {
-                    observation.cost = Some(Cost {
+                    observation.cost = Some(Box::new(Cost {
                         total: Some(0.0012),
                         ..Cost::default()
-                    });
+                    }));
                 }
                 observation.output =
                     Some(serde_json::json!("Open Settings, then API keys.").into());

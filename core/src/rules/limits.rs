@@ -154,10 +154,10 @@ mod tests {
     #[test]
     fn limits_reject_negative_cost() {
         let mut g = generation();
-        g.cost = Some(Cost {
+        g.cost = Some(Box::new(Cost {
             total: Some(-0.5),
             ..Cost::default()
-        });
+        }));
         assert_eq!(
             check_observation(&g).unwrap_err().to_string(),
             "observation \"g\" has a cost.total of -0.5; costs must be finite and not negative"

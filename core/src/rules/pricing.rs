@@ -136,7 +136,7 @@ pub fn cost_of(
 ) -> Option<Cost> {
     let usage = observation.usage.as_ref();
     cost_from(
-        observation.cost.as_ref(),
+        observation.cost.as_deref(),
         usage.and_then(|u| u.input),
         usage.and_then(|u| u.output),
         || price(observation.model.as_deref()?),
@@ -193,8 +193,8 @@ mod tests {
             Timestamp::from_unix_nanos(0),
         );
         g.model = Some(model.to_string());
-        g.usage = Some(usage);
-        g.cost = cost;
+        g.usage = Some(Box::new(usage));
+        g.cost = cost.map(Box::new);
         g
     }
 

@@ -1,7 +1,5 @@
 //! A stored trace with its observations, and their tree.
 
-use std::sync::Arc;
-
 use crate::hash::HashMap;
 use crate::model::{Observation, Trace};
 
@@ -11,9 +9,6 @@ use super::facts::Facts;
 #[derive(Clone, Debug, PartialEq)]
 pub struct TraceEntry {
     pub(super) trace: Trace,
-    /// The trace's id, shared with `Store::owner`'s entry of each of its
-    /// observations (a copy each cost an allocation a call).
-    pub(super) key: Arc<str>,
     /// In arrival order; `Store::owner` knows each one's position.
     pub(super) observations: Vec<Observation>,
     /// `facts[i]` is what rollups read of `observations[i]`.
@@ -25,7 +20,6 @@ pub struct TraceEntry {
 impl TraceEntry {
     pub(super) fn new(trace: Trace) -> TraceEntry {
         TraceEntry {
-            key: Arc::from(trace.id.as_str()),
             trace,
             observations: Vec::new(),
             facts: Vec::new(),

@@ -35,7 +35,7 @@ impl Facts {
             input_tokens: usage.and_then(|u| u.input),
             output_tokens: usage.and_then(|u| u.output),
             tokens: Tokens::of(observation),
-            cost: observation.cost.clone(),
+            cost: observation.cost.as_deref().cloned(),
         }
     }
 }

@@ -11,7 +11,7 @@ use crate::rules::{merge, Violation};
 
 use super::entry::TraceEntry;
 use super::write::{check_observation, check_trace, links};
-use super::Store;
+use super::{IdKey, Store};
 
 /// Records to import together, in file order.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -110,13 +110,17 @@ impl Store {
         }
         for (&id, &i) in &observation_winners {
             let incoming = &batch.observations[i];
-            match self.owner.get(id) {
-                Some((owner, _)) if owner.as_deref() != incoming.trace_id.as_deref() => {
+            let owner = self
+                .owner
+                .get(&IdKey::new(id))
+                .map(|(slot, _)| self.trace_id_at(*slot));
+            match owner {
+                Some(owner) if owner != incoming.trace_id.as_deref() => {
                     return Err(reject(
                         RecordIndex::Observation(i),
                         Violation::MovedTrace {
                             subject: incoming.subject(),
-                            from: owner.as_deref().map(str::to_string),
+                            from: owner.map(str::to_string),
                             to: incoming.trace_id.clone(),
                         },
                     ));
@@ -174,7 +178,7 @@ impl Store {
         };
         let stored_in_touched = touched
             .iter()
-            .filter_map(|trace_id| self.traces.get(*trace_id))
+            .filter_map(|trace_id| self.traces.get(trace_id))
             .flat_map(|entry| entry.observations.iter().map(|o| o.id.as_str()));
         let written_ids = plan
             .observations

@@ -16,14 +16,15 @@
 mod changes;
 mod entry;
 mod facts;
+mod id_key;
 mod import;
 mod index;
 mod left;
+mod traces;
 mod update;
 mod write;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
 use crate::hash::HashMap;
 use crate::model::Observation;
@@ -37,16 +38,18 @@ pub use left::LEFT_KEPT;
 pub use update::{TraceUpdate, Update};
 pub use write::End;
 
+use id_key::IdKey;
 use index::Indexes;
+use traces::{Slot, Traces};
 
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default)]
 pub struct Store {
-    traces: HashMap<String, TraceEntry>,
+    traces: Traces,
     without_trace: Vec<Observation>,
     without_trace_facts: Vec<Facts>,
-    /// Observation id → its trace id (`None`: an LLM call without trace) and
-    /// its position in that trace's (or `without_trace`'s) list.
-    owner: HashMap<String, (Option<Arc<str>>, usize)>,
+    /// Observation id → its trace's slot (`None`: an LLM call without
+    /// trace) and its position in that trace's (or `without_trace`'s) list.
+    owner: HashMap<IdKey, (Option<Slot>, usize)>,
     indexes: Indexes,
     /// What ended since [`Store::take_endings`] was last called, while
     /// [`Store::watch_endings`] is on (an exporter's feed).
@@ -57,6 +60,39 @@ pub struct Store {
     /// The last traces that left memory (`retention`), to say so when a
     /// record for one arrives later.
     left: left::Left,
+}
+
+/// Two stores are equal when they hold the same records, feeds and
+/// indexes: where each put a trace (its slot) is not compared, only the
+/// trace an observation belongs to.
+impl PartialEq for Store {
+    fn eq(&self, other: &Store) -> bool {
+        // Every field but `owner` (and the slots in it), as a derive would.
+        let Store {
+            traces,
+            without_trace,
+            without_trace_facts,
+            owner,
+            indexes,
+            endings,
+            changes,
+            left,
+        } = self;
+        let same_owners = owner.len() == other.owner.len()
+            && owner.iter().all(|(id, (slot, at))| {
+                other.owner.get(id).is_some_and(|(other_slot, other_at)| {
+                    at == other_at && self.trace_id_at(*slot) == other.trace_id_at(*other_slot)
+                })
+            });
+        *traces == other.traces
+            && *without_trace == other.without_trace
+            && *without_trace_facts == other.without_trace_facts
+            && same_owners
+            && *indexes == other.indexes
+            && *endings == other.endings
+            && *changes == other.changes
+            && *left == other.left
+    }
 }
 
 /// Something that became ready to send: a trace that ended (or whose last
@@ -104,8 +140,8 @@ impl Store {
     }
 
     pub fn observation(&self, id: &str) -> Option<&Observation> {
-        match self.owner.get(id)? {
-            (Some(trace_id), at) => self.traces.get(&**trace_id)?.observations.get(*at),
+        match self.owner.get(&IdKey::new(id))? {
+            (Some(slot), at) => self.traces.at(*slot)?.observations.get(*at),
             (None, at) => self.without_trace.get(*at),
         }
     }
@@ -199,6 +235,11 @@ impl Store {
         }
     }
 
+    /// The id of the trace in `slot` (`None`: no trace).
+    fn trace_id_at(&self, slot: Option<Slot>) -> Option<&str> {
+        Some(self.traces.at(slot?)?.trace.id.as_str())
+    }
+
     /// The error for trace `id`, which is not in memory.
     pub(crate) fn unknown_trace(&self, id: &str) -> Violation {
         let subject = Subject::Trace(id.to_string());
@@ -219,7 +260,7 @@ impl Store {
         };
         self.indexes.remove_trace(&entry.trace);
         for observation in &entry.observations {
-            self.owner.remove(&observation.id);
+            self.owner.remove(&IdKey::new(&observation.id));
             if let Some(model) = &observation.model {
                 self.indexes.remove_model(model, id);
             }
@@ -235,11 +276,11 @@ impl Store {
         let facts = std::mem::take(&mut self.without_trace_facts);
         for (call, facts) in calls.into_iter().zip(facts) {
             if leaves(&call) {
-                self.owner.remove(&call.id);
+                self.owner.remove(&IdKey::new(&call.id));
                 continue;
             }
             let at = self.without_trace.len();
-            if let Some(owner) = self.owner.get_mut(&call.id) {
+            if let Some(owner) = self.owner.get_mut(&IdKey::new(&call.id)) {
                 owner.1 = at;
             }
             self.without_trace.push(call);

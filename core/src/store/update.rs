@@ -67,8 +67,8 @@ impl Store {
         set(&mut observation.status_message, status_message);
         set(&mut observation.model, model);
         set(&mut observation.model_parameters, model_parameters);
-        set(&mut observation.usage, usage);
-        set(&mut observation.cost, cost);
+        set(&mut observation.usage, usage.map(Box::new));
+        set(&mut observation.cost, cost.map(Box::new));
         set(
             &mut observation.completion_start_time,
             completion_start_time,

@@ -14,7 +14,7 @@ use crate::time::Timestamp;
 
 use super::entry::TraceEntry;
 use super::facts::Facts;
-use super::{Ending, Store};
+use super::{Ending, IdKey, Slot, Store};
 
 /// How an item ends, and what it learned by then.
 #[derive(Clone, Debug, PartialEq)]
@@ -82,20 +82,22 @@ impl Store {
     /// ended parent is fine (see `rules::lifecycle`).
     pub fn add_observation(&mut self, observation: Observation) -> Result<(), Violation> {
         check_observation(&observation)?;
-        if self.owner.contains_key(&observation.id) {
+        if self.owner.contains_key(&IdKey::new(&observation.id)) {
             return Err(Violation::DuplicateId {
                 subject: observation.subject(),
             });
         }
-        if let Some(trace_id) = &observation.trace_id {
-            if !self.traces.contains_key(trace_id) {
-                return Err(self.missing_trace(observation.subject(), trace_id));
-            }
-        }
+        let slot = match observation.trace_id.as_deref() {
+            Some(trace_id) => match self.traces.slot(trace_id) {
+                Some(slot) => Some(slot),
+                None => return Err(self.missing_trace(observation.subject(), trace_id)),
+            },
+            None => None,
+        };
         structure::check_new_child(&observation.id, links(&observation), |id| {
             self.observation(id).map(links)
         })?;
-        self.put_observation(observation);
+        self.put_observation_in(observation, slot);
         Ok(())
     }
 
@@ -143,8 +145,8 @@ impl Store {
             } = end;
             observation.output = output.or(observation.output.take());
             observation.status_message = status_message.or(observation.status_message.take());
-            observation.usage = usage.or(observation.usage.take());
-            observation.cost = cost.or(observation.cost.take());
+            observation.usage = usage.map(Box::new).or(observation.usage.take());
+            observation.cost = cost.map(Box::new).or(observation.cost.take());
             observation.completion_start_time =
                 completion_start_time.or(observation.completion_start_time);
             Ok(())
@@ -171,7 +173,7 @@ impl Store {
             }
             None => {
                 self.indexes.add_trace(&trace);
-                self.traces.insert(trace.id.clone(), TraceEntry::new(trace));
+                self.traces.insert(TraceEntry::new(trace));
                 true
             }
         };
@@ -182,6 +184,17 @@ impl Store {
     /// Inserts or replaces an observation whose rules were checked (its
     /// trace is stored); `true` if new.
     pub(super) fn put_observation(&mut self, observation: Observation) -> bool {
+        let slot = observation.trace_id.as_deref().map(|trace_id| {
+            self.traces
+                .slot(trace_id)
+                .expect("trace of a checked observation is stored")
+        });
+        self.put_observation_in(observation, slot)
+    }
+
+    /// [`Store::put_observation`], its trace's slot known (`None`: it has
+    /// no trace).
+    fn put_observation_in(&mut self, observation: Observation, slot: Option<Slot>) -> bool {
         let watching = self.endings.is_some();
         let model = observation
             .model
@@ -190,9 +203,9 @@ impl Store {
         let facts = Facts::of(&observation, model);
         let running = observation.status == Status::Running;
         self.note_observation_change(&observation.id);
-        let Some(trace_id) = observation.trace_id.as_deref() else {
+        let Some(slot) = slot else {
             let ending = (watching && !running).then(|| Ending::Call(observation.id.clone()));
-            let added = match self.owner.get(&observation.id) {
+            let added = match self.owner.get(&IdKey::new(&observation.id)) {
                 Some(&(_, at)) => {
                     self.without_trace[at] = observation;
                     self.without_trace_facts[at] = facts;
@@ -200,7 +213,7 @@ impl Store {
                 }
                 None => {
                     let at = self.without_trace.len();
-                    self.owner.insert(observation.id.clone(), (None, at));
+                    self.owner.insert(IdKey::new(&observation.id), (None, at));
                     self.without_trace.push(observation);
                     self.without_trace_facts.push(facts);
                     true
@@ -209,18 +222,15 @@ impl Store {
             note(&mut self.endings, ending);
             return added;
         };
-        let entry = self
-            .traces
-            .get_mut(trace_id)
-            .expect("trace of a checked observation is stored");
+        let entry = self.traces.at_mut(slot).expect("a stored trace's slot");
         if let Some(model) = &observation.model {
-            self.indexes.add_model(model, trace_id);
+            self.indexes.add_model(model, &entry.trace.id);
         }
         // One lookup, whether the observation is new or replaces one.
-        let at = match self.owner.entry(observation.id.clone()) {
+        let at = match self.owner.entry(IdKey::new(&observation.id)) {
             Entry::Occupied(owner) => owner.get().1,
             Entry::Vacant(owner) => {
-                owner.insert((Some(entry.key.clone()), entry.observations.len()));
+                owner.insert((Some(slot), entry.observations.len()));
                 entry.running += usize::from(running);
                 entry.observations.push(observation);
                 entry.facts.push(facts);
@@ -231,7 +241,7 @@ impl Store {
         entry.facts[at] = facts;
         let was_running = old.status == Status::Running;
         entry.running = entry.running + usize::from(running) - usize::from(was_running);
-        let trace_id = entry.key.clone();
+        let trace_id = entry.trace.id.clone();
         if let Some(old_model) = old.model {
             let still_used = entry
                 .observations
@@ -255,18 +265,17 @@ impl Store {
         update: impl FnOnce(&mut Observation) -> R,
     ) -> Option<R> {
         let watching = self.endings.is_some();
-        let (trace_id, at) = self.owner.get(id)?;
-        let at = *at;
-        let (result, ending) = match trace_id {
-            Some(trace_id) => {
-                let entry = self.traces.get_mut(&**trace_id)?;
+        let (slot, at) = *self.owner.get(&IdKey::new(id))?;
+        let (result, ending) = match slot {
+            Some(slot) => {
+                let entry = self.traces.at_mut(slot)?;
                 let (result, ended) =
                     update_in(&mut entry.observations[at], &mut entry.facts[at], update);
                 entry.running -= usize::from(ended);
                 let settled = ended && entry.is_settled();
                 (
                     result,
-                    (watching && settled).then(|| Ending::Trace(trace_id.to_string())),
+                    (watching && settled).then(|| Ending::Trace(entry.trace.id.clone())),
                 )
             }
             None => {

@@ -12,7 +12,8 @@ use serde_json::value::RawValue;
 use super::{Problems, Who};
 
 /// What a kind of call carries in its `rest` (`convert.rs`), read by name.
-pub trait FromRest {
+/// `Default` is what a call without a `rest` carries.
+pub trait FromRest: Default {
     fn from_rest(rest: &mut Rest) -> Self;
 }
 
@@ -99,13 +100,16 @@ impl<'r> Rest<'r> {
     }
 }
 
+/// A call's `rest`, read; `None` when it has none, as most calls: a
+/// call is moved a few times on its way into the store, so what few
+/// carry is boxed, not carried by all.
 pub(super) fn rest_of<T: FromRest>(
     text: Option<Cow<str>>,
     who: &Who,
     problems: &mut Problems,
-) -> T {
+) -> Option<Box<T>> {
     let fields = match text.filter(|text| text != "null") {
-        None => Fields::default(),
+        None => return None,
         Some(text) => serde_json::from_str(&text).unwrap_or_else(|error| {
             problems.push(format!(
                 "{who}: its fields could not be read ({error}); they are left out"
@@ -113,11 +117,16 @@ pub(super) fn rest_of<T: FromRest>(
             Fields::default()
         }),
     };
-    T::from_rest(&mut Rest {
+    Some(Box::new(T::from_rest(&mut Rest {
         fields,
         who,
         problems,
-    })
+    })))
+}
+
+/// A call's `rest`, or the default one when it has none.
+pub(super) fn unboxed<T: FromRest>(rest: Option<Box<T>>) -> T {
+    rest.map_or_else(T::default, |rest| *rest)
 }
 
 #[cfg(test)]
@@ -132,7 +141,8 @@ mod tests {
             id: "t",
         };
         let text = r#"{"tags":["a"],"release":"v1","environment":"e","release":"v2"}"#;
-        let rest: super::super::TraceRest = rest_of(Some(Cow::Borrowed(text)), &who, &mut problems);
+        let rest: super::super::TraceRest =
+            unboxed(rest_of(Some(Cow::Borrowed(text)), &who, &mut problems));
         assert_eq!(rest.release.as_deref(), Some("v2"));
         assert_eq!(rest.environment.as_deref(), Some("e"));
         assert!(problems.is_empty(), "{problems:?}");
@@ -147,7 +157,8 @@ mod tests {
             kind: "trace",
             id: "t",
         };
-        let rest: super::super::TraceRest = rest_of(Some(Cow::Owned(text)), &who, &mut problems);
+        let rest: super::super::TraceRest =
+            unboxed(rest_of(Some(Cow::Owned(text)), &who, &mut problems));
         assert_eq!(rest.tags, Some(vec!["a".to_string()]));
         assert_eq!(rest.release.as_deref(), Some("v2"));
         assert_eq!(rest.environment, None);

@@ -1,7 +1,7 @@
 //! The batch format the JS side sends its recording calls in
 //! (`js/npm/wire.mts` writes it): numbers in one `Float64Array`, and every
-//! text field of every call concatenated into one string. Per call, one
-//! crossing's share of a string and a handful of numbers, instead of a JSON
+//! text field of every call concatenated into one UTF-8 buffer. Per call,
+//! one crossing's share of a buffer and a handful of numbers, instead of a JSON
 //! object parsed field by field: the payloads (input, output, metadata) are
 //! the only JSON, and the fields few calls carry (tags, prompt, usage, the
 //! OpenAI client's request…) travel together as one JSON object, `rest`.
@@ -9,7 +9,8 @@
 //! Per call, the numbers are `[kind, at, mask]` (a change adds its
 //! `flags` before the mask), then the length of each text field whose bit
 //! is set in the mask, in the order the fields are read below. Lengths are
-//! in UTF-16 code units, as JS counts them, so the JS side never encodes.
+//! in UTF-8 bytes: the JS side encodes each field as it writes it, so a
+//! field is whole characters (a lone surrogate came as U+FFFD).
 //! A payload's (or `rest`'s) bit has no length: the payloads and rests are
 //! the elements of one JSON array, taken in order (one `JSON.stringify` on
 //! the JS side when the batch is sent, not one a value).
@@ -85,11 +86,7 @@ impl<'a> Calls<'a> {
     /// bit past them: the writer and this reader disagree). The bits in
     /// `payloads` are payloads: their fields are left `None` here, and read
     /// by [`Calls::payload`].
-    fn fields<const N: usize>(
-        &mut self,
-        mask: u32,
-        payloads: u32,
-    ) -> Option<[Option<Cow<'a, str>>; N]> {
+    fn fields<const N: usize>(&mut self, mask: u32, payloads: u32) -> Option<[Option<&'a str>; N]> {
         if mask >> N != 0 {
             return None;
         }
@@ -141,15 +138,15 @@ impl<'a> Calls<'a> {
             let mask = self.whole()?;
             let [id, error, ..] = self.fields::<4>(mask, OUTPUT | CHANGE_REST)?;
             let id = id.unwrap_or_default();
-            let who = who(flags & ABOUT_TRACE != 0, &id);
+            let who = who(flags & ABOUT_TRACE != 0, id);
             let call = ChangeCall {
                 trace: flags & ABOUT_TRACE != 0,
                 update: flags & UPDATE != 0,
                 at,
-                error: error.map(Cow::into_owned),
+                error: error.map(str::to_owned),
                 output: self.payload(mask, OUTPUT, "output", &who, problems)?,
                 rest: rest_of(self.rest(mask, CHANGE_REST)?, &who, problems),
-                id,
+                id: Cow::Borrowed(id),
             };
             return Some(Call::Change(call));
         }
@@ -157,13 +154,13 @@ impl<'a> Calls<'a> {
         if kind == TRACE {
             let [id, name, session_id, user_id, ..] =
                 self.fields::<7>(mask, TRACE_INPUT | TRACE_METADATA | TRACE_REST)?;
-            let id = id.unwrap_or_default().into_owned();
+            let id = id.unwrap_or_default().to_owned();
             let who = who(true, &id);
             let start = TraceStart {
                 at,
-                name: name.unwrap_or_default().into_owned(),
-                session_id: session_id.map(Cow::into_owned),
-                user_id: user_id.map(Cow::into_owned),
+                name: name.unwrap_or_default().to_owned(),
+                session_id: session_id.map(str::to_owned),
+                user_id: user_id.map(str::to_owned),
                 input: self.payload(mask, TRACE_INPUT, "input", &who, problems)?,
                 metadata: self.payload(mask, TRACE_METADATA, "metadata", &who, problems)?,
                 rest: rest_of(self.rest(mask, TRACE_REST)?, &who, problems),
@@ -176,19 +173,19 @@ impl<'a> Calls<'a> {
         }
         let [id, trace_id, parent_id, name, kind, _, _, level, provider, model, _] =
             self.fields::<11>(mask, INPUT | METADATA | REST)?;
-        let id = id.unwrap_or_default().into_owned();
+        let id = id.unwrap_or_default().to_owned();
         let who = who(false, &id);
         let start = ObservationStart {
-            trace_id: trace_id.map(Cow::into_owned),
-            parent_id: parent_id.map(Cow::into_owned),
+            trace_id: trace_id.map(str::to_owned),
+            parent_id: parent_id.map(str::to_owned),
             at,
-            name: name.unwrap_or_default().into_owned(),
-            kind,
+            name: name.unwrap_or_default().to_owned(),
+            kind: kind.map(Cow::Borrowed),
             input: self.payload(mask, INPUT, "input", &who, problems)?,
             metadata: self.payload(mask, METADATA, "metadata", &who, problems)?,
-            level: level.map(Cow::into_owned),
-            provider: provider.map(Cow::into_owned),
-            model: model.map(Cow::into_owned),
+            level: level.map(str::to_owned),
+            provider: provider.map(str::to_owned),
+            model: model.map(str::to_owned),
             rest: rest_of(self.rest(mask, REST)?, &who, problems),
             id,
         };
@@ -226,7 +223,7 @@ fn who(trace: bool, id: &str) -> Who<'_> {
 enum Payloads<'a> {
     /// The array read whole (always, from the JS side's `JSON.stringify`),
     /// which checked every element. (An element nested too deep reads as
-    /// raw JSON: `Json::of_raw` leaves it out alone.)
+    /// raw JSON: `Json::of_stringified` leaves it out alone.)
     Read(std::vec::IntoIter<&'a RawValue>),
     /// The array could not be read whole (some element is not JSON: a
     /// batch is not trusted): cut at its commas, each element is read on
@@ -247,7 +244,7 @@ impl<'a> Payloads<'a> {
         let (text, read) = match self {
             Payloads::Read(elements) => {
                 let raw = elements.next()?;
-                (raw.get(), Json::of_raw(raw))
+                (raw.get(), Json::of_stringified(raw))
             }
             Payloads::Cut(elements) => {
                 let text = elements.next()?;
@@ -283,73 +280,19 @@ impl<'a> Payloads<'a> {
 /// The batch's text, taken field by field.
 struct Texts<'a> {
     rest: &'a str,
-    /// All of it is ASCII: a UTF-16 unit is a byte.
-    ascii: bool,
-    /// The last field ended inside a character written as two UTF-16 units
-    /// (two fields each holding a lone surrogate): the next field starts
-    /// with that character's second unit.
-    owed: bool,
 }
 
 impl<'a> Texts<'a> {
     fn new(text: &'a str) -> Texts<'a> {
-        Texts {
-            rest: text,
-            ascii: text.is_ascii(),
-            owed: false,
-        }
+        Texts { rest: text }
     }
 
-    /// The next `units` UTF-16 code units of text; `None` past the end.
-    fn take(&mut self, mut units: usize) -> Option<Cow<'a, str>> {
-        if units == 0 {
-            return Some(Cow::Borrowed("")); // an owed half goes on to the next field
-        }
-        if self.ascii {
-            let (field, rest) = self.rest.split_at_checked(units)?;
-            self.rest = rest;
-            return Some(Cow::Borrowed(field));
-        }
-        // A lone surrogate reached the wasm as U+FFFD, so a split one is one too.
-        let owed = std::mem::take(&mut self.owed);
-        if owed {
-            units = units.checked_sub(1)?;
-        }
-        let mut end = 0;
-        let mut split = false;
-        for c in self.rest.chars() {
-            if units == 0 {
-                break;
-            }
-            if c.len_utf16() > units {
-                split = true;
-                break;
-            }
-            units -= c.len_utf16();
-            end += c.len_utf8();
-        }
-        if units > 0 && !split {
-            return None;
-        }
-        let (field, rest) = self.rest.split_at(end);
+    /// The next `bytes` bytes of text; `None` past the end or inside a
+    /// character (the writer and this reader disagree).
+    fn take(&mut self, bytes: usize) -> Option<&'a str> {
+        let (field, rest) = self.rest.split_at_checked(bytes)?;
         self.rest = rest;
-        if !owed && !split {
-            return Some(Cow::Borrowed(field));
-        }
-        if split {
-            let c = self.rest.chars().next()?;
-            self.rest = &self.rest[c.len_utf8()..];
-            self.owed = true;
-        }
-        let mut owned = String::with_capacity(field.len() + 6);
-        if owed {
-            owned.push(char::REPLACEMENT_CHARACTER);
-        }
-        owned.push_str(field);
-        if split {
-            owned.push(char::REPLACEMENT_CHARACTER);
-        }
-        Some(Cow::Owned(owned))
+        Some(field)
     }
 }
 
@@ -357,43 +300,26 @@ impl<'a> Texts<'a> {
 mod tests {
     use super::*;
 
-    fn taken(text: &str, units: &[usize]) -> Vec<Option<String>> {
+    fn taken(text: &str, bytes: &[usize]) -> Vec<Option<String>> {
         let mut texts = Texts::new(text);
-        units
+        bytes
             .iter()
-            .map(|&n| texts.take(n).map(Cow::into_owned))
+            .map(|&n| texts.take(n).map(str::to_owned))
             .collect()
     }
 
     #[test]
-    fn fields_are_cut_by_utf16_units() {
+    fn fields_are_cut_by_utf8_bytes() {
         assert_eq!(
             taken("abcde", &[2, 3]),
             [Some("ab".into()), Some("cde".into())]
         );
         assert_eq!(
-            taken("é😀x", &[1, 2, 1]),
+            taken("é😀x", &[2, 4, 1]),
             [Some("é".into()), Some("😀".into()), Some("x".into())]
         );
         assert_eq!(taken("ab", &[3]), [None]);
-    }
-
-    #[test]
-    fn a_pair_split_across_two_fields_is_two_replacement_characters() {
-        // JS: "a\uD83D" + "\uDE00b" joined into "a😀b" before it was encoded.
-        assert_eq!(
-            taken("a😀b", &[2, 2]),
-            [Some("a\u{FFFD}".into()), Some("\u{FFFD}b".into())]
-        );
-        // An empty field between the halves (JS: "a\uD83D", "", "\uDE00b").
-        assert_eq!(
-            taken("a😀b", &[2, 0, 2]),
-            [
-                Some("a\u{FFFD}".into()),
-                Some("".into()),
-                Some("\u{FFFD}b".into())
-            ]
-        );
+        assert_eq!(taken("é", &[1]), [None], "inside a character");
     }
 
     #[test]
@@ -454,7 +380,7 @@ mod tests {
     #[test]
     fn a_payload_that_cannot_be_read_is_left_out_alone() {
         let deep = format!("{}1{}", "[".repeat(200), "]".repeat(200));
-        // Read whole (too deep is left out by `Json::of_raw`), and cut at
+        // Read whole (too deep is left out by `Json::of_stringified`), and cut at
         // commas (an element that is not JSON makes the array unreadable).
         for bad in [deep.as_str(), r#"{"a":}"#] {
             let payloads = format!(r#"[{bad},{{"b":1}},null,{{"usage":{{"input":3}}}}]"#);
@@ -468,7 +394,13 @@ mod tests {
                 Some(r#"{"b":1}"#)
             );
             assert!(change.output.is_none(), "null is no output");
-            assert!(change.rest.usage.is_some(), "the rest after them is read");
+            assert!(
+                change
+                    .rest
+                    .as_ref()
+                    .is_some_and(|rest| rest.usage.is_some()),
+                "the rest after them is read"
+            );
             assert_eq!(problems.len(), 1, "{problems:?}");
             assert!(problems[0].starts_with("observation \"o\": its input could not be read"));
         }

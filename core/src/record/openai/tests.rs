@@ -351,7 +351,7 @@ fn openai_finish_records_the_answer_and_ends_its_own_trace_with_it() {
         output: Some(1),
         ..Usage::default()
     };
-    assert_eq!(generation.usage, Some(tokens));
+    assert_eq!(generation.usage.as_deref(), Some(&tokens));
     assert_eq!(
         generation.completion_start_time,
         Some(Timestamp::from_unix_nanos(2_000))
