@@ -208,9 +208,9 @@ impl<'de> Deserialize<'de> for Json {
 
 /// Whether text could nest deeper than [`MAX_DEPTH`]: not with fewer
 /// opening brackets than that (counting them vectorises; the exact scan
-/// below does not, and showed in import profiles).
+/// below does not, and showed in import profiles), nor with fewer bytes.
 fn may_nest_deeper(text: &str) -> bool {
-    text.bytes().filter(|b| matches!(b, b'{' | b'[')).count() > MAX_DEPTH
+    text.len() > MAX_DEPTH && text.bytes().filter(|b| matches!(b, b'{' | b'[')).count() > MAX_DEPTH
 }
 
 struct Shape {

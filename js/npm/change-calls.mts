@@ -1,43 +1,19 @@
 // The queue's update calls (`ChangeCall`, read by the core's `ChangeCall`
 // in js/src/convert.rs), made from what a handle was given: options that
 // are not an object count as none, and values are passed as given for the
-// core to check; an end is queued from its parts (`queueEnd`).
+// core to check. Starts and ends are queued from their parts
+// (`record-calls.mts`).
 
 import { now } from "./ids.mjs";
-import type { ChangeCall, Queue } from "./queue.mjs";
-import type { CompleteOptions, TraceUpdateOptions, UpdateOptions } from "./types.mjs";
+import type { ChangeCall } from "./queue.mjs";
+import type { TraceUpdateOptions, UpdateOptions } from "./types.mjs";
 import { errorText, millis, tagList, text } from "./values.mjs";
 
 /** Internal callers may pass `undefined` for any option (it means "not given"). */
 export type Loose<T> = { [K in keyof T]?: T[K] | undefined };
 
-function given<T extends object>(options: Loose<T> | undefined): Loose<T> {
+export function given<T extends object>(options: Loose<T> | undefined): Loose<T> {
   return options && typeof options === "object" ? options : {};
-}
-
-/**
- * Queues a trace's or an observation's end (`error` set when it failed),
- * written from its parts: its `ChangeCall` is never made (`Wire.end`).
- */
-export function queueEnd(
-  queue: Queue,
-  id: string,
-  trace: boolean,
-  options: Loose<CompleteOptions> | undefined,
-  error: unknown,
-): void {
-  const opts = given(options);
-  queue.changes().end(
-    id,
-    trace,
-    now(),
-    error === undefined ? undefined : errorText(error),
-    opts.output,
-    opts.usage,
-    opts.cost,
-    millis(opts.completionStartTime),
-  );
-  queue.queued();
 }
 
 /** An observation's update (fields set before its end). */

@@ -303,13 +303,14 @@ export class Queue {
   }
 
   /**
-   * The wire an end or update is written into directly, without a call
-   * object (`Wire.end`); `queued()` must follow the write. What waits of
-   * spans is applied first, as `push` does.
+   * The wire a start or an end is written into from its parts, without a
+   * call object (`Wire.start`, `Wire.end`); `queued()` must follow the
+   * write, and nothing of the app's may run between (its values are read
+   * before). What waits of spans is applied first, as `push` does.
    */
-  changes(): Wire {
+  wireFor(kind: "observations" | "changes"): Wire {
     if (this.#calls.spans.length > 0) this.apply();
-    return this.#wire("changes");
+    return this.#wire(kind);
   }
 
   /** Counts a call just queued; applies the queue at the high-water mark, or schedules it. */

@@ -15,7 +15,8 @@ import { now, randomHex } from "./ids.mjs";
 import { observe } from "./observe.mjs";
 import { PromptSpanProcessor } from "./otel-processor.mjs";
 import { PromptTracer } from "./otel-tracer.mjs";
-import { type Loose, observationUpdate, queueEnd, traceUpdate } from "./change-calls.mjs";
+import { type Loose, observationUpdate, traceUpdate } from "./change-calls.mjs";
+import { queueEnd, queueStart } from "./record-calls.mjs";
 import { type ChangeCall, Queue, type Step, toJson, type TrackEnd, type TrackStart } from "./queue.mjs";
 import type { Batch } from "./queue.mjs";
 import { newCore } from "./cores.mjs";
@@ -399,25 +400,7 @@ export class Tracer {
     const id = text(opts.id) ?? randomHex(8);
     try {
       const metadata = this._scoped(traceId, opts.metadata);
-      const kind = text(opts.type) ?? type;
-      this.#queue.push("observations", {
-        id,
-        trace_id: traceId ?? undefined,
-        parent_id: parentId ?? undefined,
-        at: now(),
-        name: text(opts.name) ?? kind,
-        type: kind,
-        input: opts.input,
-        metadata,
-        level: text(opts.level),
-        provider: text(opts.provider),
-        model: text(opts.model),
-        model_parameters: opts.modelParameters,
-        prompt_name: text(opts.promptName),
-        prompt_version: opts.promptVersion,
-        template: text(opts.template),
-        variables: opts.variables,
-      });
+      queueStart(this.#queue, id, traceId, parentId, text(opts.type) ?? type, opts, metadata);
     } catch (error) {
       this._report(error);
     }

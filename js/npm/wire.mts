@@ -101,19 +101,62 @@ export class Wire {
   }
 
   observation(call: ObservationStart): void {
+    const { id, trace_id, parent_id, at, name, type, input, metadata, level, provider, model } = call;
+    this.start(id, trace_id, parent_id, at, name, type, input, metadata, level, provider, model, startRest(call));
+  }
+
+  /**
+   * An observation's start from its parts (`rest`: the object of the
+   * fields few starts carry, if any): what `observation` writes of an
+   * `ObservationStart`, without the object (a start is the hot path, and
+   * the object showed in the recording profile).
+   */
+  start(
+    id: string,
+    traceId: string | undefined,
+    parentId: string | undefined,
+    at: number,
+    name: string,
+    kind: string,
+    input: unknown,
+    metadata: unknown,
+    level: string | undefined,
+    provider: string | undefined,
+    model: string | undefined,
+    rest: Record<string, unknown> | undefined,
+  ): void {
     this.#mark();
     try {
-      this.#observation(call);
+      this.#begin(OBSERVATION, at, id);
+      this.#field(id);
+      this.#field(traceId);
+      this.#field(parentId);
+      this.#field(name);
+      this.#field(kind);
+      this.#json(input, "input");
+      this.#json(metadata, "metadata");
+      this.#field(level);
+      this.#field(provider);
+      this.#field(model);
+      this.#rest(rest);
       this.calls++;
     } catch (error) {
-      this.#takeBack(call.id, error);
+      this.#takeBack(id, error);
     }
   }
 
   change(call: ChangeCall): void {
     this.#mark();
     try {
-      this.#change(call);
+      const flags = (call.trace ? ABOUT_TRACE : 0) | (call.update ? UPDATE : 0);
+      // Everything else a change may carry: an end usually carries none of it.
+      const some =
+        call.usage !== undefined ||
+        call.cost !== undefined ||
+        call.completion_start_time !== undefined ||
+        call.update === true ||
+        call.openai !== undefined;
+      this.#change(call.id, flags, call.at, call.error, call.output, some ? restOf(call) : undefined);
       this.calls++;
     } catch (error) {
       this.#takeBack(call.id, error);
@@ -137,12 +180,8 @@ export class Wire {
   ): void {
     this.#mark();
     try {
-      this.#begin(CHANGE, at, id, trace ? ABOUT_TRACE : 0);
-      this.#field(id);
-      this.#field(error);
-      this.#json(output, "output");
       const some = usage !== undefined || cost !== undefined || completion_start_time !== undefined;
-      this.#rest(some ? { usage, cost, completion_start_time } : undefined);
+      this.#change(id, trace ? ABOUT_TRACE : 0, at, error, output, some ? { usage, cost, completion_start_time } : undefined);
       this.calls++;
     } catch (error) {
       this.#takeBack(id, error);
@@ -175,52 +214,12 @@ export class Wire {
     this.#rest(some ? { tags: call.tags, environment: call.environment, release: call.release } : undefined);
   }
 
-  #observation(call: ObservationStart): void {
-    this.#begin(OBSERVATION, call.at, call.id);
-    this.#field(call.id);
-    this.#field(call.trace_id);
-    this.#field(call.parent_id);
-    this.#field(call.name);
-    this.#field(call.type);
-    this.#json(call.input, "input");
-    this.#json(call.metadata, "metadata");
-    this.#field(call.level);
-    this.#field(call.provider);
-    this.#field(call.model);
-    const some =
-      call.model_parameters !== undefined ||
-      call.prompt_name !== undefined ||
-      call.prompt_version !== undefined ||
-      call.template !== undefined ||
-      call.variables !== undefined ||
-      call.openai !== undefined;
-    this.#rest(
-      some
-        ? {
-            model_parameters: call.model_parameters,
-            prompt_name: call.prompt_name,
-            prompt_version: call.prompt_version,
-            template: call.template,
-            variables: call.variables,
-            openai: call.openai,
-          }
-        : undefined,
-    );
-  }
-
-  #change(call: ChangeCall): void {
-    this.#begin(CHANGE, call.at, call.id, (call.trace ? ABOUT_TRACE : 0) | (call.update ? UPDATE : 0));
-    this.#field(call.id);
-    this.#field(call.error);
-    this.#json(call.output, "output");
-    // Everything else a change may carry: an end usually carries none of it.
-    const some =
-      call.usage !== undefined ||
-      call.cost !== undefined ||
-      call.completion_start_time !== undefined ||
-      call.update === true ||
-      call.openai !== undefined;
-    this.#rest(some ? restOf(call) : undefined);
+  #change(id: string, flags: number, at: number, error: string | undefined, output: unknown, rest: Record<string, unknown> | undefined): void {
+    this.#begin(CHANGE, at, id, flags);
+    this.#field(id);
+    this.#field(error);
+    this.#json(output, "output");
+    this.#rest(rest);
   }
 
   #begin(kind: number, at: number, id: string, flags?: number): void {
@@ -347,6 +346,20 @@ export interface Buffers {
 }
 /** The owner field name of a `rest` among the payloads. */
 const REST = "rest";
+
+/** A start's fields few starts carry, as one object; undefined when it has none. */
+function startRest(call: ObservationStart): Record<string, unknown> | undefined {
+  const some =
+    call.model_parameters !== undefined ||
+    call.prompt_name !== undefined ||
+    call.prompt_version !== undefined ||
+    call.template !== undefined ||
+    call.variables !== undefined ||
+    call.openai !== undefined;
+  if (!some) return undefined;
+  const { model_parameters, prompt_name, prompt_version, template, variables, openai } = call;
+  return { model_parameters, prompt_name, prompt_version, template, variables, openai };
+}
 
 /** A change's fields beyond id, flags, time, error and output. */
 function restOf(call: ChangeCall): Record<string, unknown> {

@@ -227,3 +227,23 @@ test("a value that throws undefined or null when read as JSON costs only its own
   assert.match(problems.join("\n"), /variables cannot be stored as JSON \(undefined\)/);
   assert.match(problems.join("\n"), /input cannot be stored as JSON \(null\)/);
 });
+
+test("an app's value that records a span while a start or an end reads it loses neither", async () => {
+  // A span applies what was queued before it (spans and our calls are
+  // applied in order): a start or an end is written only once every value
+  // of the app's was read, so it never lands in a batch already sent.
+  const { tracer: t, problems } = tracer();
+  const ot = t.otelTracer();
+  const trace = t.trace("t");
+  const name = { toString: () => (ot.startSpan("from-name").end(), "named") };
+  const span = trace.span({ name, input: "in" });
+  span.complete({ get output() { ot.startSpan("from-output").end(); return "out"; } });
+  trace.complete();
+  await t.flush();
+  const doc = JSON.parse(t.export());
+  const names = [...doc.traces, ...doc.observations].map((record) => record.name);
+  const named = doc.observations.find((o) => o.name === "named");
+  assert.deepEqual([named?.status, named?.input, named?.output], ["completed", "in", "out"], names.join());
+  assert.ok(names.includes("from-name") && names.includes("from-output"), names.join());
+  assert.deepEqual(problems, []);
+});
