@@ -10,7 +10,9 @@
 // [kind, at, mask] (a change puts its flags before the mask), then the
 // UTF-8 length of each text field whose bit is set, in the order the core
 // reads them; a payload's or rest's bit says "the next element of the
-// array", and has no length.
+// array", and has no length. An observation start in the same trace as the
+// wire's start before it sets SAME_TRACE instead of its trace id's bit: the
+// id is written once a wire, not once a call.
 
 import type { ChangeCall, ObservationStart, TraceStart } from "./queue.mjs";
 import { errorText, safeText } from "./values.mjs";
@@ -21,6 +23,8 @@ const CHANGE = 3;
 /** A change's flags. */
 const ABOUT_TRACE = 1;
 const UPDATE = 2;
+/** An observation start's mask bit: its trace id is the previous start's (`SAME_TRACE` in wire.rs). */
+const SAME_TRACE = 1 << 11;
 
 /** A batch in the making: `text()`, `payloads()` and `nums()` are what `Core.ingest` takes. */
 export class Wire {
@@ -35,10 +39,11 @@ export class Wire {
   #mask = 0;
   #bit = 0;
   #maskAt = 0;
-  #id = "";
-  /** The payloads, in the order their calls' bits say; and, for a report, each one's call id and field, in pairs. */
+  /** The trace id of the last observation start written, if any. */
+  #traceId: string | undefined = undefined;
+  #callTraceId: string | undefined = undefined;
+  /** The payloads, in the order their calls' bits say. */
   #payloads: unknown[] = [];
-  #owners: string[] = [];
   /** Where the call being written started: one that throws is taken back, alone. */
   #callNums = 0;
   #callText = 0;
@@ -79,8 +84,9 @@ export class Wire {
     try {
       json = JSON.stringify(this.#payloads);
     } catch {
+      const owners = this.#owners();
       const each = this.#payloads.map((value, i) => {
-        const [id, field] = [this.#owners[2 * i]!, this.#owners[2 * i + 1]!];
+        const [id, field] = owners[i]!;
         return (field === REST ? this.#restJson(value as Record<string, unknown>, id) : this.#stringify(value, id, field)) ?? "null";
       });
       json = `[${each.join(",")}]`;
@@ -127,14 +133,21 @@ export class Wire {
   ): void {
     this.#mark();
     try {
-      this.#begin(OBSERVATION, at, id);
+      this.#begin(OBSERVATION, at);
       this.#field(id);
-      this.#field(traceId);
+      if (traceId !== undefined && traceId === this.#traceId) {
+        this.#mask |= SAME_TRACE;
+        this.#nums[this.#maskAt] = this.#mask;
+        this.#bit <<= 1;
+      } else {
+        this.#field(traceId);
+        this.#traceId = traceId;
+      }
       this.#field(parentId);
       this.#field(name);
       this.#field(kind);
-      this.#json(input, "input");
-      this.#json(metadata, "metadata");
+      this.#json(input);
+      this.#json(metadata);
       this.#field(level);
       this.#field(provider);
       this.#field(model);
@@ -192,37 +205,63 @@ export class Wire {
     this.#callNums = this.#count;
     this.#callText = this.#textAt;
     this.#callPayloads = this.#payloads.length;
+    this.#callTraceId = this.#traceId;
   }
 
   #takeBack(id: string, error: unknown): void {
     this.#count = this.#callNums;
     this.#textAt = this.#callText;
     this.#payloads.length = this.#callPayloads;
-    this.#owners.length = 2 * this.#callPayloads;
+    this.#traceId = this.#callTraceId; // the core never sees the call taken back
     this.#report(new Error(`${id}: this call could not be recorded (${errorText(error)})`));
   }
 
   #trace(call: TraceStart): void {
-    this.#begin(TRACE, call.at, call.id);
+    this.#begin(TRACE, call.at);
     this.#field(call.id);
     this.#field(call.name);
     this.#field(call.session_id);
     this.#field(call.user_id);
-    this.#json(call.input, "input");
-    this.#json(call.metadata, "metadata");
+    this.#json(call.input);
+    this.#json(call.metadata);
     const some = call.tags !== undefined || call.environment !== undefined || call.release !== undefined;
     this.#rest(some ? { tags: call.tags, environment: call.environment, release: call.release } : undefined);
   }
 
   #change(id: string, flags: number, at: number, error: string | undefined, output: unknown, rest: Record<string, unknown> | undefined): void {
-    this.#begin(CHANGE, at, id, flags);
+    this.#begin(CHANGE, at, flags);
     this.#field(id);
     this.#field(error);
-    this.#json(output, "output");
+    this.#json(output);
     this.#rest(rest);
   }
 
-  #begin(kind: number, at: number, id: string, flags?: number): void {
+  /**
+   * Each payload's call id and field, read back from the numbers and the
+   * text: only a report needs them, and keeping them as each payload was
+   * written showed in the recording profile.
+   */
+  #owners(): [string, string][] {
+    const owners: [string, string][] = [];
+    const nums = this.#nums;
+    let at = 0;
+    let textAt = 0;
+    while (at < this.#count) {
+      const kind = nums[at]!;
+      at += kind === CHANGE ? 3 : 2; // kind, time (and a change's flags)
+      const mask = nums[at++]!;
+      const payloads = PAYLOAD_BITS[kind]!;
+      let texts = mask & ~SAME_TRACE;
+      for (const [bit] of payloads) texts &= ~bit;
+      // The id is the first text field, and every call has one.
+      const id = decoder.decode(this.#text.subarray(textAt, textAt + nums[at]!));
+      for (; texts !== 0; texts &= texts - 1) textAt += nums[at++]!;
+      for (const [bit, field] of payloads) if (mask & bit) owners.push([id, field]);
+    }
+    return owners;
+  }
+
+  #begin(kind: number, at: number, flags?: number): void {
     this.#push(kind);
     this.#push(at);
     if (flags !== undefined) this.#push(flags);
@@ -230,7 +269,6 @@ export class Wire {
     this.#push(0);
     this.#mask = 0;
     this.#bit = 1;
-    this.#id = id;
   }
 
   #push(num: number): void {
@@ -280,11 +318,14 @@ export class Wire {
     return at - start;
   }
 
-  /** A payload, written as JSON with the batch's others; `null` and `undefined` are no payload. */
-  #json(value: unknown, field: string): void {
+  /**
+   * A payload, written as JSON with the batch's others; `null` and
+   * `undefined` are no payload. Its call and field are not kept: a report
+   * reads them back from the numbers (`#owners`).
+   */
+  #json(value: unknown): void {
     if (value !== undefined && value !== null) {
       this.#payloads.push(value);
-      this.#owners.push(this.#id, field);
       this.#mask |= this.#bit;
       this.#nums[this.#maskAt] = this.#mask;
     }
@@ -293,7 +334,7 @@ export class Wire {
 
   /** The call's `rest` (fields few calls carry), when some are set: written with the payloads. */
   #rest(rest: Record<string, unknown> | undefined): void {
-    this.#json(rest, REST);
+    this.#json(rest);
   }
 
   /** A `rest` as JSON, each field that cannot be JSON kept as its text. */
@@ -346,6 +387,19 @@ export interface Buffers {
 }
 /** The owner field name of a `rest` among the payloads. */
 const REST = "rest";
+
+/**
+ * Each kind's payload fields (and `rest`) by mask bit, in the order they
+ * are written (`#trace`, `start`, `#change`; the core's `wire.rs` reads
+ * the same bits).
+ */
+const PAYLOAD_BITS: Record<number, [number, string][]> = {
+  [TRACE]: [[1 << 4, "input"], [1 << 5, "metadata"], [1 << 6, REST]],
+  [OBSERVATION]: [[1 << 5, "input"], [1 << 6, "metadata"], [1 << 10, REST]],
+  [CHANGE]: [[1 << 2, "output"], [1 << 3, REST]],
+};
+
+const decoder = new TextDecoder();
 
 /** A start's fields few starts carry, as one object; undefined when it has none. */
 function startRest(call: ObservationStart): Record<string, unknown> | undefined {

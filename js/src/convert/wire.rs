@@ -13,7 +13,9 @@
 //! field is whole characters (a lone surrogate came as U+FFFD).
 //! A payload's (or `rest`'s) bit has no length: the payloads and rests are
 //! the elements of one JSON array, taken in order (one `JSON.stringify` on
-//! the JS side when the batch is sent, not one a value).
+//! the JS side when the batch is sent, not one a value). An observation
+//! start whose mask has [`SAME_TRACE`] (and not its trace id's bit) is in
+//! the trace of the batch's start before it: the id is sent once a batch.
 
 use std::borrow::Cow;
 
@@ -46,6 +48,8 @@ pub struct Calls<'a> {
     payloads: Payloads<'a>,
     nums: &'a [f64],
     at: usize,
+    /// The trace id the last observation start read carried.
+    trace_id: Option<&'a str>,
 }
 
 /// The bits of the fields in the payloads' array, in each kind's mask
@@ -56,6 +60,8 @@ const TRACE_REST: u32 = 1 << 6;
 const INPUT: u32 = 1 << 5;
 const METADATA: u32 = 1 << 6;
 const REST: u32 = 1 << 10;
+/// An observation start's: its trace id is the previous start's.
+const SAME_TRACE: u32 = 1 << 11;
 const OUTPUT: u32 = 1 << 2;
 const CHANGE_REST: u32 = 1 << 3;
 
@@ -67,6 +73,7 @@ impl<'a> Calls<'a> {
             payloads: Payloads::new(payloads),
             nums,
             at: 0,
+            trace_id: None,
         }
     }
 
@@ -171,8 +178,14 @@ impl<'a> Calls<'a> {
         if kind != OBSERVATION {
             return None;
         }
+        let same_trace = mask & SAME_TRACE != 0;
         let [id, trace_id, parent_id, name, kind, _, _, level, provider, model, _] =
-            self.fields::<11>(mask, INPUT | METADATA | REST)?;
+            self.fields::<11>(mask & !SAME_TRACE, INPUT | METADATA | REST)?;
+        if same_trace && (trace_id.is_some() || self.trace_id.is_none()) {
+            return None; // the writer and this reader disagree
+        }
+        let trace_id = if same_trace { self.trace_id } else { trace_id };
+        self.trace_id = trace_id;
         let id = id.unwrap_or_default().to_owned();
         let who = who(false, &id);
         let start = ObservationStart {
@@ -404,6 +417,36 @@ mod tests {
             assert_eq!(problems.len(), 1, "{problems:?}");
             assert!(problems[0].starts_with("observation \"o\": its input could not be read"));
         }
+    }
+
+    #[test]
+    fn a_start_in_the_previous_starts_trace_reads_its_trace_id() {
+        let mut problems = Vec::new();
+        // Observation "a" of trace "t" (id and trace id set: bits 0, 1),
+        // then "b" with SAME_TRACE instead of its trace id's bit.
+        let same = f64::from(SAME_TRACE | 1);
+        let nums = [2.0, 0.0, 3.0, 1.0, 1.0, 2.0, 0.0, same, 1.0];
+        let mut calls = Calls::new("atb", "[]", &nums);
+        let read: Vec<_> = std::iter::from_fn(|| calls.next(&mut problems)).collect();
+        let trace_ids: Vec<_> = read
+            .iter()
+            .map(|call| match call {
+                Ok(Call::Observation(start)) => start.trace_id.clone(),
+                _ => panic!("two observation starts"),
+            })
+            .collect();
+        assert_eq!(trace_ids, [Some("t".to_string()), Some("t".to_string())]);
+        // With no start before it, or with its own trace id too: malformed.
+        let first = [2.0, 0.0, same, 1.0];
+        assert!(matches!(
+            Calls::new("b", "[]", &first).next(&mut problems),
+            Some(Err(_))
+        ));
+        let both = [2.0, 0.0, f64::from(SAME_TRACE | 3), 1.0, 1.0];
+        assert!(matches!(
+            Calls::new("bt", "[]", &both).next(&mut problems),
+            Some(Err(_))
+        ));
     }
 
     #[test]
