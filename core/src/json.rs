@@ -55,7 +55,8 @@ impl Json {
     /// `JSON.stringify` puts no whitespace between tokens, so only the
     /// depth is looked at, and only when the brackets are many enough to
     /// pass it: a scan of every payload a batch showed in the recording
-    /// profile.
+    /// profile. Only for such text: other text would keep its whitespace,
+    /// and a `Json` is compact (equality compares text).
     pub fn of_stringified(raw: &RawValue) -> Result<Json, String> {
         if may_nest_deeper(raw.get()) {
             return Json::compact(raw.to_owned());

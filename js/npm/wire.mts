@@ -68,9 +68,13 @@ export class Wire {
     return this.#nums.subarray(0, this.#count);
   }
 
-  /** Once sent (the core copied them), gives back the buffers for the next wire. */
+  /**
+   * Once sent (the core copied them), gives back the buffers for the next
+   * wire; not a text buffer a huge field grew past `TEXT_KEPT`, which
+   * would stay that large for as long as the tracer lives.
+   */
   release(): Buffers {
-    return { nums: this.#nums, text: this.#text };
+    return { nums: this.#nums, text: this.#text.length <= TEXT_KEPT ? this.#text : undefined };
   }
 
   /**
@@ -135,13 +139,14 @@ export class Wire {
     try {
       this.#begin(OBSERVATION, at);
       this.#field(id);
-      if (traceId !== undefined && traceId === this.#traceId) {
+      // Only a string: `#field` writes nothing for null as for undefined.
+      if (typeof traceId === "string" && traceId === this.#traceId) {
         this.#mask |= SAME_TRACE;
         this.#nums[this.#maskAt] = this.#mask;
         this.#bit <<= 1;
       } else {
         this.#field(traceId);
-        this.#traceId = traceId;
+        this.#traceId = typeof traceId === "string" ? traceId : undefined;
       }
       this.#field(parentId);
       this.#field(name);
@@ -253,8 +258,8 @@ export class Wire {
       const payloads = PAYLOAD_BITS[kind]!;
       let texts = mask & ~SAME_TRACE;
       for (const [bit] of payloads) texts &= ~bit;
-      // The id is the first text field, and every call has one.
-      const id = decoder.decode(this.#text.subarray(textAt, textAt + nums[at]!));
+      // The id is the first text field (every call has one).
+      const id = mask & 1 ? decoder.decode(this.#text.subarray(textAt, textAt + nums[at]!)) : "";
       for (; texts !== 0; texts &= texts - 1) textAt += nums[at++]!;
       for (const [bit, field] of payloads) if (mask & bit) owners.push([id, field]);
     }
@@ -383,8 +388,11 @@ function utf8(json: string): Uint8Array {
 /** A wire's buffers, given back once it was sent, for the next one. */
 export interface Buffers {
   nums: Float64Array;
-  text: Uint8Array;
+  text: Uint8Array | undefined;
 }
+
+/** The largest text buffer kept for the next wire (a slice of usual calls takes ~100 KB). */
+const TEXT_KEPT = 1 << 20;
 /** The owner field name of a `rest` among the payloads. */
 const REST = "rest";
 
