@@ -2,8 +2,9 @@
 // js/src/convert/wire.rs): numbers in one Float64Array, and every text
 // field of every call written as UTF-8 into one byte buffer as the call
 // is made, so a batch is one buffer's crossing and a few numbers a call
-// (and the app's strings are not kept alive until the batch is sent). The payloads (input, output, metadata)
-// and `rest`, one object of the fields few calls carry, are JSON: every one
+// (and the app's strings are not kept alive until the batch is sent).
+// The payloads (input, output, metadata) and `rest`, one object of the
+// fields few calls carry, are JSON: every one
 // of the batch an element of one array, written by one `JSON.stringify`
 // when the batch is sent (a call of it per payload cost more than the
 // writing, and the app does not wait for it). Per call the numbers are
