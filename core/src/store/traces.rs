@@ -20,6 +20,10 @@ pub(super) struct Traces {
     /// Slots of removed traces, taken before the list grows.
     free: Vec<Slot>,
     by_id: HashMap<String, Slot>,
+    /// The slot `find` found last: records mostly come trace by trace,
+    /// and comparing one id is cheaper than hashing it (checked by its id,
+    /// so a slot reused by another trace is never taken for it).
+    last: Option<Slot>,
 }
 
 impl Traces {
@@ -33,6 +37,17 @@ impl Traces {
 
     pub fn slot(&self, id: &str) -> Option<Slot> {
         self.by_id.get(id).copied()
+    }
+
+    /// [`Traces::slot`], for a writer: the trace found last is tried first.
+    pub fn find(&mut self, id: &str) -> Option<Slot> {
+        if let Some(last) = self.last {
+            if self.at(last).is_some_and(|entry| entry.trace.id == id) {
+                return Some(last);
+            }
+        }
+        self.last = Some(self.slot(id)?);
+        self.last
     }
 
     pub fn contains_key(&self, id: &str) -> bool {
@@ -143,6 +158,19 @@ mod tests {
         assert_eq!(traces.values().len(), 2);
         assert_eq!(traces.values().count(), 2);
         assert!(traces.remove("a").is_none());
+    }
+
+    #[test]
+    fn the_last_slot_found_is_never_taken_for_another_trace() {
+        let mut traces = Traces::default();
+        let a = traces.insert(entry("a"));
+        assert_eq!(traces.find("a"), Some(a));
+        traces.remove("a");
+        assert_eq!(traces.find("a"), None, "removed");
+        let b = traces.insert(entry("b"));
+        assert_eq!(b, a, "the slot is reused");
+        assert_eq!(traces.find("a"), None);
+        assert_eq!(traces.find("b"), Some(b));
     }
 
     #[test]

@@ -88,7 +88,7 @@ impl Store {
             });
         }
         let slot = match observation.trace_id.as_deref() {
-            Some(trace_id) => match self.traces.slot(trace_id) {
+            Some(trace_id) => match self.traces.find(trace_id) {
                 Some(slot) => Some(slot),
                 None => return Err(self.missing_trace(observation.subject(), trace_id)),
             },
@@ -186,7 +186,7 @@ impl Store {
     pub(super) fn put_observation(&mut self, observation: Observation) -> bool {
         let slot = observation.trace_id.as_deref().map(|trace_id| {
             self.traces
-                .slot(trace_id)
+                .find(trace_id)
                 .expect("trace of a checked observation is stored")
         });
         self.put_observation_in(observation, slot)
