@@ -105,6 +105,38 @@ pub(crate) struct Fields<'a> {
     pub ours: OurFields<'a>,
 }
 
+/// What a resource's attributes say about each of its spans' traces, read
+/// once for all of them (a file's spans mostly share one resource).
+#[derive(Default)]
+pub(crate) struct ResourceFields {
+    /// The best-ranked environment, ranked after every span attribute's.
+    environment: Option<(u8, String)>,
+    release: Option<String>,
+}
+
+impl ResourceFields {
+    pub fn read(resource: &[KeyValue]) -> ResourceFields {
+        let mut environment = Ranked::default();
+        let mut release = None;
+        for attribute in resource {
+            let rules = conventions::uses(&attribute.key).map_or(&[][..], |u| &u.rules[..]);
+            for rule in rules.iter().flatten() {
+                match rule {
+                    Rule::Environment(rank) => {
+                        environment.offer(rank + ENVIRONMENT.len() as u8, text(&attribute.value))
+                    }
+                    Rule::Release if release.is_none() => release = Some(text(&attribute.value)),
+                    _ => {}
+                }
+            }
+        }
+        ResourceFields {
+            environment: environment.0,
+            release,
+        }
+    }
+}
+
 /// What a span says about its trace.
 #[derive(Default)]
 pub(crate) struct TraceFields<'a> {
@@ -131,9 +163,9 @@ pub(crate) struct OurFields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    /// Reads a span's attributes, then its resource's (which only fill what
-    /// the span left open: environment, release).
-    pub fn read(span: &'a [KeyValue<'a>], resource: &'a [KeyValue<'a>]) -> Fields<'a> {
+    /// Reads a span's attributes, then what its resource says (which only
+    /// fills what the span left open: environment, release).
+    pub fn read(span: &'a [KeyValue<'a>], resource: &ResourceFields) -> Fields<'a> {
         let mut fields = Fields::default();
         // Most of a span's attributes are left unclaimed: one allocation,
         // not one each time the list doubles.
@@ -143,20 +175,11 @@ impl<'a> Fields<'a> {
                 fields.attributes.push(attribute);
             }
         }
-        for attribute in resource {
-            let rules = conventions::uses(&attribute.key).map_or(&[][..], |u| &u.rules[..]);
-            for rule in rules.iter().flatten() {
-                match rule {
-                    Rule::Environment(rank) => fields
-                        .trace
-                        .environment
-                        .offer(rank + ENVIRONMENT.len() as u8, text(&attribute.value)),
-                    Rule::Release if fields.trace.release.is_none() => {
-                        fields.trace.release = Some(text(&attribute.value))
-                    }
-                    _ => {}
-                }
-            }
+        if let Some((rank, environment)) = &resource.environment {
+            fields.trace.environment.offer(*rank, environment.clone());
+        }
+        if fields.trace.release.is_none() {
+            fields.trace.release.clone_from(&resource.release);
         }
         if fields.agent_operation {
             fields.model = Ranked::default();

@@ -6,7 +6,7 @@ use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
 use serde_json::value::RawValue;
 
-use super::attributes::Fields;
+use super::attributes::{Fields, ResourceFields};
 use super::out::OUR_SCOPE;
 use super::values::AttributeMap;
 use super::wire::{AnyValue, Event, KeyValue, Scope, Span, StatusCode};
@@ -17,8 +17,8 @@ use crate::time::Timestamp;
 /// The resource and scope a span was reported under, with their metadata
 /// JSON written once for all of their spans.
 pub(crate) struct Origin<'s, 'a> {
-    pub resource: &'s [KeyValue<'a>],
     pub scope: Option<&'s Scope<'a>>,
+    resource: ResourceFields,
     resource_json: Option<Box<RawValue>>,
     scope_json: Option<Box<RawValue>>,
 }
@@ -33,7 +33,7 @@ impl<'s, 'a> Origin<'s, 'a> {
             .filter(|s| !s.name.is_empty())
             .and_then(|s| serde_json::value::to_raw_value(&ScopeOut(s)).ok());
         Origin {
-            resource,
+            resource: ResourceFields::read(resource),
             scope,
             resource_json,
             scope_json,
@@ -64,7 +64,7 @@ pub(crate) fn map<'s, 'a>(span: &'s Span<'a>, origin: &Origin<'s, 'a>) -> Result
 where
     'a: 's,
 {
-    let mut fields = Fields::read(&span.attributes, origin.resource);
+    let mut fields = Fields::read(&span.attributes, &origin.resource);
     let (start, end) = times(span)?;
     let code = span.status.as_ref().map_or(StatusCode::Unset, |s| s.code);
     let span_message = span

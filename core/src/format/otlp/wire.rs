@@ -295,14 +295,51 @@ fn uint64<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
             }
         }
         fn visit_str<E: de::Error>(self, s: &str) -> Result<u64, E> {
-            s.parse()
-                .map_err(|_| E::custom(format!("\"{s}\" is not a whole number")))
+            decimal_u64(s).ok_or_else(|| E::custom(format!("\"{s}\" is not a whole number")))
         }
         fn visit_unit<E: de::Error>(self) -> Result<u64, E> {
             Ok(0)
         }
     }
     deserializer.deserialize_any(V)
+}
+
+/// The digits of a `u64`, as `str::parse` reads them (a leading `+`
+/// too), without its per-digit overflow checks: those multiply in 128 bits,
+/// a library call in wasm32, and every span has two such times.
+fn decimal_u64(text: &str) -> Option<u64> {
+    let digits = text.strip_prefix('+').unwrap_or(text).as_bytes();
+    if digits.is_empty() {
+        return None;
+    }
+    let zeros = digits.iter().take_while(|&&b| b == b'0').count();
+    let digits = &digits[zeros.min(digits.len() - 1)..];
+    if digits.len() > 20 {
+        return None;
+    }
+    // Nineteen digits always fit; only a twentieth can overflow.
+    let (head, last) = match digits.len() {
+        20 => (&digits[..19], Some(digits[19])),
+        _ => (digits, None),
+    };
+    let mut n: u64 = 0;
+    for &byte in head {
+        let digit = byte.wrapping_sub(b'0');
+        if digit > 9 {
+            return None;
+        }
+        n = n * 10 + u64::from(digit);
+    }
+    match last {
+        None => Some(n),
+        Some(byte) => {
+            let digit = byte.wrapping_sub(b'0');
+            if digit > 9 {
+                return None;
+            }
+            n.checked_mul(10)?.checked_add(u64::from(digit))
+        }
+    }
 }
 
 /// A signed 64-bit integer as a string or a number.
@@ -472,5 +509,40 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
             }
         }
         deserializer.deserialize_str(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimal_u64;
+    use proptest::prelude::*;
+
+    #[test]
+    fn decimal_u64_reads_what_str_parse_reads() {
+        for text in [
+            "0",
+            "000",
+            "+7",
+            "1741944413012000000",
+            "18446744073709551615",
+            "18446744073709551616",
+            "99999999999999999999",
+            "000000000000000000000018446744073709551615",
+            "",
+            "+",
+            "-0",
+            "1a",
+            " 1",
+            "١",
+        ] {
+            assert_eq!(decimal_u64(text), text.parse::<u64>().ok(), "{text:?}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn decimal_u64_agrees_with_str_parse(text in "[+0-9]{0,24}|[0-9a-z +-]{0,6}") {
+            prop_assert_eq!(decimal_u64(&text), text.parse::<u64>().ok());
+        }
     }
 }

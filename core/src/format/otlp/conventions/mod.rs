@@ -6,12 +6,15 @@
 //!
 //! Invariant: no key string is written anywhere else in `format/otlp/`.
 
+mod key_hash;
 mod keys;
 mod tables;
 
 use std::sync::LazyLock;
 
-use crate::hash::HashMap;
+use std::collections::HashMap;
+
+use key_hash::KeyHash;
 
 pub(crate) use keys::{gen_ai, langfuse, openinference, otel, ours, vercel_ai};
 pub(crate) use tables::*;
@@ -140,11 +143,16 @@ pub(crate) fn carries_content(key: &str) -> bool {
             .any(|prefix| key.starts_with(prefix))
 }
 
-static RULES: LazyLock<HashMap<&'static str, Uses>> = LazyLock::new(build_rules);
+static RULES: LazyLock<HashMap<&'static str, Uses, KeyHash>> = LazyLock::new(build_rules);
 static PREFIXES: LazyLock<Vec<(&'static str, PrefixRule)>> = LazyLock::new(build_prefixes);
 
-fn build_rules() -> HashMap<&'static str, Uses> {
-    let mut rules: HashMap<&'static str, Uses> = HashMap::default();
+#[cfg(test)]
+fn rules_for_tests() -> Vec<&'static str> {
+    RULES.keys().copied().collect()
+}
+
+fn build_rules() -> HashMap<&'static str, Uses, KeyHash> {
+    let mut rules: HashMap<&'static str, Uses, KeyHash> = HashMap::default();
     let mut add = |key: &'static str, rule: Rule| {
         let uses = rules.entry(key).or_default();
         let slot = uses.rules.iter_mut().find(|slot| slot.is_none());
