@@ -445,3 +445,42 @@ fn store_moving_a_stored_subtree_checks_the_depth_of_its_descendants() {
         .import(batch(vec![], vec![obs("d100", "t1", Some("d99"))]))
         .unwrap();
 }
+
+#[test]
+fn store_model_index_follows_each_trace_models_as_calls_repeat_and_change() {
+    let call = |id: &str, trace: &str, model: &str| {
+        let mut g = obs(id, trace, None);
+        g.kind = ObservationType::Generation;
+        g.model = Some(model.into());
+        g
+    };
+    let using = |store: &Store, model: &str| -> Vec<String> {
+        let traces = store.traces_using_model(model);
+        traces.map(|e| e.trace().id.clone()).collect()
+    };
+    let mut store = Store::new();
+    // Many calls of one model in a trace: it is indexed once, and a second
+    // trace of the same model is indexed too.
+    let mut calls: Vec<Observation> = (0..20).map(|i| call(&format!("a{i}"), "t1", "m")).collect();
+    calls.push(call("b", "t2", "m"));
+    calls.push(call("c", "t1", "other"));
+    let traces = vec![trace("t1", None), trace("t2", None)];
+    store.import(batch(traces, calls)).unwrap();
+    assert_eq!(using(&store, "m"), ["t1", "t2"]);
+    assert_eq!(using(&store, "other"), ["t1"]);
+    // The last call of "other" moves to "m": "other" leaves t1's index entry.
+    let moved = ended(&call("c", "t1", "m"), |o| {
+        o.status = Status::Completed;
+        o.ended_at = Some(at(2));
+    });
+    store.import(batch(vec![], vec![moved])).unwrap();
+    assert_eq!(using(&store, "other"), Vec::<String>::new());
+    // A call replaced by itself with a new model, its old one still used by others.
+    let renamed = ended(&call("a19", "t1", "new"), |o| {
+        o.status = Status::Completed;
+        o.ended_at = Some(at(2));
+    });
+    store.import(batch(vec![], vec![renamed])).unwrap();
+    assert_eq!(using(&store, "new"), ["t1"]);
+    assert_eq!(using(&store, "m"), ["t1", "t2"]);
+}

@@ -33,22 +33,26 @@ pub fn check_tree<'a>(
     lookup: impl Fn(&str) -> Option<Links<'a>>,
     incoming: impl Fn(&str) -> bool,
 ) -> Result<(), Violation> {
-    let mut depth: HashMap<&'a str, usize> = HashMap::default();
+    let ids = ids.into_iter();
+    let mut depth: HashMap<&'a str, usize> =
+        HashMap::with_capacity_and_hasher(ids.size_hint().0, Default::default());
     let mut path: Vec<&'a str> = Vec::new();
+    // The path's ids once it is long; a short one is searched as it is.
     let mut on_path: HashSet<&'a str> = HashSet::default();
     for id in ids {
-        if depth.contains_key(id) {
-            continue;
-        }
         path.clear();
-        on_path.clear();
+        if !on_path.is_empty() {
+            on_path.clear();
+        }
         let mut current = id;
+        // The links of `current`, when read as its child's parent.
+        let mut known_links = None;
         // Depth of the node above the last one on `path` (0: the path ends at a root).
         let above = loop {
             if let Some(&known) = depth.get(current) {
                 break known;
             }
-            if !on_path.insert(current) {
+            if on(&path, &mut on_path, current) {
                 let start = path.iter().position(|&id| id == current).unwrap_or(0);
                 let culprit = path[start..]
                     .iter()
@@ -59,14 +63,16 @@ pub fn check_tree<'a>(
                 });
             }
             path.push(current);
-            let Some(links) = lookup(current) else {
+            let Some(links) = known_links.take().or_else(|| lookup(current)) else {
                 // Only the starting id can be missing; parents are checked below.
                 break 0;
             };
             let Some(parent_id) = links.parent_id else {
                 break 0;
             };
-            current = checked_parent(current, links, parent_id, &lookup)?;
+            let parent = checked_parent(current, links, parent_id, &lookup)?;
+            current = parent_id;
+            known_links = Some(parent);
         };
         for (offset, node) in path.iter().rev().enumerate() {
             let node_depth = above + offset + 1;
@@ -82,6 +88,19 @@ pub fn check_tree<'a>(
     Ok(())
 }
 
+/// Whether `id` is on the path already. Paths are mostly a few levels:
+/// those are searched as they are, not hashed; a long one is put in a set.
+fn on<'a>(path: &[&'a str], set: &mut HashSet<&'a str>, id: &'a str) -> bool {
+    const SHORT: usize = 8;
+    if path.len() < SHORT {
+        return path.contains(&id);
+    }
+    if set.is_empty() {
+        set.extend(path.iter().copied());
+    }
+    !set.insert(id)
+}
+
 /// Checks one new observation whose parent is already stored (the recorder's
 /// case: a new node can close no cycle, so only the parent's depth matters).
 pub fn check_new_child<'a>(
@@ -94,7 +113,7 @@ pub fn check_new_child<'a>(
     };
     let parent = checked_parent(id, links, parent_id, &lookup)?;
     let mut depth = 2;
-    let mut current = lookup(parent);
+    let mut current = Some(parent);
     while let Some(Links {
         parent_id: Some(next),
         ..
@@ -112,12 +131,13 @@ pub fn check_new_child<'a>(
     Ok(())
 }
 
+/// The parent's links, once it is found in the same trace.
 fn checked_parent<'a>(
     id: &str,
     links: Links<'a>,
     parent_id: &'a str,
     lookup: impl Fn(&str) -> Option<Links<'a>>,
-) -> Result<&'a str, Violation> {
+) -> Result<Links<'a>, Violation> {
     let subject = || Subject::Observation(id.to_string());
     let Some(trace_id) = links.trace_id else {
         return Err(Violation::ParentWithoutTrace {
@@ -139,7 +159,7 @@ fn checked_parent<'a>(
             parent_trace_id: parent.trace_id.map(str::to_string),
         });
     }
-    Ok(parent_id)
+    Ok(parent)
 }
 
 #[cfg(test)]
@@ -213,6 +233,39 @@ mod tests {
             ("b", Some("t"), Some("a")),
         ])
         .unwrap_err();
+        assert!(matches!(err, Violation::ParentCycle { .. }), "{err}");
+    }
+
+    /// Nodes `n0`… in a chain (each the parent of the next), checked from
+    /// the deepest up: paths long enough to leave the short search.
+    fn chain(len: usize, ring: bool) -> Result<(), Violation> {
+        let ids: Vec<String> = (0..len).map(|i| format!("n{i}")).collect();
+        let map: HashMap<&str, Links> = (ids.iter().enumerate())
+            .map(|(i, id)| {
+                let parent = match i {
+                    0 if ring => Some(ids[len - 1].as_str()),
+                    0 => None,
+                    _ => Some(ids[i - 1].as_str()),
+                };
+                let links = Links {
+                    trace_id: Some("t"),
+                    parent_id: parent,
+                };
+                (id.as_str(), links)
+            })
+            .collect();
+        let lookup = |id: &str| map.get(id).copied();
+        check_tree(ids.iter().rev().map(String::as_str), lookup, |_| true)
+    }
+
+    #[test]
+    fn structure_long_paths_are_walked_once() {
+        chain(MAX_DEPTH, false).unwrap();
+        let err = chain(MAX_DEPTH + 1, false).unwrap_err();
+        assert!(matches!(err, Violation::TooDeep { .. }), "{err}");
+        let err = chain(40, true).unwrap_err();
+        assert!(matches!(err, Violation::ParentCycle { .. }), "{err}");
+        let err = chain(3, true).unwrap_err();
         assert!(matches!(err, Violation::ParentCycle { .. }), "{err}");
     }
 

@@ -140,9 +140,14 @@ impl Store {
     }
 
     pub fn observation(&self, id: &str) -> Option<&Observation> {
-        match self.owner.get(&IdKey::new(id))? {
-            (Some(slot), at) => self.traces.at(*slot)?.observations.get(*at),
-            (None, at) => self.without_trace.get(*at),
+        self.observation_at(self.owner.get(&IdKey::new(id))?)
+    }
+
+    /// The observation an `owner` entry points at.
+    fn observation_at(&self, &(slot, at): &(Option<Slot>, usize)) -> Option<&Observation> {
+        match slot {
+            Some(slot) => self.traces.at(slot)?.observations.get(at),
+            None => self.without_trace.get(at),
         }
     }
 

@@ -194,7 +194,11 @@ impl Store {
 
     /// [`Store::put_observation`], its trace's slot known (`None`: it has
     /// no trace).
-    fn put_observation_in(&mut self, observation: Observation, slot: Option<Slot>) -> bool {
+    pub(super) fn put_observation_in(
+        &mut self,
+        observation: Observation,
+        slot: Option<Slot>,
+    ) -> bool {
         let watching = self.endings.is_some();
         let model = observation
             .model
@@ -223,8 +227,21 @@ impl Store {
             return added;
         };
         let entry = self.traces.at_mut(slot).expect("a stored trace's slot");
-        if let Some(model) = &observation.model {
-            self.indexes.add_model(model, &entry.trace.id);
+        // The model index holds (model, trace) while one of the trace's
+        // observations names the model: when one of the last few does, the
+        // walk of the model's set (every trace of that model) is skipped.
+        let indexed = |model| {
+            entry
+                .facts
+                .iter()
+                .rev()
+                .take(8)
+                .any(|f| f.model == Some(model))
+        };
+        if let (Some(name), Some(model)) = (&observation.model, model) {
+            if !indexed(model) {
+                self.indexes.add_model(name, &entry.trace.id);
+            }
         }
         // One lookup, whether the observation is new or replaces one.
         let at = match self.owner.entry(IdKey::new(&observation.id)) {
