@@ -185,8 +185,9 @@ pub(crate) fn number(value: &AnyValue) -> Option<f64> {
 pub(crate) fn payload(value: &AnyValue) -> Json {
     match value {
         AnyValue::String(s) => {
-            let trimmed = s.trim_start();
-            if trimmed.starts_with('{') || trimmed.starts_with('[') {
+            // JSON's whitespace is ASCII: text after any other is no JSON.
+            let first = s.bytes().find(|b| !b.is_ascii_whitespace());
+            if matches!(first, Some(b'{' | b'[')) {
                 if let Ok(json) = Json::parse(s) {
                     return json;
                 }
