@@ -99,6 +99,7 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
         HashMap::with_capacity_and_hasher(count, Default::default());
     let mut trace_span_ids: HashSet<(TraceId, SpanId)> = HashSet::default();
     let mut parents: Vec<Option<(TraceId, SpanId)>> = Vec::with_capacity(count);
+    let mut last_draft: Option<usize> = None;
     // The wire is taken apart as it is mapped: each span's attributes and
     // payloads are let go once its observation is made, so the batch grows
     // into what the wire frees (a 1.3 GB file peaked at the file plus the
@@ -120,7 +121,7 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
                         ImportError::at(file, line, column, message)
                     })?;
                     let observation = mapped.observation;
-                    let Some(trace_id) = observation.trace_id.clone() else {
+                    let Some(trace_id) = observation.trace_id.as_deref() else {
                         // An LLM call recorded without a trace.
                         span_index.insert((span.trace_id, span.span_id), batch.observations.len());
                         parts.observation_spans.push(span.span_id);
@@ -128,17 +129,22 @@ pub(crate) fn read<'a>(file: &str, text: &'a str) -> Result<Parsed<'a>, ImportEr
                         batch.observations.push(observation);
                         continue;
                     };
-                    let draft = match draft_of.get(trace_id.as_str()) {
-                        Some(&draft) => draft,
+                    // A file's spans come trace by trace: the draft of the
+                    // span before is tried before hashing the trace's id.
+                    let last = last_draft.filter(|&d| parts.drafts[d].id == trace_id);
+                    let draft = match last.or_else(|| draft_of.get(trace_id).copied()) {
+                        Some(draft) => draft,
                         None => {
-                            parts.drafts.push(TraceDraft::new(trace_id.clone()));
+                            parts.drafts.push(TraceDraft::new(trace_id.to_string()));
                             parts.trace_spans.push(span.span_id);
-                            draft_of.insert(trace_id.clone(), parts.drafts.len() - 1);
+                            draft_of.insert(trace_id.to_string(), parts.drafts.len() - 1);
                             parts.drafts.len() - 1
                         }
                     };
+                    last_draft = Some(draft);
                     if mapped.trace.trace_span {
                         trace_span_ids.insert((span.trace_id, span.span_id));
+                        let trace_id = trace_id.to_string();
                         parts.drafts[draft].explicit =
                             Some(mapped.trace.into_trace(trace_id, observation));
                         continue;
