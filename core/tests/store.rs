@@ -183,6 +183,32 @@ fn store_observation_cannot_move_to_another_trace() {
 }
 
 #[test]
+fn store_names_the_first_moved_record_in_file_order_with_or_without_repeats() {
+    let mut store = Store::new();
+    let stored = (0..20).map(|i| obs(&format!("o{i}"), "t1", None)).collect();
+    let traces = vec![trace("t1", None), trace("t2", None)];
+    store.import(batch(traces, stored)).unwrap();
+    for repeats in [false, true] {
+        // Nineteen records move; the first of them in the file is named,
+        // whatever order the batch's id map holds them in.
+        let mut moved: Vec<Observation> = (1..20)
+            .rev()
+            .map(|i| obs(&format!("o{i}"), "t2", None))
+            .collect();
+        if repeats {
+            moved.insert(0, obs("new", "t1", None));
+            moved.insert(0, obs("new", "t1", None));
+        }
+        let first = usize::from(repeats) * 2;
+        let mut moving = batch(vec![], moved);
+        moving.repeats_allowed = repeats;
+        let rejection = store.import(moving).unwrap_err();
+        assert_eq!(rejection.record, Some(RecordIndex::Observation(first)));
+        assert!(rejection.violation.to_string().contains("\"o19\""));
+    }
+}
+
+#[test]
 fn store_parent_may_arrive_in_a_later_batch_only_if_stored() {
     let mut store = Store::new();
     store

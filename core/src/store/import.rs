@@ -145,13 +145,14 @@ impl Store {
             plan.observations.push(i);
             Ok(())
         };
+        // In file order either way, so a violation names the same record
+        // whatever the map's (seeded) order.
         if observation_winners.len() == batch.observations.len() {
             (0..batch.observations.len()).try_for_each(&mut consider)?;
         } else {
-            observation_winners
-                .values()
-                .try_for_each(|&i| consider(i))?;
-            plan.observations.sort_unstable();
+            let mut order: Vec<usize> = observation_winners.values().copied().collect();
+            order.sort_unstable();
+            order.into_iter().try_for_each(&mut consider)?;
         }
 
         // Every written observation's trace exists, and every touched tree

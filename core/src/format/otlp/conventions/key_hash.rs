@@ -9,6 +9,8 @@
 
 use std::hash::{BuildHasherDefault, Hasher};
 
+/// Only for maps whose keys are ours: a map filled from a file's keys
+/// needs the seeded hash of `crate::hash`.
 pub(crate) type KeyHash = BuildHasherDefault<KeyHasher>;
 
 #[derive(Default)]
