@@ -99,9 +99,7 @@ impl Store {
         )
         .map_err(|(i, v)| reject(RecordIndex::Observation(i), v))?;
 
-        // Against the store: which winners get written. A file whose ids
-        // do not repeat (the common one) has every record win: walked in
-        // file order, each looked up once, with no sort.
+        // Against the store: which winners get written, each looked up once.
         let mut plan = Plan::default();
         for (&id, &i) in &trace_winners {
             match self.traces.get(id) {
@@ -145,8 +143,9 @@ impl Store {
             plan.observations.push(i);
             Ok(())
         };
-        // In file order either way, so a violation names the same record
-        // whatever the map's (seeded) order.
+        // Walked in file order, so a violation names the same record
+        // whatever the map's (seeded) order. A file whose ids do not repeat
+        // (the common one) has every record win: no sort then.
         if observation_winners.len() == batch.observations.len() {
             (0..batch.observations.len()).try_for_each(&mut consider)?;
         } else {
